@@ -1,0 +1,116 @@
+//! `Application::build`: the one place that wires configuration, database and routes.
+//! `main` and the tests both use it; tests bind port 0.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+
+use crate::auth::tokens::JwtKeys;
+use crate::config::Settings;
+use crate::db::{self, DbConn, DbPool};
+use crate::error::{AppError, AppResult};
+use crate::http::{JsonLimit, Metrics};
+
+/// What every handler can reach.
+pub struct AppState {
+    pub pool: DbPool,
+    pub settings: Arc<Settings>,
+    pub jwt: JwtKeys,
+}
+
+impl AppState {
+    /// Runs database work on the blocking thread pool; the pool checkout happens there
+    /// too, because it may wait.
+    pub async fn db<T, F>(&self, work: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut conn = pool.get()?;
+            work(&mut conn)
+        })
+        .await?
+    }
+
+    /// Like `db`, inside one write transaction: all of `work` commits or none of it.
+    pub async fn db_write<T, F>(&self, work: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
+    {
+        self.db(move |conn| db::write_transaction(conn, work)).await
+    }
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+/// Connects, applies migrations and seeds reference data. Used at start-up and by
+/// `enforcement migrate`.
+pub fn prepare_database(settings: &Settings) -> anyhow::Result<DbPool> {
+    let pool = db::build_pool(&settings.database, settings.db_pool_size)
+        .with_context(|| format!("connecting to {}", settings.database.redacted()))?;
+    let mut conn = pool.get().context("getting a database connection")?;
+    let applied = conn
+        .run_migrations()
+        .map_err(|e| anyhow::anyhow!("migrations failed: {e}"))?;
+    if applied > 0 {
+        tracing::info!(applied, backend = conn.backend().name(), "applied migrations");
+    }
+    let seeded = crate::calendar::store::seed_reference_calendar(&mut conn)
+        .map_err(|e| anyhow::anyhow!("seeding the working-day calendar failed: {e}"))?;
+    if !seeded.is_empty() {
+        tracing::info!(years = ?seeded, "seeded the working-day calendar");
+    }
+    Ok(pool)
+}
+
+impl Application {
+    pub fn build(settings: Settings) -> anyhow::Result<Self> {
+        let pool = prepare_database(&settings)?;
+        let listener = TcpListener::bind(&settings.addr).with_context(|| format!("binding {}", settings.addr))?;
+        let port = listener.local_addr()?.port();
+        let state = web::Data::new(AppState {
+            pool,
+            jwt: JwtKeys::new(&settings.jwt_secret, settings.access_token_ttl),
+            settings: Arc::new(settings.clone()),
+        });
+        let metrics = web::Data::new(Metrics::default());
+        let json_limit = JsonLimit(settings.json_limit_bytes);
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(from_fn(crate::http::observe))
+                .app_data(state.clone())
+                .app_data(metrics.clone())
+                .app_data(json_limit)
+                .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound("resource").into()))
+                .configure(crate::routes::configure)
+                .default_service(web::to(|| async {
+                    Err::<actix_web::HttpResponse, _>(AppError::NotFound("route"))
+                }))
+        })
+        .workers(settings.workers)
+        .shutdown_timeout(30)
+        .listen(listener)?
+        .run();
+        Ok(Self { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until stopped. On SIGTERM or Ctrl-C, actix stops accepting, lets in-flight
+    /// requests finish (up to 30 s) and returns.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

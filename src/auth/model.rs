@@ -1,0 +1,121 @@
+//! Roles and the rules of login throttling, as plain Rust.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// What a user may do (DESIGN §1). A user may hold several.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 系统管理员 — users, power list, settings, calendar.
+    Admin,
+    /// 执法人员 — a certified enforcement officer (持执法证).
+    Officer,
+    /// 法律顾问 / 法制审核人员 — reviews decisions; holds 法律职业资格.
+    LegalCounsel,
+    /// 执法机构负责人 / 法制工作人员 — approvals, reviews, statistics, disclosures.
+    Supervisor,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Admin, Role::Officer, Role::LegalCounsel, Role::Supervisor];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Officer => "officer",
+            Role::LegalCounsel => "legal_counsel",
+            Role::Supervisor => "supervisor",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == value)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A user's set of roles; stored as a comma-separated column.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Roles(BTreeSet<Role>);
+
+impl Roles {
+    pub fn new(roles: impl IntoIterator<Item = Role>) -> Self {
+        Roles(roles.into_iter().collect())
+    }
+
+    pub fn has(&self, role: Role) -> bool {
+        self.0.contains(&role)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn to_vec(&self) -> Vec<Role> {
+        self.0.iter().copied().collect()
+    }
+
+    pub fn to_db(&self) -> String {
+        self.0.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",")
+    }
+
+    /// Unknown names in the column are ignored rather than failing the request: a role
+    /// removed from the code simply stops granting anything.
+    pub fn from_db(value: &str) -> Self {
+        Roles(value.split(',').filter_map(|r| Role::parse(r.trim())).collect())
+    }
+}
+
+/// Failed logins allowed per username within the window before throttling.
+pub const MAX_FAILED_LOGINS: usize = 5;
+/// The window of the throttle (15 minutes).
+pub const FAILED_LOGIN_WINDOW: Duration = Duration::minutes(15);
+
+/// The throttle's verdict for a username, given its recent failures (newest first, all
+/// within the window). Returns the seconds to wait, or `None` when a try is allowed.
+pub fn login_retry_after(failures_newest_first: &[DateTime<Utc>], now: DateTime<Utc>) -> Option<u64> {
+    if failures_newest_first.len() < MAX_FAILED_LOGINS {
+        return None;
+    }
+    // Attempts resume when the fifth most recent failure leaves the window.
+    let freed_at = failures_newest_first[MAX_FAILED_LOGINS - 1] + FAILED_LOGIN_WINDOW;
+    let wait = (freed_at - now).num_seconds();
+    Some(wait.max(1) as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_round_trip_through_the_column() {
+        let roles = Roles::new([Role::Supervisor, Role::Officer]);
+        assert_eq!(roles.to_db(), "officer,supervisor");
+        assert_eq!(Roles::from_db("officer,supervisor"), roles);
+        assert_eq!(Roles::from_db("officer,retired_role"), Roles::new([Role::Officer]));
+        assert_eq!(Role::parse("legal_counsel"), Some(Role::LegalCounsel));
+        assert_eq!(Role::parse("root"), None);
+    }
+
+    #[test]
+    fn throttle_starts_at_the_fifth_failure_and_ends_when_it_ages_out() {
+        let now = Utc::now();
+        let failures: Vec<_> = (0..4).map(|i| now - Duration::minutes(i)).collect();
+        assert_eq!(login_retry_after(&failures, now), None);
+        let failures: Vec<_> = (0..5).map(|i| now - Duration::minutes(i)).collect();
+        // The fifth most recent failed 4 minutes ago: 11 minutes left.
+        assert_eq!(login_retry_after(&failures, now), Some(11 * 60));
+        let almost = vec![now; 5];
+        assert_eq!(login_retry_after(&almost, now + Duration::minutes(15)), Some(1));
+    }
+}

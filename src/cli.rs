@@ -1,0 +1,114 @@
+//! Subcommands other than `serve`: `migrate`, `init`, `openapi`.
+
+use std::io::BufRead;
+
+use anyhow::{Context, bail};
+
+use crate::agencies::store::{AgencyRow, check_agency_code};
+use crate::app::prepare_database;
+use crate::auth::password::hash_password;
+use crate::auth::{Role, Roles};
+use crate::clock;
+use crate::config::Settings;
+use crate::db::write_transaction;
+use crate::users::model::{check_new_password, check_username, normalize_username};
+use crate::users::store::UserRow;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct InitArgs {
+    /// Full name of the agency, e.g. 学府街道办事处.
+    #[arg(long)]
+    pub agency_name: String,
+    /// Short code used in public URLs, e.g. XF.
+    #[arg(long)]
+    pub agency_code: String,
+    /// Prefix of case numbers, e.g. 学府 (学府罚〔2024〕第001号).
+    #[arg(long)]
+    pub case_prefix: String,
+    /// Username of the first admin.
+    #[arg(long)]
+    pub admin_username: String,
+    /// Display name of the first admin.
+    #[arg(long, default_value = "系统管理员")]
+    pub admin_display_name: String,
+}
+
+#[derive(Debug)]
+pub struct Initialized {
+    pub agency_id: String,
+    pub admin_id: String,
+}
+
+/// Reads the first line of standard input as the password (no echo handling: pipe it).
+pub fn read_password_from_stdin() -> anyhow::Result<String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("reading the password from stdin")?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+/// Creates an agency and its first admin. Refuses an agency code that already exists.
+pub fn init(settings: &Settings, args: &InitArgs, password: &str) -> anyhow::Result<Initialized> {
+    let code = args.agency_code.trim().to_string();
+    check_agency_code(&code).map_err(|e| anyhow::anyhow!("--agency-code {e}"))?;
+    if args.agency_name.trim().is_empty() || args.case_prefix.trim().is_empty() {
+        bail!("--agency-name and --case-prefix must not be blank");
+    }
+    let username = normalize_username(&args.admin_username);
+    check_username(&username).map_err(|e| anyhow::anyhow!("--admin-username {e}"))?;
+    check_new_password(password).map_err(|e| anyhow::anyhow!("the password {}", e.message))?;
+    let password_hash = hash_password(password).map_err(|e| anyhow::anyhow!("hashing the password: {e}"))?;
+
+    let pool = prepare_database(settings)?;
+    let mut conn = pool.get()?;
+    let now = clock::to_db(clock::now());
+    let agency = AgencyRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        code,
+        name: args.agency_name.trim().to_string(),
+        case_prefix: args.case_prefix.trim().to_string(),
+        created_at: now,
+    };
+    let admin = UserRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        agency_id: agency.id.clone(),
+        username,
+        display_name: args.admin_display_name.trim().to_string(),
+        password_hash,
+        roles: Roles::new([Role::Admin]).to_db(),
+        active: true,
+        certificate_no: None,
+        certificate_expires_on: None,
+        enforcement_field: None,
+        legal_qualification: None,
+        created_at: now,
+        updated_at: now,
+    };
+    write_transaction(&mut conn, |conn| {
+        if crate::agencies::store::find_by_code(conn, &agency.code)?.is_some() {
+            bail!(
+                "an agency with code {} already exists; init runs once per agency",
+                agency.code
+            );
+        }
+        if crate::users::store::username_taken(conn, &admin.username)? {
+            bail!("the username {} is taken", admin.username);
+        }
+        crate::agencies::store::insert(conn, &agency)?;
+        crate::users::store::insert(conn, &admin)?;
+        Ok(())
+    })?;
+    tracing::info!(agency = %agency.code, admin = %admin.username, "agency initialised");
+    Ok(Initialized {
+        agency_id: agency.id,
+        admin_id: admin.id,
+    })
+}
+
+/// Applies migrations and seeds reference data, then exits.
+pub fn migrate(settings: &Settings) -> anyhow::Result<()> {
+    prepare_database(settings)?;
+    Ok(())
+}

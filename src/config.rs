@@ -1,0 +1,176 @@
+//! Configuration from environment variables (documented in the README).
+
+use std::fmt;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rand::RngCore;
+
+use crate::db::DatabaseUrl;
+
+/// The shortest JWT secret accepted: HS256 wants at least as many bytes as its digest.
+pub const MIN_JWT_SECRET_BYTES: usize = 32;
+const JWT_SECRET_FILE: &str = "jwt-secret";
+
+#[derive(Clone)]
+pub struct Settings {
+    pub database: DatabaseUrl,
+    pub addr: String,
+    pub data_dir: PathBuf,
+    pub jwt_secret: Vec<u8>,
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    pub db_pool_size: u32,
+    pub workers: usize,
+    /// Largest JSON body accepted; larger ones get 413.
+    pub json_limit_bytes: usize,
+}
+
+/// Secrets are never printed, not even by `{:?}`.
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("database", &self.database.redacted())
+            .field("backend", &self.database.backend)
+            .field("addr", &self.addr)
+            .field("data_dir", &self.data_dir)
+            .field("jwt_secret", &"<redacted>")
+            .field("access_token_ttl", &self.access_token_ttl)
+            .field("refresh_token_ttl", &self.refresh_token_ttl)
+            .field("db_pool_size", &self.db_pool_size)
+            .field("workers", &self.workers)
+            .finish()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{context}: {source}")]
+    Io { context: String, source: std::io::Error },
+}
+
+fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn env_parse<T: std::str::FromStr>(name: &str, default: T) -> Result<T, ConfigError> {
+    match env_var(name) {
+        None => Ok(default),
+        Some(raw) => raw
+            .trim()
+            .parse()
+            .map_err(|_| ConfigError::Invalid(format!("{name} is not a valid value: {raw:?}"))),
+    }
+}
+
+impl Settings {
+    /// Reads the environment. Creates the data directory and, when no JWT secret is
+    /// configured, a random one kept in the data directory (mode 0600).
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let data_dir = PathBuf::from(env_var("ENFORCEMENT_DATA_DIR").unwrap_or_else(|| "./data".into()));
+        std::fs::create_dir_all(&data_dir).map_err(|source| ConfigError::Io {
+            context: format!("creating data directory {}", data_dir.display()),
+            source,
+        })?;
+        let database = match env_var("DATABASE_URL") {
+            Some(url) => DatabaseUrl::parse(&url).map_err(ConfigError::Invalid)?,
+            None => {
+                DatabaseUrl::parse(&data_dir.join("enforcement.db").to_string_lossy()).map_err(ConfigError::Invalid)?
+            }
+        };
+        let jwt_secret = match env_var("ENFORCEMENT_JWT_SECRET") {
+            Some(secret) if secret.len() >= MIN_JWT_SECRET_BYTES => secret.into_bytes(),
+            Some(_) => {
+                return Err(ConfigError::Invalid(format!(
+                    "ENFORCEMENT_JWT_SECRET must be at least {MIN_JWT_SECRET_BYTES} bytes"
+                )));
+            }
+            None => load_or_create_jwt_secret(&data_dir)?,
+        };
+        let default_workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Ok(Self {
+            database,
+            addr: env_var("ENFORCEMENT_ADDR").unwrap_or_else(|| "127.0.0.1:8080".into()),
+            data_dir,
+            jwt_secret,
+            access_token_ttl: Duration::from_secs(env_parse("ENFORCEMENT_ACCESS_TOKEN_TTL_SECONDS", 900)?),
+            refresh_token_ttl: Duration::from_secs(env_parse("ENFORCEMENT_REFRESH_TOKEN_TTL_SECONDS", 14 * 24 * 3600)?),
+            db_pool_size: env_parse("ENFORCEMENT_DB_POOL_SIZE", 10)?,
+            workers: env_parse("ENFORCEMENT_WORKERS", default_workers)?,
+            json_limit_bytes: 1024 * 1024,
+        })
+    }
+}
+
+/// Reads `<data_dir>/jwt-secret`, creating it with 48 random bytes (hex) and mode 0600
+/// the first time. Tokens survive restarts; replicas must share ENFORCEMENT_JWT_SECRET.
+fn load_or_create_jwt_secret(data_dir: &Path) -> Result<Vec<u8>, ConfigError> {
+    let path = data_dir.join(JWT_SECRET_FILE);
+    let io_error = |context: &str| {
+        let context = format!("{context} {}", path.display());
+        move |source| ConfigError::Io { context, source }
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(existing) if existing.trim().len() >= MIN_JWT_SECRET_BYTES => {
+            tracing::warn!(
+                path = %path.display(),
+                "ENFORCEMENT_JWT_SECRET is not set; using the secret kept in the data directory"
+            );
+            return Ok(existing.trim().as_bytes().to_vec());
+        }
+        Ok(_) => {
+            return Err(ConfigError::Invalid(format!(
+                "{} is shorter than {MIN_JWT_SECRET_BYTES} bytes; delete it or set ENFORCEMENT_JWT_SECRET",
+                path.display()
+            )));
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io_error("reading")(e)),
+    }
+    let mut bytes = [0u8; 48];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let secret = hex::encode(bytes);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(&path).map_err(io_error("creating"))?;
+    file.write_all(secret.as_bytes()).map_err(io_error("writing"))?;
+    file.sync_all().map_err(io_error("syncing"))?;
+    tracing::warn!(
+        path = %path.display(),
+        "ENFORCEMENT_JWT_SECRET is not set; generated a random secret and kept it in the data directory"
+    );
+    Ok(secret.into_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_secret_is_kept_private_and_reused() {
+        let dir = std::env::temp_dir().join(format!("enf-cfg-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let first = load_or_create_jwt_secret(&dir).unwrap();
+        let second = load_or_create_jwt_secret(&dir).unwrap();
+        assert_eq!(first, second);
+        assert!(first.len() >= MIN_JWT_SECRET_BYTES);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.join(JWT_SECRET_FILE))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,18 @@
+//! enforcement — the administrative-enforcement case service of a sub-district office.
+//! See DESIGN.md for the domain; the README for running it.
+
+pub mod agencies;
+pub mod app;
+pub mod auth;
+pub mod calendar;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod openapi;
+pub mod ops;
+pub mod routes;
+pub mod telemetry;
+pub mod users;

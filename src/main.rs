@@ -1,0 +1,73 @@
+//! The `enforcement` binary: parse the command line, set up logging, run a subcommand.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use enforcement::app::Application;
+use enforcement::cli::{self, InitArgs};
+use enforcement::config::Settings;
+
+#[derive(Parser)]
+#[command(
+    name = "enforcement",
+    version,
+    about = "Administrative-enforcement case service (街道办事处行政执法)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the HTTP API (the default).
+    Serve,
+    /// Apply database migrations and seed reference data, then exit.
+    Migrate,
+    /// Create an agency and its first admin; the password is read from stdin.
+    Init(InitArgs),
+    /// Print the OpenAPI document (api-spec/openapi.yaml).
+    Openapi,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    enforcement::telemetry::init("info");
+    match run(cli.command.unwrap_or(Command::Serve)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(command: Command) -> anyhow::Result<()> {
+    if let Command::Openapi = command {
+        print!("{}", enforcement::openapi::yaml()?);
+        return Ok(());
+    }
+    let settings = Settings::from_env()?;
+    match command {
+        Command::Serve => serve(settings),
+        Command::Migrate => cli::migrate(&settings),
+        Command::Init(args) => {
+            let password = cli::read_password_from_stdin()?;
+            let done = cli::init(&settings, &args, &password)?;
+            println!("agency {} created with admin {}", done.agency_id, done.admin_id);
+            Ok(())
+        }
+        Command::Openapi => Ok(()),
+    }
+}
+
+fn serve(settings: Settings) -> anyhow::Result<()> {
+    tracing::info!(settings = ?settings, "starting");
+    actix_web::rt::System::new().block_on(async move {
+        let app = Application::build(settings)?;
+        tracing::info!(port = app.port(), "listening");
+        app.run_until_stopped().await?;
+        tracing::info!("stopped");
+        Ok(())
+    })
+}

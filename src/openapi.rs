@@ -1,0 +1,52 @@
+//! The OpenAPI document, generated from the handlers' annotations. `api-spec/openapi.yaml`
+//! is this document; a test fails when they differ (`enforcement openapi` rewrites it).
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::{auth, calendar, error, ops, users};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "enforcement",
+        description = "Administrative-enforcement case service of a sub-district office (街道办事处): cases, the full-process record, legal review, disclosure and statistics.",
+        license(name = "MIT")
+    ),
+    paths(
+        ops::healthz, ops::readyz, ops::metrics,
+        auth::api::login, auth::api::refresh, auth::api::logout, auth::api::me,
+        users::api::create_user, users::api::list_users, users::api::get_user, users::api::patch_user,
+        calendar::api::get_year, calendar::api::put_year, calendar::api::add_working_days,
+    ),
+    components(schemas(error::Problem, error::FieldError)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "Login, token refresh and logout"),
+        (name = "users", description = "Accounts, roles and certificates (admin)"),
+        (name = "calendar", description = "Working-day calendar and legal deadlines"),
+        (name = "ops", description = "Health, readiness and metrics"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+pub fn yaml() -> anyhow::Result<String> {
+    Ok(ApiDoc::openapi().to_yaml()?)
+}

@@ -1,0 +1,29 @@
+//! Every route of the service, in one table.
+
+use actix_web::web;
+
+use crate::{auth, calendar, ops, users};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/healthz", web::get().to(ops::healthz))
+        .route("/readyz", web::get().to(ops::readyz))
+        .route("/metrics", web::get().to(ops::metrics))
+        .route("/api-spec/openapi.yaml", web::get().to(ops::openapi_yaml))
+        .service(
+            web::scope("/api/v1")
+                .route("/auth/login", web::post().to(auth::api::login))
+                .route("/auth/refresh", web::post().to(auth::api::refresh))
+                .route("/auth/logout", web::post().to(auth::api::logout))
+                .route("/me", web::get().to(auth::api::me))
+                .route("/users", web::post().to(users::api::create_user))
+                .route("/users", web::get().to(users::api::list_users))
+                .route("/users/{id}", web::get().to(users::api::get_user))
+                .route("/users/{id}", web::patch().to(users::api::patch_user))
+                .route(
+                    "/calendar/add-working-days",
+                    web::get().to(calendar::api::add_working_days),
+                )
+                .route("/calendar/{year}", web::get().to(calendar::api::get_year))
+                .route("/calendar/{year}", web::put().to(calendar::api::put_year)),
+        );
+}
