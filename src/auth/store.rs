@@ -1,6 +1,6 @@
 //! Sessions, refresh-token rotation and login-failure bookkeeping.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use crate::auth::model::{FAILED_LOGIN_WINDOW, MAX_FAILED_LOGINS};
@@ -13,7 +13,7 @@ use crate::users::store::UserRow;
 /// Recent failures for a username, newest first, as many as the throttle looks at.
 pub fn recent_failures(conn: &mut DbConn, username: &str, now: DateTime<Utc>) -> QueryResult<Vec<DateTime<Utc>>> {
     let since = clock::to_db(now - FAILED_LOGIN_WINDOW);
-    let rows: Vec<chrono::NaiveDateTime> = login_failures::table
+    let rows: Vec<NaiveDateTime> = login_failures::table
         .filter(login_failures::username.eq(username))
         .filter(login_failures::failed_at.gt(since))
         .order(login_failures::failed_at.desc())
@@ -71,10 +71,19 @@ fn issue_refresh_token(conn: &mut DbConn, session_id: &str, now: DateTime<Utc>, 
     Ok(token)
 }
 
+/// A refresh token's expiry and use, its session's id and revocation, and the user.
+type TokenLookup = (
+    NaiveDateTime,
+    Option<NaiveDateTime>,
+    String,
+    Option<NaiveDateTime>,
+    UserRow,
+);
+
 pub enum Rotation {
     /// The token was current: here are the session's user and the next token.
     Rotated {
-        user: UserRow,
+        user: Box<UserRow>,
         session_id: String,
         refresh_token: String,
     },
@@ -93,13 +102,7 @@ pub fn rotate_refresh_token(
     ttl: Duration,
 ) -> QueryResult<Rotation> {
     let digest = refresh_token_digest(token);
-    let found: Option<(
-        chrono::NaiveDateTime,
-        Option<chrono::NaiveDateTime>,
-        String,
-        Option<chrono::NaiveDateTime>,
-        UserRow,
-    )> = refresh_tokens::table
+    let found: Option<TokenLookup> = refresh_tokens::table
         .inner_join(auth_sessions::table.inner_join(users::table))
         .filter(refresh_tokens::token_hash.eq(&digest))
         .select((
@@ -138,7 +141,7 @@ pub fn rotate_refresh_token(
     }
     let refresh_token = issue_refresh_token(conn, &session_id, now, ttl)?;
     Ok(Rotation::Rotated {
-        user,
+        user: Box::new(user),
         session_id,
         refresh_token,
     })

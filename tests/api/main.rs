@@ -1,1 +1,11 @@
+//! Black-box tests over HTTP against the real server. One binary keeps linking cheap.
+//! `TEST_DATABASE_URL=postgres://…` runs the same tests on PostgreSQL.
 
+mod auth;
+mod calendar;
+mod cli;
+mod conventions;
+mod helpers;
+mod ops;
+mod spec;
+mod users;

@@ -1,0 +1,115 @@
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::helpers::{error_fields, expect_problem, json_of, spawn_app};
+
+#[tokio::test]
+async fn malformed_json_is_a_400_problem() {
+    let app = spawn_app().await;
+    let response = app
+        .request(Method::POST, "/api/v1/users", Some(&app.admin_token))
+        .header("content-type", "application/json")
+        .body("{\"username\": ")
+        .send()
+        .await
+        .unwrap();
+    let problem = expect_problem(response, StatusCode::BAD_REQUEST).await;
+    assert!(
+        problem["detail"].as_str().unwrap().contains("not valid JSON"),
+        "{problem}"
+    );
+}
+
+#[tokio::test]
+async fn wrong_types_and_missing_fields_name_the_field() {
+    let app = spawn_app().await;
+    let body = json!({"username": "a.b", "display_name": "某", "password": 12345678901234_i64, "roles": []});
+    let problem = expect_problem(
+        app.post("/api/v1/users", &app.admin_token, &body).await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert_eq!(error_fields(&problem), vec!["password"]);
+    let body = json!({"username": "a.b", "password": "x"});
+    let problem = expect_problem(
+        app.post("/api/v1/users", &app.admin_token, &body).await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert_eq!(error_fields(&problem), vec!["display_name"]);
+    let body = json!({"username": "a.b", "display_name": "某", "password": "long-enough-pass", "roles": ["officer"], "certificate_expires_on": "2030-02-30"});
+    let problem = expect_problem(
+        app.post("/api/v1/users", &app.admin_token, &body).await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert_eq!(error_fields(&problem), vec!["certificate_expires_on"]);
+}
+
+#[tokio::test]
+async fn bodies_over_one_mebibyte_are_413() {
+    let app = spawn_app().await;
+    let huge = "甲".repeat(400_000); // 1.2 MB of UTF-8
+    let body =
+        json!({"username": "big", "display_name": huge, "password": "long-enough-pass", "roles": ["supervisor"]});
+    let problem = expect_problem(
+        app.post("/api/v1/users", &app.admin_token, &body).await,
+        StatusCode::PAYLOAD_TOO_LARGE,
+    )
+    .await;
+    assert_eq!(problem["code"], json!("payload-too-large"));
+    // Also without a Content-Length (chunked), the limit holds while streaming.
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = (0..20).map(|_| Ok(vec![b' '; 64 * 1024])).collect();
+    let response = app
+        .request(Method::POST, "/api/v1/users", Some(&app.admin_token))
+        .header("content-type", "application/json")
+        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(chunks)))
+        .send()
+        .await
+        .unwrap();
+    expect_problem(response, StatusCode::PAYLOAD_TOO_LARGE).await;
+    let (_, list) = json_of(app.get("/api/v1/users", &app.admin_token).await).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn json_is_required_where_json_is_expected() {
+    let app = spawn_app().await;
+    let response = app
+        .request(Method::POST, "/api/v1/auth/login", None)
+        .header("content-type", "text/plain")
+        .body("username=admin")
+        .send()
+        .await
+        .unwrap();
+    expect_problem(response, StatusCode::UNSUPPORTED_MEDIA_TYPE).await;
+}
+
+#[tokio::test]
+async fn bad_list_parameters_are_refused() {
+    let app = spawn_app().await;
+    let problem = expect_problem(
+        app.get("/api/v1/users?limit=500", &app.admin_token).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(error_fields(&problem), vec!["limit"]);
+    let problem = expect_problem(
+        app.get("/api/v1/users?limit=ten", &app.admin_token).await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert_eq!(error_fields(&problem), vec!["limit"]);
+    let problem = expect_problem(
+        app.get("/api/v1/users?cursor=%%%", &app.admin_token).await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert_eq!(error_fields(&problem), vec!["cursor"]);
+    let problem = expect_problem(
+        app.get("/api/v1/users?active=maybe", &app.admin_token).await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert_eq!(error_fields(&problem), vec!["active"]);
+}

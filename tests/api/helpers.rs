@@ -1,0 +1,325 @@
+//! Spawns the real server on port 0 over a fresh database per test: a SQLite file in a
+//! temporary directory, or — with TEST_DATABASE_URL=postgres://… — a new PostgreSQL
+//! database that is dropped when the test ends.
+
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use enforcement::app::Application;
+use enforcement::cli::{InitArgs, init};
+use enforcement::config::Settings;
+use enforcement::db::DatabaseUrl;
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use serde_json::{Value, json};
+
+pub const ADMIN_PASSWORD: &str = "admin-password-123";
+pub const PASSWORD: &str = "officer-password-123";
+
+pub fn init_logging() {
+    static ONCE: OnceLock<()> = OnceLock::new();
+    ONCE.get_or_init(|| {
+        if std::env::var("TEST_LOG").is_ok() {
+            enforcement::telemetry::init("info");
+        }
+    });
+}
+
+/// The database of one test; PostgreSQL databases are dropped on drop.
+pub enum TestDb {
+    Sqlite,
+    Postgres { server_url: String, name: String },
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let TestDb::Postgres { server_url, name } = self
+            && let Ok(mut conn) = PgConnection::establish(server_url)
+        {
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut conn);
+        }
+    }
+}
+
+/// Replaces the database name in a PostgreSQL URL.
+fn with_database(server_url: &str, name: &str) -> String {
+    let (base, query) = match server_url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (server_url, None),
+    };
+    let after_scheme = base.find("://").map_or(0, |i| i + 3);
+    let base = match base[after_scheme..].find('/') {
+        Some(slash) => &base[..after_scheme + slash],
+        None => base,
+    };
+    match query {
+        Some(query) => format!("{base}/{name}?{query}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+pub fn backend_under_test() -> &'static str {
+    if std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty()) {
+        "postgres"
+    } else {
+        "sqlite"
+    }
+}
+
+/// A fresh database and a data directory. Unreachable PostgreSQL, when asked for, panics:
+/// it is a failure, never a silent skip.
+pub fn fresh_database(data_dir: &std::path::Path) -> (DatabaseUrl, TestDb) {
+    match std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
+        None => {
+            let url = DatabaseUrl::parse(&data_dir.join("enforcement.db").to_string_lossy()).expect("sqlite path");
+            (url, TestDb::Sqlite)
+        }
+        Some(server_url) => {
+            let name = format!("enf_test_{}", uuid::Uuid::now_v7().simple());
+            let mut conn = PgConnection::establish(&server_url)
+                .unwrap_or_else(|e| panic!("TEST_DATABASE_URL is set but PostgreSQL is unreachable: {e}"));
+            diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
+                .execute(&mut conn)
+                .expect("create test database");
+            let url = DatabaseUrl::parse(&with_database(&server_url, &name)).expect("postgres url");
+            (url, TestDb::Postgres { server_url, name })
+        }
+    }
+}
+
+pub fn test_settings(data_dir: &std::path::Path, database: DatabaseUrl) -> Settings {
+    Settings {
+        database,
+        addr: "127.0.0.1:0".into(),
+        data_dir: data_dir.to_path_buf(),
+        jwt_secret: b"test-secret-test-secret-test-secret!".to_vec(),
+        access_token_ttl: Duration::from_secs(900),
+        refresh_token_ttl: Duration::from_secs(3600),
+        db_pool_size: 6,
+        workers: 2,
+        json_limit_bytes: 1024 * 1024,
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub settings: Settings,
+    pub admin_token: String,
+    // Dropped last: the database outlives the server's use of it.
+    pub _data_dir: tempfile::TempDir,
+    pub db: TestDb,
+}
+
+/// One agency (学府街道办事处, code XF) with an admin `admin`, served on a random port.
+pub async fn spawn_app() -> TestApp {
+    init_logging();
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let (database, db) = fresh_database(data_dir.path());
+    let settings = test_settings(data_dir.path(), database);
+    let init_settings = settings.clone();
+    tokio::task::spawn_blocking(move || {
+        init(
+            &init_settings,
+            &InitArgs {
+                agency_name: "学府街道办事处".into(),
+                agency_code: "XF".into(),
+                case_prefix: "学府".into(),
+                admin_username: "admin".into(),
+                admin_display_name: "管理员".into(),
+            },
+            ADMIN_PASSWORD,
+        )
+    })
+    .await
+    .expect("join")
+    .expect("init agency");
+    let app = Application::build(settings.clone()).expect("build application");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let mut app = TestApp {
+        address,
+        client,
+        settings,
+        admin_token: String::new(),
+        _data_dir: data_dir,
+        db,
+    };
+    app.admin_token = app.login_ok("admin", ADMIN_PASSWORD).await.access_token;
+    app
+}
+
+#[derive(Debug, Clone)]
+pub struct Tokens {
+    pub access_token: String,
+    pub refresh_token: String,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub fn request(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
+        let builder = self.client.request(method, self.url(path));
+        match token {
+            Some(token) => builder.bearer_auth(token),
+            None => builder,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Response {
+        self.request(Method::GET, path, Some(token))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: &Value) -> Response {
+        self.request(Method::POST, path, Some(token))
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, body: &Value) -> Response {
+        self.request(Method::PATCH, path, Some(token))
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn put(&self, path: &str, token: &str, body: &Value) -> Response {
+        self.request(Method::PUT, path, Some(token))
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> Response {
+        self.request(Method::POST, "/api/v1/auth/login", None)
+            .json(&json!({"username": username, "password": password}))
+            .send()
+            .await
+            .expect("login request")
+    }
+
+    pub async fn login_ok(&self, username: &str, password: &str) -> Tokens {
+        let response = self.login(username, password).await;
+        let (status, body) = json_of(response).await;
+        assert_eq!(status, StatusCode::OK, "login {username}: {body}");
+        Tokens {
+            access_token: body["access_token"].as_str().expect("access_token").to_string(),
+            refresh_token: body["refresh_token"].as_str().expect("refresh_token").to_string(),
+        }
+    }
+
+    /// Creates a user in the admin's agency and returns its id.
+    pub async fn create_user(&self, username: &str, roles: &[&str]) -> String {
+        let mut body = json!({
+            "username": username,
+            "display_name": format!("用户{username}"),
+            "password": PASSWORD,
+            "roles": roles,
+        });
+        if roles.contains(&"officer") {
+            body["certificate_no"] = json!(format!("120100{}", username.len()));
+            body["certificate_expires_on"] = json!("2030-12-31");
+            body["enforcement_field"] = json!("综合执法");
+        }
+        if roles.contains(&"legal_counsel") {
+            body["legal_qualification"] = json!("A20181101000001");
+        }
+        let (status, created) = json_of(self.post("/api/v1/users", &self.admin_token, &body).await).await;
+        assert_eq!(status, StatusCode::CREATED, "create user {username}: {created}");
+        created["id"].as_str().expect("id").to_string()
+    }
+
+    /// Creates a user and logs them in.
+    pub async fn user_token(&self, username: &str, roles: &[&str]) -> (String, String) {
+        let id = self.create_user(username, roles).await;
+        let tokens = self.login_ok(username, PASSWORD).await;
+        (id, tokens.access_token)
+    }
+
+    /// A second agency in the same database, with its own admin; returns that admin's token.
+    pub async fn second_agency(&self, code: &str, admin_username: &str) -> String {
+        let settings = self.settings.clone();
+        let args = InitArgs {
+            agency_name: format!("{code}街道办事处"),
+            agency_code: code.into(),
+            case_prefix: code.into(),
+            admin_username: admin_username.into(),
+            admin_display_name: "其他管理员".into(),
+        };
+        tokio::task::spawn_blocking(move || init(&settings, &args, ADMIN_PASSWORD))
+            .await
+            .expect("join")
+            .expect("init second agency");
+        self.login_ok(admin_username, ADMIN_PASSWORD).await.access_token
+    }
+}
+
+/// Status and JSON body of a response (Null when the body is empty).
+pub async fn json_of(response: Response) -> (StatusCode, Value) {
+    let status = response.status();
+    let text = response.text().await.expect("body");
+    let body = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or(Value::String(text))
+    };
+    (status, body)
+}
+
+/// Asserts an RFC 9457 problem with the given status, returning its body.
+pub async fn expect_problem(response: Response, status: StatusCode) -> Value {
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let (actual, body) = json_of(response).await;
+    assert_eq!(actual, status, "unexpected status, body: {body}");
+    assert_eq!(content_type, "application/problem+json", "body: {body}");
+    assert_eq!(body["status"], json!(status.as_u16()));
+    assert!(
+        body["title"].is_string() && body["detail"].is_string() && body["type"].is_string(),
+        "{body}"
+    );
+    body
+}
+
+/// The `field` names of a problem's `errors`.
+pub fn error_fields(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .filter_map(|e| e["field"].as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn database_names_are_replaced_in_urls() {
+    assert_eq!(
+        with_database("postgres://postgres@127.0.0.1:5432/postgres", "x"),
+        "postgres://postgres@127.0.0.1:5432/x"
+    );
+    assert_eq!(
+        with_database("postgres://u:p@h/db?sslmode=disable", "x"),
+        "postgres://u:p@h/x?sslmode=disable"
+    );
+    assert_eq!(with_database("postgres://h:5432", "x"), "postgres://h:5432/x");
+}

@@ -1,0 +1,59 @@
+//! The committed OpenAPI document must be what the code generates, and the migrations of
+//! both backends must match one another.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use crate::helpers::spawn_app;
+
+const SPEC_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/api-spec/openapi.yaml");
+
+#[test]
+fn committed_openapi_matches_the_code() {
+    let generated = enforcement::openapi::yaml().unwrap();
+    if std::env::var("UPDATE_OPENAPI").is_ok() {
+        std::fs::create_dir_all(Path::new(SPEC_PATH).parent().unwrap()).unwrap();
+        std::fs::write(SPEC_PATH, &generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(SPEC_PATH).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "api-spec/openapi.yaml is out of date: run `cargo run -- openapi > api-spec/openapi.yaml` \
+         (or UPDATE_OPENAPI=1 cargo test committed_openapi) and commit it"
+    );
+}
+
+#[tokio::test]
+async fn the_server_publishes_the_same_document() {
+    let app = spawn_app().await;
+    let response = app.client.get(app.url("/api-spec/openapi.yaml")).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text().await.unwrap(), enforcement::openapi::yaml().unwrap());
+}
+
+fn migration_files(backend: &str) -> BTreeSet<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(backend);
+    let mut files = BTreeSet::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().to_string();
+        for file in std::fs::read_dir(entry.path()).unwrap() {
+            files.insert(format!("{name}/{}", file.unwrap().file_name().to_string_lossy()));
+        }
+    }
+    files
+}
+
+#[test]
+fn both_backends_have_the_same_migrations() {
+    let sqlite = migration_files("sqlite");
+    let postgres = migration_files("postgres");
+    assert!(!sqlite.is_empty());
+    assert_eq!(sqlite, postgres, "migrations/sqlite and migrations/postgres differ");
+    for name in &sqlite {
+        assert!(
+            name.ends_with("/up.sql") || name.ends_with("/down.sql"),
+            "unexpected file {name}"
+        );
+    }
+}
