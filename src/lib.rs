@@ -1,3 +1,4 @@
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 //! enforcement — the administrative-enforcement case service of a sub-district office.
 //! See DESIGN.md for the domain; the README for running it.
 

@@ -1,6 +1,8 @@
 //! Logging: structured `tracing` output filtered by `RUST_LOG` (default `info`);
 //! `ENFORCEMENT_LOG_FORMAT=json` for log shippers.
 
+use std::io::IsTerminal;
+
 use tracing_subscriber::EnvFilter;
 
 pub fn init(default_filter: &str) {
@@ -8,7 +10,8 @@ pub fn init(default_filter: &str) {
     let json = std::env::var("ENFORCEMENT_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
     // try_init: tests may initialise more than once.
     let _ = if json {
         builder.json().try_init()

@@ -69,3 +69,105 @@ fn a_bad_database_url_is_a_clear_error() {
     let (ok, out) = enforcement(dir.path(), "mysql://localhost/x", &["migrate"], "");
     assert!(!ok && out.contains("unsupported scheme"), "{out}");
 }
+
+/// `enforcement serve` as deployed: it serves, never logs a password or token even at
+/// debug level, and on SIGTERM finishes and exits cleanly.
+#[test]
+fn serve_keeps_secrets_out_of_logs_and_stops_gracefully_on_sigterm() {
+    init_logging();
+    let dir = tempfile::tempdir().unwrap();
+    let (url, _db) = fresh_database(dir.path());
+    let url = database_url(&url);
+    let password = "a-very-secret-admin-password";
+    let init = [
+        "init",
+        "--agency-name",
+        "学府街道办事处",
+        "--agency-code",
+        "XF",
+        "--case-prefix",
+        "学府",
+        "--admin-username",
+        "admin",
+    ];
+    let (ok, out) = enforcement(dir.path(), &url, &init, &format!("{password}\n"));
+    assert!(ok, "{out}");
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_enforcement"))
+        .arg("serve")
+        .env("DATABASE_URL", &url)
+        .env("ENFORCEMENT_DATA_DIR", dir.path())
+        .env("ENFORCEMENT_ADDR", format!("127.0.0.1:{port}"))
+        .env("RUST_LOG", "debug")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (access, refresh) = runtime.block_on(async {
+        let client = reqwest::Client::new();
+        for _ in 0..100 {
+            if client.get(format!("{base}/readyz")).send().await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let body: serde_json::Value = client
+            .post(format!("{base}/api/v1/auth/login"))
+            .json(&serde_json::json!({"username": "admin", "password": password}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let access = body["access_token"].as_str().unwrap().to_string();
+        let refresh = body["refresh_token"].as_str().unwrap().to_string();
+        let me = client
+            .get(format!("{base}/api/v1/me"))
+            .bearer_auth(&access)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(me.status(), 200);
+        (access, refresh)
+    });
+    let status = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let started = std::time::Instant::now();
+    let exit = loop {
+        if let Some(exit) = server.try_wait().unwrap() {
+            break exit;
+        }
+        assert!(started.elapsed().as_secs() < 20, "the server did not stop on SIGTERM");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let output = server.wait_with_output().unwrap();
+    let logs = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(exit.success(), "exit {exit:?}: {logs}");
+    assert!(
+        logs.contains("login succeeded") && logs.contains("graceful shutdown"),
+        "{logs}"
+    );
+    // The generated JWT secret, too, stays in its file.
+    let secret = std::fs::read_to_string(dir.path().join("jwt-secret")).unwrap();
+    for leaked in [password, access.as_str(), refresh.as_str(), secret.trim()] {
+        assert!(!logs.contains(leaked), "a secret appears in the logs");
+    }
+}

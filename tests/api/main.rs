@@ -1,6 +1,7 @@
 //! Black-box tests over HTTP against the real server. One binary keeps linking cheap.
 //! `TEST_DATABASE_URL=postgres://…` runs the same tests on PostgreSQL.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 mod auth;
 mod calendar;
 mod cli;

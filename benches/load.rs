@@ -1,0 +1,410 @@
+//! Load benchmark: starts the release binary on each backend, drives it over loopback for
+//! a bounded time, and measures the raw database (or the raw CPU work) doing the same
+//! work in the same run. Run through `bench/run`; prints a Markdown table.
+//!
+//!   cargo bench --bench load -- [--seconds 10] [--backends sqlite,postgres] [--pg-url URL]
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Write;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use enforcement::db::{DatabaseUrl, DbPool, build_pool};
+use serde_json::{Value, json};
+
+const ADMIN_PASSWORD: &str = "bench-admin-password";
+
+struct Args {
+    seconds: u64,
+    backends: Vec<String>,
+    pg_url: String,
+}
+
+fn parse_args() -> Args {
+    let mut args = Args {
+        seconds: 10,
+        backends: vec!["sqlite".into(), "postgres".into()],
+        pg_url: std::env::var("BENCH_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into()),
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--seconds" => args.seconds = it.next().and_then(|s| s.parse().ok()).expect("--seconds N"),
+            "--backends" => {
+                args.backends = it
+                    .next()
+                    .expect("--backends list")
+                    .split(',')
+                    .map(String::from)
+                    .collect()
+            }
+            "--pg-url" => args.pg_url = it.next().expect("--pg-url URL"),
+            "--bench" => {}
+            other => panic!("unknown argument {other}"),
+        }
+    }
+    args
+}
+
+/// Latencies of one measured run.
+struct Stats {
+    count: usize,
+    errors: usize,
+    elapsed: Duration,
+    latencies_us: Vec<u64>,
+}
+
+impl Stats {
+    fn rate(&self) -> f64 {
+        self.count as f64 / self.elapsed.as_secs_f64()
+    }
+    fn percentile_ms(&self, p: f64) -> f64 {
+        if self.latencies_us.is_empty() {
+            return f64::NAN;
+        }
+        let index = ((self.latencies_us.len() as f64 - 1.0) * p).round() as usize;
+        self.latencies_us[index] as f64 / 1000.0
+    }
+    fn merge(parts: Vec<(usize, Vec<u64>)>, elapsed: Duration) -> Stats {
+        let errors = parts.iter().map(|p| p.0).sum();
+        let mut latencies_us: Vec<u64> = parts.into_iter().flat_map(|p| p.1).collect();
+        latencies_us.sort_unstable();
+        Stats {
+            count: latencies_us.len(),
+            errors,
+            elapsed,
+            latencies_us,
+        }
+    }
+}
+
+/// `concurrency` HTTP clients in a loop for `duration`.
+async fn drive_http<F, Fut>(concurrency: usize, duration: Duration, request: F) -> Stats
+where
+    F: Fn(usize, u64) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = bool> + Send,
+{
+    let request = Arc::new(request);
+    let started = Instant::now();
+    let deadline = started + duration;
+    let mut tasks = Vec::new();
+    for worker in 0..concurrency {
+        let request = request.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut errors = 0;
+            let mut n = 0u64;
+            while Instant::now() < deadline {
+                let t = Instant::now();
+                if request(worker, n).await {
+                    latencies.push(t.elapsed().as_micros() as u64);
+                } else {
+                    errors += 1;
+                }
+                n += 1;
+            }
+            (errors, latencies)
+        }));
+    }
+    let mut parts = Vec::new();
+    for task in tasks {
+        parts.push(task.await.unwrap());
+    }
+    Stats::merge(parts, started.elapsed())
+}
+
+/// `threads` OS threads doing the raw work in a loop for `duration`.
+fn drive_raw<F>(threads: usize, duration: Duration, work: F) -> Stats
+where
+    F: Fn(usize, u64) -> bool + Send + Sync + 'static,
+{
+    let work = Arc::new(work);
+    let started = Instant::now();
+    let stop = Arc::new(AtomicBool::new(false));
+    let handles: Vec<_> = (0..threads)
+        .map(|worker| {
+            let work = work.clone();
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let mut latencies = Vec::new();
+                let mut errors = 0;
+                let mut n = 0u64;
+                while !stop.load(Ordering::Relaxed) {
+                    let t = Instant::now();
+                    if work(worker, n) {
+                        latencies.push(t.elapsed().as_micros() as u64);
+                    } else {
+                        errors += 1;
+                    }
+                    n += 1;
+                }
+                (errors, latencies)
+            })
+        })
+        .collect();
+    std::thread::sleep(duration);
+    stop.store(true, Ordering::Relaxed);
+    let parts = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    Stats::merge(parts, started.elapsed())
+}
+
+struct Server {
+    child: Child,
+    base: String,
+    database: DatabaseUrl,
+    _dir: tempfile::TempDir,
+    pg_drop: Option<(String, String)>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
+        let _ = self.child.wait();
+        if let Some((server_url, name)) = &self.pg_drop
+            && let Ok(mut conn) = PgConnection::establish(server_url)
+        {
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut conn);
+        }
+    }
+}
+
+fn binary() -> PathBuf {
+    std::env::var("ENFORCEMENT_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/enforcement"))
+}
+
+fn start_server(backend: &str, pg_url: &str) -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, pg_drop) = match backend {
+        "sqlite" => (format!("sqlite://{}", dir.path().join("bench.db").display()), None),
+        "postgres" => {
+            let name = format!("enf_bench_{}", uuid::Uuid::now_v7().simple());
+            let mut conn = PgConnection::establish(pg_url).expect("PostgreSQL for the benchmark");
+            diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
+                .execute(&mut conn)
+                .unwrap();
+            let base = pg_url.rsplit_once('/').map_or(pg_url, |(b, _)| b);
+            (format!("{base}/{name}"), Some((pg_url.to_string(), name)))
+        }
+        other => panic!("unknown backend {other}"),
+    };
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let env = |cmd: &mut Command| {
+        cmd.env("DATABASE_URL", &url)
+            .env("ENFORCEMENT_DATA_DIR", dir.path())
+            .env("ENFORCEMENT_JWT_SECRET", "bench-secret-bench-secret-bench-secret")
+            .env("ENFORCEMENT_ADDR", format!("127.0.0.1:{port}"))
+            .env("RUST_LOG", "warn");
+    };
+    let mut init = Command::new(binary());
+    env(&mut init);
+    init.args([
+        "init",
+        "--agency-name",
+        "学府街道办事处",
+        "--agency-code",
+        "XF",
+        "--case-prefix",
+        "学府",
+        "--admin-username",
+        "admin",
+    ])
+    .stdin(Stdio::piped());
+    let mut child = init
+        .spawn()
+        .expect("run the release binary (cargo build --release first)");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{ADMIN_PASSWORD}\n").as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success(), "init failed");
+    let mut serve = Command::new(binary());
+    env(&mut serve);
+    let child = serve.arg("serve").stdout(Stdio::null()).spawn().unwrap();
+    let server = Server {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+        database: DatabaseUrl::parse(&url).unwrap(),
+        _dir: dir,
+        pg_drop,
+    };
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return server;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("the server did not start");
+}
+
+struct Row {
+    backend: String,
+    scenario: String,
+    concurrency: usize,
+    service: Stats,
+    raw_label: String,
+    raw: Stats,
+}
+
+fn print_rows(rows: &[Row], seconds: u64) {
+    println!();
+    println!(
+        "| backend | scenario | concurrency | requests/s | p50 ms | p99 ms | errors | raw work | raw ops/s | raw p99 ms | service ÷ raw |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    for r in rows {
+        println!(
+            "| {} | {} | {} | {:.0} | {:.2} | {:.2} | {} | {} | {:.0} | {:.2} | {:.2} |",
+            r.backend,
+            r.scenario,
+            r.concurrency,
+            r.service.rate(),
+            r.service.percentile_ms(0.50),
+            r.service.percentile_ms(0.99),
+            r.service.errors,
+            r.raw_label,
+            r.raw.rate(),
+            r.raw.percentile_ms(0.99),
+            r.service.rate() / r.raw.rate()
+        );
+    }
+    println!("\n{seconds} s per measurement; load generator, server and raw work share this machine's cores.");
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let date = Command::new("date")
+        .arg("-u")
+        .arg("+%Y-%m-%d %H:%M UTC")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    format!("{cpu}, {cores} cores; {date}")
+}
+
+fn pool(database: &DatabaseUrl, size: u32) -> DbPool {
+    build_pool(database, size).expect("raw pool")
+}
+
+fn main() {
+    let args = parse_args();
+    let duration = Duration::from_secs(args.seconds);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    println!("machine: {}", machine());
+    let mut rows = Vec::new();
+    for backend in &args.backends {
+        eprintln!("== {backend}: starting the release binary");
+        let server = start_server(backend, &args.pg_url);
+        let client = reqwest::Client::new();
+        let base = server.base.clone();
+
+        // POST /auth/login: argon2id dominates; the raw work is the same verification.
+        eprintln!("== {backend}: POST /auth/login");
+        let login = {
+            let client = client.clone();
+            let url = format!("{base}/api/v1/auth/login");
+            runtime.block_on(drive_http(4, duration, move |_, _| {
+                let client = client.clone();
+                let url = url.clone();
+                async move {
+                    client
+                        .post(&url)
+                        .json(&json!({"username": "admin", "password": ADMIN_PASSWORD}))
+                        .send()
+                        .await
+                        .is_ok_and(|r| r.status() == 200)
+                }
+            }))
+        };
+        let hash = enforcement::auth::password::hash_password(ADMIN_PASSWORD).unwrap();
+        let raw_verify = drive_raw(2, duration, move |_, _| {
+            enforcement::auth::password::verify_password(ADMIN_PASSWORD, &hash)
+        });
+        rows.push(Row {
+            backend: backend.clone(),
+            scenario: "POST /auth/login".into(),
+            concurrency: 4,
+            service: login,
+            raw_label: "argon2id verify (2 threads)".into(),
+            raw: raw_verify,
+        });
+
+        // GET /me: JWT check + session/user lookup + agency; raw = the same two queries.
+        eprintln!("== {backend}: GET /me");
+        let token = runtime.block_on(async {
+            let body: Value = client
+                .post(format!("{base}/api/v1/auth/login"))
+                .json(&json!({"username": "admin", "password": ADMIN_PASSWORD}))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            body["access_token"].as_str().unwrap().to_string()
+        });
+        let claims = enforcement::auth::tokens::JwtKeys::new(
+            b"bench-secret-bench-secret-bench-secret",
+            Duration::from_secs(900),
+        )
+        .verify(&token)
+        .unwrap();
+        let me = {
+            let client = client.clone();
+            let url = format!("{base}/api/v1/me");
+            runtime.block_on(drive_http(16, duration, move |_, _| {
+                let client = client.clone();
+                let url = url.clone();
+                let token = token.clone();
+                async move {
+                    client
+                        .get(&url)
+                        .bearer_auth(&token)
+                        .send()
+                        .await
+                        .is_ok_and(|r| r.status() == 200)
+                }
+            }))
+        };
+        let raw_pool = pool(&server.database, 16);
+        let raw_me = drive_raw(16, duration, move |_, _| {
+            let Ok(mut conn) = raw_pool.get() else { return false };
+            let user = enforcement::auth::store::active_session_user(&mut conn, &claims.sub, &claims.sid);
+            let agency = enforcement::agencies::store::find(&mut conn, &claims.agency);
+            matches!(user, Ok(Some(_))) && agency.is_ok()
+        });
+        rows.push(Row {
+            backend: backend.clone(),
+            scenario: "GET /me".into(),
+            concurrency: 16,
+            service: me,
+            raw_label: "session+user and agency selects (16 threads)".into(),
+            raw: raw_me,
+        });
+        drop(server);
+    }
+    print_rows(&rows, args.seconds);
+}
