@@ -73,9 +73,61 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    powers (id) {
+        id -> Text,
+        agency_id -> Text,
+        code -> Text,
+        current_version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    power_versions (id) {
+        id -> Text,
+        power_id -> Text,
+        agency_id -> Text,
+        version -> Integer,
+        code -> Text,
+        name -> Text,
+        category -> Text,
+        legal_basis -> Text,
+        source_department -> Text,
+        fine_min_fen -> Nullable<BigInt>,
+        fine_max_fen -> Nullable<BigInt>,
+        requires_av_record -> Bool,
+        effective_from -> Date,
+        effective_to -> Nullable<Date>,
+        change_note -> Nullable<Text>,
+        created_at -> Timestamp,
+        created_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    subjects (id) {
+        id -> Text,
+        agency_id -> Text,
+        kind -> Text,
+        name -> Text,
+        uscc -> Nullable<Text>,
+        id_card_no -> Nullable<Text>,
+        legal_representative -> Nullable<Text>,
+        address -> Nullable<Text>,
+        industry -> Nullable<Text>,
+        risk_level -> Nullable<Text>,
+        contact_phone -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(auth_sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> auth_sessions (session_id));
+diesel::joinable!(power_versions -> powers (power_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
@@ -85,4 +137,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_failures,
     calendar_days,
     calendar_years,
+    powers,
+    power_versions,
+    subjects,
 );

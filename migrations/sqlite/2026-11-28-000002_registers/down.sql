@@ -1,0 +1,3 @@
+DROP TABLE subjects;
+DROP TABLE power_versions;
+DROP TABLE powers;
