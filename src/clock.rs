@@ -1,7 +1,7 @@
 //! Time conventions: instants are stored as UTC and shown as RFC 3339; business dates
 //! (立案日期, deadlines) are dates in Asia/Shanghai (UTC+8, no daylight saving).
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
+use chrono::{DateTime, DurationRound, FixedOffset, NaiveDate, NaiveDateTime, Offset, TimeDelta, TimeZone, Utc};
 
 /// China Standard Time.
 pub fn shanghai() -> FixedOffset {
@@ -10,8 +10,11 @@ pub fn shanghai() -> FixedOffset {
     FixedOffset::east_opt(CST_SECONDS).unwrap_or(Utc.fix())
 }
 
+/// The current instant, to the microsecond: what both databases store exactly, so an
+/// instant reads back as it was written.
 pub fn now() -> DateTime<Utc> {
-    Utc::now()
+    let now = Utc::now();
+    now.duration_trunc(TimeDelta::microseconds(1)).unwrap_or(now)
 }
 
 /// Today's date in Asia/Shanghai.

@@ -157,6 +157,20 @@ fn escape_label(value: &str) -> String {
 #[derive(Clone, Copy)]
 pub struct JsonLimit(pub usize);
 
+/// The raw bytes of a JSON body, checked as `ApiJson` checks them: for handlers that must
+/// hash or inspect the body before parsing it.
+pub struct RawJson(pub web::Bytes);
+
+impl FromRequest for RawJson {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let body = read_json_body(req, payload);
+        Box::pin(async move { body.await.map(RawJson) })
+    }
+}
+
 /// A JSON body: 415 unless the content type is JSON, 413 past the limit, 400 naming the
 /// field (as a path like `checklist[2].pass`) when it does not parse into `T`.
 pub struct ApiJson<T>(pub T);
@@ -166,43 +180,48 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
     type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let limit = req.app_data::<JsonLimit>().map_or(1024 * 1024, |l| l.0);
-        let content_type_ok = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| {
-                let essence = v.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-                essence == "application/json" || essence.ends_with("+json")
-            });
-        let declared_length = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok());
-        let mut payload = payload.take();
-        Box::pin(async move {
-            if content_type_ok == Some(false) {
-                return Err(AppError::UnsupportedMediaType(
-                    "the body must be JSON (Content-Type: application/json)".into(),
-                ));
-            }
-            if declared_length.is_some_and(|n| n > limit) {
+        let body = read_json_body(req, payload);
+        Box::pin(async move { parse_json(&body.await?).map(ApiJson) })
+    }
+}
+
+fn read_json_body(req: &HttpRequest, payload: &mut Payload) -> impl Future<Output = AppResult<web::Bytes>> + 'static {
+    let limit = req.app_data::<JsonLimit>().map_or(1024 * 1024, |l| l.0);
+    let content_type_ok = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            let essence = v.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+            essence == "application/json" || essence.ends_with("+json")
+        });
+    let declared_length = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    let mut payload = payload.take();
+    async move {
+        if content_type_ok == Some(false) {
+            return Err(AppError::UnsupportedMediaType(
+                "the body must be JSON (Content-Type: application/json)".into(),
+            ));
+        }
+        if declared_length.is_some_and(|n| n > limit) {
+            return Err(AppError::PayloadTooLarge(limit));
+        }
+        let mut body = BytesMut::new();
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|e| AppError::bad_request(format!("the body could not be read: {e}")))?;
+            if body.len() + chunk.len() > limit {
                 return Err(AppError::PayloadTooLarge(limit));
             }
-            let mut body = BytesMut::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|e| AppError::bad_request(format!("the body could not be read: {e}")))?;
-                if body.len() + chunk.len() > limit {
-                    return Err(AppError::PayloadTooLarge(limit));
-                }
-                body.extend_from_slice(&chunk);
-            }
-            if body.is_empty() {
-                return Err(AppError::bad_request("a JSON body is required"));
-            }
-            parse_json(&body).map(ApiJson)
-        })
+            body.extend_from_slice(&chunk);
+        }
+        if body.is_empty() {
+            return Err(AppError::bad_request("a JSON body is required"));
+        }
+        Ok(body.freeze())
     }
 }
 
@@ -221,6 +240,14 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> AppResult<T> {
         .end()
         .map_err(|e| AppError::bad_request(format!("the body is not valid JSON: {e}")))?;
     Ok(value)
+}
+
+/// Converts parsed JSON into `T`, reporting the path of the field that failed.
+pub fn from_json_value<T: DeserializeOwned>(value: serde_json::Value) -> AppResult<T> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        json_field_error(&path, &e.into_inner().to_string())
+    })
 }
 
 /// Turns a serde message into a 400 naming the field. serde reports a missing field at

@@ -4,7 +4,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{auth, calendar, error, ops, users};
+use crate::{auth, calendar, cases, error, ops, users};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -18,6 +18,8 @@ use crate::{auth, calendar, error, ops, users};
         auth::api::login, auth::api::refresh, auth::api::logout, auth::api::me,
         users::api::create_user, users::api::list_users, users::api::get_user, users::api::patch_user,
         calendar::api::get_year, calendar::api::put_year, calendar::api::add_working_days,
+        cases::api::create_case, cases::api::list_cases, cases::api::get_case, cases::api::transition,
+        cases::api::get_record, cases::api::verify_record, cases::api::get_settings, cases::api::put_settings,
     ),
     components(schemas(error::Problem, error::FieldError)),
     modifiers(&BearerAuth),
@@ -25,6 +27,8 @@ use crate::{auth, calendar, error, ops, users};
         (name = "auth", description = "Login, token refresh and logout"),
         (name = "users", description = "Accounts, roles and certificates (admin)"),
         (name = "calendar", description = "Working-day calendar and legal deadlines"),
+        (name = "cases", description = "Inspections and penalty cases, their steps and full-process record"),
+        (name = "settings", description = "The agency's procedure settings"),
         (name = "ops", description = "Health, readiness and metrics"),
     )
 )]

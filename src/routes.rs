@@ -2,7 +2,7 @@
 
 use actix_web::web;
 
-use crate::{auth, calendar, ops, users};
+use crate::{auth, calendar, cases, ops, users};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(ops::healthz))
@@ -24,6 +24,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     web::get().to(calendar::api::add_working_days),
                 )
                 .route("/calendar/{year}", web::get().to(calendar::api::get_year))
-                .route("/calendar/{year}", web::put().to(calendar::api::put_year)),
+                .route("/calendar/{year}", web::put().to(calendar::api::put_year))
+                .route("/settings", web::get().to(cases::api::get_settings))
+                .route("/settings", web::put().to(cases::api::put_settings))
+                .route("/cases", web::post().to(cases::api::create_case))
+                .route("/cases", web::get().to(cases::api::list_cases))
+                .route("/cases/{id}", web::get().to(cases::api::get_case))
+                .route("/cases/{id}/transitions", web::post().to(cases::api::transition))
+                .route("/cases/{id}/record", web::get().to(cases::api::get_record))
+                .route("/cases/{id}/record/verify", web::get().to(cases::api::verify_record)),
         );
 }

@@ -124,10 +124,142 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    agency_settings (agency_id) {
+        agency_id -> Text,
+        defense_period_working_days -> Integer,
+        hearing_threshold_individual_fen -> BigInt,
+        hearing_threshold_organisation_fen -> BigInt,
+        updated_at -> Timestamp,
+        updated_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    number_counters (agency_id, counter, year) {
+        agency_id -> Text,
+        counter -> Text,
+        year -> Integer,
+        last_seq -> Integer,
+    }
+}
+
+diesel::table! {
+    cases (id) {
+        id -> Text,
+        agency_id -> Text,
+        kind -> Text,
+        procedure -> Nullable<Text>,
+        case_number -> Text,
+        number_year -> Integer,
+        number_seq -> Integer,
+        status -> Text,
+        subject_id -> Text,
+        summary -> Text,
+        source -> Text,
+        parent_case_id -> Nullable<Text>,
+        opened_on -> Date,
+        violation_on -> Nullable<Date>,
+        serious_harm -> Bool,
+        location -> Nullable<Text>,
+        inspection_result -> Nullable<Text>,
+        rectification_deadline -> Nullable<Date>,
+        notice_decision_type -> Nullable<Text>,
+        notice_fine_fen -> Nullable<BigInt>,
+        notified_on -> Nullable<Date>,
+        defense_due_on -> Nullable<Date>,
+        defense_state -> Nullable<Text>,
+        hearing_rights -> Bool,
+        hearing_request_due_on -> Nullable<Date>,
+        hearing_state -> Nullable<Text>,
+        hearing_on -> Nullable<Date>,
+        collective_discussion_on -> Nullable<Date>,
+        decision_due_on -> Nullable<Date>,
+        outcome -> Nullable<Text>,
+        decision_type -> Nullable<Text>,
+        fine_amount_fen -> Nullable<BigInt>,
+        decided_on -> Nullable<Date>,
+        decision_number -> Nullable<Text>,
+        service_due_on -> Nullable<Date>,
+        served_on -> Nullable<Date>,
+        service_method -> Nullable<Text>,
+        payment_due_on -> Nullable<Date>,
+        paid_fen -> BigInt,
+        executed_on -> Nullable<Date>,
+        closed_on -> Nullable<Date>,
+        archived_on -> Nullable<Date>,
+        transferred_to -> Nullable<Text>,
+        transfer_reason -> Nullable<Text>,
+        terminated_reason -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        created_by -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_officers (case_id, user_id) {
+        case_id -> Text,
+        user_id -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    case_powers (case_id, power_id) {
+        case_id -> Text,
+        power_id -> Text,
+        power_version_id -> Text,
+    }
+}
+
+diesel::table! {
+    case_findings (case_id, position) {
+        case_id -> Text,
+        position -> Integer,
+        description -> Text,
+        hazard_level -> Text,
+        rectified -> Bool,
+        rectified_on -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    case_events (case_id, seq) {
+        case_id -> Text,
+        seq -> Integer,
+        at -> Timestamp,
+        actor_id -> Text,
+        action -> Text,
+        payload -> Text,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (user_id, key) {
+        user_id -> Text,
+        key -> Text,
+        request_hash -> Text,
+        status -> Integer,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(auth_sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> auth_sessions (session_id));
 diesel::joinable!(power_versions -> powers (power_id));
+diesel::joinable!(case_officers -> cases (case_id));
+diesel::joinable!(case_officers -> users (user_id));
+diesel::joinable!(case_powers -> cases (case_id));
+diesel::joinable!(case_powers -> power_versions (power_version_id));
+diesel::joinable!(case_findings -> cases (case_id));
+diesel::joinable!(case_events -> cases (case_id));
+diesel::joinable!(cases -> subjects (subject_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
@@ -140,4 +272,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     powers,
     power_versions,
     subjects,
+    agency_settings,
+    number_counters,
+    cases,
+    case_officers,
+    case_powers,
+    case_findings,
+    case_events,
+    idempotency_keys,
 );

@@ -323,3 +323,271 @@ fn database_names_are_replaced_in_urls() {
     );
     assert_eq!(with_database("postgres://h:5432", "x"), "postgres://h:5432/x");
 }
+
+impl TestApp {
+    /// A direct connection to the test database, for what tests must check beneath the API.
+    pub fn raw_connection(&self) -> enforcement::db::DbConn {
+        enforcement::db::establish(&self.settings.database).expect("raw connection")
+    }
+
+    fn agency_id(&self, conn: &mut enforcement::db::DbConn) -> String {
+        use diesel::{ExpressionMethods, QueryDsl};
+        use enforcement::db::schema::agencies;
+        diesel::RunQueryDsl::first(
+            agencies::table.filter(agencies::code.eq("XF")).select(agencies::id),
+            conn,
+        )
+        .expect("agency XF")
+    }
+
+    /// A subject in the register of agency XF (written directly; the registers have
+    /// their own tests).
+    pub fn seed_subject(&self, kind: &str, name: &str) -> String {
+        use diesel::ExpressionMethods;
+        use enforcement::db::schema::subjects;
+        let mut conn = self.raw_connection();
+        let agency_id = self.agency_id(&mut conn);
+        let id = uuid::Uuid::now_v7().to_string();
+        let now = enforcement::clock::to_db(enforcement::clock::now());
+        diesel::RunQueryDsl::execute(
+            diesel::insert_into(subjects::table).values((
+                subjects::id.eq(&id),
+                subjects::agency_id.eq(&agency_id),
+                subjects::kind.eq(kind),
+                subjects::name.eq(name),
+                subjects::created_at.eq(now),
+                subjects::updated_at.eq(now),
+            )),
+            &mut conn,
+        )
+        .expect("seed subject");
+        id
+    }
+
+    /// A power of agency XF in force since 2020, with an optional maximum fine.
+    pub fn seed_power(&self, code: &str, fine_max_fen: Option<i64>, requires_av_record: bool) -> String {
+        use diesel::ExpressionMethods;
+        use enforcement::db::schema::{power_versions, powers};
+        let mut conn = self.raw_connection();
+        let agency_id = self.agency_id(&mut conn);
+        let id = uuid::Uuid::now_v7().to_string();
+        let now = enforcement::clock::to_db(enforcement::clock::now());
+        diesel::RunQueryDsl::execute(
+            diesel::insert_into(powers::table).values((
+                powers::id.eq(&id),
+                powers::agency_id.eq(&agency_id),
+                powers::code.eq(code),
+                powers::current_version.eq(1),
+                powers::created_at.eq(now),
+                powers::updated_at.eq(now),
+            )),
+            &mut conn,
+        )
+        .expect("seed power");
+        diesel::RunQueryDsl::execute(
+            diesel::insert_into(power_versions::table).values((
+                power_versions::id.eq(uuid::Uuid::now_v7().to_string()),
+                power_versions::power_id.eq(&id),
+                power_versions::agency_id.eq(&agency_id),
+                power_versions::version.eq(1),
+                power_versions::code.eq(code),
+                power_versions::name.eq(format!("职权{code}")),
+                power_versions::category.eq("penalty"),
+                power_versions::legal_basis.eq("《城市市容和环境卫生管理条例》第三十六条"),
+                power_versions::source_department.eq("城市管理"),
+                power_versions::fine_max_fen.eq(fine_max_fen),
+                power_versions::requires_av_record.eq(requires_av_record),
+                power_versions::effective_from.eq(chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap()),
+                power_versions::created_at.eq(now),
+            )),
+            &mut conn,
+        )
+        .expect("seed power version");
+        id
+    }
+
+    /// An officer with a certificate valid until `expires_on` (YYYY-MM-DD).
+    pub async fn officer_with_certificate(&self, username: &str, expires_on: &str) -> (String, String) {
+        let body = json!({
+            "username": username,
+            "display_name": format!("执法{username}"),
+            "password": PASSWORD,
+            "roles": ["officer"],
+            "certificate_no": format!("1201{}", username.len() * 1111),
+            "certificate_expires_on": expires_on,
+            "enforcement_field": "综合执法",
+        });
+        let (status, created) = json_of(self.post("/api/v1/users", &self.admin_token, &body).await).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        let token = self.login_ok(username, PASSWORD).await.access_token;
+        (created["id"].as_str().unwrap().to_string(), token)
+    }
+
+    /// `POST /cases/{id}/transitions`.
+    pub async fn step(&self, token: &str, case_id: &str, body: Value) -> (StatusCode, Value) {
+        json_of(
+            self.post(&format!("/api/v1/cases/{case_id}/transitions"), token, &body)
+                .await,
+        )
+        .await
+    }
+}
+
+/// Two officers, a supervisor, a subject of each kind and powers, ready for cases.
+pub struct CaseWorld {
+    pub app: TestApp,
+    pub lead: (String, String),
+    pub second: (String, String),
+    pub supervisor: String,
+    pub enterprise: String,
+    pub individual: String,
+    /// A power with a discretion maximum of ¥50,000.
+    pub power: String,
+    /// A power that requires an audio-video record.
+    pub av_power: String,
+}
+
+pub async fn case_world() -> CaseWorld {
+    let app = spawn_app().await;
+    let lead = app.officer_with_certificate("lead.officer", "2035-12-31").await;
+    let second = app.officer_with_certificate("second.officer", "2035-12-31").await;
+    let (_, supervisor) = app.user_token("chief", &["supervisor"]).await;
+    let enterprise = app.seed_subject("enterprise", "天津市学府餐饮有限公司");
+    let individual = app.seed_subject("individual", "张三");
+    let power = app.seed_power("XF-CG-001", Some(5_000_000), false);
+    let av_power = app.seed_power("XF-CG-099", None, true);
+    CaseWorld {
+        app,
+        lead,
+        second,
+        supervisor,
+        enterprise,
+        individual,
+        power,
+        av_power,
+    }
+}
+
+impl CaseWorld {
+    pub fn lead_token(&self) -> &str {
+        &self.lead.1
+    }
+
+    pub fn officers(&self) -> Vec<String> {
+        vec![self.lead.0.clone(), self.second.0.clone()]
+    }
+
+    /// Opens a case with `extra` fields merged over sensible defaults; returns status and body.
+    pub async fn open(&self, kind: &str, extra: Value) -> (StatusCode, Value) {
+        let mut body = json!({
+            "kind": kind,
+            "subject_id": self.enterprise,
+            "power_ids": [self.power],
+            "officer_ids": self.officers(),
+            "summary": "检查发现占道经营",
+        });
+        if kind == "penalty" {
+            body["violation_on"] = json!(days_ago(10));
+            body["opened_on"] = json!(days_ago(5));
+        }
+        if let (Some(target), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
+            for (k, v) in extra {
+                target.insert(k.clone(), v.clone());
+            }
+        }
+        json_of(self.app.post("/api/v1/cases", self.lead_token(), &body).await).await
+    }
+
+    /// Opens a case that must succeed; returns its id.
+    pub async fn open_ok(&self, kind: &str, extra: Value) -> String {
+        let (status, body) = self.open(kind, extra).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["id"].as_str().unwrap().to_string()
+    }
+
+    /// A step by the lead officer that must succeed; returns the case.
+    pub async fn step_ok(&self, case_id: &str, body: Value) -> Value {
+        let (status, case) = self.app.step(self.lead_token(), case_id, body.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{body} → {case}");
+        case
+    }
+
+    /// A step by the lead officer that a rule must refuse; returns the problem.
+    pub async fn step_refused(&self, case_id: &str, body: Value, rule: &str) -> Value {
+        let before = self.case(case_id).await;
+        let response = self
+            .app
+            .post(
+                &format!("/api/v1/cases/{case_id}/transitions"),
+                self.lead_token(),
+                &body,
+            )
+            .await;
+        let problem = expect_problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(problem["rule"], json!(rule), "{body} → {problem}");
+        let after = self.case(case_id).await;
+        assert_eq!(before, after, "a refused step changes nothing");
+        problem
+    }
+
+    /// A step by the lead officer refused for an invalid field; returns the problem.
+    pub async fn step_invalid(&self, case_id: &str, body: Value, field: &str) -> Value {
+        let before = self.case(case_id).await;
+        let response = self
+            .app
+            .post(
+                &format!("/api/v1/cases/{case_id}/transitions"),
+                self.lead_token(),
+                &body,
+            )
+            .await;
+        let problem = expect_problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(error_fields(&problem), vec![field.to_string()], "{body} → {problem}");
+        assert_eq!(before, self.case(case_id).await, "a refused step changes nothing");
+        problem
+    }
+
+    /// A step by `token` that is not possible now (409); returns the problem.
+    pub async fn step_conflict(&self, token: &str, case_id: &str, body: Value) -> Value {
+        let before = self.case(case_id).await;
+        let response = self
+            .app
+            .post(&format!("/api/v1/cases/{case_id}/transitions"), token, &body)
+            .await;
+        let problem = expect_problem(response, StatusCode::CONFLICT).await;
+        assert!(problem["allowed_actions"].is_array(), "{problem}");
+        assert_eq!(before, self.case(case_id).await, "a refused step changes nothing");
+        problem
+    }
+
+    pub async fn case(&self, case_id: &str) -> Value {
+        let (status, case) = json_of(
+            self.app
+                .get(&format!("/api/v1/cases/{case_id}"), self.lead_token())
+                .await,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{case}");
+        case
+    }
+
+    pub async fn record(&self, case_id: &str) -> Value {
+        let (status, record) = json_of(
+            self.app
+                .get(&format!("/api/v1/cases/{case_id}/record"), self.lead_token())
+                .await,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{record}");
+        record
+    }
+}
+
+/// A date `n` days before today (Asia/Shanghai), as YYYY-MM-DD.
+pub fn days_ago(n: i64) -> String {
+    (enforcement::clock::today() - chrono::Duration::days(n)).to_string()
+}
+
+pub fn today() -> String {
+    enforcement::clock::today().to_string()
+}

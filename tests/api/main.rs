@@ -4,9 +4,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 mod auth;
 mod calendar;
+mod cases;
 mod cli;
 mod conventions;
 mod helpers;
 mod ops;
+mod record;
 mod spec;
 mod users;

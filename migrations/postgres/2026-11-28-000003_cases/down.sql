@@ -1,0 +1,9 @@
+DROP TABLE idempotency_keys;
+DROP TABLE case_events;
+DROP FUNCTION case_events_append_only();
+DROP TABLE case_findings;
+DROP TABLE case_powers;
+DROP TABLE case_officers;
+DROP TABLE cases;
+DROP TABLE number_counters;
+DROP TABLE agency_settings;

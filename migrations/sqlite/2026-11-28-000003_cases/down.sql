@@ -1,0 +1,10 @@
+DROP TABLE idempotency_keys;
+DROP TRIGGER case_events_no_delete;
+DROP TRIGGER case_events_no_update;
+DROP TABLE case_events;
+DROP TABLE case_findings;
+DROP TABLE case_powers;
+DROP TABLE case_officers;
+DROP TABLE cases;
+DROP TABLE number_counters;
+DROP TABLE agency_settings;

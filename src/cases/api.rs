@@ -1,0 +1,431 @@
+//! `/cases`, `/cases/{id}/transitions`, `/cases/{id}/record`, `/settings`.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::app::AppState;
+use crate::auth::{CurrentUser, Role};
+use crate::cases::model::{Action, CaseKind, CaseSource, CaseStatus, Command, Procedure, ProcedureSettings};
+use crate::cases::store::{self, Caller, CaseFilter, CreateInput};
+use crate::cases::view::CaseView;
+use crate::clock;
+use crate::error::{AppError, AppResult, FieldError, Problem};
+use crate::http::{ApiJson, ApiQuery, Page, PageParams, RawJson, from_json_value, parse_json};
+use crate::idempotency::{self, IdempotencyKey, StoredReply};
+use crate::record::chain::{Event, Verification, verify};
+
+fn caller_of(user: &CurrentUser) -> Caller {
+    Caller {
+        user_id: user.id.clone(),
+        agency_id: user.agency_id.clone(),
+        is_officer: user.has(Role::Officer),
+        is_supervisor: user.has(Role::Supervisor),
+    }
+}
+
+fn json_reply(status: u16, view: &CaseView) -> AppResult<StoredReply> {
+    Ok(StoredReply {
+        status,
+        body: serde_json::to_string(view).map_err(AppError::internal)?,
+    })
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CreateCaseRequest {
+    pub kind: CaseKind,
+    /// Penalty cases: `ordinary` (default) or `simple` (当场处罚).
+    pub procedure: Option<Procedure>,
+    pub subject_id: String,
+    /// Powers cited; the versions in force on `opened_on` are recorded.
+    pub power_ids: Vec<String>,
+    /// At least two officers with valid certificates (one for the simple procedure); the
+    /// first is the lead.
+    pub officer_ids: Vec<String>,
+    pub summary: String,
+    /// Required for penalty cases (违法行为发生日期).
+    pub violation_on: Option<NaiveDate>,
+    /// Defaults to today; may be earlier (补录) but never in the future.
+    pub opened_on: Option<NaiveDate>,
+    /// Defaults to `routine`.
+    pub source: Option<CaseSource>,
+    pub parent_case_id: Option<String>,
+    /// The violation harmed life, health or financial safety: 5-year limitation (APL art. 36).
+    #[serde(default)]
+    pub serious_harm: bool,
+}
+
+/// Open a case (立案 / 登记). Send `Idempotency-Key` to make retries safe.
+#[utoipa::path(
+    post, path = "/api/v1/cases", tag = "cases",
+    request_body = CreateCaseRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "replays the first response for the same key")),
+    responses(
+        (status = 201, body = CaseView),
+        (status = 400, body = Problem), (status = 403, body = Problem),
+        (status = 422, body = Problem, description = "a field or a rule (two_officers_required, limitation_period_expired, officer_certificate_invalid, power_not_in_force…)"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn create_case(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    req: HttpRequest,
+    body: RawJson,
+) -> AppResult<HttpResponse> {
+    user.require(Role::Officer)?;
+    let request: CreateCaseRequest = parse_json(&body.0)?;
+    let key = IdempotencyKey::from_request(&req, &user.id, &body.0)?;
+    let caller = caller_of(&user);
+    let input = CreateInput {
+        kind: request.kind,
+        procedure: request.procedure,
+        subject_id: request.subject_id,
+        power_ids: request.power_ids,
+        officer_ids: request.officer_ids,
+        summary: request.summary,
+        violation_on: request.violation_on,
+        opened_on: request.opened_on,
+        source: request.source.unwrap_or(CaseSource::Routine),
+        parent_case_id: request.parent_case_id,
+        serious_harm: request.serious_harm,
+    };
+    idempotency::run(&state, key, move |conn| {
+        let today = clock::today();
+        let (case, meta) = store::create_case(conn, &caller, input, today, clock::now())?;
+        let relation = store::relation(&case, &caller);
+        tracing::info!(case_id = %case.id, case_number = %case.case_number, "case opened");
+        json_reply(201, &CaseView::new(case, &meta, relation, today))
+    })
+    .await
+}
+
+/// Parses `If-Match: "3"` (also `W/"3"` or `*`).
+fn if_match(req: &HttpRequest) -> AppResult<Option<i32>> {
+    let Some(value) = req.headers().get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let text = value.to_str().unwrap_or("").trim();
+    if text == "*" {
+        return Ok(None);
+    }
+    let version = text.trim_start_matches("W/").trim_matches('"');
+    version
+        .parse()
+        .map(Some)
+        .map_err(|_| AppError::PreconditionFailed(format!("If-Match {text:?} does not name a version of this case")))
+}
+
+/// Take a step (`{"action": …, …}`): the state machine of DESIGN §4.
+///
+/// 409 with `allowed_actions` when the step is not possible now or not for the caller;
+/// 422 naming the rule when the law refuses it; 412 when `If-Match` is stale. Nothing
+/// changes unless the step succeeds, and then the case and its record event commit together.
+#[utoipa::path(
+    post, path = "/api/v1/cases/{id}/transitions", tag = "cases",
+    params(
+        ("id" = String, Path),
+        ("If-Match" = Option<String>, Header, description = "the case's ETag (version)"),
+        ("Idempotency-Key" = Option<String>, Header),
+    ),
+    request_body(content = Object, description = "`action` plus the action's fields (DESIGN §8)"),
+    responses(
+        (status = 200, body = CaseView),
+        (status = 400, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem, description = "not allowed now; see allowed_actions"),
+        (status = 412, body = Problem), (status = 422, body = Problem),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn transition(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: RawJson,
+) -> AppResult<HttpResponse> {
+    let command = parse_command(parse_json(&body.0)?)?;
+    let expected_version = if_match(&req)?;
+    let key = IdempotencyKey::from_request(&req, &user.id, &body.0)?;
+    let caller = caller_of(&user);
+    let case_id = id.into_inner();
+    idempotency::run(&state, key, move |conn| {
+        let today = clock::today();
+        let (case, meta) = store::transition(conn, &caller, &case_id, command, expected_version, today, clock::now())?;
+        let relation = store::relation(&case, &caller);
+        json_reply(200, &CaseView::new(case, &meta, relation, today))
+    })
+    .await
+}
+
+/// Parses `{"action": "start", …}` as `{"start": {…}}`, naming the failing field as the
+/// client wrote it (`findings[0].hazard_level`, not `start.findings[0]…`).
+fn parse_command(value: Value) -> AppResult<Command> {
+    let Value::Object(mut fields) = value else {
+        return Err(AppError::bad_request("the body must be a JSON object with an action"));
+    };
+    let action = match fields.remove("action") {
+        Some(Value::String(action)) => action,
+        _ => {
+            return Err(AppError::BadRequest {
+                detail: "action: required".into(),
+                errors: vec![FieldError::new("action", "required: the step to take")],
+            });
+        }
+    };
+    if Action::parse(&action).is_none() {
+        let known: Vec<_> = Action::ALL.iter().map(|a| a.as_str()).collect();
+        return Err(AppError::BadRequest {
+            detail: format!("action: unknown action {action:?}"),
+            errors: vec![FieldError::new(
+                "action",
+                format!("must be one of {}", known.join(", ")),
+            )],
+        });
+    }
+    let mut wrapped = serde_json::Map::new();
+    wrapped.insert(action.clone(), Value::Object(fields));
+    from_json_value(Value::Object(wrapped)).map_err(|error| match error {
+        AppError::BadRequest { errors, .. } => {
+            let prefix = format!("{action}.");
+            let errors: Vec<FieldError> = errors
+                .into_iter()
+                .map(|e| FieldError::new(e.field.strip_prefix(&prefix).unwrap_or(&e.field), e.message))
+                .collect();
+            let detail = errors
+                .first()
+                .map_or_else(String::new, |e| format!("{}: {}", e.field, e.message));
+            AppError::BadRequest { detail, errors }
+        }
+        other => other,
+    })
+}
+
+/// One case, with `allowed_actions` for the caller and an `ETag` of its version.
+#[utoipa::path(
+    get, path = "/api/v1/cases/{id}", tag = "cases",
+    params(("id" = String, Path)),
+    responses((status = 200, body = CaseView), (status = 404, body = Problem)),
+    security(("bearer" = []))
+)]
+pub async fn get_case(state: web::Data<AppState>, user: CurrentUser, id: web::Path<String>) -> AppResult<HttpResponse> {
+    let caller = caller_of(&user);
+    let id = id.into_inner();
+    let view = state
+        .db(move |conn| {
+            let (case, meta) = store::load(conn, &caller.agency_id, &id)?.ok_or(AppError::NotFound("case"))?;
+            let relation = store::relation(&case, &caller);
+            Ok(CaseView::new(case, &meta, relation, clock::today()))
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, format!("\"{}\"", view.version)))
+        .json(view))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CaseListParams {
+    pub kind: Option<CaseKind>,
+    pub status: Option<CaseStatus>,
+    pub officer_id: Option<String>,
+    pub subject_id: Option<String>,
+    pub power_id: Option<String>,
+    /// 立案日期 from (inclusive).
+    pub opened_from: Option<NaiveDate>,
+    /// 立案日期 to (inclusive).
+    pub opened_to: Option<NaiveDate>,
+    /// Only cases past a deadline with the step undone (or, with `false`, only those not).
+    pub overdue: Option<bool>,
+    /// Text in the case number or summary.
+    pub q: Option<String>,
+}
+
+/// The agency's cases, oldest entry first.
+#[utoipa::path(
+    get, path = "/api/v1/cases", tag = "cases",
+    params(CaseListParams, PageParams),
+    responses((status = 200, body = inline(Page<CaseView>)), (status = 400, body = Problem)),
+    security(("bearer" = []))
+)]
+pub async fn list_cases(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: ApiQuery<CaseListParams>,
+    page: ApiQuery<PageParams>,
+) -> AppResult<HttpResponse> {
+    let params = query.0;
+    let page = page.0.validate()?;
+    let filter = CaseFilter {
+        kind: params.kind,
+        status: params.status,
+        officer_id: params.officer_id,
+        subject_id: params.subject_id,
+        power_id: params.power_id,
+        opened_from: params.opened_from,
+        opened_to: params.opened_to,
+        overdue: params.overdue,
+        q: params.q.filter(|q| !q.trim().is_empty()),
+    };
+    let caller = caller_of(&user);
+    let request = page.clone();
+    let views = state
+        .db(move |conn| {
+            let today = clock::today();
+            let ids = store::list_ids(conn, &caller.agency_id, &filter, &request, today)?;
+            let mut views = Vec::with_capacity(ids.len());
+            for id in ids {
+                if let Some((case, meta)) = store::load(conn, &caller.agency_id, &id)? {
+                    let relation = store::relation(&case, &caller);
+                    views.push(CaseView::new(case, &meta, relation, today));
+                }
+            }
+            Ok(views)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(Page::from_rows(views, &page, |v| v.id.clone())))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecordExport {
+    pub case_id: String,
+    pub case_number: String,
+    /// How each `hash` is computed, so the export can be verified without this service.
+    pub hash_algorithm: String,
+    pub events: Vec<Event>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RecordParams {
+    /// `json` downloads the record as a file.
+    pub format: Option<String>,
+}
+
+pub const HASH_ALGORITHM: &str = "hash = hex(SHA-256(canonical JSON of {action, actor_id, at, case_id, payload, prev_hash, seq})); canonical JSON: keys sorted by UTF-8 bytes, no whitespace, UTF-8 strings escaping only \", \\ and control characters, integers in decimal; at = RFC 3339 UTC with 6 fractional digits; prev_hash of seq 1 = 64 zeros";
+
+/// The full-process record of a case (执法全过程记录), in order.
+#[utoipa::path(
+    get, path = "/api/v1/cases/{id}/record", tag = "cases",
+    params(("id" = String, Path), RecordParams),
+    responses((status = 200, body = RecordExport), (status = 404, body = Problem)),
+    security(("bearer" = []))
+)]
+pub async fn get_record(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+    query: ApiQuery<RecordParams>,
+) -> AppResult<HttpResponse> {
+    let download = match query.0.format.as_deref() {
+        None => false,
+        Some("json") => true,
+        Some(_) => return Err(AppError::field("format", "must be json")),
+    };
+    let agency_id = user.agency_id.clone();
+    let id = id.into_inner();
+    let export = state
+        .db(move |conn| {
+            let (case, _) = store::load(conn, &agency_id, &id)?.ok_or(AppError::NotFound("case"))?;
+            Ok(RecordExport {
+                events: crate::record::store::events(conn, &case.id)?,
+                case_id: case.id,
+                case_number: case.case_number,
+                hash_algorithm: HASH_ALGORITHM.into(),
+            })
+        })
+        .await?;
+    let mut response = HttpResponse::Ok();
+    if download {
+        response.insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"record-{}.json\"", export.case_id),
+        ));
+    }
+    Ok(response.json(export))
+}
+
+/// Recompute the record's hash chain: `{valid, length, head_hash, first_bad_seq}`.
+#[utoipa::path(
+    get, path = "/api/v1/cases/{id}/record/verify", tag = "cases",
+    params(("id" = String, Path)),
+    responses((status = 200, body = Verification), (status = 404, body = Problem)),
+    security(("bearer" = []))
+)]
+pub async fn verify_record(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let agency_id = user.agency_id.clone();
+    let case_id = id.into_inner();
+    let lookup = case_id.clone();
+    let verification = state
+        .db(move |conn| {
+            let (case, _) = store::load(conn, &agency_id, &lookup)?.ok_or(AppError::NotFound("case"))?;
+            Ok(verify(&crate::record::store::events(conn, &case.id)?))
+        })
+        .await?;
+    if !verification.valid {
+        tracing::error!(case_id = %case_id, first_bad_seq = ?verification.first_bad_seq, "case record failed verification");
+    }
+    Ok(HttpResponse::Ok().json(verification))
+}
+
+/// The agency's procedure settings.
+#[utoipa::path(
+    get, path = "/api/v1/settings", tag = "settings",
+    responses((status = 200, body = ProcedureSettings)),
+    security(("bearer" = []))
+)]
+pub async fn get_settings(state: web::Data<AppState>, user: CurrentUser) -> AppResult<HttpResponse> {
+    let agency_id = user.agency_id.clone();
+    let settings = state
+        .db(move |conn| Ok(store::procedure_settings(conn, &agency_id)?))
+        .await?;
+    Ok(HttpResponse::Ok().json(settings))
+}
+
+/// Change the agency's procedure settings (admin).
+#[utoipa::path(
+    put, path = "/api/v1/settings", tag = "settings",
+    request_body = ProcedureSettings,
+    responses((status = 200, body = ProcedureSettings), (status = 403, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = []))
+)]
+pub async fn put_settings(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: ApiJson<ProcedureSettings>,
+) -> AppResult<HttpResponse> {
+    user.require(Role::Admin)?;
+    let settings = body.0;
+    let mut errors = Vec::new();
+    if !(3..=30).contains(&settings.defense_period_working_days) {
+        errors.push(FieldError::new(
+            "defense_period_working_days",
+            "must be between 3 and 30",
+        ));
+    }
+    if settings.hearing_threshold_individual_fen <= 0 {
+        errors.push(FieldError::new("hearing_threshold_individual_fen", "must be positive"));
+    }
+    if settings.hearing_threshold_organisation_fen <= 0 {
+        errors.push(FieldError::new(
+            "hearing_threshold_organisation_fen",
+            "must be positive",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let agency_id = user.agency_id.clone();
+    let by = user.id.clone();
+    state
+        .db_write(move |conn| Ok(store::save_procedure_settings(conn, &agency_id, &settings, &by)?))
+        .await?;
+    Ok(HttpResponse::Ok().json(settings))
+}

@@ -1,0 +1,228 @@
+//! A case as the API shows it, with what the caller may do next and what is overdue.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::cases::model::{
+    Action, Case, CaseKind, CaseSource, CaseStatus, DecisionType, DefenseState, Finding, HearingState,
+    InspectionResult, Outcome, Procedure, Relation, ServiceMethod, SubjectKind, allowed_actions,
+    late_payment_penalty_fen, overdue_deadlines,
+};
+use crate::cases::store::CaseMeta;
+use crate::clock;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubjectRef {
+    pub id: String,
+    pub name: String,
+    pub kind: SubjectKind,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OfficerRef {
+    pub id: String,
+    pub display_name: String,
+    /// 执法证号
+    pub certificate_no: Option<String>,
+    /// 主办人 (the first officer)
+    pub lead: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PowerRef {
+    pub power_id: String,
+    /// The version cited: the one in force on the case's date.
+    pub power_version_id: String,
+    pub version: i32,
+    pub code: String,
+    pub name: String,
+    pub requires_av_record: bool,
+}
+
+/// 行政处罚事先告知
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NoticeView {
+    pub decision_type: DecisionType,
+    pub fine_amount_fen: i64,
+    pub notified_on: NaiveDate,
+    pub hearing_rights: bool,
+    pub hearing_request_due_on: Option<NaiveDate>,
+}
+
+/// 行政处罚决定
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DecisionView {
+    pub outcome: Outcome,
+    pub decision_type: Option<DecisionType>,
+    pub fine_amount_fen: Option<i64>,
+    pub decided_on: NaiveDate,
+    /// 决定书文号
+    pub decision_number: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseView {
+    pub id: String,
+    pub agency_id: String,
+    pub kind: CaseKind,
+    pub procedure: Option<Procedure>,
+    /// 案件编号, e.g. 学府罚〔2024〕第001号
+    pub case_number: String,
+    pub status: CaseStatus,
+    /// Increases with every change; send it back as `If-Match`.
+    pub version: i32,
+    pub subject: SubjectRef,
+    pub summary: String,
+    pub source: CaseSource,
+    pub parent_case_id: Option<String>,
+    /// 立案/登记日期 (may be earlier than the entry, 补录).
+    pub opened_on: NaiveDate,
+    pub violation_on: Option<NaiveDate>,
+    pub serious_harm: bool,
+    pub location: Option<String>,
+    pub officers: Vec<OfficerRef>,
+    pub powers: Vec<PowerRef>,
+    pub inspection_result: Option<InspectionResult>,
+    pub findings: Vec<Finding>,
+    pub rectification_deadline: Option<NaiveDate>,
+    pub notice: Option<NoticeView>,
+    pub defense_state: Option<DefenseState>,
+    pub defense_due_on: Option<NaiveDate>,
+    pub hearing_state: Option<HearingState>,
+    pub hearing_on: Option<NaiveDate>,
+    pub collective_discussion_on: Option<NaiveDate>,
+    /// 90 days from filing plus approved extensions (APL art. 60).
+    pub decision_due_on: Option<NaiveDate>,
+    pub decision: Option<DecisionView>,
+    /// 7 working days from the decision (APL art. 61).
+    pub service_due_on: Option<NaiveDate>,
+    pub served_on: Option<NaiveDate>,
+    pub service_method: Option<ServiceMethod>,
+    /// 15 days from service (APL art. 67).
+    pub payment_due_on: Option<NaiveDate>,
+    pub paid_fen: i64,
+    /// 加处罚款: 3 % of the fine per day late, at most the fine (APL art. 72), as of today
+    /// or of full payment.
+    pub late_payment_penalty_fen: i64,
+    pub executed_on: Option<NaiveDate>,
+    pub closed_on: Option<NaiveDate>,
+    pub archived_on: Option<NaiveDate>,
+    pub transferred_to: Option<String>,
+    pub transfer_reason: Option<String>,
+    pub terminated_reason: Option<String>,
+    /// Whether a deadline has passed with its step undone.
+    pub overdue: bool,
+    /// Which deadlines: `decision_due_on`, `service_due_on`, `payment_due_on`, `rectification_deadline`.
+    pub overdue_deadlines: Vec<String>,
+    /// What the caller may do now (rules may still refuse with 422).
+    pub allowed_actions: Vec<Action>,
+    /// When the case was entered (the real time, even for back-dated cases).
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl CaseView {
+    pub fn new(case: Case, meta: &CaseMeta, relation: Relation, today: NaiveDate) -> Self {
+        let overdue_deadlines: Vec<String> = overdue_deadlines(&case, today).into_iter().map(String::from).collect();
+        let allowed = allowed_actions(&case, relation);
+        let late = case
+            .fine_amount_fen
+            .map(|fine| late_payment_penalty_fen(fine, case.payment_due_on, case.executed_on.unwrap_or(today)))
+            .unwrap_or(0);
+        let notice = match (case.notice_decision_type, case.notified_on) {
+            (Some(decision_type), Some(notified_on)) => Some(NoticeView {
+                decision_type,
+                fine_amount_fen: case.notice_fine_fen.unwrap_or(0),
+                notified_on,
+                hearing_rights: case.hearing_rights,
+                hearing_request_due_on: case.hearing_request_due_on,
+            }),
+            _ => None,
+        };
+        let decision = match (case.outcome, case.decided_on) {
+            (Some(outcome), Some(decided_on)) => Some(DecisionView {
+                outcome,
+                decision_type: case.decision_type,
+                fine_amount_fen: case.fine_amount_fen,
+                decided_on,
+                decision_number: case.decision_number.clone(),
+            }),
+            _ => None,
+        };
+        CaseView {
+            subject: SubjectRef {
+                id: case.subject_id,
+                name: meta.subject_name.clone(),
+                kind: case.subject_kind,
+            },
+            officers: case
+                .officers
+                .into_iter()
+                .enumerate()
+                .map(|(i, o)| OfficerRef {
+                    id: o.user_id,
+                    display_name: o.display_name,
+                    certificate_no: o.certificate_no,
+                    lead: i == 0,
+                })
+                .collect(),
+            powers: case
+                .powers
+                .into_iter()
+                .map(|p| PowerRef {
+                    power_id: p.power_id,
+                    power_version_id: p.power_version_id,
+                    version: p.version,
+                    code: p.code,
+                    name: p.name,
+                    requires_av_record: p.requires_av_record,
+                })
+                .collect(),
+            id: case.id,
+            agency_id: case.agency_id,
+            kind: case.kind,
+            procedure: case.procedure,
+            case_number: case.case_number,
+            status: case.status,
+            version: case.version,
+            summary: case.summary,
+            source: case.source,
+            parent_case_id: case.parent_case_id,
+            opened_on: case.opened_on,
+            violation_on: case.violation_on,
+            serious_harm: case.serious_harm,
+            location: case.location,
+            inspection_result: case.inspection_result,
+            findings: case.findings,
+            rectification_deadline: case.rectification_deadline,
+            notice,
+            defense_state: case.defense_state,
+            defense_due_on: case.defense_due_on,
+            hearing_state: case.hearing_state,
+            hearing_on: case.hearing_on,
+            collective_discussion_on: case.collective_discussion_on,
+            decision_due_on: case.decision_due_on,
+            decision,
+            service_due_on: case.service_due_on,
+            served_on: case.served_on,
+            service_method: case.service_method,
+            payment_due_on: case.payment_due_on,
+            paid_fen: case.paid_fen,
+            late_payment_penalty_fen: late,
+            executed_on: case.executed_on,
+            closed_on: case.closed_on,
+            archived_on: case.archived_on,
+            transferred_to: case.transferred_to,
+            transfer_reason: case.transfer_reason,
+            terminated_reason: case.terminated_reason,
+            overdue: !overdue_deadlines.is_empty(),
+            overdue_deadlines,
+            allowed_actions: allowed,
+            created_at: clock::from_db(meta.created_at),
+            created_by: meta.created_by.clone(),
+            updated_at: clock::from_db(meta.updated_at),
+        }
+    }
+}

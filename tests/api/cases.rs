@@ -1,0 +1,1050 @@
+//! Inspection and penalty workflows over HTTP, and each rule of DESIGN §3 refusing with 422
+//! and changing nothing.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{case_world, days_ago, error_fields, expect_problem, json_of, today};
+
+fn actions(case: &Value) -> Vec<String> {
+    case["allowed_actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap().to_string())
+        .collect()
+}
+
+fn this_year() -> String {
+    today()[..4].to_string()
+}
+
+fn event_actions(record: &Value) -> Vec<String> {
+    record["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn an_inspection_runs_from_registration_to_archive() {
+    let w = case_world().await;
+    let (status, case) = w.open("inspection", json!({})).await;
+    assert_eq!(status, StatusCode::CREATED, "{case}");
+    let id = case["id"].as_str().unwrap();
+    assert_eq!(case["case_number"], json!(format!("学府检〔{}〕第0001号", this_year())));
+    assert_eq!(
+        (case["status"].clone(), case["version"].clone()),
+        (json!("registered"), json!(1))
+    );
+    assert_eq!(case["officers"][0]["lead"], json!(true));
+    assert_eq!(case["powers"][0]["version"], json!(1));
+    assert_eq!(actions(&case), ["start", "transfer"]);
+
+    w.step_refused(
+        id,
+        json!({"action": "start", "location": "学府街1号"}),
+        "credentials_not_shown",
+    )
+    .await;
+    let case = w
+        .step_ok(
+            id,
+            json!({"action": "start", "credentials_shown": true, "location": "学府街1号"}),
+        )
+        .await;
+    assert_eq!(
+        (case["status"].clone(), case["location"].clone()),
+        (json!("in_progress"), json!("学府街1号"))
+    );
+    w.step_refused(id, json!({"action": "close"}), "findings_required")
+        .await;
+
+    let findings = json!({"action": "record_findings", "result": "violations_found", "findings": [
+        {"description": "消防通道堆放杂物", "hazard_level": "general"},
+        {"description": "燃气管道私改", "hazard_level": "major"},
+        {"description": "台账不全", "hazard_level": "none"}
+    ]});
+    let case = w.step_ok(id, findings).await;
+    assert_eq!(case["findings"][1]["hazard_level"], json!("major"));
+    w.step_refused(id, json!({"action": "close"}), "unrectified_hazards")
+        .await;
+    w.step_invalid(
+        id,
+        json!({"action": "order_rectification", "deadline": days_ago(1)}),
+        "deadline",
+    )
+    .await;
+
+    let deadline = (enforcement::clock::today() + chrono::Duration::days(10)).to_string();
+    let case = w
+        .step_ok(id, json!({"action": "order_rectification", "deadline": deadline}))
+        .await;
+    assert_eq!(case["status"], json!("rectifying"));
+    let problem = w.step_conflict(w.lead_token(), id, json!({"action": "close"})).await;
+    assert_eq!(
+        problem["allowed_actions"],
+        json!(["verify_rectification", "escalate", "transfer"])
+    );
+
+    // Not rectified yet: a new deadline, still rectifying.
+    let case = w
+        .step_ok(
+            id,
+            json!({"action": "verify_rectification", "rectified": false, "deadline": deadline}),
+        )
+        .await;
+    assert_eq!(case["status"], json!("rectifying"));
+    let case = w
+        .step_ok(id, json!({"action": "verify_rectification", "rectified": true}))
+        .await;
+    assert_eq!(case["status"], json!("in_progress"));
+    assert!(
+        case["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["hazard_level"] != json!("none"))
+            .all(|f| f["rectified"] == json!(true))
+    );
+    let case = w.step_ok(id, json!({"action": "close"})).await;
+    assert_eq!(
+        (case["status"].clone(), case["closed_on"].clone()),
+        (json!("closed"), json!(today()))
+    );
+    assert_eq!(actions(&case), ["archive"]);
+    // A closed case is read-only.
+    w.step_conflict(
+        w.lead_token(),
+        id,
+        json!({"action": "record_findings", "result": "compliant"}),
+    )
+    .await;
+    let case = w.step_ok(id, json!({"action": "archive"})).await;
+    assert_eq!(case["status"], json!("archived"));
+
+    let record = w.record(id).await;
+    assert_eq!(
+        event_actions(&record),
+        [
+            "create",
+            "start",
+            "record_findings",
+            "order_rectification",
+            "verify_rectification",
+            "verify_rectification",
+            "close",
+            "archive"
+        ]
+    );
+    assert_eq!(case["version"], json!(8), "one version per event");
+}
+
+#[tokio::test]
+async fn a_compliant_inspection_closes_without_rectification() {
+    let w = case_world().await;
+    let id = w.open_ok("inspection", json!({"subject_id": w.individual})).await;
+    w.step_ok(
+        id.as_str(),
+        json!({"action": "start", "credentials_shown": true, "location": "学府街2号"}),
+    )
+    .await;
+    w.step_invalid(
+        &id,
+        json!({"action": "record_findings", "result": "violations_found", "findings": []}),
+        "findings",
+    )
+    .await;
+    w.step_invalid(
+        &id,
+        json!({"action": "record_findings", "result": "compliant", "findings": [{"description": "隐患", "hazard_level": "general"}]}),
+        "result",
+    )
+    .await;
+    w.step_ok(&id, json!({"action": "record_findings", "result": "compliant"}))
+        .await;
+    w.step_refused(
+        &id,
+        json!({"action": "order_rectification", "deadline": today()}),
+        "nothing_to_rectify",
+    )
+    .await;
+    let case = w.step_ok(&id, json!({"action": "close"})).await;
+    assert_eq!(case["status"], json!("closed"));
+}
+
+#[tokio::test]
+async fn escalating_an_inspection_opens_a_linked_penalty_case() {
+    let w = case_world().await;
+    let id = w.open_ok("inspection", json!({})).await;
+    w.step_ok(
+        &id,
+        json!({"action": "start", "credentials_shown": true, "location": "学府街3号"}),
+    )
+    .await;
+    w.step_ok(&id, json!({"action": "record_findings", "result": "violations_found", "findings": [{"description": "无证经营", "hazard_level": "general"}]})).await;
+    w.step_ok(
+        &id,
+        json!({"action": "escalate", "summary": "无证经营，立案调查", "violation_on": days_ago(1)}),
+    )
+    .await;
+    let record = w.record(&id).await;
+    let escalation = &record["events"][3];
+    assert_eq!(escalation["action"], json!("escalate"));
+    let child_id = escalation["payload"]["penalty_case_id"].as_str().unwrap();
+    let child = w.case(child_id).await;
+    assert_eq!(child["case_number"], json!(format!("学府罚〔{}〕第001号", this_year())));
+    assert_eq!(escalation["payload"]["penalty_case_number"], child["case_number"]);
+    assert_eq!(
+        (child["source"].clone(), child["parent_case_id"].clone()),
+        (json!("inspection"), json!(id))
+    );
+    assert_eq!(
+        (
+            child["kind"].clone(),
+            child["procedure"].clone(),
+            child["status"].clone()
+        ),
+        (json!("penalty"), json!("ordinary"), json!("filed"))
+    );
+    assert_eq!(child["subject"]["id"], json!(w.enterprise));
+    assert_eq!(child["officers"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn an_inspection_can_be_transferred() {
+    let w = case_world().await;
+    let id = w.open_ok("inspection", json!({})).await;
+    w.step_invalid(
+        &id,
+        json!({"action": "transfer", "to_department": " ", "reason": "x"}),
+        "to_department",
+    )
+    .await;
+    let case = w
+        .step_ok(
+            &id,
+            json!({"action": "transfer", "to_department": "区市场监管局", "reason": "属食品安全职责"}),
+        )
+        .await;
+    assert_eq!(
+        (case["status"].clone(), case["transferred_to"].clone()),
+        (json!("transferred"), json!("区市场监管局"))
+    );
+    assert_eq!(actions(&case), Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn an_ordinary_penalty_case_runs_from_filing_to_archive() {
+    let w = case_world().await;
+    let (status, case) = w
+        .open(
+            "penalty",
+            json!({"opened_on": days_ago(40), "violation_on": days_ago(45)}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{case}");
+    let id = case["id"].as_str().unwrap().to_string();
+    let opened = enforcement::clock::today() - chrono::Duration::days(40);
+    assert_eq!(
+        case["case_number"],
+        json!(format!("学府罚〔{}〕第001号", &days_ago(40)[..4]))
+    );
+    assert_eq!(
+        case["decision_due_on"],
+        json!((opened + chrono::Duration::days(90)).to_string())
+    );
+    assert_eq!(case["status"], json!("filed"));
+
+    w.step_refused(
+        &id,
+        json!({"action": "record_investigation", "record_type": "site", "content": "现场检查笔录"}),
+        "credentials_not_shown",
+    )
+    .await;
+    let case = w.step_ok(&id, json!({"action": "record_investigation", "record_type": "site", "content": "现场检查笔录：占道经营约3平方米", "credentials_shown": true})).await;
+    assert_eq!(case["status"], json!("investigating"));
+    w.step_ok(
+        &id,
+        json!({"action": "record_investigation", "record_type": "evidence", "content": "调取监控录像"}),
+    )
+    .await;
+    // A penalty decision without a notice is refused.
+    w.step_refused(&id, json!({"action": "decide", "outcome": "penalty", "decision_type": "fine", "fine_amount_fen": 100000, "decided_on": days_ago(30)}), "notice_required").await;
+    // The fine may not exceed the power's discretion maximum (¥50,000).
+    w.step_refused(&id, json!({"action": "notify", "decision_type": "fine", "fine_amount_fen": 6000000, "facts": "占道经营", "legal_basis": "条例第三十六条", "notified_on": days_ago(30)}), "discretion_range_exceeded").await;
+    w.step_invalid(
+        &id,
+        json!({"action": "notify", "decision_type": "fine", "facts": "占道经营", "legal_basis": "条例第三十六条"}),
+        "fine_amount_fen",
+    )
+    .await;
+
+    let case = w.step_ok(&id, json!({"action": "notify", "decision_type": "fine", "fine_amount_fen": 500000, "facts": "占道经营", "legal_basis": "《城市市容和环境卫生管理条例》第三十六条", "notified_on": days_ago(30)})).await;
+    assert_eq!(case["status"], json!("notified"));
+    assert_eq!(case["notice"]["fine_amount_fen"], json!(500000));
+    assert_eq!(
+        case["notice"]["hearing_rights"],
+        json!(false),
+        "¥5,000 to an enterprise is below the hearing threshold"
+    );
+    assert_eq!(case["defense_state"], json!("pending"));
+    // The defence period is 5 working days from the notice, by the calendar.
+    let (_, expected) = json_of(
+        w.app
+            .get(
+                &format!("/api/v1/calendar/add-working-days?from={}&days=5", days_ago(30)),
+                w.lead_token(),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(case["defense_due_on"], expected["date"]);
+
+    // Deciding inside the defence period is refused; it ended long ago for today's date.
+    w.step_refused(&id, json!({"action": "decide", "outcome": "penalty", "decision_type": "fine", "fine_amount_fen": 500000, "decided_on": days_ago(29)}), "defense_period_running").await;
+    // Heavier than notified: a larger fine, or a more severe type.
+    w.step_refused(
+        &id,
+        json!({"action": "decide", "outcome": "penalty", "decision_type": "fine", "fine_amount_fen": 600000}),
+        "heavier_than_notified",
+    )
+    .await;
+    w.step_refused(
+        &id,
+        json!({"action": "decide", "outcome": "penalty", "decision_type": "suspension", "fine_amount_fen": 0}),
+        "heavier_than_notified",
+    )
+    .await;
+    w.step_invalid(&id, json!({"action": "decide", "outcome": "penalty", "decision_type": "fine", "fine_amount_fen": 300000, "decided_on": (enforcement::clock::today() + chrono::Duration::days(1)).to_string()}), "decided_on").await;
+
+    let case = w.step_ok(&id, json!({"action": "decide", "outcome": "penalty", "decision_type": "fine", "fine_amount_fen": 300000, "decided_on": days_ago(20)})).await;
+    assert_eq!(case["status"], json!("decided"));
+    assert_eq!(
+        case["decision"]["decision_number"],
+        json!(format!("学府罚决字〔{}〕第1号", &days_ago(20)[..4]))
+    );
+    let (_, service_due) = json_of(
+        w.app
+            .get(
+                &format!("/api/v1/calendar/add-working-days?from={}&days=7", days_ago(20)),
+                w.lead_token(),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(case["service_due_on"], service_due["date"]);
+
+    w.step_invalid(
+        &id,
+        json!({"action": "serve", "method": "in_person", "served_on": days_ago(21)}),
+        "served_on",
+    )
+    .await;
+    let case = w
+        .step_ok(
+            &id,
+            json!({"action": "serve", "method": "mail", "served_on": days_ago(18), "receipt": "EMS1234567890"}),
+        )
+        .await;
+    assert_eq!(case["status"], json!("served"));
+    assert_eq!(case["payment_due_on"], json!(days_ago(3)));
+
+    w.step_refused(&id, json!({"action": "close"}), "incomplete_case_file")
+        .await;
+    let case = w
+        .step_ok(
+            &id,
+            json!({"action": "record_payment", "amount_fen": 100000, "paid_on": days_ago(10)}),
+        )
+        .await;
+    assert_eq!(
+        (case["status"].clone(), case["paid_fen"].clone()),
+        (json!("served"), json!(100000))
+    );
+    w.step_refused(
+        &id,
+        json!({"action": "record_payment", "amount_fen": 300000, "paid_on": days_ago(5)}),
+        "overpayment",
+    )
+    .await;
+    let case = w
+        .step_ok(
+            &id,
+            json!({"action": "record_payment", "amount_fen": 200000, "paid_on": days_ago(5)}),
+        )
+        .await;
+    assert_eq!(
+        (case["status"].clone(), case["executed_on"].clone()),
+        (json!("executed"), json!(days_ago(5)))
+    );
+    assert_eq!(case["late_payment_penalty_fen"], json!(0), "paid before the due date");
+    let case = w.step_ok(&id, json!({"action": "close"})).await;
+    assert_eq!(case["status"], json!("closed"));
+    let case = w.step_ok(&id, json!({"action": "archive"})).await;
+    assert_eq!(case["status"], json!("archived"));
+    assert_eq!(
+        event_actions(&w.record(&id).await),
+        [
+            "create",
+            "record_investigation",
+            "record_investigation",
+            "notify",
+            "decide",
+            "serve",
+            "record_payment",
+            "record_payment",
+            "close",
+            "archive"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_recorded_defence_must_be_reviewed_and_a_waiver_opens_the_decision() {
+    let w = case_world().await;
+    let id = w.open_ok("penalty", json!({})).await;
+    w.step_ok(&id, json!({"action": "record_investigation", "record_type": "inquiry", "content": "询问笔录", "credentials_shown": true})).await;
+    w.step_ok(&id, json!({"action": "notify", "decision_type": "fine", "fine_amount_fen": 200000, "facts": "占道经营", "legal_basis": "条例"})).await;
+    let decide = json!({"action": "decide", "outcome": "penalty", "decision_type": "fine", "fine_amount_fen": 200000});
+    w.step_refused(&id, decide.clone(), "defense_period_running").await;
+    w.step_refused(
+        &id,
+        json!({"action": "review_defense", "opinion": "x", "accepted": false}),
+        "no_defense_to_review",
+    )
+    .await;
+    w.step_ok(
+        &id,
+        json!({"action": "record_defense", "content": "当事人称系初次违法"}),
+    )
+    .await;
+    w.step_refused(&id, decide.clone(), "defense_not_reviewed").await;
+    let case = w
+        .step_ok(
+            &id,
+            json!({"action": "review_defense", "opinion": "申辩理由不成立", "accepted": false}),
+        )
+        .await;
+    assert_eq!(case["defense_state"], json!("reviewed"));
+    let case = w.step_ok(&id, decide).await;
+    assert_eq!(case["status"], json!("decided"));
+
+    // Another case: a waiver opens the decision at once; a lighter penalty is fine.
+    let id = w.open_ok("penalty", json!({})).await;
+    w.step_ok(
+        &id,
+        json!({"action": "record_investigation", "record_type": "evidence", "content": "照片"}),
+    )
+    .await;
+    w.step_ok(&id, json!({"action": "notify", "decision_type": "fine", "fine_amount_fen": 200000, "facts": "占道经营", "legal_basis": "条例"})).await;
+    w.step_ok(&id, json!({"action": "waive_defense"})).await;
+    let case = w
+        .step_ok(
+            &id,
+            json!({"action": "decide", "outcome": "penalty", "decision_type": "warning"}),
+        )
+        .await;
+    assert_eq!(case["decision"]["decision_type"], json!("warning"));
+    assert_eq!(
+        case["decision"]["decision_number"],
+        json!(format!("学府罚决字〔{}〕第2号", this_year()))
+    );
+    // A warning needs service but no payment before closing.
+    w.step_refused(&id, json!({"action": "close"}), "incomplete_case_file")
+        .await;
+    w.step_ok(
+        &id,
+        json!({"action": "serve", "method": "in_person", "served_on": today()}),
+    )
+    .await;
+    w.step_refused(
+        &id,
+        json!({"action": "record_payment", "amount_fen": 100, "paid_on": today()}),
+        "no_fine_to_pay",
+    )
+    .await;
+    let case = w.step_ok(&id, json!({"action": "close"})).await;
+    assert_eq!(case["status"], json!("closed"));
+}
+
+#[tokio::test]
+async fn a_renotice_allows_a_heavier_decision() {
+    let w = case_world().await;
+    let id = w
+        .open_ok(
+            "penalty",
+            json!({"opened_on": days_ago(30), "violation_on": days_ago(31)}),
+        )
+        .await;
+    w.step_ok(
+        &id,
+        json!({"action": "record_investigation", "record_type": "evidence", "content": "照片"}),
+    )
+    .await;
+    w.step_ok(&id, json!({"action": "notify", "decision_type": "fine", "fine_amount_fen": 100000, "facts": "占道经营", "legal_basis": "条例", "notified_on": days_ago(25)})).await;
+    let heavier = json!({"action": "decide", "outcome": "penalty", "decision_type": "fine", "fine_amount_fen": 300000});
+    w.step_refused(&id, heavier.clone(), "heavier_than_notified").await;
+    let case = w.step_ok(&id, json!({"action": "notify", "decision_type": "fine", "fine_amount_fen": 300000, "facts": "占道经营，情节较重", "legal_basis": "条例", "notified_on": days_ago(15)})).await;
+    assert_eq!(
+        case["defense_state"],
+        json!("pending"),
+        "a new notice opens a new defence period"
+    );
+    w.step_ok(&id, heavier).await;
+}
+
+#[tokio::test]
+async fn hearings_follow_their_periods_and_major_cases_need_a_collective_discussion() {
+    let w = case_world().await;
+    let id = w
+        .open_ok(
+            "penalty",
+            json!({"opened_on": days_ago(60), "violation_on": days_ago(61)}),
+        )
+        .await;
+    w.step_ok(&id, json!({"action": "record_investigation", "record_type": "site", "content": "现场笔录", "credentials_shown": true})).await;
+    let case = w.step_ok(&id, json!({"action": "notify", "decision_type": "revocation", "facts": "严重违法", "legal_basis": "条例", "notified_on": days_ago(50)})).await;
+    assert_eq!(
+        case["notice"]["hearing_rights"],
+        json!(true),
+        "revocation carries hearing rights"
+    );
+    // Too late: the request period is 5 working days from the notice.
+    w.step_refused(
+        &id,
+        json!({"action": "request_hearing", "requested_on": days_ago(30)}),
+        "hearing_request_late",
+    )
+    .await;
+    let case = w
+        .step_ok(&id, json!({"action": "request_hearing", "requested_on": days_ago(49)}))
+        .await;
+    assert_eq!(case["status"], json!("hearing"));
+    w.step_conflict(
+        w.lead_token(),
+        &id,
+        json!({"action": "decide", "outcome": "penalty", "decision_type": "revocation"}),
+    )
+    .await;
+    // The party must be told 7 working days ahead.
+    w.step_refused(
+        &id,
+        json!({"action": "schedule_hearing", "notified_on": days_ago(48), "hearing_on": days_ago(45)}),
+        "hearing_notice_too_short",
+    )
+    .await;
+    w.step_refused(
+        &id,
+        json!({"action": "record_hearing", "held_on": days_ago(30), "summary": "听证"}),
+        "hearing_not_scheduled",
+    )
+    .await;
+    w.step_ok(
+        &id,
+        json!({"action": "schedule_hearing", "notified_on": days_ago(48), "hearing_on": days_ago(30)}),
+    )
+    .await;
+    let case = w
+        .step_ok(
+            &id,
+            json!({"action": "record_hearing", "held_on": days_ago(30), "summary": "当事人到场陈述"}),
+        )
+        .await;
+    assert_eq!(
+        (case["status"].clone(), case["hearing_state"].clone()),
+        (json!("notified"), json!("held"))
+    );
+
+    let decide =
+        json!({"action": "decide", "outcome": "penalty", "decision_type": "revocation", "decided_on": days_ago(20)});
+    w.step_refused(&id, decide.clone(), "collective_discussion_required")
+        .await;
+    w.step_invalid(&id, json!({"action": "record_collective_discussion", "held_on": days_ago(25), "participants": ["主任"], "conclusion": "同意"}), "participants").await;
+    w.step_ok(&id, json!({"action": "record_collective_discussion", "held_on": days_ago(25), "participants": ["主任", "副主任", "法制员"], "conclusion": "同意吊销"})).await;
+    let case = w.step_ok(&id, decide).await;
+    assert_eq!(case["status"], json!("decided"));
+
+    // A small fine carries no hearing rights.
+    let small = w.open_ok("penalty", json!({})).await;
+    w.step_ok(
+        &small,
+        json!({"action": "record_investigation", "record_type": "evidence", "content": "照片"}),
+    )
+    .await;
+    w.step_ok(&small, json!({"action": "notify", "decision_type": "fine", "fine_amount_fen": 50000, "facts": "x", "legal_basis": "y"})).await;
+    w.step_refused(&small, json!({"action": "request_hearing"}), "no_hearing_rights")
+        .await;
+    // A large fine to an individual does (threshold ¥10,000).
+    let large = w.open_ok("penalty", json!({"subject_id": w.individual})).await;
+    w.step_ok(
+        &large,
+        json!({"action": "record_investigation", "record_type": "evidence", "content": "照片"}),
+    )
+    .await;
+    let case = w.step_ok(&large, json!({"action": "notify", "decision_type": "fine", "fine_amount_fen": 1000000, "facts": "x", "legal_basis": "y"})).await;
+    assert_eq!(case["notice"]["hearing_rights"], json!(true));
+}
+
+#[tokio::test]
+async fn the_simple_procedure_decides_on_the_spot_within_its_limits() {
+    let w = case_world().await;
+    let one_officer = json!({"procedure": "simple", "subject_id": w.individual, "officer_ids": [w.lead.0], "opened_on": today(), "violation_on": today()});
+    let (status, case) = w.open("penalty", one_officer.clone()).await;
+    assert_eq!(
+        status,
+        StatusCode::CREATED,
+        "simple procedure allows one officer: {case}"
+    );
+    let id = case["id"].as_str().unwrap().to_string();
+    assert_eq!(case["decision_due_on"], json!(null));
+    assert_eq!(actions(&case), ["decide", "transfer", "terminate"]);
+
+    let fine = |amount: i64| json!({"action": "decide", "outcome": "penalty", "decision_type": "fine", "fine_amount_fen": amount, "credentials_shown": true});
+    let mut no_credentials = fine(10000);
+    no_credentials["credentials_shown"] = json!(false);
+    w.step_refused(&id, no_credentials, "credentials_not_shown").await;
+    w.step_refused(&id, fine(20001), "simple_procedure_limit").await;
+    w.step_refused(
+        &id,
+        json!({"action": "decide", "outcome": "penalty", "decision_type": "confiscation", "credentials_shown": true}),
+        "simple_procedure_limit",
+    )
+    .await;
+    let case = w.step_ok(&id, fine(15000)).await;
+    assert_eq!(case["status"], json!("decided"));
+    assert_eq!(case["served_on"], json!(today()), "handed over on the spot");
+    assert!(case["decision"]["decision_number"].as_str().unwrap().contains("罚决字"));
+    // ¥150 is over the ¥100 on-the-spot collection limit.
+    w.step_refused(
+        &id,
+        json!({"action": "record_payment", "amount_fen": 15000, "paid_on": today(), "on_the_spot": true}),
+        "on_the_spot_collection_limit",
+    )
+    .await;
+    let case = w
+        .step_ok(
+            &id,
+            json!({"action": "record_payment", "amount_fen": 15000, "paid_on": today()}),
+        )
+        .await;
+    assert_eq!(case["status"], json!("executed"));
+    let case = w.step_ok(&id, json!({"action": "close"})).await;
+    assert_eq!(case["status"], json!("closed"));
+
+    // An organisation may be fined up to ¥3,000 on the spot, and ¥100 collected there.
+    let org = w
+        .open_ok(
+            "penalty",
+            json!({"procedure": "simple", "officer_ids": [w.lead.0], "opened_on": today(), "violation_on": today()}),
+        )
+        .await;
+    w.step_ok(&org, fine(300000)).await;
+    let small = w
+        .open_ok(
+            "penalty",
+            json!({"procedure": "simple", "officer_ids": [w.lead.0], "opened_on": today(), "violation_on": today()}),
+        )
+        .await;
+    w.step_ok(&small, fine(10000)).await;
+    let case = w
+        .step_ok(
+            &small,
+            json!({"action": "record_payment", "amount_fen": 10000, "paid_on": today(), "on_the_spot": true}),
+        )
+        .await;
+    assert_eq!(case["status"], json!("executed"));
+}
+
+#[tokio::test]
+async fn filing_rules_refuse_and_leave_no_trace() {
+    let w = case_world().await;
+    let refuse = |extra: Value, rule: &'static str| {
+        let w = &w;
+        async move {
+            let (status, problem) = w.open("penalty", extra.clone()).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{extra} → {problem}");
+            assert_eq!(problem["rule"], json!(rule), "{extra} → {problem}");
+        }
+    };
+    refuse(json!({"officer_ids": [w.lead.0]}), "two_officers_required").await;
+    refuse(
+        json!({"violation_on": days_ago(3 * 366), "opened_on": today()}),
+        "limitation_period_expired",
+    )
+    .await;
+    let expired_officer = w.app.officer_with_certificate("old.cert", &days_ago(1)).await.0;
+    refuse(
+        json!({"officer_ids": [w.lead.0, expired_officer], "opened_on": today(), "violation_on": days_ago(1)}),
+        "officer_certificate_invalid",
+    )
+    .await;
+    // The same officer back-dated to when the certificate was valid is accepted (补录).
+    let (status, case) = w
+        .open(
+            "penalty",
+            json!({"officer_ids": [w.lead.0, expired_officer], "opened_on": days_ago(5), "violation_on": days_ago(6)}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{case}");
+    assert_eq!(
+        case["case_number"],
+        json!(format!("学府罚〔{}〕第001号", &days_ago(5)[..4])),
+        "refused filings used no number"
+    );
+    // Five years when life, health or financial safety was harmed (APL art. 36).
+    let (status, _) = w
+        .open(
+            "penalty",
+            json!({"violation_on": days_ago(3 * 366), "opened_on": today(), "serious_harm": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    let (status, problem) = w
+        .open(
+            "penalty",
+            json!({"opened_on": (enforcement::clock::today() + chrono::Duration::days(1)).to_string()}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error_fields(&problem), vec!["opened_on"]);
+    let (_, problem) = w.open("penalty", json!({"violation_on": null})).await;
+    assert_eq!(error_fields(&problem), vec!["violation_on"]);
+    let (_, problem) = w.open("penalty", json!({"subject_id": "no-such-subject"})).await;
+    assert_eq!(error_fields(&problem), vec!["subject_id"]);
+    let (_, problem) = w.open("penalty", json!({"power_ids": ["no-such-power"]})).await;
+    assert_eq!(error_fields(&problem), vec!["power_ids[0]"]);
+    let (_, problem) = w.open("penalty", json!({"officer_ids": [w.lead.0, "nobody"]})).await;
+    assert_eq!(error_fields(&problem), vec!["officer_ids[1]"]);
+    let (_, problem) = w.open("inspection", json!({"procedure": "simple"})).await;
+    assert_eq!(error_fields(&problem), vec!["procedure"]);
+    let (_, problem) = w.open("penalty", json!({"source": "inspection"})).await;
+    assert_eq!(error_fields(&problem), vec!["parent_case_id"]);
+    let (status, problem) = w.open("penalty", json!({"kind": "audit"})).await;
+    assert_eq!(
+        (status, error_fields(&problem)),
+        (StatusCode::BAD_REQUEST, vec!["kind".to_string()])
+    );
+
+    // Only officers open cases.
+    let body = json!({"kind": "inspection", "subject_id": w.enterprise, "power_ids": [w.power], "officer_ids": w.officers(), "summary": "x"});
+    expect_problem(
+        w.app.post("/api/v1/cases", &w.supervisor, &body).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+
+    let (_, list) = json_of(w.app.get("/api/v1/cases?limit=200", w.lead_token()).await).await;
+    assert_eq!(
+        list["items"].as_array().unwrap().len(),
+        2,
+        "only the two accepted filings exist"
+    );
+}
+
+#[tokio::test]
+async fn a_power_not_in_force_on_the_case_date_cannot_be_cited() {
+    let w = case_world().await;
+    // The seeded powers are in force from 2020-01-01.
+    let (status, problem) = w.open("inspection", json!({"opened_on": "2019-12-31"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["rule"], json!("power_not_in_force"));
+}
+
+#[tokio::test]
+async fn the_ninety_day_limit_is_enforced_and_extended_by_a_supervisor() {
+    let w = case_world().await;
+    let id = w
+        .open_ok(
+            "penalty",
+            json!({"opened_on": days_ago(100), "violation_on": days_ago(101)}),
+        )
+        .await;
+    let case = w.case(&id).await;
+    assert_eq!(case["overdue"], json!(true));
+    assert_eq!(case["overdue_deadlines"], json!(["decision_due_on"]));
+    w.step_ok(
+        &id,
+        json!({"action": "record_investigation", "record_type": "evidence", "content": "照片"}),
+    )
+    .await;
+    w.step_ok(&id, json!({"action": "notify", "decision_type": "fine", "fine_amount_fen": 100000, "facts": "x", "legal_basis": "y", "notified_on": days_ago(20)})).await;
+    w.step_refused(
+        &id,
+        json!({"action": "decide", "outcome": "penalty", "decision_type": "fine", "fine_amount_fen": 100000}),
+        "decision_period_expired",
+    )
+    .await;
+
+    // Officers cannot extend; a supervisor can, with a reason.
+    let problem = w
+        .step_conflict(
+            w.lead_token(),
+            &id,
+            json!({"action": "extend_decision_deadline", "days": 30, "reason": "案情复杂"}),
+        )
+        .await;
+    assert!(problem["detail"].as_str().unwrap().contains("supervisor"), "{problem}");
+    let (status, problem) = w
+        .app
+        .step(
+            &w.supervisor,
+            &id,
+            json!({"action": "extend_decision_deadline", "days": 30, "reason": " "}),
+        )
+        .await;
+    assert_eq!(
+        (status, error_fields(&problem)),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["reason".to_string()])
+    );
+    let (status, case) = w
+        .app
+        .step(
+            &w.supervisor,
+            &id,
+            json!({"action": "extend_decision_deadline", "days": 30, "reason": "案情复杂，经负责人批准延期"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{case}");
+    assert_eq!(
+        case["decision_due_on"],
+        json!((enforcement::clock::today() + chrono::Duration::days(20)).to_string())
+    );
+    assert_eq!(case["overdue"], json!(false));
+    let record = w.record(&id).await;
+    let extension = record["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(extension["action"], json!("extend_decision_deadline"));
+    assert_eq!(extension["payload"]["reason"], json!("案情复杂，经负责人批准延期"));
+    assert_ne!(
+        extension["actor_id"],
+        json!(w.lead.0),
+        "the approver is recorded as the actor"
+    );
+    w.step_ok(
+        &id,
+        json!({"action": "decide", "outcome": "penalty", "decision_type": "fine", "fine_amount_fen": 100000}),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn non_penalty_outcomes_need_no_notice() {
+    let w = case_world().await;
+    let id = w.open_ok("penalty", json!({})).await;
+    w.step_ok(&id, json!({"action": "record_investigation", "record_type": "inquiry", "content": "询问", "credentials_shown": true})).await;
+    w.step_invalid(
+        &id,
+        json!({"action": "decide", "outcome": "no_penalty_minor", "decision_type": "fine", "fine_amount_fen": 100}),
+        "decision_type",
+    )
+    .await;
+    let case = w
+        .step_ok(&id, json!({"action": "decide", "outcome": "no_penalty_minor"}))
+        .await;
+    assert_eq!(
+        (case["status"].clone(), case["decision"]["outcome"].clone()),
+        (json!("decided"), json!("no_penalty_minor"))
+    );
+    w.step_ok(
+        &id,
+        json!({"action": "serve", "method": "electronic", "served_on": today()}),
+    )
+    .await;
+    w.step_ok(&id, json!({"action": "close"})).await;
+
+    let judicial = w.open_ok("penalty", json!({})).await;
+    w.step_ok(
+        &judicial,
+        json!({"action": "record_investigation", "record_type": "evidence", "content": "涉嫌犯罪"}),
+    )
+    .await;
+    w.step_ok(&judicial, json!({"action": "decide", "outcome": "transfer_judicial"}))
+        .await;
+    let case = w.step_ok(&judicial, json!({"action": "close"})).await;
+    assert_eq!(case["status"], json!("closed"));
+}
+
+#[tokio::test]
+async fn a_power_requiring_an_av_record_blocks_closing_without_one() {
+    let w = case_world().await;
+    let id = w.open_ok("inspection", json!({"power_ids": [w.av_power]})).await;
+    w.step_ok(
+        &id,
+        json!({"action": "start", "credentials_shown": true, "location": "学府街5号"}),
+    )
+    .await;
+    w.step_ok(&id, json!({"action": "record_findings", "result": "compliant"}))
+        .await;
+    w.step_refused(&id, json!({"action": "close"}), "av_record_required")
+        .await;
+}
+
+#[tokio::test]
+async fn terminate_void_and_corrections() {
+    let w = case_world().await;
+    let id = w.open_ok("penalty", json!({})).await;
+    w.step_ok(
+        &id,
+        json!({"action": "record_investigation", "record_type": "evidence", "content": "证据"}),
+    )
+    .await;
+    let case = w
+        .step_ok(&id, json!({"action": "terminate", "reason": "当事人死亡"}))
+        .await;
+    assert_eq!(
+        (case["status"].clone(), case["terminated_reason"].clone()),
+        (json!("terminated"), json!("当事人死亡"))
+    );
+
+    // Voiding is for mistaken entries, by a supervisor; the number stays used.
+    let mistaken = w.open_ok("inspection", json!({})).await;
+    w.step_conflict(
+        w.lead_token(),
+        &mistaken,
+        json!({"action": "void", "reason": "重复录入"}),
+    )
+    .await;
+    let (status, case) = w
+        .app
+        .step(
+            &w.supervisor,
+            &mistaken,
+            json!({"action": "void", "reason": "重复录入"}),
+        )
+        .await;
+    assert_eq!((status, case["status"].clone()), (StatusCode::OK, json!("voided")));
+    let next = w.open_ok("inspection", json!({})).await;
+    assert_eq!(
+        w.case(&next).await["case_number"],
+        json!(format!("学府检〔{}〕第0002号", this_year()))
+    );
+
+    // A closed case changes only by a supervisor's correction event.
+    let closed = w.open_ok("inspection", json!({})).await;
+    w.step_ok(
+        &closed,
+        json!({"action": "start", "credentials_shown": true, "location": "学府街6号"}),
+    )
+    .await;
+    w.step_ok(&closed, json!({"action": "record_findings", "result": "compliant"}))
+        .await;
+    let before = w.step_ok(&closed, json!({"action": "close"})).await;
+    w.step_conflict(w.lead_token(), &closed, json!({"action": "correct", "note": "x"}))
+        .await;
+    let (status, after) = w
+        .app
+        .step(
+            &w.supervisor,
+            &closed,
+            json!({"action": "correct", "note": "检查地点应为学府街6号院", "field": "location"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{after}");
+    assert_eq!(after["status"], json!("closed"));
+    assert_eq!(
+        after["location"], before["location"],
+        "corrections are events, never edits"
+    );
+    let record = w.record(&closed).await;
+    assert_eq!(
+        record["events"].as_array().unwrap().last().unwrap()["action"],
+        json!("correct")
+    );
+}
+
+#[tokio::test]
+async fn only_the_cases_officers_act_and_other_agencies_see_nothing() {
+    let w = case_world().await;
+    let id = w.open_ok("inspection", json!({})).await;
+    let (_, outsider) = w.app.officer_with_certificate("outsider", "2035-12-31").await;
+    let problem = w
+        .step_conflict(
+            &outsider,
+            &id,
+            json!({"action": "start", "credentials_shown": true, "location": "x"}),
+        )
+        .await;
+    assert_eq!(problem["allowed_actions"], json!([]));
+    let (_, seen) = json_of(w.app.get(&format!("/api/v1/cases/{id}"), &outsider).await).await;
+    assert_eq!(seen["allowed_actions"], json!([]), "staff may read but not act");
+    // The second officer of the case may act.
+    let (status, _) = w
+        .app
+        .step(
+            &w.second.1,
+            &id,
+            json!({"action": "start", "credentials_shown": true, "location": "学府街7号"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    let other_admin = w.app.second_agency("HD", "hd.admin").await;
+    expect_problem(
+        w.app.get(&format!("/api/v1/cases/{id}"), &other_admin).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    expect_problem(
+        w.app.get(&format!("/api/v1/cases/{id}/record"), &other_admin).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    let (_, list) = json_of(w.app.get("/api/v1/cases", &other_admin).await).await;
+    assert_eq!(list["items"], json!([]));
+}
+
+#[tokio::test]
+async fn unknown_actions_and_wrong_fields_are_400s() {
+    let w = case_world().await;
+    let id = w.open_ok("inspection", json!({})).await;
+    let problem = expect_problem(
+        w.app
+            .post(
+                &format!("/api/v1/cases/{id}/transitions"),
+                w.lead_token(),
+                &json!({"action": "fly"}),
+            )
+            .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert_eq!(error_fields(&problem), vec!["action"]);
+    let problem = expect_problem(
+        w.app
+            .post(
+                &format!("/api/v1/cases/{id}/transitions"),
+                w.lead_token(),
+                &json!({"location": "x"}),
+            )
+            .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert_eq!(error_fields(&problem), vec!["action"]);
+    let problem = expect_problem(
+        w.app
+            .post(
+                &format!("/api/v1/cases/{id}/transitions"),
+                w.lead_token(),
+                &json!({"action": "start", "credentials_shown": "yes"}),
+            )
+            .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert_eq!(error_fields(&problem), vec!["credentials_shown"]);
+    expect_problem(
+        w.app
+            .post(
+                "/api/v1/cases/not-a-case/transitions",
+                w.lead_token(),
+                &json!({"action": "close"}),
+            )
+            .await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+}
