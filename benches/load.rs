@@ -53,6 +53,7 @@ fn parse_args() -> Args {
 }
 
 /// Latencies of one measured run.
+#[derive(Clone)]
 struct Stats {
     count: usize,
     errors: usize,
@@ -306,6 +307,258 @@ fn pool(database: &DatabaseUrl, size: u32) -> DbPool {
     build_pool(database, size).expect("raw pool")
 }
 
+/// What the case scenarios need: an officer pair, a subject and a power.
+#[derive(Clone)]
+struct CaseWorld {
+    agency_id: String,
+    officer_ids: Vec<String>,
+    officer_token: String,
+    subject_id: String,
+    power_id: String,
+    power_version_id: String,
+    case_body: Value,
+}
+
+async fn case_world(client: &reqwest::Client, base: &str, database: &DatabaseUrl) -> CaseWorld {
+    use diesel::ExpressionMethods;
+    use enforcement::db::schema::{agencies, power_versions, powers, subjects};
+    let admin: Value = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"username": "admin", "password": ADMIN_PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let admin = admin["access_token"].as_str().unwrap().to_string();
+    let mut officer_ids = Vec::new();
+    for name in ["bench.lead", "bench.second"] {
+        let user: Value = client
+            .post(format!("{base}/api/v1/users"))
+            .bearer_auth(&admin)
+            .json(
+                &json!({"username": name, "display_name": name, "password": ADMIN_PASSWORD, "roles": ["officer"],
+                "certificate_no": "12010001", "certificate_expires_on": "2035-12-31"}),
+            )
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        officer_ids.push(user["id"].as_str().unwrap().to_string());
+    }
+    let token: Value = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"username": "bench.lead", "password": ADMIN_PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut conn = enforcement::db::establish(database).unwrap();
+    let agency_id: String =
+        diesel::RunQueryDsl::first(diesel::QueryDsl::select(agencies::table, agencies::id), &mut conn).unwrap();
+    let now = enforcement::clock::to_db(enforcement::clock::now());
+    let subject_id = uuid::Uuid::now_v7().to_string();
+    diesel::insert_into(subjects::table)
+        .values((
+            subjects::id.eq(&subject_id),
+            subjects::agency_id.eq(&agency_id),
+            subjects::kind.eq("enterprise"),
+            subjects::name.eq("天津市学府餐饮有限公司"),
+            subjects::created_at.eq(now),
+            subjects::updated_at.eq(now),
+        ))
+        .execute(&mut conn)
+        .unwrap();
+    let power_id = uuid::Uuid::now_v7().to_string();
+    let power_version_id = uuid::Uuid::now_v7().to_string();
+    diesel::insert_into(powers::table)
+        .values((
+            powers::id.eq(&power_id),
+            powers::agency_id.eq(&agency_id),
+            powers::code.eq("XF-CG-001"),
+            powers::current_version.eq(1),
+            powers::created_at.eq(now),
+            powers::updated_at.eq(now),
+        ))
+        .execute(&mut conn)
+        .unwrap();
+    diesel::insert_into(power_versions::table)
+        .values((
+            power_versions::id.eq(&power_version_id),
+            power_versions::power_id.eq(&power_id),
+            power_versions::agency_id.eq(&agency_id),
+            power_versions::version.eq(1),
+            power_versions::code.eq("XF-CG-001"),
+            power_versions::name.eq("对占道经营的处罚"),
+            power_versions::category.eq("penalty"),
+            power_versions::legal_basis.eq("《城市市容和环境卫生管理条例》第三十六条"),
+            power_versions::source_department.eq("城市管理"),
+            power_versions::requires_av_record.eq(false),
+            power_versions::effective_from.eq(chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap()),
+            power_versions::created_at.eq(now),
+        ))
+        .execute(&mut conn)
+        .unwrap();
+    let case_body = json!({
+        "kind": "inspection", "subject_id": subject_id, "power_ids": [power_id],
+        "officer_ids": officer_ids, "summary": "双随机抽查：餐饮单位油烟净化设施"
+    });
+    CaseWorld {
+        agency_id,
+        officer_ids,
+        officer_token: token["access_token"].as_str().unwrap().to_string(),
+        subject_id,
+        power_id,
+        power_version_id,
+        case_body,
+    }
+}
+
+fn claims_of(token: &str) -> enforcement::auth::tokens::Claims {
+    enforcement::auth::tokens::JwtKeys::new(b"bench-secret-bench-secret-bench-secret", Duration::from_secs(900))
+        .verify(token)
+        .unwrap()
+}
+
+/// Every statement the service issues to open a case, called directly through the store.
+fn raw_create_statements(
+    conn: &mut enforcement::db::DbConn,
+    world: &CaseWorld,
+    claims: &enforcement::auth::tokens::Claims,
+    writer: &std::sync::Mutex<()>,
+    is_sqlite: bool,
+) -> Result<(), enforcement::error::AppError> {
+    use enforcement::cases::model::{CaseKind, CaseSource};
+    use enforcement::cases::store::{Caller, CreateInput, insert_prepared_case, prepare_case};
+    enforcement::auth::store::active_session_user(conn, &claims.sub, &claims.sid)?;
+    let caller = Caller {
+        user_id: world.officer_ids[0].clone(),
+        agency_id: world.agency_id.clone(),
+        is_officer: true,
+        is_supervisor: false,
+    };
+    let input = CreateInput {
+        kind: CaseKind::Inspection,
+        procedure: None,
+        subject_id: world.subject_id.clone(),
+        power_ids: vec![world.power_id.clone()],
+        officer_ids: world.officer_ids.clone(),
+        summary: "双随机抽查：餐饮单位油烟净化设施".into(),
+        violation_on: None,
+        opened_on: None,
+        source: CaseSource::Routine,
+        parent_case_id: None,
+        serious_harm: false,
+    };
+    let prepared = prepare_case(conn, &caller, input, enforcement::clock::today())?;
+    let _queued = is_sqlite.then(|| writer.lock().unwrap());
+    enforcement::db::write_transaction(conn, |conn| {
+        insert_prepared_case(conn, &caller, prepared, enforcement::clock::now()).map(|_| ())
+    })
+}
+
+/// The inserts of opening a case, without the service around it.
+fn raw_insert_case(conn: &mut enforcement::db::DbConn, world: &CaseWorld) -> Result<(), enforcement::error::AppError> {
+    use enforcement::cases::model::{Case, CaseKind, CaseOfficer, CaseSource, CaseStatus, CitedPower, SubjectKind};
+    use enforcement::cases::numbering::{Sequence, format_number, next_seq};
+    use enforcement::cases::store::{CaseMeta, insert};
+    enforcement::db::write_transaction(conn, |conn| {
+        let today = enforcement::clock::today();
+        let now = enforcement::clock::now();
+        let year = enforcement::cases::model::number_year(today);
+        let seq = next_seq(conn, &world.agency_id, Sequence::Inspection, year)?;
+        let case = Case {
+            id: uuid::Uuid::now_v7().to_string(),
+            agency_id: world.agency_id.clone(),
+            kind: CaseKind::Inspection,
+            procedure: None,
+            case_number: format_number("学府", Sequence::Inspection, year, seq),
+            status: CaseStatus::Registered,
+            subject_id: world.subject_id.clone(),
+            subject_kind: SubjectKind::Enterprise,
+            summary: "双随机抽查：餐饮单位油烟净化设施".into(),
+            source: CaseSource::Routine,
+            parent_case_id: None,
+            opened_on: today,
+            violation_on: None,
+            serious_harm: false,
+            location: None,
+            officers: world
+                .officer_ids
+                .iter()
+                .map(|id| CaseOfficer {
+                    user_id: id.clone(),
+                    display_name: String::new(),
+                    certificate_no: None,
+                })
+                .collect(),
+            powers: vec![CitedPower {
+                power_id: world.power_id.clone(),
+                power_version_id: world.power_version_id.clone(),
+                version: 1,
+                code: "XF-CG-001".into(),
+                name: String::new(),
+                fine_max_fen: None,
+                requires_av_record: false,
+            }],
+            inspection_result: None,
+            findings: vec![],
+            rectification_deadline: None,
+            notice_decision_type: None,
+            notice_fine_fen: None,
+            notified_on: None,
+            defense_due_on: None,
+            defense_state: None,
+            hearing_rights: false,
+            hearing_request_due_on: None,
+            hearing_state: None,
+            hearing_on: None,
+            collective_discussion_on: None,
+            decision_due_on: None,
+            outcome: None,
+            decision_type: None,
+            fine_amount_fen: None,
+            decided_on: None,
+            decision_number: None,
+            service_due_on: None,
+            served_on: None,
+            service_method: None,
+            payment_due_on: None,
+            paid_fen: 0,
+            executed_on: None,
+            closed_on: None,
+            archived_on: None,
+            transferred_to: None,
+            transfer_reason: None,
+            terminated_reason: None,
+            version: 1,
+        };
+        let meta = CaseMeta {
+            created_at: enforcement::clock::to_db(now),
+            created_by: world.officer_ids[0].clone(),
+            updated_at: enforcement::clock::to_db(now),
+            subject_name: String::new(),
+            number_year: year,
+            number_seq: seq,
+        };
+        insert(conn, &case, &meta)?;
+        enforcement::record::store::append_first(
+            conn,
+            &case.id,
+            &world.officer_ids[0],
+            "create",
+            &json!({"case_number": case.case_number}),
+            now,
+        )?;
+        Ok(())
+    })
+}
+
 fn main() {
     let args = parse_args();
     let duration = Duration::from_secs(args.seconds);
@@ -403,6 +656,126 @@ fn main() {
             service: me,
             raw_label: "session+user and agency selects (16 threads)".into(),
             raw: raw_me,
+        });
+
+        // Cases: POST /cases and GET /cases/{id}; raw = the same inserts and selects
+        // through the store functions, without HTTP, JSON, auth or rule checks.
+        let world = runtime.block_on(case_world(&client, &base, &server.database));
+        eprintln!("== {backend}: POST /cases");
+        let create = {
+            let client = client.clone();
+            let url = format!("{base}/api/v1/cases");
+            let body = world.case_body.clone();
+            let token = world.officer_token.clone();
+            runtime.block_on(drive_http(8, duration, move |_, _| {
+                let client = client.clone();
+                let url = url.clone();
+                let body = body.clone();
+                let token = token.clone();
+                async move {
+                    client
+                        .post(&url)
+                        .bearer_auth(&token)
+                        .json(&body)
+                        .send()
+                        .await
+                        .is_ok_and(|r| r.status() == 201)
+                }
+            }))
+        };
+        // Raw, two ways: only the inserts of a new case, and every statement the service
+        // issues for it (session check, register reads, numbering, inserts, event).
+        let writer = Arc::new(std::sync::Mutex::new(()));
+        let is_sqlite = server.database.backend == enforcement::db::Backend::Sqlite;
+        let raw_inserts = {
+            let raw_pool = pool(&server.database, 8);
+            let raw_world = world.clone();
+            let writer = writer.clone();
+            drive_raw(8, duration, move |_, _| {
+                let Ok(mut conn) = raw_pool.get() else { return false };
+                // Queue SQLite writers in-process as the service does (AppState::db_write).
+                let _queued = is_sqlite.then(|| writer.lock().unwrap());
+                raw_insert_case(&mut conn, &raw_world).is_ok()
+            })
+        };
+        let raw_statements = {
+            let raw_pool = pool(&server.database, 8);
+            let raw_world = world.clone();
+            let writer = writer.clone();
+            let claims = claims_of(&world.officer_token);
+            drive_raw(8, duration, move |_, _| {
+                let Ok(mut conn) = raw_pool.get() else { return false };
+                raw_create_statements(&mut conn, &raw_world, &claims, &writer, is_sqlite).is_ok()
+            })
+        };
+        rows.push(Row {
+            backend: backend.clone(),
+            scenario: "POST /cases".into(),
+            concurrency: 8,
+            service: create.clone(),
+            raw_label: "all the same statements: session, register reads, number, inserts, event (8 threads)".into(),
+            raw: raw_statements,
+        });
+        rows.push(Row {
+            backend: backend.clone(),
+            scenario: "POST /cases".into(),
+            concurrency: 8,
+            service: create,
+            raw_label: "the inserts only: number, case, officers, power, event (8 threads)".into(),
+            raw: raw_inserts,
+        });
+
+        eprintln!("== {backend}: GET /cases/{{id}}");
+        let case_id = runtime.block_on(async {
+            let body: Value = client
+                .post(format!("{base}/api/v1/cases"))
+                .bearer_auth(&world.officer_token)
+                .json(&world.case_body)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            body["id"].as_str().unwrap().to_string()
+        });
+        let read = {
+            let client = client.clone();
+            let url = format!("{base}/api/v1/cases/{case_id}");
+            let token = world.officer_token.clone();
+            runtime.block_on(drive_http(16, duration, move |_, _| {
+                let client = client.clone();
+                let url = url.clone();
+                let token = token.clone();
+                async move {
+                    client
+                        .get(&url)
+                        .bearer_auth(&token)
+                        .send()
+                        .await
+                        .is_ok_and(|r| r.status() == 200)
+                }
+            }))
+        };
+        let raw_pool = pool(&server.database, 16);
+        let agency_id = world.agency_id.clone();
+        let claims = claims_of(&world.officer_token);
+        let raw_read = drive_raw(16, duration, move |_, _| {
+            let Ok(mut conn) = raw_pool.get() else { return false };
+            let session = enforcement::auth::store::active_session_user(&mut conn, &claims.sub, &claims.sid);
+            matches!(session, Ok(Some(_)))
+                && matches!(
+                    enforcement::cases::store::load(&mut conn, &agency_id, &case_id),
+                    Ok(Some(_))
+                )
+        });
+        rows.push(Row {
+            backend: backend.clone(),
+            scenario: "GET /cases/{id}".into(),
+            concurrency: 16,
+            service: read,
+            raw_label: "session check + case, subject, officers, powers, findings selects (16 threads)".into(),
+            raw: raw_read,
         });
         drop(server);
     }

@@ -2,7 +2,7 @@
 //! `main` and the tests both use it; tests bind port 0.
 
 use std::net::TcpListener;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
@@ -18,6 +18,10 @@ use crate::http::{JsonLimit, Metrics};
 /// What every handler can reach.
 pub struct AppState {
     pub pool: DbPool,
+    /// Queues this process's SQLite writers in order. SQLite admits one writer at a time;
+    /// waiting here instead of in SQLite's busy handler (which sleeps in growing steps)
+    /// keeps writes flowing. PostgreSQL does not need it.
+    pub sqlite_writer: Arc<Mutex<()>>,
     pub settings: Arc<Settings>,
     pub jwt: JwtKeys,
 }
@@ -44,7 +48,15 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
     {
-        self.db(move |conn| db::write_transaction(conn, work)).await
+        let writer = self.sqlite_writer.clone();
+        self.db(move |conn| {
+            let _queued = match conn.backend() {
+                db::Backend::Sqlite => Some(writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner())),
+                db::Backend::Postgres => None,
+            };
+            db::write_transaction(conn, work)
+        })
+        .await
     }
 }
 
@@ -80,6 +92,7 @@ impl Application {
         let port = listener.local_addr()?.port();
         let state = web::Data::new(AppState {
             pool,
+            sqlite_writer: Arc::new(Mutex::new(())),
             jwt: JwtKeys::new(&settings.jwt_secret, settings.access_token_ttl),
             settings: Arc::new(settings.clone()),
         });

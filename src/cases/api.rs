@@ -93,9 +93,21 @@ pub async fn create_case(
         parent_case_id: request.parent_case_id,
         serious_harm: request.serious_harm,
     };
+    // A retry is answered from the stored response before anything is checked again.
+    if let Some(key) = key.clone()
+        && let Some(reply) = state.db(move |conn| idempotency::find(conn, &key)).await?
+    {
+        return Ok(idempotency::respond(&reply, true));
+    }
+    // The checks read the registers outside the write transaction; only numbering and the
+    // inserts hold the writer.
+    let today = clock::today();
+    let checker = caller.clone();
+    let prepared = state
+        .db(move |conn| store::prepare_case(conn, &checker, input, today))
+        .await?;
     idempotency::run(&state, key, move |conn| {
-        let today = clock::today();
-        let (case, meta) = store::create_case(conn, &caller, input, today, clock::now())?;
+        let (case, meta) = store::insert_prepared_case(conn, &caller, prepared, clock::now())?;
         let relation = store::relation(&case, &caller);
         tracing::info!(case_id = %case.id, case_number = %case.case_number, "case opened");
         json_reply(201, &CaseView::new(case, &meta, relation, today))

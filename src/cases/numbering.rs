@@ -47,26 +47,26 @@ pub fn format_number(prefix: &str, sequence: Sequence, year: i32, seq: i32) -> S
 /// the numbered document: the counter row stays locked until it commits (PostgreSQL row
 /// lock; SQLite's single writer), and a rollback returns the number, so no gap appears.
 pub fn next_seq(conn: &mut DbConn, agency_id: &str, sequence: Sequence, year: i32) -> QueryResult<i32> {
-    let create = diesel::insert_into(number_counters::table)
+    // One upsert: the first number of a year creates the row, later ones increment it.
+    let take = diesel::insert_into(number_counters::table)
         .values((
             number_counters::agency_id.eq(agency_id),
             number_counters::counter.eq(sequence.key()),
             number_counters::year.eq(year),
-            number_counters::last_seq.eq(0),
+            number_counters::last_seq.eq(1),
         ))
-        .on_conflict_do_nothing();
-    match conn {
-        DbConn::Postgresql(pg) => create.execute(pg)?,
-        DbConn::Sqlite(sqlite) => create.execute(sqlite)?,
-    };
-    let this_counter = number_counters::table
-        .filter(number_counters::agency_id.eq(agency_id))
-        .filter(number_counters::counter.eq(sequence.key()))
-        .filter(number_counters::year.eq(year));
-    diesel::update(this_counter)
+        .on_conflict((
+            number_counters::agency_id,
+            number_counters::counter,
+            number_counters::year,
+        ))
+        .do_update()
         .set(number_counters::last_seq.eq(number_counters::last_seq + 1))
-        .execute(conn)?;
-    this_counter.select(number_counters::last_seq).first(conn)
+        .returning(number_counters::last_seq);
+    match conn {
+        DbConn::Postgresql(pg) => take.get_result(pg),
+        DbConn::Sqlite(sqlite) => take.get_result(sqlite),
+    }
 }
 
 #[cfg(test)]

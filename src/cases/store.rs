@@ -17,7 +17,9 @@ use crate::error::{AppError, AppResult};
 use crate::http::PageRequest;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, Identifiable)]
-#[diesel(table_name = cases, treat_none_as_null = true)]
+// NULL for None (not DEFAULT) keeps the INSERT's text fixed, so the prepared statement
+// is cached instead of parsed for every case.
+#[diesel(table_name = cases, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct CaseRow {
     pub id: String,
     pub agency_id: String,
@@ -684,8 +686,15 @@ pub struct Caller {
     pub is_supervisor: bool,
 }
 
-/// 立案 / 登记: checks the rules of filing, numbers the case and records its creation, all
-/// in the caller's transaction.
+/// A new case that passed the rules of filing and awaits its number.
+#[derive(Debug, Clone)]
+pub struct PreparedCase {
+    case: Case,
+    subject_name: String,
+    case_prefix: String,
+}
+
+/// 立案 / 登记 in one transaction: checks, numbers and records the case.
 pub fn create_case(
     conn: &mut DbConn,
     caller: &Caller,
@@ -693,8 +702,20 @@ pub fn create_case(
     today: NaiveDate,
     now: chrono::DateTime<chrono::Utc>,
 ) -> AppResult<(Case, CaseMeta)> {
-    use crate::cases::model::{NewCase, check_new_case, initial_decision_due_on, initial_status, number_year};
-    use crate::cases::numbering::{Sequence, format_number, next_seq};
+    let prepared = prepare_case(conn, caller, input, today)?;
+    insert_prepared_case(conn, caller, prepared, now)
+}
+
+/// The checks of filing (立案): the subject, officers and cited powers as the registers
+/// hold them, and the rules of `model::check_new_case`. Reads only, so it can run before
+/// the write transaction and keep SQLite's single writer free meanwhile.
+pub fn prepare_case(
+    conn: &mut DbConn,
+    caller: &Caller,
+    input: CreateInput,
+    today: NaiveDate,
+) -> AppResult<PreparedCase> {
+    use crate::cases::model::{NewCase, check_new_case, initial_decision_due_on, initial_status};
     use crate::error::FieldError;
 
     let procedure = match input.kind {
@@ -769,15 +790,12 @@ pub fn create_case(
         }
     }
     let agency = crate::agencies::store::find(conn, agency_id)?;
-    let year = number_year(opened_on);
-    let sequence = Sequence::for_case(input.kind);
-    let seq = next_seq(conn, agency_id, sequence, year)?;
     let case = Case {
         id: uuid::Uuid::now_v7().to_string(),
         agency_id: agency_id.to_string(),
         kind: input.kind,
         procedure,
-        case_number: format_number(&agency.case_prefix, sequence, year, seq),
+        case_number: String::new(),
         status: initial_status(input.kind),
         subject_id: input.subject_id.clone(),
         subject_kind,
@@ -830,6 +848,33 @@ pub fn create_case(
         terminated_reason: None,
         version: 1,
     };
+    Ok(PreparedCase {
+        case,
+        subject_name,
+        case_prefix: agency.case_prefix,
+    })
+}
+
+/// Numbers a prepared case, inserts it and records its creation. Run inside the write
+/// transaction: the number is taken and used together.
+pub fn insert_prepared_case(
+    conn: &mut DbConn,
+    caller: &Caller,
+    prepared: PreparedCase,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<(Case, CaseMeta)> {
+    use crate::cases::model::number_year;
+    use crate::cases::numbering::{Sequence, format_number, next_seq};
+
+    let PreparedCase {
+        mut case,
+        subject_name,
+        case_prefix,
+    } = prepared;
+    let year = number_year(case.opened_on);
+    let sequence = Sequence::for_case(case.kind);
+    let seq = next_seq(conn, &case.agency_id, sequence, year)?;
+    case.case_number = format_number(&case_prefix, sequence, year, seq);
     let meta = CaseMeta {
         created_at: crate::clock::to_db(now),
         created_by: caller.user_id.clone(),
@@ -856,7 +901,7 @@ pub fn create_case(
         })).collect::<Vec<_>>(),
         "decision_due_on": case.decision_due_on,
     });
-    crate::record::store::append(conn, &case.id, &caller.user_id, "create", &payload, now)?;
+    crate::record::store::append_first(conn, &case.id, &caller.user_id, "create", &payload, now)?;
     Ok((case, meta))
 }
 

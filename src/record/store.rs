@@ -60,6 +60,41 @@ pub fn append(
         Some((seq, hash)) => (seq + 1, hash),
         None => (1, GENESIS_HASH.to_string()),
     };
+    insert_event(conn, case_id, seq, prev_hash, actor_id, action, payload, at)
+}
+
+/// Appends the first event of a case inserted in this same transaction.
+pub fn append_first(
+    conn: &mut DbConn,
+    case_id: &str,
+    actor_id: &str,
+    action: &str,
+    payload: &Value,
+    at: DateTime<Utc>,
+) -> QueryResult<Event> {
+    insert_event(
+        conn,
+        case_id,
+        1,
+        GENESIS_HASH.to_string(),
+        actor_id,
+        action,
+        payload,
+        at,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn insert_event(
+    conn: &mut DbConn,
+    case_id: &str,
+    seq: i32,
+    prev_hash: String,
+    actor_id: &str,
+    action: &str,
+    payload: &Value,
+    at: DateTime<Utc>,
+) -> QueryResult<Event> {
     let at = record_instant(at);
     let at_text = format_instant(at);
     let hash = event_hash(case_id, seq, &at_text, actor_id, action, payload, &prev_hash);
