@@ -15,5 +15,6 @@ pub mod http;
 pub mod openapi;
 pub mod ops;
 pub mod routes;
+pub mod subjects;
 pub mod telemetry;
 pub mod users;

@@ -2,7 +2,7 @@
 
 use actix_web::web;
 
-use crate::{auth, calendar, ops, users};
+use crate::{auth, calendar, ops, subjects, users};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(ops::healthz))
@@ -24,6 +24,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     web::get().to(calendar::api::add_working_days),
                 )
                 .route("/calendar/{year}", web::get().to(calendar::api::get_year))
-                .route("/calendar/{year}", web::put().to(calendar::api::put_year)),
+                .route("/calendar/{year}", web::put().to(calendar::api::put_year))
+                .route("/subjects", web::get().to(subjects::api::list_subjects))
+                .route("/subjects", web::post().to(subjects::api::create_subject))
+                .route("/subjects/{id}", web::get().to(subjects::api::get_subject))
+                .route("/subjects/{id}", web::patch().to(subjects::api::patch_subject)),
         );
 }

@@ -9,4 +9,5 @@ mod conventions;
 mod helpers;
 mod ops;
 mod spec;
+mod subjects;
 mod users;
