@@ -14,6 +14,7 @@ pub mod error;
 pub mod http;
 pub mod openapi;
 pub mod ops;
+pub mod powers;
 pub mod routes;
 pub mod subjects;
 pub mod telemetry;

@@ -4,7 +4,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{auth, calendar, error, ops, subjects, users};
+use crate::{auth, calendar, error, ops, powers, subjects, users};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -18,6 +18,8 @@ use crate::{auth, calendar, error, ops, subjects, users};
         auth::api::login, auth::api::refresh, auth::api::logout, auth::api::me,
         users::api::create_user, users::api::list_users, users::api::get_user, users::api::patch_user,
         calendar::api::get_year, calendar::api::put_year, calendar::api::add_working_days,
+        powers::api::list_powers, powers::api::create_power, powers::api::get_power, powers::api::patch_power,
+        powers::api::list_versions, powers::api::get_version, powers::api::import_powers,
         subjects::api::create_subject, subjects::api::list_subjects, subjects::api::get_subject,
         subjects::api::patch_subject,
     ),
@@ -28,6 +30,7 @@ use crate::{auth, calendar, error, ops, subjects, users};
         (name = "users", description = "Accounts, roles and certificates (admin)"),
         (name = "calendar", description = "Working-day calendar and legal deadlines"),
         (name = "ops", description = "Health, readiness and metrics"),
+        (name = "powers", description = "The power list (权责清单): versions and CSV/XLSX import; read: staff, write: admin"),
         (name = "subjects", description = "Inspected and penalised parties (检查对象名录库), with validated codes and masked personal data"),
     )
 )]

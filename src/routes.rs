@@ -2,7 +2,7 @@
 
 use actix_web::web;
 
-use crate::{auth, calendar, ops, subjects, users};
+use crate::{auth, calendar, ops, powers, subjects, users};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(ops::healthz))
@@ -25,6 +25,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 )
                 .route("/calendar/{year}", web::get().to(calendar::api::get_year))
                 .route("/calendar/{year}", web::put().to(calendar::api::put_year))
+                // Before /powers/{id}, so "import" is never read as an id.
+                .route("/powers/import", web::post().to(powers::api::import_powers))
+                .route("/powers", web::get().to(powers::api::list_powers))
+                .route("/powers", web::post().to(powers::api::create_power))
+                .route("/powers/{id}", web::get().to(powers::api::get_power))
+                .route("/powers/{id}", web::patch().to(powers::api::patch_power))
+                .route("/powers/{id}/versions", web::get().to(powers::api::list_versions))
+                .route(
+                    "/powers/{id}/versions/{version}",
+                    web::get().to(powers::api::get_version),
+                )
                 .route("/subjects", web::get().to(subjects::api::list_subjects))
                 .route("/subjects", web::post().to(subjects::api::create_subject))
                 .route("/subjects/{id}", web::get().to(subjects::api::get_subject))

@@ -8,6 +8,7 @@ mod cli;
 mod conventions;
 mod helpers;
 mod ops;
+mod powers;
 mod spec;
 mod subjects;
 mod users;
