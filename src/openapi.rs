@@ -4,7 +4,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{auth, calendar, error, ops, powers, subjects, users};
+use crate::{auth, calendar, error, officers, ops, powers, public, subjects, users};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -22,6 +22,8 @@ use crate::{auth, calendar, error, ops, powers, subjects, users};
         powers::api::list_versions, powers::api::get_version, powers::api::import_powers,
         subjects::api::create_subject, subjects::api::list_subjects, subjects::api::get_subject,
         subjects::api::patch_subject,
+        officers::api::list_officers,
+        public::api::public_powers, public::api::public_officers,
     ),
     components(schemas(error::Problem, error::FieldError)),
     modifiers(&BearerAuth),
@@ -32,6 +34,8 @@ use crate::{auth, calendar, error, ops, powers, subjects, users};
         (name = "ops", description = "Health, readiness and metrics"),
         (name = "powers", description = "The power list (权责清单): versions and CSV/XLSX import; read: staff, write: admin"),
         (name = "subjects", description = "Inspected and penalised parties (检查对象名录库), with validated codes and masked personal data"),
+        (name = "officers", description = "Certified enforcement officers (执法人员) and their certificates"),
+        (name = "public", description = "Disclosure before enforcement (事前公开), without login"),
     )
 )]
 pub struct ApiDoc;

@@ -2,7 +2,7 @@
 
 use actix_web::web;
 
-use crate::{auth, calendar, ops, powers, subjects, users};
+use crate::{auth, calendar, officers, ops, powers, public, subjects, users};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(ops::healthz))
@@ -39,6 +39,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route("/subjects", web::get().to(subjects::api::list_subjects))
                 .route("/subjects", web::post().to(subjects::api::create_subject))
                 .route("/subjects/{id}", web::get().to(subjects::api::get_subject))
-                .route("/subjects/{id}", web::patch().to(subjects::api::patch_subject)),
+                .route("/subjects/{id}", web::patch().to(subjects::api::patch_subject))
+                .route("/officers", web::get().to(officers::api::list_officers))
+                .route("/public/powers", web::get().to(public::api::public_powers))
+                .route("/public/officers", web::get().to(public::api::public_officers)),
         );
 }
