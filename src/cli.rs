@@ -112,3 +112,53 @@ pub fn migrate(settings: &Settings) -> anyhow::Result<()> {
     prepare_database(settings)?;
     Ok(())
 }
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct LoadSamplePowersArgs {
+    /// Code of the agency whose power list receives the sample, e.g. XF.
+    #[arg(long)]
+    pub agency_code: String,
+}
+
+/// Loads the sample power list of a street office (`reference/sample-powers.csv`, built
+/// into the binary) into an agency's list through the same import as
+/// `POST /powers/import`. Running it again changes nothing.
+pub fn load_sample_powers(
+    settings: &Settings,
+    args: &LoadSamplePowersArgs,
+) -> anyhow::Result<crate::powers::store::ImportRun> {
+    use crate::powers::import::{ImportFormat, SAMPLE_POWERS_CSV};
+    use crate::powers::store::{ChangeContext, import_file};
+
+    let pool = prepare_database(settings)?;
+    let mut conn = pool.get()?;
+    let code = args.agency_code.trim();
+    let agency = crate::agencies::store::find_by_code(&mut conn, code)?
+        .ok_or_else(|| anyhow::anyhow!("no agency has the code {code}; create it with `enforcement init`"))?;
+    let context = ChangeContext {
+        by: None,
+        note: Some("sample power list"),
+        now: clock::to_db(clock::now()),
+    };
+    let run = write_transaction(&mut conn, |conn| {
+        import_file(
+            conn,
+            &agency.id,
+            ImportFormat::Csv,
+            SAMPLE_POWERS_CSV.as_bytes(),
+            true,
+            clock::today(),
+            context,
+        )
+    })?;
+    if !run.errors.is_empty() {
+        let listed: Vec<String> = run
+            .errors
+            .iter()
+            .map(|e| format!("row {} {}: {}", e.row, e.column.as_deref().unwrap_or("-"), e.reason))
+            .collect();
+        bail!("the sample power list was not loaded:\n{}", listed.join("\n"));
+    }
+    tracing::info!(agency = %agency.code, rows = run.rows_read, "sample power list loaded");
+    Ok(run)
+}

@@ -4,8 +4,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use enforcement::app::Application;
-use enforcement::cli::{self, InitArgs};
+use enforcement::cli::{self, InitArgs, LoadSamplePowersArgs};
 use enforcement::config::Settings;
+use enforcement::powers::model::ImportOutcome;
 
 #[derive(Parser)]
 #[command(
@@ -28,6 +29,8 @@ enum Command {
     Init(InitArgs),
     /// Print the OpenAPI document (api-spec/openapi.yaml).
     Openapi,
+    /// Load the sample power list of a street office (over 100 powers) into an agency; running it again changes nothing.
+    LoadSamplePowers(LoadSamplePowersArgs),
 }
 
 fn main() -> ExitCode {
@@ -58,6 +61,20 @@ fn run(command: Command) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Openapi => Ok(()),
+        Command::LoadSamplePowers(args) => {
+            let run = cli::load_sample_powers(&settings, &args)?;
+            let count = |outcome| run.rows.iter().filter(|r| r.action.outcome == outcome).count();
+            println!(
+                "sample power list loaded into {}: {} rows, {} created, {} new versions, {} end dates changed, {} unchanged",
+                args.agency_code.trim(),
+                run.rows_read,
+                count(ImportOutcome::Created),
+                count(ImportOutcome::NewVersion),
+                count(ImportOutcome::EffectiveToChanged),
+                count(ImportOutcome::Unchanged),
+            );
+            Ok(())
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 
 use actix_web::web;
 
-use crate::{auth, calendar, cases, ops, users};
+use crate::{auth, calendar, cases, officers, ops, powers, public, subjects, users};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(ops::healthz))
@@ -25,6 +25,24 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 )
                 .route("/calendar/{year}", web::get().to(calendar::api::get_year))
                 .route("/calendar/{year}", web::put().to(calendar::api::put_year))
+                // Before /powers/{id}, so "import" is never read as an id.
+                .route("/powers/import", web::post().to(powers::api::import_powers))
+                .route("/powers", web::get().to(powers::api::list_powers))
+                .route("/powers", web::post().to(powers::api::create_power))
+                .route("/powers/{id}", web::get().to(powers::api::get_power))
+                .route("/powers/{id}", web::patch().to(powers::api::patch_power))
+                .route("/powers/{id}/versions", web::get().to(powers::api::list_versions))
+                .route(
+                    "/powers/{id}/versions/{version}",
+                    web::get().to(powers::api::get_version),
+                )
+                .route("/subjects", web::get().to(subjects::api::list_subjects))
+                .route("/subjects", web::post().to(subjects::api::create_subject))
+                .route("/subjects/{id}", web::get().to(subjects::api::get_subject))
+                .route("/subjects/{id}", web::patch().to(subjects::api::patch_subject))
+                .route("/officers", web::get().to(officers::api::list_officers))
+                .route("/public/powers", web::get().to(public::api::public_powers))
+                .route("/public/officers", web::get().to(public::api::public_officers))
                 .route("/settings", web::get().to(cases::api::get_settings))
                 .route("/settings", web::put().to(cases::api::put_settings))
                 .route("/cases", web::post().to(cases::api::create_case))

@@ -32,7 +32,11 @@ CREATE TABLE power_versions (
     change_note        TEXT,
     created_at         TIMESTAMP NOT NULL,
     created_by         TEXT REFERENCES users (id),
-    UNIQUE (power_id, version)
+    UNIQUE (power_id, version),
+    -- The discretion range (裁量基准) in fen: never negative, never inverted.
+    CHECK (fine_min_fen IS NULL OR fine_min_fen >= 0),
+    CHECK (fine_max_fen IS NULL OR fine_max_fen >= 0),
+    CHECK (fine_min_fen IS NULL OR fine_max_fen IS NULL OR fine_min_fen <= fine_max_fen)
 );
 CREATE INDEX power_versions_agency_idx ON power_versions (agency_id, code);
 
@@ -48,10 +52,12 @@ CREATE TABLE subjects (
     legal_representative TEXT,
     address              TEXT,
     industry             TEXT,
-    risk_level           TEXT,
+    risk_level           TEXT CHECK (risk_level IN ('low', 'medium', 'high')),
     contact_phone        TEXT,
     created_at           TIMESTAMP NOT NULL,
     updated_at           TIMESTAMP NOT NULL,
     UNIQUE (agency_id, uscc)
 );
 CREATE INDEX subjects_agency_name_idx ON subjects (agency_id, name);
+-- Lists page through an agency's subjects in id (creation) order.
+CREATE INDEX subjects_agency_idx ON subjects (agency_id, id);

@@ -1,0 +1,78 @@
+//! `/public/…`: disclosure before enforcement (事前公开), readable without logging in.
+
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::app::AppState;
+use crate::clock;
+use crate::error::{AppError, AppResult, Problem};
+use crate::http::{ApiQuery, Page, PageParams};
+use crate::public::model::{PublicOfficer, PublicPower};
+use crate::public::store;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PublicListParams {
+    /// The agency's public code, e.g. `XF`.
+    pub agency: String,
+}
+
+/// The agency's power list in force today (权责清单公示).
+#[utoipa::path(
+    get, path = "/api/v1/public/powers", tag = "public",
+    params(PublicListParams, PageParams),
+    responses(
+        (status = 200, body = inline(Page<PublicPower>)),
+        (status = 400, body = Problem, description = "no agency given"),
+        (status = 404, body = Problem, description = "unknown agency"),
+    )
+)]
+pub async fn public_powers(
+    state: web::Data<AppState>,
+    query: ApiQuery<PublicListParams>,
+    page: ApiQuery<PageParams>,
+) -> AppResult<HttpResponse> {
+    let page = page.0.validate()?;
+    let code = query.0.agency.trim().to_string();
+    let today = clock::today();
+    let request = page.clone();
+    let rows = state
+        .db(move |conn| {
+            let agency = store::agency_by_code(conn, &code)?.ok_or(AppError::NotFound("agency"))?;
+            Ok(store::powers_in_force(conn, &agency, today, &request)?)
+        })
+        .await?;
+    let page = Page::from_rows(rows, &page, |(_, key)| key.clone()).map(|(power, _)| power);
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// The agency's certified officers (执法人员公示): name, certificate number, enforcement
+/// field and agency, for active officers whose certificate has not expired.
+#[utoipa::path(
+    get, path = "/api/v1/public/officers", tag = "public",
+    params(PublicListParams, PageParams),
+    responses(
+        (status = 200, body = inline(Page<PublicOfficer>)),
+        (status = 400, body = Problem, description = "no agency given"),
+        (status = 404, body = Problem, description = "unknown agency"),
+    )
+)]
+pub async fn public_officers(
+    state: web::Data<AppState>,
+    query: ApiQuery<PublicListParams>,
+    page: ApiQuery<PageParams>,
+) -> AppResult<HttpResponse> {
+    let page = page.0.validate()?;
+    let code = query.0.agency.trim().to_string();
+    let today = clock::today();
+    let request = page.clone();
+    let rows = state
+        .db(move |conn| {
+            let agency = store::agency_by_code(conn, &code)?.ok_or(AppError::NotFound("agency"))?;
+            Ok(store::certified_officers(conn, &agency, today, &request)?)
+        })
+        .await?;
+    let page = Page::from_rows(rows, &page, |(_, key)| key.clone()).map(|(officer, _)| officer);
+    Ok(HttpResponse::Ok().json(page))
+}

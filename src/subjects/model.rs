@@ -1,0 +1,436 @@
+//! The rules of the subject register (检查对象名录库), as plain Rust: identifier check
+//! digits, phone numbers, masking of personal data, and what a subject record must hold.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::FieldError;
+
+/// What kind of party a subject is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SubjectKind {
+    /// 企业 — a registered enterprise; carries a unified social credit code.
+    Enterprise,
+    /// 自然人 — a natural person; may carry a citizen ID number.
+    Individual,
+    /// 其他组织 — an organisation that is not an enterprise (社会组织, 事业单位…).
+    OtherOrg,
+}
+
+impl SubjectKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubjectKind::Enterprise => "enterprise",
+            SubjectKind::Individual => "individual",
+            SubjectKind::OtherOrg => "other_org",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<SubjectKind> {
+        [SubjectKind::Enterprise, SubjectKind::Individual, SubjectKind::OtherOrg]
+            .into_iter()
+            .find(|k| k.as_str() == value)
+    }
+}
+
+/// 风险等级 — drives how often a subject is inspected (分级分类监管).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RiskLevel {
+    Low,
+    Medium,
+    High,
+}
+
+impl RiskLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RiskLevel::Low => "low",
+            RiskLevel::Medium => "medium",
+            RiskLevel::High => "high",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<RiskLevel> {
+        [RiskLevel::Low, RiskLevel::Medium, RiskLevel::High]
+            .into_iter()
+            .find(|k| k.as_str() == value)
+    }
+}
+
+/// The 31 characters of a unified social credit code, in the order of their values
+/// (GB 32100-2015: digits and capital letters without I, O, S, V, Z).
+const USCC_ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+/// Weights of positions 1–17 (3^(i-1) mod 31).
+const USCC_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
+/// Upper-cases and trims a unified social credit code as people type it.
+pub fn normalize_uscc(value: &str) -> String {
+    value.trim().to_ascii_uppercase()
+}
+
+/// Checks a (normalized) 统一社会信用代码 against GB 32100-2015: 18 characters from the
+/// code's alphabet, a six-digit administrative division code in positions 3–8, and the
+/// check character in position 18 (ISO 7064 MOD 31-3 style weighted sum).
+pub fn check_uscc(code: &str) -> Result<(), String> {
+    let bytes = code.as_bytes();
+    if code.chars().count() != 18 || bytes.len() != 18 {
+        return Err("must be 18 characters (GB 32100-2015)".into());
+    }
+    let mut values = [0u32; 18];
+    for (i, byte) in bytes.iter().enumerate() {
+        match USCC_ALPHABET.iter().position(|c| c == byte) {
+            Some(v) => values[i] = v as u32,
+            None => {
+                return Err(format!(
+                    "character {} ('{}') is not allowed: only digits and capital letters other than I, O, S, V and Z",
+                    i + 1,
+                    *byte as char
+                ));
+            }
+        }
+    }
+    if !bytes[2..8].iter().all(u8::is_ascii_digit) {
+        return Err("characters 3 to 8 must be the digits of an administrative division code".into());
+    }
+    let sum: u32 = values[..17].iter().zip(USCC_WEIGHTS).map(|(v, w)| v * w).sum();
+    let expected = USCC_ALPHABET[((31 - sum % 31) % 31) as usize];
+    if bytes[17] != expected {
+        return Err(format!(
+            "the check character is wrong (expected '{}' for these first 17 characters)",
+            expected as char
+        ));
+    }
+    Ok(())
+}
+
+/// Weights of digits 1–17 of a citizen ID number (2^(18-i) mod 11).
+const ID_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+/// Check character for each remainder of the weighted sum mod 11.
+const ID_CHECK: &[u8; 11] = b"10X98765432";
+
+/// Upper-cases (the check character `x`) and trims a citizen ID number.
+pub fn normalize_id_card_no(value: &str) -> String {
+    value.trim().to_ascii_uppercase()
+}
+
+/// Checks a (normalized) 公民身份号码 against GB 11643-1999: 17 digits and a check
+/// character (ISO 7064 MOD 11-2, `X` for 10), with a real birth date in positions 7–14
+/// that is not after `today`.
+pub fn check_id_card_no(number: &str, today: NaiveDate) -> Result<(), String> {
+    let bytes = number.as_bytes();
+    if number.chars().count() != 18 || bytes.len() != 18 {
+        return Err("must be 18 characters (GB 11643)".into());
+    }
+    if !bytes[..17].iter().all(u8::is_ascii_digit) {
+        return Err("the first 17 characters must be digits".into());
+    }
+    if !(bytes[17].is_ascii_digit() || bytes[17] == b'X') {
+        return Err("the last character must be a digit or X".into());
+    }
+    if bytes[0] == b'0' {
+        return Err("does not start with a province code".into());
+    }
+    let birth = std::str::from_utf8(&bytes[6..14])
+        .ok()
+        .and_then(|s| NaiveDate::parse_from_str(s, "%Y%m%d").ok())
+        .filter(|d| d.year() >= 1900 && *d <= today);
+    if birth.is_none() {
+        return Err("characters 7 to 14 are not a valid birth date".into());
+    }
+    let sum: u32 = bytes[..17]
+        .iter()
+        .zip(ID_WEIGHTS)
+        .map(|(b, w)| u32::from(b - b'0') * w)
+        .sum();
+    let expected = ID_CHECK[(sum % 11) as usize];
+    if bytes[17] != expected {
+        return Err(format!(
+            "the check character is wrong (expected '{}' for these first 17 digits)",
+            expected as char
+        ));
+    }
+    Ok(())
+}
+
+/// Parses a mainland phone number loosely and returns it as digits only: a mobile number
+/// (11 digits starting 13–19), a landline with its area code (0 + 2–3 digits, then 7–8
+/// digits), a local landline without area code (7–8 digits), or a 400/800 service number.
+/// Spaces, dashes, parentheses and a +86 / 0086 prefix are accepted and dropped.
+pub fn normalize_phone(value: &str) -> Result<String, String> {
+    let compact: String = value
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '（' | '）'))
+        .collect();
+    let national = compact
+        .strip_prefix("+86")
+        .or_else(|| compact.strip_prefix("0086"))
+        .unwrap_or(&compact);
+    if national.is_empty() || !national.chars().all(|c| c.is_ascii_digit()) {
+        return Err("must be a phone number: digits, optionally with spaces, dashes or +86".into());
+    }
+    let len = national.len();
+    let b = national.as_bytes();
+    let mobile = len == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]);
+    let landline = b[0] == b'0' && b.get(1).is_some_and(|d| *d != b'0') && (10..=12).contains(&len);
+    let local = b[0] != b'0' && b[0] != b'1' && (7..=8).contains(&len);
+    let service = len == 10 && (national.starts_with("400") || national.starts_with("800"));
+    if mobile || landline || local || service {
+        Ok(national.to_string())
+    } else {
+        Err("is not a mainland mobile (11 digits, 13–19…) or landline number (area code + 7–8 digits)".into())
+    }
+}
+
+/// Replaces all but the first `keep_start` and last `keep_end` characters with `*`.
+fn mask_middle(value: &str, keep_start: usize, keep_end: usize) -> String {
+    let chars: Vec<char> = value.chars().collect();
+    if chars.len() <= keep_start + keep_end {
+        return "*".repeat(chars.len());
+    }
+    let hidden = chars.len() - keep_start - keep_end;
+    let mut out: String = chars[..keep_start].iter().collect();
+    out.push_str(&"*".repeat(hidden));
+    out.extend(&chars[chars.len() - keep_end..]);
+    out
+}
+
+/// `11010519491231002X` → `1101**********002X`: the province/city and the last four stay
+/// visible so a person can be told apart, the birth date does not.
+pub fn mask_id_card_no(number: &str) -> String {
+    mask_middle(number, 4, 4)
+}
+
+/// `13812345678` → `138****5678`.
+pub fn mask_phone(phone: &str) -> String {
+    mask_middle(phone, 3, 4)
+}
+
+/// A subject's fields after a create or a patch, normalized, before the rules look at it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubjectProfile {
+    pub kind: SubjectKind,
+    pub name: String,
+    pub uscc: Option<String>,
+    pub id_card_no: Option<String>,
+    pub legal_representative: Option<String>,
+    pub address: Option<String>,
+    pub industry: Option<String>,
+    pub risk_level: Option<RiskLevel>,
+    pub contact_phone: Option<String>,
+}
+
+fn check_text(field: &str, value: Option<&str>, max: usize, errors: &mut Vec<FieldError>) {
+    if let Some(value) = value {
+        if value.trim().is_empty() {
+            errors.push(FieldError::new(field, "must not be blank"));
+        } else if value.chars().count() > max {
+            errors.push(FieldError::new(field, format!("must be at most {max} characters")));
+        }
+    }
+}
+
+impl SubjectProfile {
+    /// Trims text, upper-cases codes and reduces the phone number to digits. Blank
+    /// optional text becomes absent. A phone that does not parse is left as typed, for
+    /// `validate` to report.
+    pub fn normalized(mut self) -> Self {
+        fn clean(value: Option<String>) -> Option<String> {
+            value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+        }
+        self.name = self.name.trim().to_string();
+        self.uscc = clean(self.uscc).map(|v| normalize_uscc(&v));
+        self.id_card_no = clean(self.id_card_no).map(|v| normalize_id_card_no(&v));
+        self.legal_representative = clean(self.legal_representative);
+        self.address = clean(self.address);
+        self.industry = clean(self.industry);
+        self.contact_phone = clean(self.contact_phone).map(|v| normalize_phone(&v).unwrap_or(v));
+        self
+    }
+
+    /// Every problem, each naming its field. An enterprise needs its unified social credit
+    /// code; only an individual has a citizen ID number.
+    pub fn validate(&self, today: NaiveDate) -> Result<(), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        if self.name.trim().is_empty() {
+            errors.push(FieldError::new("name", "must not be blank"));
+        } else if self.name.chars().count() > 200 {
+            errors.push(FieldError::new("name", "must be at most 200 characters"));
+        }
+        match &self.uscc {
+            Some(code) => {
+                if let Err(message) = check_uscc(code) {
+                    errors.push(FieldError::new("uscc", message));
+                }
+            }
+            None if self.kind == SubjectKind::Enterprise => {
+                errors.push(FieldError::new("uscc", "required for an enterprise (统一社会信用代码)"))
+            }
+            None => {}
+        }
+        if let Some(number) = &self.id_card_no {
+            if self.kind != SubjectKind::Individual {
+                errors.push(FieldError::new(
+                    "id_card_no",
+                    "only an individual has a citizen ID number",
+                ));
+            } else if let Err(message) = check_id_card_no(number, today) {
+                errors.push(FieldError::new("id_card_no", message));
+            }
+        }
+        check_text(
+            "legal_representative",
+            self.legal_representative.as_deref(),
+            100,
+            &mut errors,
+        );
+        check_text("address", self.address.as_deref(), 300, &mut errors);
+        check_text("industry", self.industry.as_deref(), 100, &mut errors);
+        if let Some(phone) = &self.contact_phone
+            && let Err(message) = normalize_phone(phone)
+        {
+            errors.push(FieldError::new("contact_phone", message));
+        }
+        if errors.is_empty() { Ok(()) } else { Err(errors) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
+    }
+
+    /// Builds a valid ID number from its first 17 digits, by the standard's algorithm
+    /// written out independently of `check_id_card_no`.
+    fn with_id_check(first17: &str) -> String {
+        let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+        let sum: u32 = first17
+            .chars()
+            .zip(weights)
+            .map(|(c, w)| c.to_digit(10).unwrap() * w)
+            .sum();
+        let check = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][(sum % 11) as usize];
+        format!("{first17}{check}")
+    }
+
+    #[test]
+    fn real_unified_social_credit_codes_pass() {
+        for code in ["91350100M000100Y43", "91110000600037341L", "91440300708461136T"] {
+            assert_eq!(check_uscc(code), Ok(()), "{code}");
+        }
+        assert_eq!(check_uscc(&normalize_uscc(" 91350100m000100y43 ")), Ok(()));
+    }
+
+    #[test]
+    fn wrong_unified_social_credit_codes_fail() {
+        // One character changed: the check character no longer matches.
+        assert!(check_uscc("91350100M000100Y44").unwrap_err().contains("expected '3'"));
+        assert!(check_uscc("91350100M000200Y43").is_err());
+        assert!(check_uscc("91350100M000100Y4").unwrap_err().contains("18 characters"));
+        // I, O, S, V, Z are not in the alphabet.
+        assert!(check_uscc("91350100M000100O43").unwrap_err().contains("not allowed"));
+        assert!(check_uscc("9135010OM000100Y43").is_err());
+        assert!(check_uscc("91350100M000100Y4３").is_err());
+    }
+
+    #[test]
+    fn real_citizen_id_numbers_pass() {
+        assert_eq!(check_id_card_no("11010519491231002X", today()), Ok(()));
+        assert_eq!(
+            check_id_card_no("440524188001010014", today()),
+            Err("characters 7 to 14 are not a valid birth date".into())
+        );
+        let built = with_id_check("51010819900307253");
+        assert_eq!(check_id_card_no(&built, today()), Ok(()));
+        assert_eq!(normalize_id_card_no("11010519491231002x"), "11010519491231002X");
+    }
+
+    #[test]
+    fn wrong_citizen_id_numbers_fail() {
+        assert!(
+            check_id_card_no("110105194912310021", today())
+                .unwrap_err()
+                .contains("expected 'X'")
+        );
+        // 30 February does not exist; a birth date in the future neither.
+        let feb30 = with_id_check("11010519900230001");
+        assert!(check_id_card_no(&feb30, today()).unwrap_err().contains("birth date"));
+        let future = with_id_check("11010520301231001");
+        assert!(check_id_card_no(&future, today()).unwrap_err().contains("birth date"));
+        assert!(check_id_card_no("1101051949123100X2", today()).is_err());
+        assert!(
+            check_id_card_no("11010549123100", today())
+                .unwrap_err()
+                .contains("18 characters")
+        );
+    }
+
+    #[test]
+    fn phones_are_read_loosely_and_kept_as_digits() {
+        assert_eq!(normalize_phone("138 1234 5678"), Ok("13812345678".into()));
+        assert_eq!(normalize_phone("+86 138-1234-5678"), Ok("13812345678".into()));
+        assert_eq!(normalize_phone("028-85123456"), Ok("02885123456".into()));
+        assert_eq!(normalize_phone("(010) 6512 3456"), Ok("01065123456".into()));
+        assert_eq!(normalize_phone("0755-1234567"), Ok("07551234567".into()));
+        assert_eq!(normalize_phone("85123456"), Ok("85123456".into()));
+        assert_eq!(normalize_phone("400-810-8888"), Ok("4008108888".into()));
+        for bad in ["12812345678", "1381234567", "phone", "", "00085123456", "123"] {
+            assert!(normalize_phone(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn masks_keep_the_ends() {
+        assert_eq!(mask_id_card_no("11010519491231002X"), "1101**********002X");
+        assert_eq!(mask_phone("13812345678"), "138****5678");
+        assert_eq!(mask_phone("02885123456"), "028****3456");
+        assert_eq!(mask_phone("85123456"), "851*3456");
+        assert_eq!(mask_phone("123"), "***");
+    }
+
+    fn profile(kind: SubjectKind) -> SubjectProfile {
+        SubjectProfile {
+            kind,
+            name: " 福州某某科技有限公司 ".into(),
+            uscc: None,
+            id_card_no: None,
+            legal_representative: None,
+            address: Some("  ".into()),
+            industry: None,
+            risk_level: None,
+            contact_phone: Some("138-1234-5678".into()),
+        }
+        .normalized()
+    }
+
+    fn fields(result: Result<(), Vec<FieldError>>) -> Vec<String> {
+        result.err().unwrap_or_default().into_iter().map(|e| e.field).collect()
+    }
+
+    #[test]
+    fn enterprises_need_a_code_and_only_individuals_an_id_number() {
+        let enterprise = profile(SubjectKind::Enterprise);
+        assert_eq!(enterprise.name, "福州某某科技有限公司");
+        assert_eq!(enterprise.address, None);
+        assert_eq!(enterprise.contact_phone.as_deref(), Some("13812345678"));
+        assert_eq!(fields(enterprise.validate(today())), vec!["uscc"]);
+        let mut enterprise = enterprise;
+        enterprise.uscc = Some("91350100M000100Y43".into());
+        enterprise.id_card_no = Some("11010519491231002X".into());
+        assert_eq!(fields(enterprise.validate(today())), vec!["id_card_no"]);
+
+        let mut person = profile(SubjectKind::Individual);
+        person.id_card_no = Some("11010519491231002X".into());
+        assert!(person.validate(today()).is_ok());
+        person.contact_phone = Some("12345".into());
+        person.name = String::new();
+        assert_eq!(fields(person.validate(today())), vec!["name", "contact_phone"]);
+        assert!(profile(SubjectKind::OtherOrg).validate(today()).is_ok());
+    }
+}
