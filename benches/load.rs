@@ -321,7 +321,7 @@ struct CaseWorld {
 
 async fn case_world(client: &reqwest::Client, base: &str, database: &DatabaseUrl) -> CaseWorld {
     use diesel::ExpressionMethods;
-    use enforcement::db::schema::{agencies, power_versions, powers, subjects};
+    use enforcement::db::schema::{agencies, power_versions};
     let admin: Value = client
         .post(format!("{base}/api/v1/auth/login"))
         .json(&json!({"username": "admin", "password": ADMIN_PASSWORD}))
@@ -361,49 +361,40 @@ async fn case_world(client: &reqwest::Client, base: &str, database: &DatabaseUrl
     let mut conn = enforcement::db::establish(database).unwrap();
     let agency_id: String =
         diesel::RunQueryDsl::first(diesel::QueryDsl::select(agencies::table, agencies::id), &mut conn).unwrap();
-    let now = enforcement::clock::to_db(enforcement::clock::now());
-    let subject_id = uuid::Uuid::now_v7().to_string();
-    diesel::insert_into(subjects::table)
-        .values((
-            subjects::id.eq(&subject_id),
-            subjects::agency_id.eq(&agency_id),
-            subjects::kind.eq("enterprise"),
-            subjects::name.eq("天津市学府餐饮有限公司"),
-            subjects::created_at.eq(now),
-            subjects::updated_at.eq(now),
-        ))
-        .execute(&mut conn)
+    let subject: Value = client
+        .post(format!("{base}/api/v1/subjects"))
+        .bearer_auth(&admin)
+        .json(&json!({"kind": "enterprise", "name": "天津市学府餐饮有限公司", "uscc": "91350100M000100Y43"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
         .unwrap();
-    let power_id = uuid::Uuid::now_v7().to_string();
-    let power_version_id = uuid::Uuid::now_v7().to_string();
-    diesel::insert_into(powers::table)
-        .values((
-            powers::id.eq(&power_id),
-            powers::agency_id.eq(&agency_id),
-            powers::code.eq("XF-CG-001"),
-            powers::current_version.eq(1),
-            powers::created_at.eq(now),
-            powers::updated_at.eq(now),
-        ))
-        .execute(&mut conn)
+    let subject_id = subject["id"].as_str().unwrap().to_string();
+    let power: Value = client
+        .post(format!("{base}/api/v1/powers"))
+        .bearer_auth(&admin)
+        .json(
+            &json!({"code": "XF-CG-001", "name": "对占道经营的处罚", "category": "penalty",
+            "legal_basis": "《城市市容和环境卫生管理条例》第三十六条", "source_department": "城市管理",
+            "effective_from": "2020-01-01"}),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
         .unwrap();
-    diesel::insert_into(power_versions::table)
-        .values((
-            power_versions::id.eq(&power_version_id),
-            power_versions::power_id.eq(&power_id),
-            power_versions::agency_id.eq(&agency_id),
-            power_versions::version.eq(1),
-            power_versions::code.eq("XF-CG-001"),
-            power_versions::name.eq("对占道经营的处罚"),
-            power_versions::category.eq("penalty"),
-            power_versions::legal_basis.eq("《城市市容和环境卫生管理条例》第三十六条"),
-            power_versions::source_department.eq("城市管理"),
-            power_versions::requires_av_record.eq(false),
-            power_versions::effective_from.eq(chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap()),
-            power_versions::created_at.eq(now),
-        ))
-        .execute(&mut conn)
-        .unwrap();
+    let power_id = power["id"].as_str().unwrap().to_string();
+    let power_version_id: String = diesel::RunQueryDsl::first(
+        diesel::QueryDsl::select(
+            diesel::QueryDsl::filter(power_versions::table, power_versions::power_id.eq(&power_id)),
+            power_versions::id,
+        ),
+        &mut conn,
+    )
+    .unwrap();
     let case_body = json!({
         "kind": "inspection", "subject_id": subject_id, "power_ids": [power_id],
         "officer_ids": officer_ids, "summary": "双随机抽查：餐饮单位油烟净化设施"

@@ -149,15 +149,23 @@ pub fn unmasked_among(conn: &mut DbConn, caller: &CurrentUser, subject_ids: &[St
     Ok(HashSet::new())
 }
 
-/// The subjects among `subject_ids` that are the party of a case `officer_id` handles.
-// SEAM(cases): cases do not exist on this branch yet, so no officer handles a case about
-// anyone. Once `cases` and its officer assignments exist, answer with one query: the
-// distinct `subject_id`s of cases in the officer's agency that name `officer_id` among
-// their officers, restricted to `subject_ids`.
+/// The subjects among `subject_ids` that are the party of a case `officer_id` handles
+/// (any case, open or closed, on which the officer is named).
 fn officer_handles_case_about(
-    _conn: &mut DbConn,
-    _officer_id: &str,
-    _subject_ids: &[String],
+    conn: &mut DbConn,
+    officer_id: &str,
+    subject_ids: &[String],
 ) -> QueryResult<HashSet<String>> {
-    Ok(HashSet::new())
+    use crate::db::schema::{case_officers, cases};
+    if subject_ids.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let handled: Vec<String> = cases::table
+        .inner_join(case_officers::table)
+        .filter(case_officers::user_id.eq(officer_id))
+        .filter(cases::subject_id.eq_any(subject_ids))
+        .select(cases::subject_id)
+        .distinct()
+        .load(conn)?;
+    Ok(handled.into_iter().collect())
 }

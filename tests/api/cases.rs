@@ -1048,3 +1048,26 @@ async fn unknown_actions_and_wrong_fields_are_400s() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn officers_of_a_case_see_its_partys_personal_data() {
+    let w = case_world().await;
+    let (_, outsider) = w.app.officer_with_certificate("outsider", "2035-12-31").await;
+    let path = format!("/api/v1/subjects/{}", w.individual);
+    let (_, before) = json_of(w.app.get(&path, w.lead_token()).await).await;
+    assert_eq!(before["id_card_no"], json!("1101**********002X"), "no case yet: masked");
+    w.open_ok("inspection", json!({"subject_id": w.individual})).await;
+    for token in [w.lead_token(), w.second.1.as_str()] {
+        let (_, seen) = json_of(w.app.get(&path, token).await).await;
+        assert_eq!(seen["id_card_no"], json!("11010519491231002X"));
+        assert_eq!(seen["contact_phone"], json!("13812345678"));
+    }
+    let (_, seen) = json_of(w.app.get(&path, &outsider).await).await;
+    assert_eq!(
+        seen["id_card_no"],
+        json!("1101**********002X"),
+        "not on the case: masked"
+    );
+    let (_, seen) = json_of(w.app.get(&path, &w.supervisor).await).await;
+    assert_eq!(seen["contact_phone"], json!("138****5678"));
+}

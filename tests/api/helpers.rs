@@ -330,80 +330,28 @@ impl TestApp {
         enforcement::db::establish(&self.settings.database).expect("raw connection")
     }
 
-    fn agency_id(&self, conn: &mut enforcement::db::DbConn) -> String {
-        use diesel::{ExpressionMethods, QueryDsl};
-        use enforcement::db::schema::agencies;
-        diesel::RunQueryDsl::first(
-            agencies::table.filter(agencies::code.eq("XF")).select(agencies::id),
-            conn,
-        )
-        .expect("agency XF")
+    /// A subject in the register, created through the API by the admin.
+    pub async fn seed_subject(&self, body: Value) -> String {
+        let (status, created) = json_of(self.post("/api/v1/subjects", &self.admin_token, &body).await).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        created["id"].as_str().unwrap().to_string()
     }
 
-    /// A subject in the register of agency XF (written directly; the registers have
-    /// their own tests).
-    pub fn seed_subject(&self, kind: &str, name: &str) -> String {
-        use diesel::ExpressionMethods;
-        use enforcement::db::schema::subjects;
-        let mut conn = self.raw_connection();
-        let agency_id = self.agency_id(&mut conn);
-        let id = uuid::Uuid::now_v7().to_string();
-        let now = enforcement::clock::to_db(enforcement::clock::now());
-        diesel::RunQueryDsl::execute(
-            diesel::insert_into(subjects::table).values((
-                subjects::id.eq(&id),
-                subjects::agency_id.eq(&agency_id),
-                subjects::kind.eq(kind),
-                subjects::name.eq(name),
-                subjects::created_at.eq(now),
-                subjects::updated_at.eq(now),
-            )),
-            &mut conn,
-        )
-        .expect("seed subject");
-        id
-    }
-
-    /// A power of agency XF in force since 2020, with an optional maximum fine.
-    pub fn seed_power(&self, code: &str, fine_max_fen: Option<i64>, requires_av_record: bool) -> String {
-        use diesel::ExpressionMethods;
-        use enforcement::db::schema::{power_versions, powers};
-        let mut conn = self.raw_connection();
-        let agency_id = self.agency_id(&mut conn);
-        let id = uuid::Uuid::now_v7().to_string();
-        let now = enforcement::clock::to_db(enforcement::clock::now());
-        diesel::RunQueryDsl::execute(
-            diesel::insert_into(powers::table).values((
-                powers::id.eq(&id),
-                powers::agency_id.eq(&agency_id),
-                powers::code.eq(code),
-                powers::current_version.eq(1),
-                powers::created_at.eq(now),
-                powers::updated_at.eq(now),
-            )),
-            &mut conn,
-        )
-        .expect("seed power");
-        diesel::RunQueryDsl::execute(
-            diesel::insert_into(power_versions::table).values((
-                power_versions::id.eq(uuid::Uuid::now_v7().to_string()),
-                power_versions::power_id.eq(&id),
-                power_versions::agency_id.eq(&agency_id),
-                power_versions::version.eq(1),
-                power_versions::code.eq(code),
-                power_versions::name.eq(format!("职权{code}")),
-                power_versions::category.eq("penalty"),
-                power_versions::legal_basis.eq("《城市市容和环境卫生管理条例》第三十六条"),
-                power_versions::source_department.eq("城市管理"),
-                power_versions::fine_max_fen.eq(fine_max_fen),
-                power_versions::requires_av_record.eq(requires_av_record),
-                power_versions::effective_from.eq(chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap()),
-                power_versions::created_at.eq(now),
-            )),
-            &mut conn,
-        )
-        .expect("seed power version");
-        id
+    /// A penalty power in force since 2020, created through the API by the admin.
+    pub async fn seed_power(&self, code: &str, fine_max_fen: Option<i64>, requires_av_record: bool) -> String {
+        let body = json!({
+            "code": code,
+            "name": format!("职权{code}"),
+            "category": "penalty",
+            "legal_basis": "《城市市容和环境卫生管理条例》第三十六条",
+            "source_department": "城市管理",
+            "fine_max_fen": fine_max_fen,
+            "requires_av_record": requires_av_record,
+            "effective_from": "2020-01-01",
+        });
+        let (status, created) = json_of(self.post("/api/v1/powers", &self.admin_token, &body).await).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        created["id"].as_str().unwrap().to_string()
     }
 
     /// An officer with a certificate valid until `expires_on` (YYYY-MM-DD).
@@ -452,10 +400,14 @@ pub async fn case_world() -> CaseWorld {
     let lead = app.officer_with_certificate("lead.officer", "2035-12-31").await;
     let second = app.officer_with_certificate("second.officer", "2035-12-31").await;
     let (_, supervisor) = app.user_token("chief", &["supervisor"]).await;
-    let enterprise = app.seed_subject("enterprise", "天津市学府餐饮有限公司");
-    let individual = app.seed_subject("individual", "张三");
-    let power = app.seed_power("XF-CG-001", Some(5_000_000), false);
-    let av_power = app.seed_power("XF-CG-099", None, true);
+    let enterprise = app
+        .seed_subject(json!({"kind": "enterprise", "name": "天津市学府餐饮有限公司", "uscc": "91350100M000100Y43"}))
+        .await;
+    let individual = app
+        .seed_subject(json!({"kind": "individual", "name": "张三", "id_card_no": "11010519491231002X", "contact_phone": "13812345678"}))
+        .await;
+    let power = app.seed_power("XF-CG-001", Some(5_000_000), false).await;
+    let av_power = app.seed_power("XF-CG-099", None, true).await;
     CaseWorld {
         app,
         lead,

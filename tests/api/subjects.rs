@@ -180,7 +180,8 @@ async fn id_numbers_and_phones_are_masked_except_for_admins() {
     assert_eq!(seen["contact_phone"], json!("13812345678"));
     assert_eq!(seen["personal_data_masked"], json!(false));
 
-    // No case about this subject exists, so its officer sees it masked like everyone else.
+    // No case about this subject exists, so its officer sees it masked like everyone else
+    // (officers of a case about it see it unmasked: tests/api/cases.rs).
     for token in [&supervisor, &officer, &counsel] {
         let (status, seen) = json_of(app.get(&path, token).await).await;
         assert_eq!(status, StatusCode::OK);
