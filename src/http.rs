@@ -12,7 +12,7 @@ use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::web::{self, BytesMut};
-use actix_web::{FromRequest, HttpRequest};
+use actix_web::{FromRequest, HttpRequest, ResponseError};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use futures_util::StreamExt;
@@ -47,15 +47,24 @@ fn incoming_request_id(req: &ServiceRequest) -> Option<String> {
 pub async fn observe(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody + 'static>, actix_web::Error> {
+) -> Result<ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
     let started = Instant::now();
     let request_id = incoming_request_id(&req).unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+    // A NUL in a path or query parameter would reach the database as text it refuses.
+    let nul_in_uri = req.uri().to_string().to_ascii_lowercase().contains("%00");
     let method = req.method().to_string();
     let metrics = req.app_data::<web::Data<Metrics>>().cloned();
     let span = tracing::info_span!("request", request_id = %request_id, method = %method, path = %req.path());
-    let outcome = REQUEST_ID
-        .scope(request_id.clone(), next.call(req).instrument(span.clone()))
-        .await;
+    let outcome = if nul_in_uri {
+        let refusal = AppError::bad_request("the URL may not contain NUL characters (%00)");
+        let response = REQUEST_ID.sync_scope(request_id.clone(), || refusal.error_response());
+        Ok(req.into_response(response))
+    } else {
+        REQUEST_ID
+            .scope(request_id.clone(), next.call(req).instrument(span.clone()))
+            .await
+            .map(ServiceResponse::map_into_boxed_body)
+    };
     let elapsed = started.elapsed();
     let (status, route) = match &outcome {
         Ok(res) => (
@@ -227,6 +236,7 @@ fn read_json_body(req: &HttpRequest, payload: &mut Payload) -> impl Future<Outpu
 
 /// Parses JSON, reporting the path of the field that failed.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> AppResult<T> {
+    refuse_nul_in_strings(body)?;
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
         let path = e.path().to_string();
@@ -240,6 +250,45 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> AppResult<T> {
         .end()
         .map_err(|e| AppError::bad_request(format!("the body is not valid JSON: {e}")))?;
     Ok(value)
+}
+
+/// Text may not hold NUL (PostgreSQL refuses it): a `\u0000` escape inside a JSON string
+/// is a 400 naming the field, before anything is stored.
+fn refuse_nul_in_strings(body: &[u8]) -> AppResult<()> {
+    if !body.windows(6).any(|w| w == b"\\u0000") {
+        return Ok(());
+    }
+    fn find(value: &serde_json::Value, path: String) -> Option<String> {
+        match value {
+            serde_json::Value::String(text) if text.contains('\0') => Some(path),
+            serde_json::Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .find_map(|(i, item)| find(item, format!("{path}[{i}]"))),
+            serde_json::Value::Object(map) => map.iter().find_map(|(key, item)| {
+                let field = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                find(item, field)
+            }),
+            _ => None,
+        }
+    }
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return Ok(());
+    };
+    match find(&value, String::new()) {
+        None => Ok(()),
+        Some(field) => {
+            let field = if field.is_empty() { "body".to_string() } else { field };
+            Err(AppError::BadRequest {
+                detail: format!("{field}: text may not contain NUL characters"),
+                errors: vec![FieldError::new(field, "text may not contain NUL characters")],
+            })
+        }
+    }
 }
 
 /// Converts parsed JSON into `T`, reporting the path of the field that failed.

@@ -48,7 +48,12 @@ impl IdempotencyKey {
         hasher.update(b" ");
         hasher.update(req.path().as_bytes());
         hasher.update(b"\n");
-        hasher.update(body);
+        // The canonical form of the JSON, so a retry that re-serialises the same request
+        // (other key order or spacing) is still the same request.
+        match serde_json::from_slice::<serde_json::Value>(body) {
+            Ok(value) => hasher.update(crate::record::chain::canonical_json(&value).as_bytes()),
+            Err(_) => hasher.update(body),
+        }
         Ok(Some(IdempotencyKey {
             user_id: user_id.to_string(),
             key: key.to_string(),
@@ -96,20 +101,6 @@ pub fn save(conn: &mut DbConn, key: &IdempotencyKey, reply: &StoredReply) -> Que
         .map(|_| ())
 }
 
-/// Whether an error is the unique-key violation of a concurrent request with the same key.
-pub fn is_duplicate_key(error: &AppError) -> bool {
-    match error {
-        AppError::Internal(cause) => matches!(
-            cause.downcast_ref::<diesel::result::Error>(),
-            Some(diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::UniqueViolation,
-                _
-            ))
-        ),
-        _ => false,
-    }
-}
-
 /// Runs `work` in a write transaction under an optional key: replays a stored response,
 /// or acts and stores the response with the action. A concurrent twin that loses the race
 /// on the key replays the winner's response.
@@ -138,14 +129,13 @@ where
         .await;
     match (outcome, key) {
         (Ok((reply, replayed)), _) => Ok(respond(&reply, replayed)),
-        // A twin with the same key may have acted meanwhile: a duplicate key, or the case
-        // changed under us. Its stored response is the answer to this request too.
-        (Err(error), Some(key)) if is_duplicate_key(&error) || matches!(error, AppError::Conflict { .. }) => {
-            match state.db(move |conn| find(conn, &key)).await? {
-                Some(reply) => Ok(respond(&reply, true)),
-                None => Err(error),
-            }
-        }
+        // A twin with the same key may have acted meanwhile (then this request failed on
+        // the key, on the case having changed, or on the step no longer being possible):
+        // the twin's stored response is the answer to this request too.
+        (Err(error), Some(key)) => match state.db(move |conn| find(conn, &key)).await {
+            Ok(Some(reply)) => Ok(respond(&reply, true)),
+            _ => Err(error),
+        },
         (Err(error), _) => Err(error),
     }
 }

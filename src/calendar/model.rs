@@ -49,13 +49,32 @@ pub const MAX_WORKING_DAYS: i64 = 3660;
 #[derive(Debug, Clone, Default)]
 pub struct WorkCalendar {
     exceptions: HashMap<NaiveDate, DayKind>,
+    /// Years whose official exceptions are loaded.
+    years: std::collections::BTreeSet<i32>,
 }
 
 impl WorkCalendar {
+    /// A calendar whose exceptions are complete for the years they fall in.
     pub fn new(days: impl IntoIterator<Item = (NaiveDate, DayKind)>) -> Self {
+        let exceptions: HashMap<NaiveDate, DayKind> = days.into_iter().collect();
+        let years = exceptions.keys().map(|d| d.year()).collect();
+        WorkCalendar { exceptions, years }
+    }
+
+    /// A calendar whose loaded years are given explicitly (a year may have no exceptions).
+    pub fn with_years(
+        days: impl IntoIterator<Item = (NaiveDate, DayKind)>,
+        years: impl IntoIterator<Item = i32>,
+    ) -> Self {
         WorkCalendar {
             exceptions: days.into_iter().collect(),
+            years: years.into_iter().collect(),
         }
+    }
+
+    /// Whether the year's official exceptions are loaded.
+    pub fn covers_year(&self, year: i32) -> bool {
+        self.years.contains(&year)
     }
 
     /// A listed day follows its listing; any other day is a working day Monday–Friday.

@@ -378,13 +378,27 @@ pub async fn verify_record(
     let verification = state
         .db(move |conn| {
             let (case, _) = store::load(conn, &agency_id, &lookup)?.ok_or(AppError::NotFound("case"))?;
-            Ok(verify(&crate::record::store::events(conn, &case.id)?))
+            Ok(verify_against_version(
+                verify(&crate::record::store::events(conn, &case.id)?),
+                case.version,
+            ))
         })
         .await?;
     if !verification.valid {
         tracing::error!(case_id = %case_id, first_bad_seq = ?verification.first_bad_seq, "case record failed verification");
     }
     Ok(HttpResponse::Ok().json(verification))
+}
+
+/// Every change of a case adds one event and one version, so a record shorter than the
+/// version has lost its tail: the first missing event is the first bad one.
+fn verify_against_version(mut verification: Verification, version: i32) -> Verification {
+    let length = verification.length as i32;
+    if verification.valid && length < version {
+        verification.valid = false;
+        verification.first_bad_seq = Some(length + 1);
+    }
+    verification
 }
 
 /// The agency's procedure settings.

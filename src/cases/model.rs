@@ -199,6 +199,8 @@ string_enum!(
         Requested => "requested",
         Scheduled => "scheduled",
         Held => "held",
+        /// The party gave up the hearing it was entitled to (放弃听证).
+        Waived => "waived",
     }
 );
 
@@ -234,11 +236,19 @@ pub struct Finding {
     pub rectified: bool,
     #[serde(default)]
     pub rectified_on: Option<NaiveDate>,
+    /// Handed on to a penalty case opened from this inspection (转立案查处).
+    #[serde(default)]
+    pub escalated: bool,
 }
 
 impl Finding {
     pub fn is_hazard(&self) -> bool {
         self.hazard_level != HazardLevel::None
+    }
+
+    /// A hazard neither verified as rectified nor handed on to a penalty case.
+    pub fn is_open_hazard(&self) -> bool {
+        self.is_hazard() && !self.rectified && !self.escalated
     }
 }
 
@@ -360,8 +370,10 @@ pub const SIMPLE_MAX_FINE_ORGANISATION_FEN: i64 = 300_000;
 pub const ON_THE_SPOT_COLLECTION_MAX_FEN: i64 = 10_000;
 /// APL art. 72: late payment adds 3 % of the fine per day, never more than the fine.
 pub const LATE_PAYMENT_PERCENT_PER_DAY: i64 = 3;
-/// Longest extension of the decision period granted in one approval.
+/// The most the decision period may be extended in all (calendar days beyond the 90).
 pub const MAX_EXTENSION_DAYS: u32 = 90;
+/// How far back a case may be entered after the fact (补录).
+pub const MAX_BACKDATE_DAYS: i64 = 366;
 
 // ---- refusals --------------------------------------------------------------------
 
@@ -439,6 +451,12 @@ pub fn check_new_case(new: &NewCase, officers: &[OfficerCandidate], today: Naive
     }
     if new.opened_on > today {
         errors.push(FieldError::new("opened_on", "may not be in the future"));
+    }
+    if (today - new.opened_on).num_days() > MAX_BACKDATE_DAYS {
+        errors.push(FieldError::new(
+            "opened_on",
+            format!("a case may be entered after the fact (补录) at most {MAX_BACKDATE_DAYS} days back"),
+        ));
     }
     if let Some(violation_on) = new.violation_on
         && violation_on > new.opened_on
@@ -892,6 +910,9 @@ pub enum Command {
     WaiveDefense {
         #[serde(default)]
         note: Option<String>,
+        /// The party also gives up the hearing it is entitled to (放弃听证).
+        #[serde(default)]
+        hearing_waived: bool,
     },
     RequestHearing {
         #[serde(default)]
@@ -1026,9 +1047,18 @@ pub struct Context<'a> {
 pub enum Effect {
     None,
     /// Allocate the decision document number (决定书文号) and put it on the case.
-    AllocateDecisionNumber,
+    AllocateDecisionNumber(DecisionDocument),
     /// Open a penalty case linked to this inspection (`source: inspection`).
     OpenPenaltyCase(EscalationRequest),
+}
+
+/// Which numbered document a decision is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecisionDocument {
+    /// 行政处罚决定书 (…罚决字〔年〕第N号)
+    Penalty,
+    /// 不予行政处罚决定书 (…不罚字〔年〕第N号)
+    NoPenalty,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -1206,6 +1236,12 @@ pub fn apply(case: &Case, command: Command, ctx: &Context<'_>) -> Result<Applied
             json!({"credentials_shown": true, "location": location})
         }
         Command::RecordFindings { result, findings } => {
+            if case.inspection_result.is_some() {
+                return Err(rule(
+                    "findings_already_recorded",
+                    "the findings are recorded; they are part of the record and change only by a supervisor's correction",
+                ));
+            }
             let mut recorded = Vec::new();
             for (i, finding) in findings.iter().enumerate() {
                 let description = required_text(&format!("findings[{i}].description"), &finding.description, 1000)?;
@@ -1214,6 +1250,7 @@ pub fn apply(case: &Case, command: Command, ctx: &Context<'_>) -> Result<Applied
                     hazard_level: finding.hazard_level,
                     rectified: false,
                     rectified_on: None,
+                    escalated: false,
                 });
             }
             match result {
@@ -1274,9 +1311,24 @@ pub fn apply(case: &Case, command: Command, ctx: &Context<'_>) -> Result<Applied
             violation_on,
             serious_harm,
         } => {
+            if case.inspection_result != Some(InspectionResult::ViolationsFound) {
+                return Err(rule(
+                    "nothing_to_escalate",
+                    "record findings with violations before opening a penalty case",
+                ));
+            }
+            if case.findings.iter().any(|f| f.escalated) {
+                return Err(rule(
+                    "already_escalated",
+                    "a penalty case was already opened from this inspection; see its record",
+                ));
+            }
             let summary = required_text("summary", &summary, 2000)?;
             if violation_on > today {
                 return Err(invalid("violation_on", "may not be in the future"));
+            }
+            for finding in next.findings.iter_mut() {
+                finding.escalated = true;
             }
             effect = Effect::OpenPenaltyCase(EscalationRequest {
                 summary: summary.clone(),
@@ -1314,24 +1366,25 @@ pub fn apply(case: &Case, command: Command, ctx: &Context<'_>) -> Result<Applied
             let legal_basis = required_text("legal_basis", &legal_basis, 2000)?;
             let fine = check_penalty_amount(decision_type, fine_amount_fen)?;
             check_discretion(case, fine)?;
-            let notified_on = past_date(
-                "notified_on",
-                notified_on.unwrap_or(today),
-                today,
-                Some((case.opened_on, "the filing date")),
-            )?;
-            let defense_due_on = ctx
-                .calendar
-                .add_working_days(notified_on, ctx.settings.defense_period_working_days);
+            // A new notice (重新告知) is dated on or after the one it replaces.
+            let earliest = match case.notified_on {
+                Some(previous) => (previous, "the previous notice"),
+                None => (case.opened_on, "the filing date"),
+            };
+            let notified_on = past_date("notified_on", notified_on.unwrap_or(today), today, Some(earliest))?;
+            let defense_due_on = working_deadline(ctx, notified_on, ctx.settings.defense_period_working_days)?;
             let hearing_rights = carries_hearing_rights(case, decision_type, fine, &ctx.settings);
+            let hearing_request_due_on = match hearing_rights {
+                true => Some(working_deadline(ctx, notified_on, HEARING_REQUEST_WORKING_DAYS)?),
+                false => None,
+            };
             next.notice_decision_type = Some(decision_type);
             next.notice_fine_fen = Some(fine);
             next.notified_on = Some(notified_on);
             next.defense_due_on = Some(defense_due_on);
             next.defense_state = Some(DefenseState::Pending);
             next.hearing_rights = hearing_rights;
-            next.hearing_request_due_on =
-                hearing_rights.then(|| ctx.calendar.add_working_days(notified_on, HEARING_REQUEST_WORKING_DAYS));
+            next.hearing_request_due_on = hearing_request_due_on;
             next.hearing_state = None;
             next.hearing_on = None;
             next.status = CaseStatus::Notified;
@@ -1363,9 +1416,22 @@ pub fn apply(case: &Case, command: Command, ctx: &Context<'_>) -> Result<Applied
             next.defense_state = Some(DefenseState::Reviewed);
             json!({"opinion": opinion, "accepted": accepted})
         }
-        Command::WaiveDefense { note } => {
+        Command::WaiveDefense { note, hearing_waived } => {
+            if matches!(
+                case.defense_state,
+                Some(DefenseState::Recorded | DefenseState::Reviewed)
+            ) {
+                return Err(rule(
+                    "defense_already_recorded",
+                    "the party's defence is recorded; it must be reviewed (复核), not waived (APL art. 45)",
+                ));
+            }
             next.defense_state = Some(DefenseState::Waived);
-            json!({"note": note})
+            let hearing_waived = hearing_waived && case.hearing_rights && case.hearing_state.is_none();
+            if hearing_waived {
+                next.hearing_state = Some(HearingState::Waived);
+            }
+            json!({"note": note, "hearing_waived": hearing_waived})
         }
         Command::RequestHearing { requested_on } => {
             if !case.hearing_rights {
@@ -1373,6 +1439,18 @@ pub fn apply(case: &Case, command: Command, ctx: &Context<'_>) -> Result<Applied
                     "no_hearing_rights",
                     "the notified decision carries no hearing rights (APL art. 63: suspension, revocation or a large fine)",
                 ));
+            }
+            match case.hearing_state {
+                Some(HearingState::Held) => {
+                    return Err(rule(
+                        "hearing_already_held",
+                        "a hearing on this notice was already held",
+                    ));
+                }
+                Some(HearingState::Waived) => {
+                    return Err(rule("hearing_waived", "the party waived the hearing on this notice"));
+                }
+                _ => {}
             }
             let requested_on = past_date(
                 "requested_on",
@@ -1399,7 +1477,13 @@ pub fn apply(case: &Case, command: Command, ctx: &Context<'_>) -> Result<Applied
             notified_on,
         } => {
             let notified_on = past_date("notified_on", notified_on.unwrap_or(today), today, None)?;
-            let earliest = ctx.calendar.add_working_days(notified_on, HEARING_NOTICE_WORKING_DAYS);
+            let notified_on = past_date(
+                "notified_on",
+                notified_on,
+                today,
+                case.notified_on.map(|d| (d, "the notice")),
+            )?;
+            let earliest = working_deadline(ctx, notified_on, HEARING_NOTICE_WORKING_DAYS)?;
             if hearing_on < earliest {
                 return Err(rule(
                     "hearing_notice_too_short",
@@ -1456,10 +1540,29 @@ pub fn apply(case: &Case, command: Command, ctx: &Context<'_>) -> Result<Applied
                 return Err(invalid("days", format!("must be between 1 and {MAX_EXTENSION_DAYS}")));
             }
             let reason = required_text("reason", &reason, 2000)?;
-            let previous = case
-                .decision_due_on
-                .unwrap_or_else(|| add_calendar_days(case.opened_on, DECISION_PERIOD_DAYS));
+            if ctx.relation.is_case_officer {
+                return Err(rule(
+                    "approver_is_case_officer",
+                    "an officer of the case cannot approve its own extension; another supervisor must",
+                ));
+            }
+            let original = add_calendar_days(case.opened_on, DECISION_PERIOD_DAYS);
+            let previous = case.decision_due_on.unwrap_or(original);
+            if today > previous {
+                return Err(rule(
+                    "extension_after_deadline",
+                    format!(
+                        "the decision was due by {previous}; an extension must be approved before the period ends (APL art. 60)"
+                    ),
+                ));
+            }
             let extended = add_calendar_days(previous, days);
+            if (extended - original).num_days() > i64::from(MAX_EXTENSION_DAYS) {
+                return Err(rule(
+                    "extension_limit",
+                    format!("extensions may add at most {MAX_EXTENSION_DAYS} days to the 90-day period in all"),
+                ));
+            }
             next.decision_due_on = Some(extended);
             json!({"days": days, "reason": reason, "previous_due_on": previous, "decision_due_on": extended})
         }
@@ -1508,7 +1611,10 @@ pub fn apply(case: &Case, command: Command, ctx: &Context<'_>) -> Result<Applied
                 next.payment_due_on = (fine > 0).then(|| add_calendar_days(decided_on, PAYMENT_PERIOD_DAYS));
             } else {
                 check_ordinary_decision(case, &proposed, ctx)?;
-                next.service_due_on = Some(ctx.calendar.add_working_days(decided_on, SERVICE_PERIOD_WORKING_DAYS));
+                // A transfer to judicial organs is handed over, not served on the party.
+                if outcome != Outcome::TransferJudicial {
+                    next.service_due_on = Some(working_deadline(ctx, decided_on, SERVICE_PERIOD_WORKING_DAYS)?);
+                }
             }
             check_legal_review(case, &proposed)?;
             next.outcome = Some(outcome);
@@ -1516,7 +1622,13 @@ pub fn apply(case: &Case, command: Command, ctx: &Context<'_>) -> Result<Applied
             next.fine_amount_fen = (outcome == Outcome::Penalty).then_some(fine);
             next.decided_on = Some(decided_on);
             next.status = CaseStatus::Decided;
-            effect = Effect::AllocateDecisionNumber;
+            effect = match outcome {
+                Outcome::Penalty => Effect::AllocateDecisionNumber(DecisionDocument::Penalty),
+                Outcome::NoPenaltyMinor | Outcome::NoPenaltyUnfounded => {
+                    Effect::AllocateDecisionNumber(DecisionDocument::NoPenalty)
+                }
+                Outcome::TransferJudicial => Effect::None,
+            };
             json!({
                 "outcome": outcome,
                 "decision_type": decision_type,
@@ -1559,6 +1671,12 @@ pub fn apply(case: &Case, command: Command, ctx: &Context<'_>) -> Result<Applied
                 return Err(invalid("amount_fen", "must be a positive amount in fen"));
             }
             let paid_on = past_date("paid_on", paid_on, today, case.decided_on.map(|d| (d, "the decision")))?;
+            if on_the_spot && case.procedure != Some(Procedure::Simple) {
+                return Err(rule(
+                    "on_the_spot_collection_limit",
+                    "fines are collected on the spot only for on-the-spot decisions (APL art. 68)",
+                ));
+            }
             if on_the_spot && fine > ON_THE_SPOT_COLLECTION_MAX_FEN {
                 return Err(rule(
                     "on_the_spot_collection_limit",
@@ -1636,6 +1754,21 @@ pub fn apply(case: &Case, command: Command, ctx: &Context<'_>) -> Result<Applied
     })
 }
 
+/// `from` plus `days` working days, refused when the calendar lacks a year it spans: a
+/// year without its holiday notice would silently count holidays as working days.
+fn working_deadline(ctx: &Context<'_>, from: NaiveDate, days: u32) -> Result<NaiveDate, Refusal> {
+    let due = ctx.calendar.add_working_days(from, days);
+    match (from.year()..=due.year()).find(|year| !ctx.calendar.covers_year(*year)) {
+        None => Ok(due),
+        Some(year) => Err(rule(
+            "calendar_year_missing",
+            format!(
+                "the working-day calendar has no holidays for {year}; an admin must load that year's State Council notice (PUT /api/v1/calendar/{year}) before this deadline can be computed"
+            ),
+        )),
+    }
+}
+
 fn credentials_refusal(step: &str) -> Refusal {
     rule(
         "credentials_not_shown",
@@ -1665,6 +1798,7 @@ fn check_simple_decision(
         SubjectKind::Individual => SIMPLE_MAX_FINE_INDIVIDUAL_FEN,
         SubjectKind::Enterprise | SubjectKind::OtherOrg => SIMPLE_MAX_FINE_ORGANISATION_FEN,
     };
+    check_discretion(case, proposed.fine_amount_fen)?;
     let allowed_type = matches!(proposed.decision_type, Some(DecisionType::Warning | DecisionType::Fine));
     if !allowed_type || proposed.fine_amount_fen > limit {
         return Err(rule(
@@ -1711,6 +1845,27 @@ fn check_ordinary_decision(case: &Case, proposed: &ProposedDecision, ctx: &Conte
         ));
     }
     let hearing_held = case.hearing_state == Some(HearingState::Held);
+    if hearing_held
+        && let Some(hearing_on) = case.hearing_on
+        && proposed.decided_on < hearing_on
+    {
+        return Err(invalid(
+            "decided_on",
+            format!("may not be before the hearing ({hearing_on})"),
+        ));
+    }
+    if case.hearing_rights
+        && !matches!(case.hearing_state, Some(HearingState::Held | HearingState::Waived))
+        && let Some(due) = case.hearing_request_due_on
+        && proposed.decided_on <= due
+    {
+        return Err(rule(
+            "hearing_request_period_running",
+            format!(
+                "the party may ask for a hearing until {due} (APL art. 63–64); decide after it, or record the party's waiver of the hearing"
+            ),
+        ));
+    }
     match case.defense_state {
         Some(DefenseState::Waived) | Some(DefenseState::Reviewed) => {}
         _ if hearing_held => {}
@@ -1748,9 +1903,19 @@ fn check_ordinary_decision(case: &Case, proposed: &ProposedDecision, ctx: &Conte
         ));
     }
     check_discretion(case, proposed.fine_amount_fen)?;
-    if needs_collective_discussion(case, decision_type, proposed.fine_amount_fen, &ctx.settings)
-        && case.collective_discussion_on.is_none()
+    if let Some(discussed_on) = case.collective_discussion_on
+        && proposed.decided_on < discussed_on
     {
+        return Err(invalid(
+            "decided_on",
+            format!("may not be before the collective discussion ({discussed_on})"),
+        ));
+    }
+    // The discussion must have considered the current notice (and any hearing on it).
+    let discussed_current = case
+        .collective_discussion_on
+        .is_some_and(|on| on >= notified_on && (!hearing_held || case.hearing_on.is_none_or(|heard| on >= heard)));
+    if needs_collective_discussion(case, decision_type, proposed.fine_amount_fen, &ctx.settings) && !discussed_current {
         return Err(rule(
             "collective_discussion_required",
             "a major case (suspension, revocation, a large fine or a hearing held) is decided after a recorded collective discussion of the agency's heads (负责人集体讨论, APL art. 57)",
@@ -1770,7 +1935,7 @@ fn check_complete(case: &Case, ctx: &Context<'_>) -> Result<(), Refusal> {
                     "record the inspection's findings before closing",
                 ));
             }
-            let open = case.findings.iter().filter(|f| f.is_hazard() && !f.rectified).count();
+            let open = case.findings.iter().filter(|f| f.is_open_hazard()).count();
             if open > 0 {
                 return Err(rule(
                     "unrectified_hazards",
@@ -2031,7 +2196,10 @@ mod tests {
             "2024-10-20",
         )
         .unwrap();
-        assert_eq!(decided.effect, Effect::AllocateDecisionNumber);
+        assert_eq!(
+            decided.effect,
+            Effect::AllocateDecisionNumber(DecisionDocument::Penalty)
+        );
         // Service within 7 working days of the decision; Saturday 12 Oct 2024 was worked.
         assert_eq!(decided.case.service_due_on, Some(date("2024-10-21")));
     }
@@ -2192,6 +2360,200 @@ mod tests {
         let mut closed = filed.clone();
         closed.status = CaseStatus::Terminated;
         assert!(overdue_deadlines(&closed, date("2025-12-02")).is_empty());
+    }
+
+    fn notified_case(decision_type: DecisionType, fine: i64, on: &str) -> Case {
+        let investigating = case(CaseKind::Penalty, Some(Procedure::Ordinary), CaseStatus::Investigating);
+        run(&investigating, notify(decision_type, fine, on), on).unwrap().case
+    }
+
+    #[test]
+    fn a_recorded_defence_cannot_be_waived_away() {
+        let mut notified = notified_case(DecisionType::Fine, 100_000, "2024-09-10");
+        notified.defense_state = Some(DefenseState::Recorded);
+        let waive = Command::WaiveDefense {
+            note: None,
+            hearing_waived: false,
+        };
+        assert_eq!(rule_of(run(&notified, waive, "2024-09-11")), "defense_already_recorded");
+    }
+
+    #[test]
+    fn hearing_rights_hold_the_decision_until_the_request_period_ends_or_a_waiver() {
+        // Revocation notified Tuesday 10 Sep 2024: a hearing may be asked for until 18 Sep
+        // (5 working days; 16–17 Sep are the Mid-Autumn holiday, 14 Sep is worked).
+        let notified = notified_case(DecisionType::Revocation, 0, "2024-09-10");
+        assert!(notified.hearing_rights);
+        assert_eq!(notified.hearing_request_due_on, Some(date("2024-09-18")));
+        let mut waived_defence = notified.clone();
+        waived_defence.defense_state = Some(DefenseState::Waived);
+        waived_defence.collective_discussion_on = Some(date("2024-09-11"));
+        assert_eq!(
+            rule_of(run(
+                &waived_defence,
+                decide(DecisionType::Revocation, 0, "2024-09-12"),
+                "2024-09-12"
+            )),
+            "hearing_request_period_running"
+        );
+        assert!(
+            run(
+                &waived_defence,
+                decide(DecisionType::Revocation, 0, "2024-09-19"),
+                "2024-09-19"
+            )
+            .is_ok()
+        );
+        let both = run(
+            &notified,
+            Command::WaiveDefense {
+                note: None,
+                hearing_waived: true,
+            },
+            "2024-09-11",
+        )
+        .unwrap()
+        .case;
+        assert_eq!(both.hearing_state, Some(HearingState::Waived));
+        let mut both = both;
+        both.collective_discussion_on = Some(date("2024-09-11"));
+        assert!(run(&both, decide(DecisionType::Revocation, 0, "2024-09-12"), "2024-09-12").is_ok());
+        // A discussion held before the current notice does not count.
+        both.collective_discussion_on = Some(date("2024-09-09"));
+        assert_eq!(
+            rule_of(run(
+                &both,
+                decide(DecisionType::Revocation, 0, "2024-09-12"),
+                "2024-09-12"
+            )),
+            "collective_discussion_required"
+        );
+    }
+
+    #[test]
+    fn a_renotice_cannot_be_dated_before_the_notice_it_replaces() {
+        let notified = notified_case(DecisionType::Fine, 100_000, "2024-09-10");
+        match run(
+            &notified,
+            notify(DecisionType::Fine, 200_000, "2024-09-09"),
+            "2024-09-20",
+        ) {
+            Err(Refusal::Invalid(errors)) => assert_eq!(errors[0].field, "notified_on"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn extensions_are_approved_in_time_by_someone_off_the_case_and_capped() {
+        let filed = case(CaseKind::Penalty, Some(Procedure::Ordinary), CaseStatus::Filed);
+        let calendar = calendar();
+        let supervisor = Relation {
+            is_case_officer: false,
+            is_supervisor: true,
+        };
+        let ctx = |today: &str, relation: Relation| Context {
+            today: date(today),
+            calendar: &calendar,
+            relation,
+            settings: ProcedureSettings::default(),
+            av_evidence_count: 0,
+        };
+        let extend = |days| Command::ExtendDecisionDeadline {
+            days,
+            reason: "案情复杂".into(),
+        };
+        // Due 2024-12-01 (90 days from 2024-09-02).
+        let late = apply(&filed, extend(30), &ctx("2024-12-02", supervisor));
+        assert_eq!(rule_of(late), "extension_after_deadline");
+        let own = Relation {
+            is_case_officer: true,
+            is_supervisor: true,
+        };
+        assert_eq!(
+            rule_of(apply(&filed, extend(30), &ctx("2024-11-01", own))),
+            "approver_is_case_officer"
+        );
+        let once = apply(&filed, extend(60), &ctx("2024-11-01", supervisor)).unwrap().case;
+        assert_eq!(once.decision_due_on, Some(date("2025-01-30")));
+        assert_eq!(
+            rule_of(apply(&once, extend(31), &ctx("2024-11-01", supervisor))),
+            "extension_limit"
+        );
+        assert!(apply(&once, extend(30), &ctx("2024-11-01", supervisor)).is_ok());
+    }
+
+    #[test]
+    fn findings_are_recorded_once_and_escalation_hands_hazards_on() {
+        let mut inspecting = case(CaseKind::Inspection, None, CaseStatus::InProgress);
+        let findings = Command::RecordFindings {
+            result: InspectionResult::ViolationsFound,
+            findings: vec![FindingInput {
+                description: "燃气管道私改".into(),
+                hazard_level: HazardLevel::Major,
+            }],
+        };
+        inspecting = run(&inspecting, findings, "2024-09-10").unwrap().case;
+        let again = Command::RecordFindings {
+            result: InspectionResult::Compliant,
+            findings: vec![],
+        };
+        assert_eq!(
+            rule_of(run(&inspecting, again, "2024-09-10")),
+            "findings_already_recorded"
+        );
+        assert_eq!(
+            rule_of(run(&inspecting, Command::Close {}, "2024-09-10")),
+            "unrectified_hazards"
+        );
+        let escalate = || Command::Escalate {
+            summary: "立案查处".into(),
+            power_ids: None,
+            officer_ids: None,
+            violation_on: date("2024-09-09"),
+            serious_harm: false,
+        };
+        let escalated = run(&inspecting, escalate(), "2024-09-10").unwrap();
+        assert!(matches!(escalated.effect, Effect::OpenPenaltyCase(_)));
+        assert_eq!(
+            rule_of(run(&escalated.case, escalate(), "2024-09-10")),
+            "already_escalated"
+        );
+        assert!(run(&escalated.case, Command::Close {}, "2024-09-10").is_ok());
+    }
+
+    #[test]
+    fn deadlines_are_refused_when_the_calendar_lacks_a_year() {
+        let investigating = case(CaseKind::Penalty, Some(Procedure::Ordinary), CaseStatus::Investigating);
+        // Only 2024–2026 are loaded: five working days from 28 Dec 2026 reach into 2027.
+        assert_eq!(
+            rule_of(run(
+                &investigating,
+                notify(DecisionType::Fine, 1000, "2026-12-28"),
+                "2026-12-28"
+            )),
+            "calendar_year_missing"
+        );
+        assert!(
+            run(
+                &investigating,
+                notify(DecisionType::Fine, 1000, "2026-12-10"),
+                "2026-12-10"
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn on_the_spot_collection_belongs_to_the_simple_procedure() {
+        let mut served = case(CaseKind::Penalty, Some(Procedure::Ordinary), CaseStatus::Served);
+        served.fine_amount_fen = Some(5000);
+        served.decided_on = Some(date("2024-09-03"));
+        let pay = Command::RecordPayment {
+            amount_fen: 5000,
+            paid_on: date("2024-09-04"),
+            on_the_spot: true,
+        };
+        assert_eq!(rule_of(run(&served, pay, "2024-09-04")), "on_the_spot_collection_limit");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use diesel::prelude::*;
 
-use crate::cases::model::CaseKind;
+use crate::cases::model::{CaseKind, DecisionDocument};
 use crate::db::DbConn;
 use crate::db::schema::number_counters;
 
@@ -13,8 +13,10 @@ use crate::db::schema::number_counters;
 pub enum Sequence {
     Inspection,
     Penalty,
-    /// 处罚决定书文号
+    /// 行政处罚决定书文号
     Decision,
+    /// 不予行政处罚决定书文号
+    NoPenaltyDecision,
 }
 
 impl Sequence {
@@ -25,11 +27,19 @@ impl Sequence {
         }
     }
 
+    pub fn for_decision(document: DecisionDocument) -> Self {
+        match document {
+            DecisionDocument::Penalty => Sequence::Decision,
+            DecisionDocument::NoPenalty => Sequence::NoPenaltyDecision,
+        }
+    }
+
     fn key(self) -> &'static str {
         match self {
             Sequence::Inspection => "inspection",
             Sequence::Penalty => "penalty",
             Sequence::Decision => "decision",
+            Sequence::NoPenaltyDecision => "no_penalty_decision",
         }
     }
 }
@@ -40,6 +50,7 @@ pub fn format_number(prefix: &str, sequence: Sequence, year: i32, seq: i32) -> S
         Sequence::Inspection => format!("{prefix}检〔{year}〕第{seq:04}号"),
         Sequence::Penalty => format!("{prefix}罚〔{year}〕第{seq:03}号"),
         Sequence::Decision => format!("{prefix}罚决字〔{year}〕第{seq}号"),
+        Sequence::NoPenaltyDecision => format!("{prefix}不罚字〔{year}〕第{seq}号"),
     }
 }
 

@@ -249,16 +249,18 @@ pub fn load(conn: &mut DbConn, agency_id: &str, case_id: &str) -> AppResult<Opti
             case_findings::hazard_level,
             case_findings::rectified,
             case_findings::rectified_on,
+            case_findings::escalated,
         ))
-        .load::<(String, String, bool, Option<NaiveDate>)>(conn)?
+        .load::<(String, String, bool, Option<NaiveDate>, bool)>(conn)?
         .into_iter()
-        .map(|(description, level, rectified, rectified_on)| {
+        .map(|(description, level, rectified, rectified_on, escalated)| {
             Ok(Finding {
                 description,
                 hazard_level: HazardLevel::parse(&level)
                     .ok_or_else(|| corrupt("case_findings.hazard_level", &level))?,
                 rectified,
                 rectified_on,
+                escalated,
             })
         })
         .collect::<AppResult<Vec<_>>>()?;
@@ -342,6 +344,7 @@ fn insert_findings(conn: &mut DbConn, case_id: &str, findings: &[Finding]) -> Qu
                 case_findings::hazard_level.eq(finding.hazard_level.as_str()),
                 case_findings::rectified.eq(finding.rectified),
                 case_findings::rectified_on.eq(finding.rectified_on),
+                case_findings::escalated.eq(finding.escalated),
             ))
             .execute(conn)?;
     }
@@ -954,11 +957,12 @@ pub fn transition(
     let mut payload = applied.payload;
     match applied.effect {
         Effect::None => {}
-        Effect::AllocateDecisionNumber => {
+        Effect::AllocateDecisionNumber(document) => {
             let agency = crate::agencies::store::find(conn, &caller.agency_id)?;
             let year = crate::cases::model::number_year(next.decided_on.unwrap_or(today));
-            let seq = next_seq(conn, &caller.agency_id, Sequence::Decision, year)?;
-            let number = format_number(&agency.case_prefix, Sequence::Decision, year, seq);
+            let sequence = Sequence::for_decision(document);
+            let seq = next_seq(conn, &caller.agency_id, sequence, year)?;
+            let number = format_number(&agency.case_prefix, sequence, year, seq);
             payload["decision_number"] = serde_json::Value::String(number.clone());
             next.decision_number = Some(number);
         }

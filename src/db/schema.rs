@@ -222,6 +222,7 @@ diesel::table! {
         hazard_level -> Text,
         rectified -> Bool,
         rectified_on -> Nullable<Date>,
+        escalated -> Bool,
     }
 }
 

@@ -70,10 +70,23 @@ pub struct Sheet {
 
 /// Reads a file of either format; an unreadable file is one error on row 1.
 pub fn read_sheet(format: ImportFormat, bytes: &[u8]) -> Result<Sheet, RowError> {
-    match format {
+    let sheet = match format {
         ImportFormat::Csv => read_csv(bytes),
         ImportFormat::Xlsx => read_xlsx(bytes),
+    }?;
+    // Databases refuse NUL inside text; say so per row rather than fail the import.
+    let rows =
+        std::iter::once((sheet.header_row, &sheet.header)).chain(sheet.rows.iter().map(|(n, cells)| (*n, cells)));
+    for (row, cells) in rows {
+        if cells.iter().any(|c| c.contains('\0')) {
+            return Err(RowError::new(
+                row,
+                None,
+                "contains a NUL character, which text may not hold",
+            ));
+        }
     }
+    Ok(sheet)
 }
 
 fn push_row(sheet: &mut Sheet, row: usize, cells: Vec<String>) {

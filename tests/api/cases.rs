@@ -748,38 +748,76 @@ async fn filing_rules_refuse_and_leave_no_trace() {
 #[tokio::test]
 async fn a_power_not_in_force_on_the_case_date_cannot_be_cited() {
     let w = case_world().await;
-    // The seeded powers are in force from 2020-01-01.
-    let (status, problem) = w.open("inspection", json!({"opened_on": "2019-12-31"})).await;
+    // Retired yesterday: citable for a case dated before, not for one dated today.
+    let (status, retired) = json_of(
+        w.app
+            .patch(
+                &format!("/api/v1/powers/{}", w.power),
+                &w.app.admin_token,
+                &json!({"effective_to": days_ago(1)}),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{retired}");
+    let (status, problem) = w.open("inspection", json!({})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(problem["rule"], json!("power_not_in_force"));
+    let (status, case) = w.open("inspection", json!({"opened_on": days_ago(3)})).await;
+    assert_eq!(status, StatusCode::CREATED, "{case}");
+    // Back-entry (补录) goes back at most a year.
+    let (status, problem) = w.open("inspection", json!({"opened_on": days_ago(400)})).await;
+    assert_eq!(
+        (status, error_fields(&problem)),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["opened_on".to_string()])
+    );
 }
 
 #[tokio::test]
 async fn the_ninety_day_limit_is_enforced_and_extended_by_a_supervisor() {
     let w = case_world().await;
-    let id = w
+    let late = w
         .open_ok(
             "penalty",
             json!({"opened_on": days_ago(100), "violation_on": days_ago(101)}),
         )
         .await;
-    let case = w.case(&id).await;
+    let case = w.case(&late).await;
     assert_eq!(case["overdue"], json!(true));
     assert_eq!(case["overdue_deadlines"], json!(["decision_due_on"]));
     w.step_ok(
-        &id,
+        &late,
         json!({"action": "record_investigation", "record_type": "evidence", "content": "照片"}),
     )
     .await;
-    w.step_ok(&id, json!({"action": "notify", "decision_type": "fine", "fine_amount_fen": 100000, "facts": "x", "legal_basis": "y", "notified_on": days_ago(20)})).await;
+    w.step_ok(&late, json!({"action": "notify", "decision_type": "fine", "fine_amount_fen": 100000, "facts": "x", "legal_basis": "y", "notified_on": days_ago(20)})).await;
     w.step_refused(
-        &id,
+        &late,
         json!({"action": "decide", "outcome": "penalty", "decision_type": "fine", "fine_amount_fen": 100000}),
         "decision_period_expired",
     )
     .await;
+    // Too late to extend: the period has ended.
+    let (status, problem) = w
+        .app
+        .step(
+            &w.supervisor,
+            &late,
+            json!({"action": "extend_decision_deadline", "days": 30, "reason": "案情复杂"}),
+        )
+        .await;
+    assert_eq!(
+        (status, problem["rule"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("extension_after_deadline"))
+    );
 
-    // Officers cannot extend; a supervisor can, with a reason.
+    let id = w
+        .open_ok(
+            "penalty",
+            json!({"opened_on": days_ago(80), "violation_on": days_ago(81)}),
+        )
+        .await;
+    // Officers cannot extend; a supervisor can, with a reason, before the period ends.
     let problem = w
         .step_conflict(
             w.lead_token(),
@@ -811,9 +849,8 @@ async fn the_ninety_day_limit_is_enforced_and_extended_by_a_supervisor() {
     assert_eq!(status, StatusCode::OK, "{case}");
     assert_eq!(
         case["decision_due_on"],
-        json!((enforcement::clock::today() + chrono::Duration::days(20)).to_string())
+        json!((enforcement::clock::today() + chrono::Duration::days(40)).to_string())
     );
-    assert_eq!(case["overdue"], json!(false));
     let record = w.record(&id).await;
     let extension = record["events"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(extension["action"], json!("extend_decision_deadline"));
@@ -823,11 +860,42 @@ async fn the_ninety_day_limit_is_enforced_and_extended_by_a_supervisor() {
         json!(w.lead.0),
         "the approver is recorded as the actor"
     );
-    w.step_ok(
-        &id,
-        json!({"action": "decide", "outcome": "penalty", "decision_type": "fine", "fine_amount_fen": 100000}),
-    )
-    .await;
+    // At most 90 days in all.
+    w.app
+        .step(
+            &w.supervisor,
+            &id,
+            json!({"action": "extend_decision_deadline", "days": 60, "reason": "补充鉴定"}),
+        )
+        .await;
+    let (status, problem) = w
+        .app
+        .step(
+            &w.supervisor,
+            &id,
+            json!({"action": "extend_decision_deadline", "days": 1, "reason": "再延"}),
+        )
+        .await;
+    assert_eq!(
+        (status, problem["rule"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("extension_limit"))
+    );
+
+    // A supervisor who is also an officer of the case cannot approve its extension.
+    let (chief_id, chief) = w.app.user_token("officer.chief", &["officer", "supervisor"]).await;
+    let own = w.open_ok("penalty", json!({"officer_ids": [w.lead.0, chief_id]})).await;
+    let (status, problem) = w
+        .app
+        .step(
+            &chief,
+            &own,
+            json!({"action": "extend_decision_deadline", "days": 10, "reason": "自批"}),
+        )
+        .await;
+    assert_eq!(
+        (status, problem["rule"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("approver_is_case_officer"))
+    );
 }
 
 #[tokio::test]
@@ -1070,4 +1138,131 @@ async fn officers_of_a_case_see_its_partys_personal_data() {
     );
     let (_, seen) = json_of(w.app.get(&path, &w.supervisor).await).await;
     assert_eq!(seen["contact_phone"], json!("138****5678"));
+}
+
+#[tokio::test]
+async fn the_hearing_period_holds_a_decision_unless_the_party_waives_it() {
+    let w = case_world().await;
+    let id = w.open_ok("penalty", json!({})).await;
+    w.step_ok(
+        &id,
+        json!({"action": "record_investigation", "record_type": "evidence", "content": "照片"}),
+    )
+    .await;
+    w.step_ok(
+        &id,
+        json!({"action": "notify", "decision_type": "suspension", "facts": "无证经营", "legal_basis": "条例"}),
+    )
+    .await;
+    w.step_ok(&id, json!({"action": "record_defense", "content": "请求从轻"}))
+        .await;
+    w.step_refused(&id, json!({"action": "waive_defense"}), "defense_already_recorded")
+        .await;
+    w.step_ok(
+        &id,
+        json!({"action": "review_defense", "opinion": "不予采纳", "accepted": false}),
+    )
+    .await;
+    w.step_ok(&id, json!({"action": "record_collective_discussion", "held_on": today(), "participants": ["主任", "副主任"], "conclusion": "同意"})).await;
+    let decide = json!({"action": "decide", "outcome": "penalty", "decision_type": "suspension"});
+    w.step_refused(&id, decide.clone(), "hearing_request_period_running")
+        .await;
+
+    let other = w.open_ok("penalty", json!({})).await;
+    w.step_ok(
+        &other,
+        json!({"action": "record_investigation", "record_type": "evidence", "content": "照片"}),
+    )
+    .await;
+    w.step_ok(
+        &other,
+        json!({"action": "notify", "decision_type": "suspension", "facts": "无证经营", "legal_basis": "条例"}),
+    )
+    .await;
+    let case = w
+        .step_ok(
+            &other,
+            json!({"action": "waive_defense", "hearing_waived": true, "note": "当事人书面放弃陈述申辩和听证"}),
+        )
+        .await;
+    assert_eq!(case["hearing_state"], json!("waived"));
+    w.step_refused(&other, json!({"action": "request_hearing"}), "hearing_waived")
+        .await;
+    w.step_ok(&other, json!({"action": "record_collective_discussion", "held_on": today(), "participants": ["主任", "副主任"], "conclusion": "同意"})).await;
+    w.step_ok(&other, decide).await;
+}
+
+#[tokio::test]
+async fn findings_stand_once_recorded_and_an_escalated_inspection_closes() {
+    let w = case_world().await;
+    let id = w.open_ok("inspection", json!({})).await;
+    w.step_ok(
+        &id,
+        json!({"action": "start", "credentials_shown": true, "location": "学府街8号"}),
+    )
+    .await;
+    w.step_refused(
+        &id,
+        json!({"action": "escalate", "summary": "立案", "violation_on": today()}),
+        "nothing_to_escalate",
+    )
+    .await;
+    w.step_ok(&id, json!({"action": "record_findings", "result": "violations_found", "findings": [{"description": "违规储存液化气", "hazard_level": "major"}]})).await;
+    w.step_refused(
+        &id,
+        json!({"action": "record_findings", "result": "compliant"}),
+        "findings_already_recorded",
+    )
+    .await;
+    w.step_refused(&id, json!({"action": "close"}), "unrectified_hazards")
+        .await;
+    let case = w
+        .step_ok(
+            &id,
+            json!({"action": "escalate", "summary": "违规储存液化气，立案查处", "violation_on": today()}),
+        )
+        .await;
+    assert_eq!(case["findings"][0]["escalated"], json!(true));
+    w.step_refused(
+        &id,
+        json!({"action": "escalate", "summary": "再次", "violation_on": today()}),
+        "already_escalated",
+    )
+    .await;
+    let case = w.step_ok(&id, json!({"action": "close"})).await;
+    assert_eq!(case["status"], json!("closed"));
+}
+
+#[tokio::test]
+async fn nul_characters_are_refused_before_they_reach_the_database() {
+    let w = case_world().await;
+    let body = json!({"kind": "inspection", "subject_id": w.enterprise, "power_ids": [w.power], "officer_ids": w.officers(), "summary": "bad\u{0}text"});
+    let problem = expect_problem(
+        w.app.post("/api/v1/cases", w.lead_token(), &body).await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert_eq!(error_fields(&problem), vec!["summary"]);
+    let id = w.open_ok("inspection", json!({})).await;
+    let step = json!({"action": "start", "credentials_shown": true, "location": "学府街\u{0}"});
+    let problem = expect_problem(
+        w.app
+            .post(&format!("/api/v1/cases/{id}/transitions"), w.lead_token(), &step)
+            .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert_eq!(error_fields(&problem), vec!["location"]);
+    expect_problem(
+        w.app.get("/api/v1/cases?q=a%00b", w.lead_token()).await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    expect_problem(
+        w.app.get("/api/v1/cases/a%00b", w.lead_token()).await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    let (_, list) = json_of(w.app.get("/api/v1/cases", w.lead_token()).await).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
 }

@@ -238,6 +238,27 @@ async fn retries_with_an_idempotency_key_replay_the_first_response() {
     let (_, list) = json_of(w.app.get("/api/v1/cases", w.lead_token()).await).await;
     assert_eq!(list["items"].as_array().unwrap().len(), 1, "acted once");
 
+    // A retry that serialises the same request differently is still the same request.
+    let reordered = format!(
+        r#"{{ "summary": "投诉核查", "officer_ids": {}, "power_ids": ["{}"], "subject_id": "{}", "kind": "inspection" }}"#,
+        json!(w.officers()),
+        w.power,
+        w.enterprise
+    );
+    let response = w
+        .app
+        .client
+        .post(w.app.url("/api/v1/cases"))
+        .bearer_auth(w.lead_token())
+        .header("Idempotency-Key", "field-retry-1")
+        .header("content-type", "application/json")
+        .body(reordered)
+        .send()
+        .await
+        .unwrap();
+    assert!(response.headers().contains_key("idempotent-replayed"));
+    assert_eq!(json_of(response).await.1, first);
+
     // The same key for another request is refused, not replayed.
     let mut other = body.clone();
     other["summary"] = json!("另一件事");

@@ -104,6 +104,8 @@ CREATE TABLE case_findings (
     hazard_level TEXT NOT NULL CHECK (hazard_level IN ('none', 'general', 'major')),
     rectified    BOOLEAN NOT NULL DEFAULT FALSE,
     rectified_on DATE,
+    -- handed on to a penalty case opened from the inspection
+    escalated    BOOLEAN NOT NULL DEFAULT FALSE,
     PRIMARY KEY (case_id, position)
 );
 
