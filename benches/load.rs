@@ -455,7 +455,7 @@ fn raw_create_statements(
 
 /// The inserts of opening a case, without the service around it.
 fn raw_insert_case(conn: &mut enforcement::db::DbConn, world: &CaseWorld) -> Result<(), enforcement::error::AppError> {
-    use enforcement::cases::model::{Case, CaseKind, CaseOfficer, CaseSource, CaseStatus, CitedPower, SubjectKind};
+    use enforcement::cases::model::{Case, CaseKind, CaseOfficer, CaseSource, CitedPower, Opening, SubjectKind};
     use enforcement::cases::numbering::{Sequence, format_number, next_seq};
     use enforcement::cases::store::{CaseMeta, insert};
     enforcement::db::write_transaction(conn, |conn| {
@@ -463,13 +463,12 @@ fn raw_insert_case(conn: &mut enforcement::db::DbConn, world: &CaseWorld) -> Res
         let now = enforcement::clock::now();
         let year = enforcement::cases::model::number_year(today);
         let seq = next_seq(conn, &world.agency_id, Sequence::Inspection, year)?;
-        let case = Case {
+        let case = Case::open(Opening {
             id: uuid::Uuid::now_v7().to_string(),
             agency_id: world.agency_id.clone(),
             kind: CaseKind::Inspection,
             procedure: None,
             case_number: format_number("学府", Sequence::Inspection, year, seq),
-            status: CaseStatus::Registered,
             subject_id: world.subject_id.clone(),
             subject_kind: SubjectKind::Enterprise,
             summary: "双随机抽查：餐饮单位油烟净化设施".into(),
@@ -478,7 +477,6 @@ fn raw_insert_case(conn: &mut enforcement::db::DbConn, world: &CaseWorld) -> Res
             opened_on: today,
             violation_on: None,
             serious_harm: false,
-            location: None,
             officers: world
                 .officer_ids
                 .iter()
@@ -497,38 +495,7 @@ fn raw_insert_case(conn: &mut enforcement::db::DbConn, world: &CaseWorld) -> Res
                 fine_max_fen: None,
                 requires_av_record: false,
             }],
-            inspection_result: None,
-            findings: vec![],
-            rectification_deadline: None,
-            notice_decision_type: None,
-            notice_fine_fen: None,
-            notified_on: None,
-            defense_due_on: None,
-            defense_state: None,
-            hearing_rights: false,
-            hearing_request_due_on: None,
-            hearing_state: None,
-            hearing_on: None,
-            collective_discussion_on: None,
-            decision_due_on: None,
-            outcome: None,
-            decision_type: None,
-            fine_amount_fen: None,
-            decided_on: None,
-            decision_number: None,
-            service_due_on: None,
-            served_on: None,
-            service_method: None,
-            payment_due_on: None,
-            paid_fen: 0,
-            executed_on: None,
-            closed_on: None,
-            archived_on: None,
-            transferred_to: None,
-            transfer_reason: None,
-            terminated_reason: None,
-            version: 1,
-        };
+        });
         let meta = CaseMeta {
             created_at: enforcement::clock::to_db(now),
             created_by: world.officer_ids[0].clone(),

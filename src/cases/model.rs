@@ -328,6 +328,82 @@ pub struct Case {
     pub version: i32,
 }
 
+/// What a case is opened with; everything else starts empty.
+#[derive(Debug, Clone)]
+pub struct Opening {
+    pub id: String,
+    pub agency_id: String,
+    pub kind: CaseKind,
+    pub procedure: Option<Procedure>,
+    pub case_number: String,
+    pub subject_id: String,
+    pub subject_kind: SubjectKind,
+    pub summary: String,
+    pub source: CaseSource,
+    pub parent_case_id: Option<String>,
+    pub opened_on: NaiveDate,
+    pub violation_on: Option<NaiveDate>,
+    pub serious_harm: bool,
+    pub officers: Vec<CaseOfficer>,
+    pub powers: Vec<CitedPower>,
+}
+
+impl Case {
+    /// A case as it is opened: in its first state, with its decision period running.
+    pub fn open(opening: Opening) -> Case {
+        Case {
+            status: initial_status(opening.kind),
+            decision_due_on: initial_decision_due_on(opening.kind, opening.procedure, opening.opened_on),
+            id: opening.id,
+            agency_id: opening.agency_id,
+            kind: opening.kind,
+            procedure: opening.procedure,
+            case_number: opening.case_number,
+            subject_id: opening.subject_id,
+            subject_kind: opening.subject_kind,
+            summary: opening.summary,
+            source: opening.source,
+            parent_case_id: opening.parent_case_id,
+            opened_on: opening.opened_on,
+            violation_on: opening.violation_on,
+            serious_harm: opening.serious_harm,
+            location: None,
+            officers: opening.officers,
+            powers: opening.powers,
+            inspection_result: None,
+            findings: Vec::new(),
+            rectification_deadline: None,
+            notice_decision_type: None,
+            notice_fine_fen: None,
+            notified_on: None,
+            defense_due_on: None,
+            defense_state: None,
+            hearing_rights: false,
+            hearing_request_due_on: None,
+            hearing_state: None,
+            hearing_on: None,
+            collective_discussion_on: None,
+            outcome: None,
+            decision_type: None,
+            fine_amount_fen: None,
+            decided_on: None,
+            decision_number: None,
+            service_due_on: None,
+            served_on: None,
+            service_method: None,
+            payment_due_on: None,
+            paid_fen: 0,
+            executed_on: None,
+            closed_on: None,
+            archived_on: None,
+            transferred_to: None,
+            transfer_reason: None,
+            terminated_reason: None,
+            version: 1,
+        }
+    }
+}
+
 /// Per-agency settings the rules use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ProcedureSettings {
@@ -2014,13 +2090,12 @@ mod tests {
     }
 
     fn case(kind: CaseKind, procedure: Option<Procedure>, status: CaseStatus) -> Case {
-        Case {
+        let mut case = Case::open(Opening {
             id: "c".into(),
             agency_id: "a".into(),
             kind,
             procedure,
             case_number: "学府罚〔2024〕第001号".into(),
-            status,
             subject_id: "s".into(),
             subject_kind: SubjectKind::Enterprise,
             summary: "占道经营".into(),
@@ -2029,7 +2104,6 @@ mod tests {
             opened_on: date("2024-09-02"),
             violation_on: Some(date("2024-09-01")),
             serious_harm: false,
-            location: None,
             officers: vec![],
             powers: vec![CitedPower {
                 power_id: "p".into(),
@@ -2040,38 +2114,9 @@ mod tests {
                 fine_max_fen: Some(5_000_000),
                 requires_av_record: false,
             }],
-            inspection_result: None,
-            findings: vec![],
-            rectification_deadline: None,
-            notice_decision_type: None,
-            notice_fine_fen: None,
-            notified_on: None,
-            defense_due_on: None,
-            defense_state: None,
-            hearing_rights: false,
-            hearing_request_due_on: None,
-            hearing_state: None,
-            hearing_on: None,
-            collective_discussion_on: None,
-            decision_due_on: initial_decision_due_on(kind, procedure, date("2024-09-02")),
-            outcome: None,
-            decision_type: None,
-            fine_amount_fen: None,
-            decided_on: None,
-            decision_number: None,
-            service_due_on: None,
-            served_on: None,
-            service_method: None,
-            payment_due_on: None,
-            paid_fen: 0,
-            executed_on: None,
-            closed_on: None,
-            archived_on: None,
-            transferred_to: None,
-            transfer_reason: None,
-            terminated_reason: None,
-            version: 1,
-        }
+        });
+        case.status = status;
+        case
     }
 
     fn calendar() -> WorkCalendar {

@@ -718,7 +718,7 @@ pub fn prepare_case(
     input: CreateInput,
     today: NaiveDate,
 ) -> AppResult<PreparedCase> {
-    use crate::cases::model::{NewCase, check_new_case, initial_decision_due_on, initial_status};
+    use crate::cases::model::{NewCase, Opening, check_new_case};
     use crate::error::FieldError;
 
     let procedure = match input.kind {
@@ -793,13 +793,12 @@ pub fn prepare_case(
         }
     }
     let agency = crate::agencies::store::find(conn, agency_id)?;
-    let case = Case {
+    let case = Case::open(Opening {
         id: uuid::Uuid::now_v7().to_string(),
         agency_id: agency_id.to_string(),
         kind: input.kind,
         procedure,
         case_number: String::new(),
-        status: initial_status(input.kind),
         subject_id: input.subject_id.clone(),
         subject_kind,
         summary: input.summary.trim().to_string(),
@@ -808,7 +807,6 @@ pub fn prepare_case(
         opened_on,
         violation_on: input.violation_on,
         serious_harm: input.serious_harm,
-        location: None,
         officers: candidates
             .iter()
             .zip(names)
@@ -819,38 +817,7 @@ pub fn prepare_case(
             })
             .collect(),
         powers: cited,
-        inspection_result: None,
-        findings: Vec::new(),
-        rectification_deadline: None,
-        notice_decision_type: None,
-        notice_fine_fen: None,
-        notified_on: None,
-        defense_due_on: None,
-        defense_state: None,
-        hearing_rights: false,
-        hearing_request_due_on: None,
-        hearing_state: None,
-        hearing_on: None,
-        collective_discussion_on: None,
-        decision_due_on: initial_decision_due_on(input.kind, procedure, opened_on),
-        outcome: None,
-        decision_type: None,
-        fine_amount_fen: None,
-        decided_on: None,
-        decision_number: None,
-        service_due_on: None,
-        served_on: None,
-        service_method: None,
-        payment_due_on: None,
-        paid_fen: 0,
-        executed_on: None,
-        closed_on: None,
-        archived_on: None,
-        transferred_to: None,
-        transfer_reason: None,
-        terminated_reason: None,
-        version: 1,
-    };
+    });
     Ok(PreparedCase {
         case,
         subject_name,
