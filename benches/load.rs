@@ -120,6 +120,36 @@ where
     Stats::merge(parts, started.elapsed())
 }
 
+/// `concurrency` clients sending an authorised GET that must answer 200.
+async fn drive_get(
+    client: &reqwest::Client,
+    url: String,
+    token: String,
+    concurrency: usize,
+    duration: Duration,
+) -> Stats {
+    let client = client.clone();
+    drive_http(concurrency, duration, move |_, _| {
+        let request = client.get(&url).bearer_auth(&token);
+        async move { request.send().await.is_ok_and(|r| r.status() == 200) }
+    })
+    .await
+}
+
+/// An access token for a user of the benchmark agency.
+async fn login(client: &reqwest::Client, base: &str, username: &str) -> String {
+    let body: Value = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"username": username, "password": ADMIN_PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    body["access_token"].as_str().unwrap().to_string()
+}
+
 /// `threads` OS threads doing the raw work in a loop for `duration`.
 fn drive_raw<F>(threads: usize, duration: Duration, work: F) -> Stats
 where
@@ -322,16 +352,7 @@ struct CaseWorld {
 async fn case_world(client: &reqwest::Client, base: &str, database: &DatabaseUrl) -> CaseWorld {
     use diesel::ExpressionMethods;
     use enforcement::db::schema::{agencies, power_versions};
-    let admin: Value = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"username": "admin", "password": ADMIN_PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let admin = admin["access_token"].as_str().unwrap().to_string();
+    let admin = login(client, base, "admin").await;
     let mut officer_ids = Vec::new();
     for name in ["bench.lead", "bench.second"] {
         let user: Value = client
@@ -349,15 +370,7 @@ async fn case_world(client: &reqwest::Client, base: &str, database: &DatabaseUrl
             .unwrap();
         officer_ids.push(user["id"].as_str().unwrap().to_string());
     }
-    let token: Value = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"username": "bench.lead", "password": ADMIN_PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let officer_token = login(client, base, "bench.lead").await;
     let mut conn = enforcement::db::establish(database).unwrap();
     let agency_id: String =
         diesel::RunQueryDsl::first(diesel::QueryDsl::select(agencies::table, agencies::id), &mut conn).unwrap();
@@ -402,7 +415,7 @@ async fn case_world(client: &reqwest::Client, base: &str, database: &DatabaseUrl
     CaseWorld {
         agency_id,
         officer_ids,
-        officer_token: token["access_token"].as_str().unwrap().to_string(),
+        officer_token,
         subject_id,
         power_id,
         power_version_id,
@@ -534,7 +547,7 @@ fn main() {
 
         // POST /auth/login: argon2id dominates; the raw work is the same verification.
         eprintln!("== {backend}: POST /auth/login");
-        let login = {
+        let logins = {
             let client = client.clone();
             let url = format!("{base}/api/v1/auth/login");
             runtime.block_on(drive_http(4, duration, move |_, _| {
@@ -558,48 +571,16 @@ fn main() {
             backend: backend.clone(),
             scenario: "POST /auth/login".into(),
             concurrency: 4,
-            service: login,
+            service: logins,
             raw_label: "argon2id verify (2 threads)".into(),
             raw: raw_verify,
         });
 
         // GET /me: JWT check + session/user lookup + agency; raw = the same two queries.
         eprintln!("== {backend}: GET /me");
-        let token = runtime.block_on(async {
-            let body: Value = client
-                .post(format!("{base}/api/v1/auth/login"))
-                .json(&json!({"username": "admin", "password": ADMIN_PASSWORD}))
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            body["access_token"].as_str().unwrap().to_string()
-        });
-        let claims = enforcement::auth::tokens::JwtKeys::new(
-            b"bench-secret-bench-secret-bench-secret",
-            Duration::from_secs(900),
-        )
-        .verify(&token)
-        .unwrap();
-        let me = {
-            let client = client.clone();
-            let url = format!("{base}/api/v1/me");
-            runtime.block_on(drive_http(16, duration, move |_, _| {
-                let client = client.clone();
-                let url = url.clone();
-                let token = token.clone();
-                async move {
-                    client
-                        .get(&url)
-                        .bearer_auth(&token)
-                        .send()
-                        .await
-                        .is_ok_and(|r| r.status() == 200)
-                }
-            }))
-        };
+        let token = runtime.block_on(login(&client, &base, "admin"));
+        let claims = claims_of(&token);
+        let me = runtime.block_on(drive_get(&client, format!("{base}/api/v1/me"), token, 16, duration));
         let raw_pool = pool(&server.database, 16);
         let raw_me = drive_raw(16, duration, move |_, _| {
             let Ok(mut conn) = raw_pool.get() else { return false };
@@ -697,24 +678,13 @@ fn main() {
                 .unwrap();
             body["id"].as_str().unwrap().to_string()
         });
-        let read = {
-            let client = client.clone();
-            let url = format!("{base}/api/v1/cases/{case_id}");
-            let token = world.officer_token.clone();
-            runtime.block_on(drive_http(16, duration, move |_, _| {
-                let client = client.clone();
-                let url = url.clone();
-                let token = token.clone();
-                async move {
-                    client
-                        .get(&url)
-                        .bearer_auth(&token)
-                        .send()
-                        .await
-                        .is_ok_and(|r| r.status() == 200)
-                }
-            }))
-        };
+        let read = runtime.block_on(drive_get(
+            &client,
+            format!("{base}/api/v1/cases/{case_id}"),
+            world.officer_token.clone(),
+            16,
+            duration,
+        ));
         let raw_pool = pool(&server.database, 16);
         let agency_id = world.agency_id.clone();
         let claims = claims_of(&world.officer_token);
