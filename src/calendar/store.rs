@@ -10,25 +10,23 @@ use crate::clock;
 use crate::db::DbConn;
 use crate::db::schema::{calendar_days, calendar_years};
 
-/// Exceptions between two dates (inclusive), as a calendar.
+/// Exceptions between two dates (inclusive), as a calendar. A year counts as loaded when
+/// its notice is in `calendar_years`, whatever the span: a span after a year's last
+/// holiday (mid-December) holds none of its exceptions and is still covered.
 pub fn load_range(conn: &mut DbConn, from: NaiveDate, to: NaiveDate) -> QueryResult<WorkCalendar> {
     let rows: Vec<(NaiveDate, String)> = calendar_days::table
         .filter(calendar_days::day.between(from, to))
         .select((calendar_days::day, calendar_days::kind))
         .load(conn)?;
-    Ok(WorkCalendar::new(
+    let years: Vec<i32> = calendar_years::table
+        .filter(calendar_years::year.between(from.year(), to.year()))
+        .select(calendar_years::year)
+        .load(conn)?;
+    Ok(WorkCalendar::with_years(
         rows.into_iter()
             .filter_map(|(day, kind)| DayKind::parse(&kind).map(|k| (day, k))),
+        years,
     ))
-}
-
-/// Whether every year from `from` to `to` has its exceptions in the table.
-pub fn covers_years(conn: &mut DbConn, from: i32, to: i32) -> QueryResult<bool> {
-    let known: i64 = calendar_years::table
-        .filter(calendar_years::year.between(from, to))
-        .count()
-        .get_result(conn)?;
-    Ok(known == i64::from(to - from + 1))
 }
 
 pub struct YearListing {
@@ -121,6 +119,6 @@ pub fn working_day_deadline(conn: &mut DbConn, from: NaiveDate, days: u32) -> Qu
     let horizon = from + Duration::days(span_upper_bound(days));
     let calendar = load_range(conn, from, horizon)?;
     let date = calendar.add_working_days(from, days);
-    let complete = covers_years(conn, from.year(), date.year())?;
+    let complete = (from.year()..=date.year()).all(|year| calendar.covers_year(year));
     Ok((date, complete))
 }
