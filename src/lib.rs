@@ -2,6 +2,9 @@
 //! enforcement — the administrative-enforcement case service of a sub-district office.
 //! See DESIGN.md for the domain; the README for running it.
 
+#[macro_use]
+mod string_enum;
+
 pub mod agencies;
 pub mod app;
 pub mod auth;

@@ -1,0 +1,55 @@
+//! `apply`: checks the step against the table and the caller, then hands it to its step.
+
+use super::*;
+
+/// Applies one step to a case, or refuses it.
+pub fn apply(case: &Case, command: Command, ctx: &Context<'_>) -> Result<Applied, Refusal> {
+    let action = command.action();
+    let rows: Vec<&Transition> = rows_for(case, action).collect();
+    if rows.is_empty() {
+        return Err(Refusal::NotAllowed {
+            detail: format!(
+                "{} is not possible while the case is {}",
+                action.as_str(),
+                case.status.as_str()
+            ),
+            allowed: allowed_actions(case, ctx.relation),
+        });
+    }
+    if !rows.iter().any(|t| ctx.relation.may(t.actor)) {
+        let who = match rows[0].actor {
+            Actor::CaseOfficer => "the case's own officers",
+            Actor::Supervisor => "a supervisor",
+        };
+        return Err(Refusal::NotAllowed {
+            detail: format!("only {who} may {} this case", action.as_str()),
+            allowed: allowed_actions(case, ctx.relation),
+        });
+    }
+    match command {
+        Command::Start(input) => steps::inspection::start(case, input, ctx),
+        Command::RecordFindings(input) => steps::inspection::record_findings(case, input, ctx),
+        Command::OrderRectification(input) => steps::inspection::order_rectification(case, input, ctx),
+        Command::VerifyRectification(input) => steps::inspection::verify_rectification(case, input, ctx),
+        Command::Escalate(input) => steps::inspection::escalate(case, input, ctx),
+        Command::RecordInvestigation(input) => steps::notice::record_investigation(case, input, ctx),
+        Command::Notify(input) => steps::notice::notify(case, input, ctx),
+        Command::RecordDefense(input) => steps::notice::record_defense(case, input, ctx),
+        Command::ReviewDefense(input) => steps::notice::review_defense(case, input, ctx),
+        Command::WaiveDefense(input) => steps::notice::waive_defense(case, input, ctx),
+        Command::RequestHearing(input) => steps::hearing::request_hearing(case, input, ctx),
+        Command::ScheduleHearing(input) => steps::hearing::schedule_hearing(case, input, ctx),
+        Command::RecordHearing(input) => steps::hearing::record_hearing(case, input, ctx),
+        Command::RecordCollectiveDiscussion(input) => steps::decision::record_collective_discussion(case, input, ctx),
+        Command::ExtendDecisionDeadline(input) => steps::decision::extend_decision_deadline(case, input, ctx),
+        Command::Decide(input) => steps::decision::decide(case, input, ctx),
+        Command::Serve(input) => steps::execution::serve(case, input, ctx),
+        Command::RecordPayment(input) => steps::execution::record_payment(case, input, ctx),
+        Command::Close(_) => steps::closing::close(case, ctx),
+        Command::Archive(_) => steps::closing::archive(case, ctx),
+        Command::Transfer(input) => steps::closing::transfer(case, input, ctx),
+        Command::Terminate(input) => steps::closing::terminate(case, input, ctx),
+        Command::Void(input) => steps::closing::void(case, input, ctx),
+        Command::Correct(input) => steps::closing::correct(case, input, ctx),
+    }
+}

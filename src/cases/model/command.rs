@@ -1,0 +1,321 @@
+//! Commands (a step with its input), the context they are applied in, and what applying
+//! one yields.
+
+use super::*;
+
+/// A step with its input. The API receives `{"action": "start", …}` and parses it as
+/// `{"start": {…}}`, so errors can name the failing field.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Command {
+    Start(StartInput),
+    RecordFindings(RecordFindingsInput),
+    OrderRectification(OrderRectificationInput),
+    VerifyRectification(VerifyRectificationInput),
+    Escalate(EscalateInput),
+    RecordInvestigation(RecordInvestigationInput),
+    Notify(NotifyInput),
+    RecordDefense(RecordDefenseInput),
+    ReviewDefense(ReviewDefenseInput),
+    WaiveDefense(WaiveDefenseInput),
+    RequestHearing(RequestHearingInput),
+    ScheduleHearing(ScheduleHearingInput),
+    RecordHearing(RecordHearingInput),
+    RecordCollectiveDiscussion(RecordCollectiveDiscussionInput),
+    ExtendDecisionDeadline(ExtendDecisionDeadlineInput),
+    Decide(DecideInput),
+    Serve(ServeInput),
+    RecordPayment(RecordPaymentInput),
+    Close(NoInput),
+    Archive(NoInput),
+    Transfer(TransferInput),
+    Terminate(TerminateInput),
+    Void(VoidInput),
+    Correct(CorrectInput),
+}
+
+/// The input of a step that takes none (`close`, `archive`).
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct NoInput {}
+
+/// The input of `start`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct StartInput {
+    #[serde(default)]
+    pub credentials_shown: bool,
+    pub location: Option<String>,
+}
+
+/// The input of `record_findings`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct RecordFindingsInput {
+    pub result: InspectionResult,
+    #[serde(default)]
+    pub findings: Vec<FindingInput>,
+}
+
+/// The input of `order_rectification`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct OrderRectificationInput {
+    pub deadline: NaiveDate,
+}
+
+/// The input of `verify_rectification`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct VerifyRectificationInput {
+    pub rectified: bool,
+    #[serde(default)]
+    pub note: Option<String>,
+    /// A new deadline when not rectified.
+    #[serde(default)]
+    pub deadline: Option<NaiveDate>,
+    #[serde(default)]
+    pub verified_on: Option<NaiveDate>,
+}
+
+/// The input of `escalate`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct EscalateInput {
+    pub summary: String,
+    #[serde(default)]
+    pub power_ids: Option<Vec<String>>,
+    #[serde(default)]
+    pub officer_ids: Option<Vec<String>>,
+    pub violation_on: NaiveDate,
+    #[serde(default)]
+    pub serious_harm: bool,
+}
+
+/// The input of `record_investigation`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct RecordInvestigationInput {
+    /// 询问笔录 `inquiry`, 现场笔录 `site`, 证据 `evidence`, other.
+    pub record_type: InvestigationRecordType,
+    pub content: String,
+    #[serde(default)]
+    pub credentials_shown: bool,
+}
+
+/// The input of `notify`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct NotifyInput {
+    pub decision_type: DecisionType,
+    #[serde(default)]
+    pub fine_amount_fen: Option<i64>,
+    pub facts: String,
+    pub legal_basis: String,
+    #[serde(default)]
+    pub notified_on: Option<NaiveDate>,
+}
+
+/// The input of `record_defense`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct RecordDefenseInput {
+    pub content: String,
+}
+
+/// The input of `review_defense`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct ReviewDefenseInput {
+    /// 复核意见
+    pub opinion: String,
+    pub accepted: bool,
+}
+
+/// The input of `waive_defense`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct WaiveDefenseInput {
+    #[serde(default)]
+    pub note: Option<String>,
+    /// The party also gives up the hearing it is entitled to (放弃听证).
+    #[serde(default)]
+    pub hearing_waived: bool,
+}
+
+/// The input of `request_hearing`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct RequestHearingInput {
+    #[serde(default)]
+    pub requested_on: Option<NaiveDate>,
+}
+
+/// The input of `schedule_hearing`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct ScheduleHearingInput {
+    pub hearing_on: NaiveDate,
+    #[serde(default)]
+    pub notified_on: Option<NaiveDate>,
+}
+
+/// The input of `record_hearing`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct RecordHearingInput {
+    pub held_on: NaiveDate,
+    pub summary: String,
+}
+
+/// The input of `record_collective_discussion`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct RecordCollectiveDiscussionInput {
+    pub held_on: NaiveDate,
+    pub participants: Vec<String>,
+    pub conclusion: String,
+}
+
+/// The input of `extend_decision_deadline`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct ExtendDecisionDeadlineInput {
+    pub days: u32,
+    pub reason: String,
+}
+
+/// The input of `decide`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct DecideInput {
+    pub outcome: Outcome,
+    #[serde(default)]
+    pub decision_type: Option<DecisionType>,
+    #[serde(default)]
+    pub fine_amount_fen: Option<i64>,
+    #[serde(default)]
+    pub decided_on: Option<NaiveDate>,
+    /// Simple procedure: credentials shown on the spot.
+    #[serde(default)]
+    pub credentials_shown: Option<bool>,
+}
+
+/// The input of `serve`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct ServeInput {
+    pub method: ServiceMethod,
+    pub served_on: NaiveDate,
+    #[serde(default)]
+    pub receipt: Option<String>,
+}
+
+/// The input of `record_payment`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct RecordPaymentInput {
+    pub amount_fen: i64,
+    pub paid_on: NaiveDate,
+    #[serde(default)]
+    pub on_the_spot: bool,
+}
+
+/// The input of `transfer`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct TransferInput {
+    pub to_department: String,
+    pub reason: String,
+    #[serde(default)]
+    pub judicial: bool,
+}
+
+/// The input of `terminate`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct TerminateInput {
+    pub reason: String,
+}
+
+/// The input of `void`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct VoidInput {
+    pub reason: String,
+}
+
+/// The input of `correct`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct CorrectInput {
+    pub note: String,
+    #[serde(default)]
+    pub field: Option<String>,
+}
+
+impl Command {
+    pub fn action(&self) -> Action {
+        match self {
+            Command::Start(_) => Action::Start,
+            Command::RecordFindings(_) => Action::RecordFindings,
+            Command::OrderRectification(_) => Action::OrderRectification,
+            Command::VerifyRectification(_) => Action::VerifyRectification,
+            Command::Escalate(_) => Action::Escalate,
+            Command::RecordInvestigation(_) => Action::RecordInvestigation,
+            Command::Notify(_) => Action::Notify,
+            Command::RecordDefense(_) => Action::RecordDefense,
+            Command::ReviewDefense(_) => Action::ReviewDefense,
+            Command::WaiveDefense(_) => Action::WaiveDefense,
+            Command::RequestHearing(_) => Action::RequestHearing,
+            Command::ScheduleHearing(_) => Action::ScheduleHearing,
+            Command::RecordHearing(_) => Action::RecordHearing,
+            Command::RecordCollectiveDiscussion(_) => Action::RecordCollectiveDiscussion,
+            Command::ExtendDecisionDeadline(_) => Action::ExtendDecisionDeadline,
+            Command::Decide(_) => Action::Decide,
+            Command::Serve(_) => Action::Serve,
+            Command::RecordPayment(_) => Action::RecordPayment,
+            Command::Close(_) => Action::Close,
+            Command::Archive(_) => Action::Archive,
+            Command::Transfer(_) => Action::Transfer,
+            Command::Terminate(_) => Action::Terminate,
+            Command::Void(_) => Action::Void,
+            Command::Correct(_) => Action::Correct,
+        }
+    }
+}
+
+/// What `apply` needs besides the case and the command.
+pub struct Context<'a> {
+    pub today: NaiveDate,
+    pub calendar: &'a WorkCalendar,
+    pub relation: Relation,
+    pub settings: ProcedureSettings,
+    /// Audio or video evidence items attached to the case (音像记录).
+    pub av_evidence_count: usize,
+}
+
+/// Work the store must do with the database to complete a step.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    None,
+    /// Allocate the decision document number (决定书文号) and put it on the case.
+    AllocateDecisionNumber(DecisionDocument),
+    /// Open a penalty case linked to this inspection (`source: inspection`).
+    OpenPenaltyCase(EscalationRequest),
+}
+
+/// Which numbered document a decision is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecisionDocument {
+    /// 行政处罚决定书 (…罚决字〔年〕第N号)
+    Penalty,
+    /// 不予行政处罚决定书 (…不罚字〔年〕第N号)
+    NoPenalty,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EscalationRequest {
+    pub summary: String,
+    pub power_ids: Option<Vec<String>>,
+    pub officer_ids: Option<Vec<String>>,
+    pub violation_on: NaiveDate,
+    pub serious_harm: bool,
+}
+
+/// The outcome of a step: the changed case, the payload of its record event, and any
+/// database work still to do.
+#[derive(Debug, Clone)]
+pub struct Applied {
+    pub case: Case,
+    pub payload: Value,
+    pub effect: Effect,
+}
+
+impl Applied {
+    /// A step that needs no further database work.
+    pub fn new(case: Case, payload: Value) -> Applied {
+        Applied {
+            case,
+            payload,
+            effect: Effect::None,
+        }
+    }
+}

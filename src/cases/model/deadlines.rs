@@ -1,0 +1,128 @@
+//! Legal periods and the deadlines computed from them (APL art. 36, 51, 60–72, 85).
+
+use super::*;
+
+/// APL art. 60: decide within 90 days of filing.
+pub const DECISION_PERIOD_DAYS: u32 = 90;
+/// APL art. 61: serve within 7 working days when not handed over on the spot.
+pub const SERVICE_PERIOD_WORKING_DAYS: u32 = 7;
+/// APL art. 67: pay within 15 days of service.
+pub const PAYMENT_PERIOD_DAYS: u32 = 15;
+/// APL art. 63–64: a hearing must be asked for within 5 working days of the notice.
+pub const HEARING_REQUEST_WORKING_DAYS: u32 = 5;
+/// APL art. 64: the party is notified of the hearing 7 days ahead (counted in working days, art. 85).
+pub const HEARING_NOTICE_WORKING_DAYS: u32 = 7;
+/// APL art. 51: simple procedure — fines up to ¥200 for individuals…
+pub const SIMPLE_MAX_FINE_INDIVIDUAL_FEN: i64 = 20_000;
+/// …and up to ¥3,000 for organisations.
+pub const SIMPLE_MAX_FINE_ORGANISATION_FEN: i64 = 300_000;
+/// APL art. 68: on-the-spot collection only for fines up to ¥100.
+pub const ON_THE_SPOT_COLLECTION_MAX_FEN: i64 = 10_000;
+/// APL art. 72: late payment adds 3 % of the fine per day, never more than the fine.
+pub const LATE_PAYMENT_PERCENT_PER_DAY: i64 = 3;
+/// The most the decision period may be extended in all (calendar days beyond the 90).
+pub const MAX_EXTENSION_DAYS: u32 = 90;
+/// How far back a case may be entered after the fact (补录).
+pub const MAX_BACKDATE_DAYS: i64 = 366;
+
+/// `from` plus `days` working days, refused when the calendar lacks a year it spans: a
+/// year without its holiday notice would silently count holidays as working days.
+pub(crate) fn working_deadline(ctx: &Context<'_>, from: NaiveDate, days: u32) -> Result<NaiveDate, Refusal> {
+    let due = ctx.calendar.add_working_days(from, days);
+    match (from.year()..=due.year()).find(|year| !ctx.calendar.covers_year(*year)) {
+        None => Ok(due),
+        Some(year) => Err(rule(
+            "calendar_year_missing",
+            format!(
+                "the working-day calendar has no holidays for {year}; an admin must load that year's State Council notice (PUT /api/v1/calendar/{year}) before this deadline can be computed"
+            ),
+        )),
+    }
+}
+
+/// APL art. 72: 3 % of the fine per day after the due date, never more than the fine.
+pub fn late_payment_penalty_fen(fine_fen: i64, payment_due_on: Option<NaiveDate>, as_of: NaiveDate) -> i64 {
+    let Some(due) = payment_due_on else { return 0 };
+    let days_late = (as_of - due).num_days().max(0);
+    (fine_fen
+        .saturating_mul(LATE_PAYMENT_PERCENT_PER_DAY)
+        .saturating_mul(days_late)
+        / 100)
+        .min(fine_fen)
+}
+
+/// The deadlines a case has missed as of `today`, by name.
+pub fn overdue_deadlines(case: &Case, today: NaiveDate) -> Vec<&'static str> {
+    let mut missed = Vec::new();
+    let past = |date: Option<NaiveDate>| date.is_some_and(|d| d < today);
+    if case.outcome.is_none() && !case.status.is_final() && past(case.decision_due_on) {
+        missed.push("decision_due_on");
+    }
+    if case.status == CaseStatus::Decided && case.served_on.is_none() && past(case.service_due_on) {
+        missed.push("service_due_on");
+    }
+    if matches!(case.status, CaseStatus::Served | CaseStatus::Decided)
+        && case.executed_on.is_none()
+        && case.fine_amount_fen.unwrap_or(0) > 0
+        && past(case.payment_due_on)
+    {
+        missed.push("payment_due_on");
+    }
+    if case.status == CaseStatus::Rectifying && past(case.rectification_deadline) {
+        missed.push("rectification_deadline");
+    }
+    missed
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::cases::model::testing::*;
+    use crate::cases::model::*;
+
+    #[test]
+    fn late_payment_adds_three_percent_a_day_up_to_the_fine() {
+        let due = Some(date("2024-10-01"));
+        assert_eq!(late_payment_penalty_fen(100_000, due, date("2024-10-01")), 0);
+        assert_eq!(late_payment_penalty_fen(100_000, due, date("2024-10-02")), 3_000);
+        assert_eq!(late_payment_penalty_fen(100_000, due, date("2024-10-11")), 30_000);
+        assert_eq!(late_payment_penalty_fen(100_000, due, date("2025-10-01")), 100_000);
+        assert_eq!(late_payment_penalty_fen(100_000, None, date("2025-10-01")), 0);
+    }
+
+    #[test]
+    fn overdue_names_the_missed_deadlines() {
+        let mut decided = case(CaseKind::Penalty, Some(Procedure::Ordinary), CaseStatus::Decided);
+        decided.outcome = Some(Outcome::Penalty);
+        decided.fine_amount_fen = Some(100);
+        decided.service_due_on = Some(date("2024-10-10"));
+        assert!(overdue_deadlines(&decided, date("2024-10-10")).is_empty());
+        assert_eq!(overdue_deadlines(&decided, date("2024-10-11")), vec!["service_due_on"]);
+        let filed = case(CaseKind::Penalty, Some(Procedure::Ordinary), CaseStatus::Filed);
+        assert_eq!(overdue_deadlines(&filed, date("2024-12-02")), vec!["decision_due_on"]);
+        let mut closed = filed.clone();
+        closed.status = CaseStatus::Terminated;
+        assert!(overdue_deadlines(&closed, date("2025-12-02")).is_empty());
+    }
+
+    #[test]
+    fn deadlines_are_refused_when_the_calendar_lacks_a_year() {
+        let investigating = case(CaseKind::Penalty, Some(Procedure::Ordinary), CaseStatus::Investigating);
+        // Only 2024–2026 are loaded: five working days from 28 Dec 2026 reach into 2027.
+        assert_eq!(
+            rule_of(run(
+                &investigating,
+                notify(DecisionType::Fine, 1000, "2026-12-28"),
+                "2026-12-28"
+            )),
+            "calendar_year_missing"
+        );
+        assert!(
+            run(
+                &investigating,
+                notify(DecisionType::Fine, 1000, "2026-12-10"),
+                "2026-12-10"
+            )
+            .is_ok()
+        );
+    }
+}

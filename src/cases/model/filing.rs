@@ -1,0 +1,198 @@
+//! Opening a case (立案 / 登记): the checks of APL art. 36 and 42 and of the input.
+
+use super::*;
+
+/// An officer proposed for a case, as found in the register.
+#[derive(Debug, Clone)]
+pub struct OfficerCandidate {
+    pub user_id: String,
+    pub is_officer: bool,
+    pub active: bool,
+    pub certificate_no: Option<String>,
+    pub certificate_expires_on: Option<NaiveDate>,
+}
+
+/// What a new case asks for, after parsing.
+#[derive(Debug, Clone)]
+pub struct NewCase {
+    pub kind: CaseKind,
+    pub procedure: Option<Procedure>,
+    pub summary: String,
+    pub source: CaseSource,
+    pub opened_on: NaiveDate,
+    pub violation_on: Option<NaiveDate>,
+    pub serious_harm: bool,
+    pub power_count: usize,
+    pub has_parent: bool,
+}
+
+/// The checks of filing a case (立案). `officers` are in the order given (the first is
+/// the lead); each was found in the caller's agency or is absent from the list.
+pub fn check_new_case(new: &NewCase, officers: &[OfficerCandidate], today: NaiveDate) -> Result<(), Refusal> {
+    let mut errors = Vec::new();
+    let summary_len = new.summary.trim().chars().count();
+    if summary_len == 0 || summary_len > 2000 {
+        errors.push(FieldError::new("summary", "must be 1 to 2000 characters"));
+    }
+    if new.power_count == 0 {
+        errors.push(FieldError::new("power_ids", "cite at least one power (执法职权)"));
+    }
+    match (new.kind, new.procedure) {
+        (CaseKind::Inspection, Some(_)) => {
+            errors.push(FieldError::new("procedure", "only penalty cases have a procedure"))
+        }
+        (CaseKind::Penalty, None) => {}
+        _ => {}
+    }
+    if new.kind == CaseKind::Penalty && new.violation_on.is_none() {
+        errors.push(FieldError::new(
+            "violation_on",
+            "required for a penalty case (违法行为发生日期)",
+        ));
+    }
+    if new.opened_on > today {
+        errors.push(FieldError::new("opened_on", "may not be in the future"));
+    }
+    if (today - new.opened_on).num_days() > MAX_BACKDATE_DAYS {
+        errors.push(FieldError::new(
+            "opened_on",
+            format!("a case may be entered after the fact (补录) at most {MAX_BACKDATE_DAYS} days back"),
+        ));
+    }
+    if let Some(violation_on) = new.violation_on
+        && violation_on > new.opened_on
+    {
+        errors.push(FieldError::new("violation_on", "may not be after the filing date"));
+    }
+    if new.source == CaseSource::Inspection && !new.has_parent {
+        errors.push(FieldError::new(
+            "parent_case_id",
+            "required when the source is an inspection",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(Refusal::Invalid(errors));
+    }
+    if new.kind == CaseKind::Penalty
+        && let Some(violation_on) = new.violation_on
+    {
+        check_limitation(violation_on, new.serious_harm, new.opened_on)?;
+    }
+    check_officers(new, officers)
+}
+
+/// APL art. 36: no penalty once two years have passed since the violation (five when
+/// life, health or financial safety was harmed and there are legal consequences).
+pub fn check_limitation(violation_on: NaiveDate, serious_harm: bool, filed_on: NaiveDate) -> Result<(), Refusal> {
+    let years = if serious_harm { 5 } else { 2 };
+    let expires_on = violation_on
+        .checked_add_months(Months::new(12 * years))
+        .unwrap_or(NaiveDate::MAX);
+    if filed_on > expires_on {
+        return Err(rule(
+            "limitation_period_expired",
+            format!(
+                "the violation of {violation_on} is past the {years}-year limitation period (APL art. 36), which ended on {expires_on}; it can no longer be penalised"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// APL art. 42: at least two officers holding valid enforcement certificates (执法证),
+/// except under the simple procedure; an expired certificate cannot be put on a case.
+pub(crate) fn check_officers(new: &NewCase, officers: &[OfficerCandidate]) -> Result<(), Refusal> {
+    let mut seen = std::collections::HashSet::new();
+    for (i, officer) in officers.iter().enumerate() {
+        if !seen.insert(officer.user_id.as_str()) {
+            return Err(invalid(&format!("officer_ids[{i}]"), "is listed twice"));
+        }
+        if !officer.is_officer || !officer.active {
+            return Err(invalid(
+                &format!("officer_ids[{i}]"),
+                "is not an active officer of this agency",
+            ));
+        }
+        let valid_on_date = officer.certificate_no.is_some()
+            && officer
+                .certificate_expires_on
+                .is_some_and(|expires| expires >= new.opened_on);
+        if !valid_on_date {
+            return Err(rule(
+                "officer_certificate_invalid",
+                format!(
+                    "officer_ids[{i}] has no enforcement certificate (执法证) valid on {}; an expired certificate cannot be put on a case",
+                    new.opened_on
+                ),
+            ));
+        }
+    }
+    let minimum = if new.procedure == Some(Procedure::Simple) { 1 } else { 2 };
+    if officers.len() < minimum {
+        return Err(rule(
+            "two_officers_required",
+            format!(
+                "{} needs at least {minimum} officers with valid certificates (APL art. 42); {} given",
+                match (new.kind, new.procedure) {
+                    (CaseKind::Inspection, _) => "an inspection",
+                    (CaseKind::Penalty, Some(Procedure::Simple)) => "a simple-procedure case",
+                    _ => "an ordinary penalty case",
+                },
+                officers.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::cases::model::testing::*;
+    use crate::cases::model::*;
+
+    #[test]
+    fn limitation_runs_two_years_or_five_with_serious_harm() {
+        assert!(check_limitation(date("2022-09-02"), false, date("2024-09-02")).is_ok());
+        assert!(check_limitation(date("2022-09-01"), false, date("2024-09-02")).is_err());
+        assert!(check_limitation(date("2020-09-02"), true, date("2024-09-02")).is_ok());
+        assert!(check_limitation(date("2019-09-01"), true, date("2024-09-02")).is_err());
+    }
+
+    #[test]
+    fn filing_needs_two_certified_officers_except_on_the_spot() {
+        let officer = |id: &str, expires: &str| OfficerCandidate {
+            user_id: id.into(),
+            is_officer: true,
+            active: true,
+            certificate_no: Some("1201".into()),
+            certificate_expires_on: Some(date(expires)),
+        };
+        let mut new = NewCase {
+            kind: CaseKind::Penalty,
+            procedure: Some(Procedure::Ordinary),
+            summary: "占道".into(),
+            source: CaseSource::Routine,
+            opened_on: date("2024-09-02"),
+            violation_on: Some(date("2024-09-01")),
+            serious_harm: false,
+            power_count: 1,
+            has_parent: false,
+        };
+        let today = date("2024-09-10");
+        let one = [officer("a", "2030-01-01")];
+        let two = [officer("a", "2030-01-01"), officer("b", "2030-01-01")];
+        let expired = [officer("a", "2030-01-01"), officer("b", "2024-09-01")];
+        let rule = |r: Result<(), Refusal>| match r {
+            Err(Refusal::Rule { rule, .. }) => rule,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(rule(check_new_case(&new, &one, today)), "two_officers_required");
+        assert!(check_new_case(&new, &two, today).is_ok());
+        assert_eq!(
+            rule(check_new_case(&new, &expired, today)),
+            "officer_certificate_invalid"
+        );
+        new.procedure = Some(Procedure::Simple);
+        assert!(check_new_case(&new, &one, today).is_ok());
+    }
+}

@@ -1,0 +1,111 @@
+//! Closing, archiving, and the ends other than a decision (移送, 终止, 作废, corrections).
+
+use crate::cases::model::*;
+
+/// `close` (结案): the case file must be complete.
+pub fn close(case: &Case, ctx: &Context<'_>) -> Result<Applied, Refusal> {
+    let mut next = case.clone();
+    let today = ctx.today;
+    check_complete(case, ctx)?;
+    next.closed_on = Some(today);
+    next.status = CaseStatus::Closed;
+    let payload = json!({"closed_on": today});
+    Ok(Applied::new(next, payload))
+}
+
+/// `archive` (归档) of a closed case.
+pub fn archive(case: &Case, ctx: &Context<'_>) -> Result<Applied, Refusal> {
+    let mut next = case.clone();
+    let today = ctx.today;
+    next.archived_on = Some(today);
+    next.status = CaseStatus::Archived;
+    let payload = json!({"archived_on": today});
+    Ok(Applied::new(next, payload))
+}
+
+/// `transfer` (移送) to another department or to judicial organs.
+pub fn transfer(case: &Case, input: TransferInput, _ctx: &Context<'_>) -> Result<Applied, Refusal> {
+    let TransferInput {
+        to_department,
+        reason,
+        judicial,
+    } = input;
+    let mut next = case.clone();
+    let to_department = required_text("to_department", &to_department, 200)?;
+    let reason = required_text("reason", &reason, 2000)?;
+    next.transferred_to = Some(to_department.clone());
+    next.transfer_reason = Some(reason.clone());
+    next.status = CaseStatus::Transferred;
+    let payload = json!({"to_department": to_department, "reason": reason, "judicial": judicial});
+    Ok(Applied::new(next, payload))
+}
+
+/// `terminate` (终止) with a reason.
+pub fn terminate(case: &Case, input: TerminateInput, _ctx: &Context<'_>) -> Result<Applied, Refusal> {
+    let TerminateInput { reason } = input;
+    let mut next = case.clone();
+    let reason = required_text("reason", &reason, 2000)?;
+    next.terminated_reason = Some(reason.clone());
+    next.status = CaseStatus::Terminated;
+    let payload = json!({"reason": reason});
+    Ok(Applied::new(next, payload))
+}
+
+/// `void`: a case entered by mistake keeps its number (DESIGN §4.4).
+pub fn void(case: &Case, input: VoidInput, _ctx: &Context<'_>) -> Result<Applied, Refusal> {
+    let VoidInput { reason } = input;
+    let mut next = case.clone();
+    let reason = required_text("reason", &reason, 2000)?;
+    next.status = CaseStatus::Voided;
+    let payload = json!({"reason": reason});
+    Ok(Applied::new(next, payload))
+}
+
+/// `correct`: a supervisor's correction of a closed case, recorded as an event.
+pub fn correct(case: &Case, input: CorrectInput, _ctx: &Context<'_>) -> Result<Applied, Refusal> {
+    let CorrectInput { note, field } = input;
+    let note = required_text("note", &note, 10_000)?;
+    Ok(Applied::new(case.clone(), json!({"note": note, "field": field})))
+}
+
+/// 结案: the case file must be complete.
+pub(crate) fn check_complete(case: &Case, ctx: &Context<'_>) -> Result<(), Refusal> {
+    let incomplete = |what: &str| rule("incomplete_case_file", format!("the case cannot be closed: {what}"));
+    match case.kind {
+        CaseKind::Inspection => {
+            if case.inspection_result.is_none() {
+                return Err(rule(
+                    "findings_required",
+                    "record the inspection's findings before closing",
+                ));
+            }
+            let open = case.findings.iter().filter(|f| f.is_open_hazard()).count();
+            if open > 0 {
+                return Err(rule(
+                    "unrectified_hazards",
+                    format!(
+                        "{open} hazard(s) are not verified as rectified; order and verify rectification, or escalate"
+                    ),
+                ));
+            }
+        }
+        CaseKind::Penalty => {
+            let Some(outcome) = case.outcome else {
+                return Err(incomplete("no decision is recorded"));
+            };
+            if outcome != Outcome::TransferJudicial && case.served_on.is_none() {
+                return Err(incomplete("the decision has not been served (送达)"));
+            }
+            if case.fine_amount_fen.unwrap_or(0) > 0 && case.executed_on.is_none() {
+                return Err(incomplete("the fine has not been paid in full (执行)"));
+            }
+        }
+    }
+    if case.powers.iter().any(|p| p.requires_av_record) && ctx.av_evidence_count == 0 {
+        return Err(rule(
+            "av_record_required",
+            "a cited power requires an audio-video record (音像记录); attach audio or video evidence before closing",
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,9 @@
+//! The steps of a case, by phase. Each function takes the case, the step's input and the
+//! context, and refuses (naming the rule) or returns the changed case and its record payload.
+
+pub mod closing;
+pub mod decision;
+pub mod execution;
+pub mod hearing;
+pub mod inspection;
+pub mod notice;
