@@ -1,48 +1,23 @@
 //! Roles and the rules of login throttling, as plain Rust.
 
 use std::collections::BTreeSet;
-use std::fmt;
 
 use chrono::{DateTime, Duration, Utc};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
-/// What a user may do (DESIGN §1). A user may hold several.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// 系统管理员 — users, power list, settings, calendar.
-    Admin,
-    /// 执法人员 — a certified enforcement officer (持执法证).
-    Officer,
-    /// 法律顾问 / 法制审核人员 — reviews decisions; holds 法律职业资格.
-    LegalCounsel,
-    /// 执法机构负责人 / 法制工作人员 — approvals, reviews, statistics, disclosures.
-    Supervisor,
-}
-
-impl Role {
-    pub const ALL: [Role; 4] = [Role::Admin, Role::Officer, Role::LegalCounsel, Role::Supervisor];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Officer => "officer",
-            Role::LegalCounsel => "legal_counsel",
-            Role::Supervisor => "supervisor",
-        }
+string_enum!(
+    /// What a user may do (DESIGN §1). A user may hold several.
+    #[derive(PartialOrd, Ord)]
+    Role {
+        /// 系统管理员 — users, power list, settings, calendar.
+        Admin => "admin",
+        /// 执法人员 — a certified enforcement officer (持执法证).
+        Officer => "officer",
+        /// 法律顾问 / 法制审核人员 — reviews decisions; holds 法律职业资格.
+        LegalCounsel => "legal_counsel",
+        /// 执法机构负责人 / 法制工作人员 — approvals, reviews, statistics, disclosures.
+        Supervisor => "supervisor",
     }
-
-    pub fn parse(value: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == value)
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+);
 
 /// A user's set of roles; stored as a comma-separated column.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

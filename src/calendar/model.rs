@@ -8,32 +8,15 @@ use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// An exception to the Monday–Friday week.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum DayKind {
-    /// 法定节假日 — a statutory holiday (a rest day even on a weekday).
-    Holiday,
-    /// 调休上班 — a weekend day that is worked.
-    Workday,
-}
-
-impl DayKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DayKind::Holiday => "holiday",
-            DayKind::Workday => "workday",
-        }
+string_enum!(
+    /// An exception to the Monday–Friday week.
+    DayKind {
+        /// 法定节假日 — a statutory holiday (a rest day even on a weekday).
+        Holiday => "holiday",
+        /// 调休上班 — a weekend day that is worked.
+        Workday => "workday",
     }
-
-    pub fn parse(value: &str) -> Option<DayKind> {
-        match value {
-            "holiday" => Some(DayKind::Holiday),
-            "workday" => Some(DayKind::Workday),
-            _ => None,
-        }
-    }
-}
+);
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct CalendarDay {

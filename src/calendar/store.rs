@@ -14,7 +14,7 @@ use crate::db::schema::{calendar_days, calendar_years};
 /// its notice is in `calendar_years`, whatever the span: a span after a year's last
 /// holiday (mid-December) holds none of its exceptions and is still covered.
 pub fn load_range(conn: &mut DbConn, from: NaiveDate, to: NaiveDate) -> QueryResult<WorkCalendar> {
-    let rows: Vec<(NaiveDate, String)> = calendar_days::table
+    let rows: Vec<(NaiveDate, DayKind)> = calendar_days::table
         .filter(calendar_days::day.between(from, to))
         .select((calendar_days::day, calendar_days::kind))
         .load(conn)?;
@@ -22,11 +22,7 @@ pub fn load_range(conn: &mut DbConn, from: NaiveDate, to: NaiveDate) -> QueryRes
         .filter(calendar_years::year.between(from.year(), to.year()))
         .select(calendar_years::year)
         .load(conn)?;
-    Ok(WorkCalendar::with_years(
-        rows.into_iter()
-            .filter_map(|(day, kind)| DayKind::parse(&kind).map(|k| (day, k))),
-        years,
-    ))
+    Ok(WorkCalendar::with_years(rows, years))
 }
 
 pub struct YearListing {
@@ -42,7 +38,7 @@ pub fn year(conn: &mut DbConn, year: i32) -> QueryResult<YearListing> {
         .first(conn)
         .optional()?;
     let (start, end) = year_bounds(year);
-    let rows: Vec<(NaiveDate, String, String)> = calendar_days::table
+    let rows: Vec<(NaiveDate, DayKind, String)> = calendar_days::table
         .filter(calendar_days::day.between(start, end))
         .order(calendar_days::day.asc())
         .select((calendar_days::day, calendar_days::kind, calendar_days::name))
@@ -52,7 +48,7 @@ pub fn year(conn: &mut DbConn, year: i32) -> QueryResult<YearListing> {
         updated_at: meta.map(|m| m.1),
         days: rows
             .into_iter()
-            .filter_map(|(date, kind, name)| DayKind::parse(&kind).map(|kind| CalendarDay { date, kind, name }))
+            .map(|(date, kind, name)| CalendarDay { date, kind, name })
             .collect(),
     })
 }

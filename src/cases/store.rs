@@ -23,41 +23,41 @@ use crate::http::PageRequest;
 pub struct CaseRow {
     pub id: String,
     pub agency_id: String,
-    pub kind: String,
-    pub procedure: Option<String>,
+    pub kind: CaseKind,
+    pub procedure: Option<Procedure>,
     pub case_number: String,
     pub number_year: i32,
     pub number_seq: i32,
-    pub status: String,
+    pub status: CaseStatus,
     pub subject_id: String,
     pub summary: String,
-    pub source: String,
+    pub source: CaseSource,
     pub parent_case_id: Option<String>,
     pub opened_on: NaiveDate,
     pub violation_on: Option<NaiveDate>,
     pub serious_harm: bool,
     pub location: Option<String>,
-    pub inspection_result: Option<String>,
+    pub inspection_result: Option<InspectionResult>,
     pub rectification_deadline: Option<NaiveDate>,
-    pub notice_decision_type: Option<String>,
+    pub notice_decision_type: Option<DecisionType>,
     pub notice_fine_fen: Option<i64>,
     pub notified_on: Option<NaiveDate>,
     pub defense_due_on: Option<NaiveDate>,
-    pub defense_state: Option<String>,
+    pub defense_state: Option<DefenseState>,
     pub hearing_rights: bool,
     pub hearing_request_due_on: Option<NaiveDate>,
-    pub hearing_state: Option<String>,
+    pub hearing_state: Option<HearingState>,
     pub hearing_on: Option<NaiveDate>,
     pub collective_discussion_on: Option<NaiveDate>,
     pub decision_due_on: Option<NaiveDate>,
-    pub outcome: Option<String>,
-    pub decision_type: Option<String>,
+    pub outcome: Option<Outcome>,
+    pub decision_type: Option<DecisionType>,
     pub fine_amount_fen: Option<i64>,
     pub decided_on: Option<NaiveDate>,
     pub decision_number: Option<String>,
     pub service_due_on: Option<NaiveDate>,
     pub served_on: Option<NaiveDate>,
-    pub service_method: Option<String>,
+    pub service_method: Option<ServiceMethod>,
     pub payment_due_on: Option<NaiveDate>,
     pub paid_fen: i64,
     pub executed_on: Option<NaiveDate>,
@@ -83,21 +83,6 @@ pub struct CaseMeta {
     pub number_seq: i32,
 }
 
-fn corrupt(column: &str, value: &str) -> AppError {
-    AppError::internal(anyhow::anyhow!("unexpected value {value:?} in cases.{column}"))
-}
-
-fn parse_opt<T>(column: &str, value: &Option<String>, parse: fn(&str) -> Option<T>) -> AppResult<Option<T>> {
-    value
-        .as_deref()
-        .map(|v| parse(v).ok_or_else(|| corrupt(column, v)))
-        .transpose()
-}
-
-fn parse_req<T>(column: &str, value: &str, parse: fn(&str) -> Option<T>) -> AppResult<T> {
-    parse(value).ok_or_else(|| corrupt(column, value))
-}
-
 impl CaseRow {
     fn into_case(
         self,
@@ -107,17 +92,17 @@ impl CaseRow {
         findings: Vec<Finding>,
     ) -> AppResult<Case> {
         Ok(Case {
-            kind: parse_req("kind", &self.kind, CaseKind::parse)?,
-            procedure: parse_opt("procedure", &self.procedure, Procedure::parse)?,
-            status: parse_req("status", &self.status, CaseStatus::parse)?,
-            source: parse_req("source", &self.source, CaseSource::parse)?,
-            inspection_result: parse_opt("inspection_result", &self.inspection_result, InspectionResult::parse)?,
-            notice_decision_type: parse_opt("notice_decision_type", &self.notice_decision_type, DecisionType::parse)?,
-            defense_state: parse_opt("defense_state", &self.defense_state, DefenseState::parse)?,
-            hearing_state: parse_opt("hearing_state", &self.hearing_state, HearingState::parse)?,
-            outcome: parse_opt("outcome", &self.outcome, Outcome::parse)?,
-            decision_type: parse_opt("decision_type", &self.decision_type, DecisionType::parse)?,
-            service_method: parse_opt("service_method", &self.service_method, ServiceMethod::parse)?,
+            kind: self.kind,
+            procedure: self.procedure,
+            status: self.status,
+            source: self.source,
+            inspection_result: self.inspection_result,
+            notice_decision_type: self.notice_decision_type,
+            defense_state: self.defense_state,
+            hearing_state: self.hearing_state,
+            outcome: self.outcome,
+            decision_type: self.decision_type,
+            service_method: self.service_method,
             id: self.id,
             agency_id: self.agency_id,
             case_number: self.case_number,
@@ -163,41 +148,41 @@ impl CaseRow {
         CaseRow {
             id: case.id.clone(),
             agency_id: case.agency_id.clone(),
-            kind: case.kind.as_str().into(),
-            procedure: case.procedure.map(|p| p.as_str().into()),
+            kind: case.kind,
+            procedure: case.procedure,
             case_number: case.case_number.clone(),
             number_year: meta.number_year,
             number_seq: meta.number_seq,
-            status: case.status.as_str().into(),
+            status: case.status,
             subject_id: case.subject_id.clone(),
             summary: case.summary.clone(),
-            source: case.source.as_str().into(),
+            source: case.source,
             parent_case_id: case.parent_case_id.clone(),
             opened_on: case.opened_on,
             violation_on: case.violation_on,
             serious_harm: case.serious_harm,
             location: case.location.clone(),
-            inspection_result: case.inspection_result.map(|r| r.as_str().into()),
+            inspection_result: case.inspection_result,
             rectification_deadline: case.rectification_deadline,
-            notice_decision_type: case.notice_decision_type.map(|t| t.as_str().into()),
+            notice_decision_type: case.notice_decision_type,
             notice_fine_fen: case.notice_fine_fen,
             notified_on: case.notified_on,
             defense_due_on: case.defense_due_on,
-            defense_state: case.defense_state.map(|s| s.as_str().into()),
+            defense_state: case.defense_state,
             hearing_rights: case.hearing_rights,
             hearing_request_due_on: case.hearing_request_due_on,
-            hearing_state: case.hearing_state.map(|s| s.as_str().into()),
+            hearing_state: case.hearing_state,
             hearing_on: case.hearing_on,
             collective_discussion_on: case.collective_discussion_on,
             decision_due_on: case.decision_due_on,
-            outcome: case.outcome.map(|o| o.as_str().into()),
-            decision_type: case.decision_type.map(|t| t.as_str().into()),
+            outcome: case.outcome,
+            decision_type: case.decision_type,
             fine_amount_fen: case.fine_amount_fen,
             decided_on: case.decided_on,
             decision_number: case.decision_number.clone(),
             service_due_on: case.service_due_on,
             served_on: case.served_on,
-            service_method: case.service_method.map(|m| m.as_str().into()),
+            service_method: case.service_method,
             payment_due_on: case.payment_due_on,
             paid_fen: case.paid_fen,
             executed_on: case.executed_on,
@@ -216,7 +201,7 @@ impl CaseRow {
 
 /// A case of the agency with its officers, powers and findings.
 pub fn load(conn: &mut DbConn, agency_id: &str, case_id: &str) -> AppResult<Option<(Case, CaseMeta)>> {
-    let found: Option<(CaseRow, String, String)> = cases::table
+    let found: Option<(CaseRow, SubjectKind, String)> = cases::table
         .inner_join(subjects::table)
         .filter(cases::agency_id.eq(agency_id))
         .filter(cases::id.eq(case_id))
@@ -226,7 +211,6 @@ pub fn load(conn: &mut DbConn, agency_id: &str, case_id: &str) -> AppResult<Opti
     let Some((row, subject_kind, subject_name)) = found else {
         return Ok(None);
     };
-    let subject_kind = SubjectKind::parse(&subject_kind).ok_or_else(|| corrupt("subjects.kind", &subject_kind))?;
     let officers = case_officers::table
         .inner_join(users::table)
         .filter(case_officers::case_id.eq(case_id))
@@ -251,19 +235,18 @@ pub fn load(conn: &mut DbConn, agency_id: &str, case_id: &str) -> AppResult<Opti
             case_findings::rectified_on,
             case_findings::escalated,
         ))
-        .load::<(String, String, bool, Option<NaiveDate>, bool)>(conn)?
+        .load::<(String, HazardLevel, bool, Option<NaiveDate>, bool)>(conn)?
         .into_iter()
-        .map(|(description, level, rectified, rectified_on, escalated)| {
-            Ok(Finding {
+        .map(
+            |(description, hazard_level, rectified, rectified_on, escalated)| Finding {
                 description,
-                hazard_level: HazardLevel::parse(&level)
-                    .ok_or_else(|| corrupt("case_findings.hazard_level", &level))?,
+                hazard_level,
                 rectified,
                 rectified_on,
                 escalated,
-            })
-        })
-        .collect::<AppResult<Vec<_>>>()?;
+            },
+        )
+        .collect();
     let meta = CaseMeta {
         created_at: row.created_at,
         created_by: row.created_by.clone(),
@@ -341,7 +324,7 @@ fn insert_findings(conn: &mut DbConn, case_id: &str, findings: &[Finding]) -> Qu
                 case_findings::case_id.eq(case_id),
                 case_findings::position.eq(position as i32),
                 case_findings::description.eq(&finding.description),
-                case_findings::hazard_level.eq(finding.hazard_level.as_str()),
+                case_findings::hazard_level.eq(finding.hazard_level),
                 case_findings::rectified.eq(finding.rectified),
                 case_findings::rectified_on.eq(finding.rectified_on),
                 case_findings::escalated.eq(finding.escalated),
@@ -383,20 +366,12 @@ pub fn subject_in_agency(
     agency_id: &str,
     subject_id: &str,
 ) -> AppResult<Option<(SubjectKind, String)>> {
-    let found: Option<(String, String)> = subjects::table
+    Ok(subjects::table
         .filter(subjects::agency_id.eq(agency_id))
         .filter(subjects::id.eq(subject_id))
         .select((subjects::kind, subjects::name))
         .first(conn)
-        .optional()?;
-    found
-        .map(|(kind, name)| {
-            Ok((
-                SubjectKind::parse(&kind).ok_or_else(|| corrupt("subjects.kind", &kind))?,
-                name,
-            ))
-        })
-        .transpose()
+        .optional()?)
 }
 
 /// What citing a power on a date finds.
@@ -575,10 +550,10 @@ pub fn list_ids(
         query = query.filter(cases::id.gt(after.clone()));
     }
     if let Some(kind) = filter.kind {
-        query = query.filter(cases::kind.eq(kind.as_str()));
+        query = query.filter(cases::kind.eq(kind));
     }
     if let Some(status) = filter.status {
-        query = query.filter(cases::status.eq(status.as_str()));
+        query = query.filter(cases::status.eq(status));
     }
     if let Some(subject_id) = &filter.subject_id {
         query = query.filter(cases::subject_id.eq(subject_id.clone()));

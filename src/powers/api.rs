@@ -384,7 +384,7 @@ pub async fn list_powers(
     let page = page.0.validate()?;
     let filter = PowerFilter {
         q: params.q.filter(|q| !q.trim().is_empty()),
-        category: params.category.map(|c| c.as_str().to_string()),
+        category: params.category,
         source_department: params
             .source_department
             .map(|d| d.trim().to_string())

@@ -478,7 +478,7 @@ mod tests {
         assert_eq!(errors, vec![]);
         assert_eq!(actions.len(), rows.len());
         for category in PowerCategory::ALL {
-            assert!(rows.iter().any(|r| r.content.category == category), "{category:?}");
+            assert!(rows.iter().any(|r| r.content.category == *category), "{category:?}");
         }
         assert!(rows.iter().any(|r| r.content.requires_av_record));
     }

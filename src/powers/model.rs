@@ -5,46 +5,26 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::error::FieldError;
 
-/// The kind of power (职权类别).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum PowerCategory {
-    /// 行政处罚
-    Penalty,
-    /// 行政检查
-    Inspection,
-    /// 行政强制 (查封、扣押、强制拆除…)
-    Coercion,
-    /// 其他行政权力
-    Other,
-}
+string_enum!(
+    /// The kind of power (职权类别).
+    PowerCategory {
+        /// 行政处罚
+        Penalty => "penalty",
+        /// 行政检查
+        Inspection => "inspection",
+        /// 行政强制 (查封、扣押、强制拆除…)
+        Coercion => "coercion",
+        /// 其他行政权力
+        Other => "other",
+    }
+);
 
 impl PowerCategory {
-    pub const ALL: [PowerCategory; 4] = [
-        PowerCategory::Penalty,
-        PowerCategory::Inspection,
-        PowerCategory::Coercion,
-        PowerCategory::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PowerCategory::Penalty => "penalty",
-            PowerCategory::Inspection => "inspection",
-            PowerCategory::Coercion => "coercion",
-            PowerCategory::Other => "other",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<PowerCategory> {
-        PowerCategory::ALL.into_iter().find(|c| c.as_str() == value)
-    }
-
     /// Also the Chinese names offices use in their spreadsheets (行政处罚, 行政检查, 行政强制,
     /// 其他), so a list can be imported as it is kept.
     pub fn parse_label(value: &str) -> Option<PowerCategory> {

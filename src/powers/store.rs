@@ -36,7 +36,7 @@ pub struct PowerVersionRow {
     pub version: i32,
     pub code: String,
     pub name: String,
-    pub category: String,
+    pub category: PowerCategory,
     pub legal_basis: String,
     pub source_department: String,
     pub fine_min_fen: Option<i64>,
@@ -51,8 +51,7 @@ pub struct PowerVersionRow {
 
 impl PowerVersionRow {
     pub fn category(&self) -> PowerCategory {
-        // The column's CHECK constraint admits only the four names.
-        PowerCategory::parse(&self.category).unwrap_or(PowerCategory::Other)
+        self.category
     }
 
     pub fn content(&self) -> PowerContent {
@@ -91,7 +90,7 @@ impl PowerVersionRow {
             version,
             code: power.code.clone(),
             name: content.name.clone(),
-            category: content.category.as_str().to_string(),
+            category: content.category,
             legal_basis: content.legal_basis.clone(),
             source_department: content.source_department.clone(),
             fine_min_fen: content.fine_min_fen,
@@ -229,7 +228,7 @@ pub fn find(conn: &mut DbConn, agency_id: &str, id: &str) -> QueryResult<Option<
 #[derive(Debug, Default, Clone)]
 pub struct PowerFilter {
     pub q: Option<String>,
-    pub category: Option<String>,
+    pub category: Option<PowerCategory>,
     pub source_department: Option<String>,
     /// Show each power's version in force on this day (powers with none are left out);
     /// without it, each power's latest version.
@@ -262,7 +261,7 @@ pub fn list(
         query = query.filter(powers::code.gt(after.clone()));
     }
     if let Some(category) = &filter.category {
-        query = query.filter(power_versions::category.eq(category.clone()));
+        query = query.filter(power_versions::category.eq(*category));
     }
     if let Some(department) = &filter.source_department {
         query = query.filter(power_versions::source_department.eq(department.clone()));

@@ -48,8 +48,8 @@ impl SubjectView {
     fn from_row(row: SubjectRow, unmasked: bool) -> Self {
         let masked = !unmasked;
         SubjectView {
-            kind: SubjectKind::parse(&row.kind).unwrap_or(SubjectKind::OtherOrg),
-            risk_level: row.risk_level.as_deref().and_then(RiskLevel::parse),
+            kind: row.kind,
+            risk_level: row.risk_level,
             id_card_no: row.id_card_no.map(|n| if masked { mask_id_card_no(&n) } else { n }),
             contact_phone: row.contact_phone.map(|p| if masked { mask_phone(&p) } else { p }),
             personal_data_masked: masked,
@@ -177,14 +177,14 @@ pub async fn create_subject(
     let row = SubjectRow {
         id: uuid::Uuid::now_v7().to_string(),
         agency_id: caller.agency_id.clone(),
-        kind: profile.kind.as_str().into(),
+        kind: profile.kind,
         name: profile.name,
         uscc: profile.uscc,
         id_card_no: profile.id_card_no,
         legal_representative: profile.legal_representative,
         address: profile.address,
         industry: profile.industry,
-        risk_level: profile.risk_level.map(|r| r.as_str().into()),
+        risk_level: profile.risk_level,
         contact_phone: profile.contact_phone,
         created_at: now,
         updated_at: now,
@@ -222,9 +222,9 @@ pub async fn list_subjects(
     let page = page.0.validate()?;
     let filter = SubjectFilter {
         q: params.q.filter(|q| !q.trim().is_empty()),
-        kind: params.kind.map(|k| k.as_str().to_string()),
+        kind: params.kind,
         industry: params.industry.map(|i| i.trim().to_string()).filter(|i| !i.is_empty()),
-        risk_level: params.risk_level.map(|r| r.as_str().to_string()),
+        risk_level: params.risk_level,
     };
     let request = page.clone();
     let (rows, unmasked) = state
@@ -290,19 +290,14 @@ pub async fn patch_subject(
         .db_write(move |conn| {
             let current = store::find_in_agency(conn, &caller.agency_id, &id)?.ok_or(AppError::NotFound("subject"))?;
             let profile = SubjectProfile {
-                kind: patch
-                    .kind
-                    .or_else(|| SubjectKind::parse(&current.kind))
-                    .unwrap_or(SubjectKind::OtherOrg),
+                kind: patch.kind.unwrap_or(current.kind),
                 name: patch.name.unwrap_or(current.name),
                 uscc: patch.uscc.unwrap_or(current.uscc),
                 id_card_no: patch.id_card_no.unwrap_or(current.id_card_no),
                 legal_representative: patch.legal_representative.unwrap_or(current.legal_representative),
                 address: patch.address.unwrap_or(current.address),
                 industry: patch.industry.unwrap_or(current.industry),
-                risk_level: patch
-                    .risk_level
-                    .unwrap_or_else(|| current.risk_level.as_deref().and_then(RiskLevel::parse)),
+                risk_level: patch.risk_level.unwrap_or(current.risk_level),
                 contact_phone: patch.contact_phone.unwrap_or(current.contact_phone),
             }
             .normalized();
@@ -313,14 +308,14 @@ pub async fn patch_subject(
                 return Err(duplicate_uscc_conflict(uscc));
             }
             let changes = SubjectChanges {
-                kind: profile.kind.as_str().into(),
+                kind: profile.kind,
                 name: profile.name,
                 uscc: profile.uscc.clone(),
                 id_card_no: profile.id_card_no,
                 legal_representative: profile.legal_representative,
                 address: profile.address,
                 industry: profile.industry,
-                risk_level: profile.risk_level.map(|r| r.as_str().into()),
+                risk_level: profile.risk_level,
                 contact_phone: profile.contact_phone,
                 updated_at: clock::to_db(clock::now()),
             };

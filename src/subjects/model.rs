@@ -2,63 +2,29 @@
 //! digits, phone numbers, masking of personal data, and what a subject record must hold.
 
 use chrono::{Datelike, NaiveDate};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::error::FieldError;
 
-/// What kind of party a subject is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SubjectKind {
-    /// 企业 — a registered enterprise; carries a unified social credit code.
-    Enterprise,
-    /// 自然人 — a natural person; may carry a citizen ID number.
-    Individual,
-    /// 其他组织 — an organisation that is not an enterprise (社会组织, 事业单位…).
-    OtherOrg,
-}
-
-impl SubjectKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SubjectKind::Enterprise => "enterprise",
-            SubjectKind::Individual => "individual",
-            SubjectKind::OtherOrg => "other_org",
-        }
+string_enum!(
+    /// What kind of party a subject is.
+    SubjectKind {
+        /// 企业 — a registered enterprise; carries a unified social credit code.
+        Enterprise => "enterprise",
+        /// 自然人 — a natural person; may carry a citizen ID number.
+        Individual => "individual",
+        /// 其他组织 — an organisation that is not an enterprise (社会组织, 事业单位…).
+        OtherOrg => "other_org",
     }
+);
 
-    pub fn parse(value: &str) -> Option<SubjectKind> {
-        [SubjectKind::Enterprise, SubjectKind::Individual, SubjectKind::OtherOrg]
-            .into_iter()
-            .find(|k| k.as_str() == value)
+string_enum!(
+    /// 风险等级 — drives how often a subject is inspected (分级分类监管).
+    RiskLevel {
+        Low => "low",
+        Medium => "medium",
+        High => "high",
     }
-}
-
-/// 风险等级 — drives how often a subject is inspected (分级分类监管).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RiskLevel {
-    Low,
-    Medium,
-    High,
-}
-
-impl RiskLevel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RiskLevel::Low => "low",
-            RiskLevel::Medium => "medium",
-            RiskLevel::High => "high",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<RiskLevel> {
-        [RiskLevel::Low, RiskLevel::Medium, RiskLevel::High]
-            .into_iter()
-            .find(|k| k.as_str() == value)
-    }
-}
+);
 
 /// The 31 characters of a unified social credit code, in the order of their values
 /// (GB 32100-2015: digits and capital letters without I, O, S, V, Z).

@@ -10,20 +10,21 @@ use crate::auth::{CurrentUser, Role};
 use crate::db::DbConn;
 use crate::db::schema::subjects;
 use crate::http::PageRequest;
+use crate::subjects::model::{RiskLevel, SubjectKind};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = subjects)]
 pub struct SubjectRow {
     pub id: String,
     pub agency_id: String,
-    pub kind: String,
+    pub kind: SubjectKind,
     pub name: String,
     pub uscc: Option<String>,
     pub id_card_no: Option<String>,
     pub legal_representative: Option<String>,
     pub address: Option<String>,
     pub industry: Option<String>,
-    pub risk_level: Option<String>,
+    pub risk_level: Option<RiskLevel>,
     pub contact_phone: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -33,14 +34,14 @@ pub struct SubjectRow {
 #[derive(Debug, AsChangeset)]
 #[diesel(table_name = subjects, treat_none_as_null = true)]
 pub struct SubjectChanges {
-    pub kind: String,
+    pub kind: SubjectKind,
     pub name: String,
     pub uscc: Option<String>,
     pub id_card_no: Option<String>,
     pub legal_representative: Option<String>,
     pub address: Option<String>,
     pub industry: Option<String>,
-    pub risk_level: Option<String>,
+    pub risk_level: Option<RiskLevel>,
     pub contact_phone: Option<String>,
     pub updated_at: NaiveDateTime,
 }
@@ -82,9 +83,9 @@ pub fn update(conn: &mut DbConn, id: &str, changes: &SubjectChanges) -> QueryRes
 #[derive(Debug, Default, Clone)]
 pub struct SubjectFilter {
     pub q: Option<String>,
-    pub kind: Option<String>,
+    pub kind: Option<SubjectKind>,
     pub industry: Option<String>,
-    pub risk_level: Option<String>,
+    pub risk_level: Option<RiskLevel>,
 }
 
 /// A page of the agency's subjects in creation order (ids are time-ordered UUIDv7).
@@ -105,13 +106,13 @@ pub fn list(
         query = query.filter(subjects::id.gt(after.clone()));
     }
     if let Some(kind) = &filter.kind {
-        query = query.filter(subjects::kind.eq(kind.clone()));
+        query = query.filter(subjects::kind.eq(*kind));
     }
     if let Some(industry) = &filter.industry {
         query = query.filter(subjects::industry.eq(industry.clone()));
     }
     if let Some(risk_level) = &filter.risk_level {
-        query = query.filter(subjects::risk_level.eq(risk_level.clone()));
+        query = query.filter(subjects::risk_level.eq(*risk_level));
     }
     if let Some(q) = &filter.q {
         let pattern = crate::db::like_pattern(q);
