@@ -437,8 +437,8 @@ fn raw_create_statements(
     writer: &std::sync::Mutex<()>,
     is_sqlite: bool,
 ) -> Result<(), enforcement::error::AppError> {
-    use enforcement::cases::model::{CaseKind, CaseSource};
-    use enforcement::cases::store::{Caller, CreateInput, insert_prepared_case, prepare_case};
+    use enforcement::cases::model::{CaseKind, CreateCaseRequest, NewCase};
+    use enforcement::cases::store::{Caller, insert_prepared_case, prepare_case};
     enforcement::auth::store::active_session_user(conn, &claims.sub, &claims.sid)?;
     let caller = Caller {
         user_id: world.officer_ids[0].clone(),
@@ -446,7 +446,7 @@ fn raw_create_statements(
         is_officer: true,
         is_supervisor: false,
     };
-    let input = CreateInput {
+    let input = NewCase::try_from(CreateCaseRequest {
         kind: CaseKind::Inspection,
         procedure: None,
         subject_id: world.subject_id.clone(),
@@ -455,10 +455,10 @@ fn raw_create_statements(
         summary: "双随机抽查：餐饮单位油烟净化设施".into(),
         violation_on: None,
         opened_on: None,
-        source: CaseSource::Routine,
+        source: None,
         parent_case_id: None,
         serious_harm: false,
-    };
+    })?;
     let prepared = prepare_case(conn, &caller, input, enforcement::clock::today())?;
     let _queued = is_sqlite.then(|| writer.lock().unwrap());
     enforcement::db::write_transaction(conn, |conn| {

@@ -9,8 +9,10 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::app::AppState;
 use crate::auth::{CurrentUser, Role};
-use crate::cases::model::{Action, CaseKind, CaseSource, CaseStatus, Command, Procedure, ProcedureSettings};
-use crate::cases::store::{self, Caller, CaseFilter, CreateInput};
+use crate::cases::model::{
+    Action, CaseKind, CaseStatus, Command, CreateCaseRequest, NewCase, ProcedureSettings, TransitionRequest,
+};
+use crate::cases::store::{self, Caller, CaseFilter};
 use crate::cases::view::CaseView;
 use crate::clock;
 use crate::error::{AppError, AppResult, FieldError, Problem};
@@ -32,30 +34,6 @@ fn json_reply(status: u16, view: &CaseView) -> AppResult<StoredReply> {
         status,
         body: serde_json::to_string(view).map_err(AppError::internal)?,
     })
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct CreateCaseRequest {
-    pub kind: CaseKind,
-    /// Penalty cases: `ordinary` (default) or `simple` (当场处罚).
-    pub procedure: Option<Procedure>,
-    pub subject_id: String,
-    /// Powers cited; the versions in force on `opened_on` are recorded.
-    pub power_ids: Vec<String>,
-    /// At least two officers with valid certificates (one for the simple procedure); the
-    /// first is the lead.
-    pub officer_ids: Vec<String>,
-    pub summary: String,
-    /// Required for penalty cases (违法行为发生日期).
-    pub violation_on: Option<NaiveDate>,
-    /// Defaults to today; may be earlier (补录) but never in the future.
-    pub opened_on: Option<NaiveDate>,
-    /// Defaults to `routine`.
-    pub source: Option<CaseSource>,
-    pub parent_case_id: Option<String>,
-    /// The violation harmed life, health or financial safety: 5-year limitation (APL art. 36).
-    #[serde(default)]
-    pub serious_harm: bool,
 }
 
 /// Open a case (立案 / 登记). Send `Idempotency-Key` to make retries safe.
@@ -80,19 +58,7 @@ pub async fn create_case(
     let request: CreateCaseRequest = parse_json(&body.0)?;
     let key = IdempotencyKey::from_request(&req, &user.id, &body.0)?;
     let caller = caller_of(&user);
-    let input = CreateInput {
-        kind: request.kind,
-        procedure: request.procedure,
-        subject_id: request.subject_id,
-        power_ids: request.power_ids,
-        officer_ids: request.officer_ids,
-        summary: request.summary,
-        violation_on: request.violation_on,
-        opened_on: request.opened_on,
-        source: request.source.unwrap_or(CaseSource::Routine),
-        parent_case_id: request.parent_case_id,
-        serious_harm: request.serious_harm,
-    };
+    let input = NewCase::try_from(request)?;
     // A retry is answered from the stored response before anything is checked again.
     if let Some(key) = key.clone()
         && let Some(reply) = state.db(move |conn| idempotency::find(conn, &key)).await?
@@ -143,7 +109,7 @@ fn if_match(req: &HttpRequest) -> AppResult<Option<i32>> {
         ("If-Match" = Option<String>, Header, description = "the case's ETag (version)"),
         ("Idempotency-Key" = Option<String>, Header),
     ),
-    request_body(content = Object, description = "`action` plus the action's fields (DESIGN §8)"),
+    request_body(content = TransitionRequest, description = "`action` plus the action's fields (DESIGN §8)"),
     responses(
         (status = 200, body = CaseView),
         (status = 400, body = Problem), (status = 404, body = Problem),

@@ -5,9 +5,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::cases::model::{
-    Case, CaseKind, CaseOfficer, CaseSource, CaseStatus, CitedPower, DecisionType, DefenseState, Finding, HazardLevel,
-    HearingState, InspectionResult, OfficerCandidate, Outcome, Procedure, ProcedureSettings, ServiceMethod,
-    SubjectKind,
+    Case, CaseKind, CaseOfficer, CaseSource, CaseStatus, CitedPower, CreateCaseRequest, DecisionType, DefenseState,
+    Finding, HazardLevel, HearingState, InspectionResult, NewCase, OfficerCandidate, Outcome, Procedure,
+    ProcedureSettings, ServiceMethod, SubjectKind,
 };
 use crate::db::DbConn;
 use crate::db::schema::{
@@ -639,22 +639,6 @@ impl From<crate::cases::model::Refusal> for AppError {
     }
 }
 
-/// A new case as asked for, after parsing.
-#[derive(Debug, Clone)]
-pub struct CreateInput {
-    pub kind: CaseKind,
-    pub procedure: Option<Procedure>,
-    pub subject_id: String,
-    pub power_ids: Vec<String>,
-    pub officer_ids: Vec<String>,
-    pub summary: String,
-    pub violation_on: Option<NaiveDate>,
-    pub opened_on: Option<NaiveDate>,
-    pub source: CaseSource,
-    pub parent_case_id: Option<String>,
-    pub serious_harm: bool,
-}
-
 /// The caller as the store needs it.
 #[derive(Debug, Clone)]
 pub struct Caller {
@@ -676,7 +660,7 @@ pub struct PreparedCase {
 pub fn create_case(
     conn: &mut DbConn,
     caller: &Caller,
-    input: CreateInput,
+    input: NewCase,
     today: NaiveDate,
     now: chrono::DateTime<chrono::Utc>,
 ) -> AppResult<(Case, CaseMeta)> {
@@ -687,20 +671,11 @@ pub fn create_case(
 /// The checks of filing (立案): the subject, officers and cited powers as the registers
 /// hold them, and the rules of `model::check_new_case`. Reads only, so it can run before
 /// the write transaction and keep SQLite's single writer free meanwhile.
-pub fn prepare_case(
-    conn: &mut DbConn,
-    caller: &Caller,
-    input: CreateInput,
-    today: NaiveDate,
-) -> AppResult<PreparedCase> {
-    use crate::cases::model::{NewCase, Opening, check_new_case};
+pub fn prepare_case(conn: &mut DbConn, caller: &Caller, input: NewCase, today: NaiveDate) -> AppResult<PreparedCase> {
+    use crate::cases::model::{Opening, check_new_case};
     use crate::error::FieldError;
 
-    let procedure = match input.kind {
-        CaseKind::Penalty => Some(input.procedure.unwrap_or(Procedure::Ordinary)),
-        CaseKind::Inspection => input.procedure,
-    };
-    let opened_on = input.opened_on.unwrap_or(today);
+    let opened_on = input.opened_on(today);
     let agency_id = caller.agency_id.as_str();
     let (subject_kind, subject_name) = subject_in_agency(conn, agency_id, &input.subject_id)?
         .ok_or_else(|| AppError::field("subject_id", "no such subject in this agency's register"))?;
@@ -735,18 +710,7 @@ pub fn prepare_case(
         return Err(AppError::Validation(errors));
     }
     let (candidates, names): (Vec<OfficerCandidate>, Vec<String>) = candidates.into_iter().flatten().unzip();
-    let new = NewCase {
-        kind: input.kind,
-        procedure,
-        summary: input.summary.clone(),
-        source: input.source,
-        opened_on,
-        violation_on: input.violation_on,
-        serious_harm: input.serious_harm,
-        power_count: input.power_ids.len(),
-        has_parent: input.parent_case_id.is_some(),
-    };
-    check_new_case(&new, &candidates, today)?;
+    check_new_case(&input, &candidates, today)?;
     let mut cited = Vec::new();
     for (i, power_id) in input.power_ids.iter().enumerate() {
         match power_in_force(conn, agency_id, power_id, opened_on)? {
@@ -772,13 +736,13 @@ pub fn prepare_case(
         id: uuid::Uuid::now_v7().to_string(),
         agency_id: agency_id.to_string(),
         kind: input.kind,
-        procedure,
+        procedure: input.procedure,
         case_number: String::new(),
-        subject_id: input.subject_id.clone(),
+        subject_id: input.subject_id,
         subject_kind,
-        summary: input.summary.trim().to_string(),
+        summary: input.summary,
         source: input.source,
-        parent_case_id: input.parent_case_id.clone(),
+        parent_case_id: input.parent_case_id,
         opened_on,
         violation_on: input.violation_on,
         serious_harm: input.serious_harm,
@@ -909,7 +873,7 @@ pub fn transition(
             next.decision_number = Some(number);
         }
         Effect::OpenPenaltyCase(request) => {
-            let input = CreateInput {
+            let input = NewCase::try_from(CreateCaseRequest {
                 kind: CaseKind::Penalty,
                 procedure: Some(Procedure::Ordinary),
                 subject_id: case.subject_id.clone(),
@@ -922,10 +886,10 @@ pub fn transition(
                 summary: request.summary,
                 violation_on: Some(request.violation_on),
                 opened_on: Some(today),
-                source: CaseSource::Inspection,
+                source: Some(CaseSource::Inspection),
                 parent_case_id: Some(case.id.clone()),
                 serious_harm: request.serious_harm,
-            };
+            })?;
             let (child, _) = create_case(conn, caller, input, today, now)?;
             payload["penalty_case_id"] = serde_json::Value::String(child.id);
             payload["penalty_case_number"] = serde_json::Value::String(child.case_number);

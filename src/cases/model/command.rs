@@ -34,6 +34,38 @@ pub enum Command {
     Correct(CorrectInput),
 }
 
+/// The body of `POST /cases/{id}/transitions` as clients send it: `action` plus that
+/// action's fields. Used for the OpenAPI document; the service parses the same JSON into
+/// `Command` so that errors name the failing field.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum TransitionRequest {
+    Start(StartInput),
+    RecordFindings(RecordFindingsInput),
+    OrderRectification(OrderRectificationInput),
+    VerifyRectification(VerifyRectificationInput),
+    Escalate(EscalateInput),
+    RecordInvestigation(RecordInvestigationInput),
+    Notify(NotifyInput),
+    RecordDefense(RecordDefenseInput),
+    ReviewDefense(ReviewDefenseInput),
+    WaiveDefense(WaiveDefenseInput),
+    RequestHearing(RequestHearingInput),
+    ScheduleHearing(ScheduleHearingInput),
+    RecordHearing(RecordHearingInput),
+    RecordCollectiveDiscussion(RecordCollectiveDiscussionInput),
+    ExtendDecisionDeadline(ExtendDecisionDeadlineInput),
+    Decide(DecideInput),
+    Serve(ServeInput),
+    RecordPayment(RecordPaymentInput),
+    Close(NoInput),
+    Archive(NoInput),
+    Transfer(TransferInput),
+    Terminate(TerminateInput),
+    Void(VoidInput),
+    Correct(CorrectInput),
+}
+
 /// The input of a step that takes none (`close`, `archive`).
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct NoInput {}

@@ -12,63 +12,129 @@ pub struct OfficerCandidate {
     pub certificate_expires_on: Option<NaiveDate>,
 }
 
-/// What a new case asks for, after parsing.
+/// The body of `POST /cases` (立案 / 登记).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct CreateCaseRequest {
+    pub kind: CaseKind,
+    /// Penalty cases: `ordinary` (default) or `simple` (当场处罚).
+    pub procedure: Option<Procedure>,
+    pub subject_id: String,
+    /// Powers cited; the versions in force on `opened_on` are recorded.
+    pub power_ids: Vec<String>,
+    /// At least two officers with valid certificates (one for the simple procedure); the
+    /// first is the lead.
+    pub officer_ids: Vec<String>,
+    pub summary: String,
+    /// Required for penalty cases (违法行为发生日期).
+    pub violation_on: Option<NaiveDate>,
+    /// Defaults to today; may be earlier (补录) but never in the future.
+    pub opened_on: Option<NaiveDate>,
+    /// Defaults to `routine`.
+    pub source: Option<CaseSource>,
+    pub parent_case_id: Option<String>,
+    /// The violation harmed life, health or financial safety: 5-year limitation (APL art. 36).
+    #[serde(default)]
+    pub serious_harm: bool,
+}
+
+/// A new case as parsed at the edge: the request's shape is checked, its defaults are
+/// applied, and the summary is trimmed. What depends on the registers or on today is
+/// checked by `check_new_case`.
 #[derive(Debug, Clone)]
 pub struct NewCase {
     pub kind: CaseKind,
+    /// `Some(ordinary)` when a penalty case names none; `None` for inspections.
     pub procedure: Option<Procedure>,
+    pub subject_id: String,
+    pub power_ids: Vec<String>,
+    pub officer_ids: Vec<String>,
     pub summary: String,
-    pub source: CaseSource,
-    pub opened_on: NaiveDate,
     pub violation_on: Option<NaiveDate>,
+    /// `None` means today.
+    pub opened_on: Option<NaiveDate>,
+    pub source: CaseSource,
+    pub parent_case_id: Option<String>,
     pub serious_harm: bool,
-    pub power_count: usize,
-    pub has_parent: bool,
 }
 
-/// The checks of filing a case (立案). `officers` are in the order given (the first is
-/// the lead); each was found in the caller's agency or is absent from the list.
+impl TryFrom<CreateCaseRequest> for NewCase {
+    type Error = Refusal;
+
+    fn try_from(request: CreateCaseRequest) -> Result<NewCase, Refusal> {
+        let mut errors = Vec::new();
+        let summary = request.summary.trim().to_string();
+        let summary_len = summary.chars().count();
+        if summary_len == 0 || summary_len > 2000 {
+            errors.push(FieldError::new("summary", "must be 1 to 2000 characters"));
+        }
+        if request.power_ids.is_empty() {
+            errors.push(FieldError::new("power_ids", "cite at least one power (执法职权)"));
+        }
+        let procedure = match (request.kind, request.procedure) {
+            (CaseKind::Inspection, Some(_)) => {
+                errors.push(FieldError::new("procedure", "only penalty cases have a procedure"));
+                None
+            }
+            (CaseKind::Inspection, None) => None,
+            (CaseKind::Penalty, procedure) => Some(procedure.unwrap_or(Procedure::Ordinary)),
+        };
+        if request.kind == CaseKind::Penalty && request.violation_on.is_none() {
+            errors.push(FieldError::new(
+                "violation_on",
+                "required for a penalty case (违法行为发生日期)",
+            ));
+        }
+        let source = request.source.unwrap_or(CaseSource::Routine);
+        if source == CaseSource::Inspection && request.parent_case_id.is_none() {
+            errors.push(FieldError::new(
+                "parent_case_id",
+                "required when the source is an inspection",
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(Refusal::Invalid(errors));
+        }
+        Ok(NewCase {
+            kind: request.kind,
+            procedure,
+            subject_id: request.subject_id,
+            power_ids: request.power_ids,
+            officer_ids: request.officer_ids,
+            summary,
+            violation_on: request.violation_on,
+            opened_on: request.opened_on,
+            source,
+            parent_case_id: request.parent_case_id,
+            serious_harm: request.serious_harm,
+        })
+    }
+}
+
+impl NewCase {
+    /// The filing date: as given, or today.
+    pub fn opened_on(&self, today: NaiveDate) -> NaiveDate {
+        self.opened_on.unwrap_or(today)
+    }
+}
+
+/// The checks of filing a case (立案) that depend on today and the registers. `officers`
+/// are in the order given (the first is the lead), each found in the caller's agency.
 pub fn check_new_case(new: &NewCase, officers: &[OfficerCandidate], today: NaiveDate) -> Result<(), Refusal> {
     let mut errors = Vec::new();
-    let summary_len = new.summary.trim().chars().count();
-    if summary_len == 0 || summary_len > 2000 {
-        errors.push(FieldError::new("summary", "must be 1 to 2000 characters"));
-    }
-    if new.power_count == 0 {
-        errors.push(FieldError::new("power_ids", "cite at least one power (执法职权)"));
-    }
-    match (new.kind, new.procedure) {
-        (CaseKind::Inspection, Some(_)) => {
-            errors.push(FieldError::new("procedure", "only penalty cases have a procedure"))
-        }
-        (CaseKind::Penalty, None) => {}
-        _ => {}
-    }
-    if new.kind == CaseKind::Penalty && new.violation_on.is_none() {
-        errors.push(FieldError::new(
-            "violation_on",
-            "required for a penalty case (违法行为发生日期)",
-        ));
-    }
-    if new.opened_on > today {
+    let opened_on = new.opened_on(today);
+    if opened_on > today {
         errors.push(FieldError::new("opened_on", "may not be in the future"));
     }
-    if (today - new.opened_on).num_days() > MAX_BACKDATE_DAYS {
+    if (today - opened_on).num_days() > MAX_BACKDATE_DAYS {
         errors.push(FieldError::new(
             "opened_on",
             format!("a case may be entered after the fact (补录) at most {MAX_BACKDATE_DAYS} days back"),
         ));
     }
     if let Some(violation_on) = new.violation_on
-        && violation_on > new.opened_on
+        && violation_on > opened_on
     {
         errors.push(FieldError::new("violation_on", "may not be after the filing date"));
-    }
-    if new.source == CaseSource::Inspection && !new.has_parent {
-        errors.push(FieldError::new(
-            "parent_case_id",
-            "required when the source is an inspection",
-        ));
     }
     if !errors.is_empty() {
         return Err(Refusal::Invalid(errors));
@@ -76,9 +142,9 @@ pub fn check_new_case(new: &NewCase, officers: &[OfficerCandidate], today: Naive
     if new.kind == CaseKind::Penalty
         && let Some(violation_on) = new.violation_on
     {
-        check_limitation(violation_on, new.serious_harm, new.opened_on)?;
+        check_limitation(violation_on, new.serious_harm, opened_on)?;
     }
-    check_officers(new, officers)
+    check_officers(new, officers, opened_on)
 }
 
 /// APL art. 36: no penalty once two years have passed since the violation (five when
@@ -101,7 +167,11 @@ pub fn check_limitation(violation_on: NaiveDate, serious_harm: bool, filed_on: N
 
 /// APL art. 42: at least two officers holding valid enforcement certificates (执法证),
 /// except under the simple procedure; an expired certificate cannot be put on a case.
-pub(crate) fn check_officers(new: &NewCase, officers: &[OfficerCandidate]) -> Result<(), Refusal> {
+pub(crate) fn check_officers(
+    new: &NewCase,
+    officers: &[OfficerCandidate],
+    opened_on: NaiveDate,
+) -> Result<(), Refusal> {
     let mut seen = std::collections::HashSet::new();
     for (i, officer) in officers.iter().enumerate() {
         if !seen.insert(officer.user_id.as_str()) {
@@ -116,13 +186,13 @@ pub(crate) fn check_officers(new: &NewCase, officers: &[OfficerCandidate]) -> Re
         let valid_on_date = officer.certificate_no.is_some()
             && officer
                 .certificate_expires_on
-                .is_some_and(|expires| expires >= new.opened_on);
+                .is_some_and(|expires| expires >= opened_on);
         if !valid_on_date {
             return Err(rule(
                 "officer_certificate_invalid",
                 format!(
                     "officer_ids[{i}] has no enforcement certificate (执法证) valid on {}; an expired certificate cannot be put on a case",
-                    new.opened_on
+                    opened_on
                 ),
             ));
         }
@@ -167,17 +237,22 @@ mod tests {
             certificate_no: Some("1201".into()),
             certificate_expires_on: Some(date(expires)),
         };
-        let mut new = NewCase {
+        let mut new = NewCase::try_from(CreateCaseRequest {
             kind: CaseKind::Penalty,
-            procedure: Some(Procedure::Ordinary),
-            summary: "占道".into(),
-            source: CaseSource::Routine,
-            opened_on: date("2024-09-02"),
+            procedure: None,
+            subject_id: "s".into(),
+            power_ids: vec!["p".into()],
+            officer_ids: vec!["a".into(), "b".into()],
+            summary: " 占道 ".into(),
             violation_on: Some(date("2024-09-01")),
+            opened_on: Some(date("2024-09-02")),
+            source: None,
+            parent_case_id: None,
             serious_harm: false,
-            power_count: 1,
-            has_parent: false,
-        };
+        })
+        .unwrap();
+        assert_eq!(new.procedure, Some(Procedure::Ordinary));
+        assert_eq!(new.summary, "占道");
         let today = date("2024-09-10");
         let one = [officer("a", "2030-01-01")];
         let two = [officer("a", "2030-01-01"), officer("b", "2030-01-01")];
