@@ -9,7 +9,6 @@ use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::app::AppState;
 use crate::auth::{CurrentUser, Role};
 use crate::clock;
 use crate::error::{AppError, AppResult, FieldError, Problem};
@@ -19,6 +18,7 @@ use crate::powers::model::{
     ImportOutcome, PowerCategory, PowerContent, PowerDraft, RowError, in_force_on, normalize_code, plan_change,
 };
 use crate::powers::store::{self, ChangeContext, ImportRun, PowerFilter, PowerRow, PowerVersionRow};
+use crate::state::AppState;
 
 /// Largest import file accepted (413 above): a list of thousands of powers fits easily.
 pub const IMPORT_LIMIT_BYTES: usize = 4 * 1024 * 1024;

@@ -1,0 +1,57 @@
+//! `AppState`: what every handler can reach, and how handlers run database work.
+//! Apart from `app` so that the handlers' modules do not depend on the module that
+//! wires them together.
+
+use std::sync::{Arc, Mutex};
+
+use actix_web::web;
+
+use crate::auth::tokens::JwtKeys;
+use crate::config::Settings;
+use crate::db::{self, DbConn, DbPool};
+use crate::error::AppResult;
+
+/// What every handler can reach.
+pub struct AppState {
+    pub pool: DbPool,
+    /// Queues this process's SQLite writers in order. SQLite admits one writer at a time;
+    /// waiting here instead of in SQLite's busy handler (which sleeps in growing steps)
+    /// keeps writes flowing. PostgreSQL does not need it.
+    pub sqlite_writer: Arc<Mutex<()>>,
+    pub settings: Arc<Settings>,
+    pub jwt: JwtKeys,
+}
+
+impl AppState {
+    /// Runs database work on the blocking thread pool; the pool checkout happens there
+    /// too, because it may wait.
+    pub async fn db<T, F>(&self, work: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut conn = pool.get()?;
+            work(&mut conn)
+        })
+        .await?
+    }
+
+    /// Like `db`, inside one write transaction: all of `work` commits or none of it.
+    pub async fn db_write<T, F>(&self, work: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
+    {
+        let writer = self.sqlite_writer.clone();
+        self.db(move |conn| {
+            let _queued = match conn.backend() {
+                db::Backend::Sqlite => Some(writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner())),
+                db::Backend::Postgres => None,
+            };
+            db::write_transaction(conn, work)
+        })
+        .await
+    }
+}
