@@ -24,16 +24,20 @@ pub struct AppState {
 
 impl AppState {
     /// Runs database work on the blocking thread pool; the pool checkout happens there
-    /// too, because it may wait.
+    /// too, because it may wait. The work runs in the caller's tracing span, so what it
+    /// logs carries the request id.
     pub async fn db<T, F>(&self, work: F) -> AppResult<T>
     where
         T: Send + 'static,
         F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
     {
         let pool = self.pool.clone();
+        let span = tracing::Span::current();
         web::block(move || {
-            let mut conn = pool.get()?;
-            work(&mut conn)
+            span.in_scope(|| {
+                let mut conn = pool.get()?;
+                work(&mut conn)
+            })
         })
         .await?
     }
