@@ -54,6 +54,7 @@ impl Application {
         });
         let metrics = web::Data::new(Metrics::default());
         let json_limit = JsonLimit(settings.json_limit_bytes);
+        let endpoints = crate::routes::endpoints()?;
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(from_fn(crate::http::observe))
@@ -61,7 +62,7 @@ impl Application {
                 .app_data(metrics.clone())
                 .app_data(json_limit)
                 .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound("resource").into()))
-                .configure(crate::routes::configure)
+                .configure(|cfg| crate::routes::configure(cfg, &endpoints))
                 .default_service(web::to(|| async {
                     Err::<actix_web::HttpResponse, _>(AppError::NotFound("route"))
                 }))
