@@ -11,54 +11,10 @@ use anyhow::Context;
 
 use crate::auth::tokens::JwtKeys;
 use crate::config::Settings;
-use crate::db::{self, DbConn, DbPool};
-use crate::error::{AppError, AppResult};
+use crate::db::{self, DbPool};
+use crate::error::AppError;
 use crate::http::{JsonLimit, Metrics};
-
-/// What every handler can reach.
-pub struct AppState {
-    pub pool: DbPool,
-    /// Queues this process's SQLite writers in order. SQLite admits one writer at a time;
-    /// waiting here instead of in SQLite's busy handler (which sleeps in growing steps)
-    /// keeps writes flowing. PostgreSQL does not need it.
-    pub sqlite_writer: Arc<Mutex<()>>,
-    pub settings: Arc<Settings>,
-    pub jwt: JwtKeys,
-}
-
-impl AppState {
-    /// Runs database work on the blocking thread pool; the pool checkout happens there
-    /// too, because it may wait.
-    pub async fn db<T, F>(&self, work: F) -> AppResult<T>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
-    {
-        let pool = self.pool.clone();
-        web::block(move || {
-            let mut conn = pool.get()?;
-            work(&mut conn)
-        })
-        .await?
-    }
-
-    /// Like `db`, inside one write transaction: all of `work` commits or none of it.
-    pub async fn db_write<T, F>(&self, work: F) -> AppResult<T>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
-    {
-        let writer = self.sqlite_writer.clone();
-        self.db(move |conn| {
-            let _queued = match conn.backend() {
-                db::Backend::Sqlite => Some(writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner())),
-                db::Backend::Postgres => None,
-            };
-            db::write_transaction(conn, work)
-        })
-        .await
-    }
-}
+use crate::state::AppState;
 
 pub struct Application {
     port: u16,
@@ -98,6 +54,7 @@ impl Application {
         });
         let metrics = web::Data::new(Metrics::default());
         let json_limit = JsonLimit(settings.json_limit_bytes);
+        let endpoints = crate::routes::endpoints()?;
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(from_fn(crate::http::observe))
@@ -105,7 +62,7 @@ impl Application {
                 .app_data(metrics.clone())
                 .app_data(json_limit)
                 .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound("resource").into()))
-                .configure(crate::routes::configure)
+                .configure(|cfg| crate::routes::configure(cfg, &endpoints))
                 .default_service(web::to(|| async {
                     Err::<actix_web::HttpResponse, _>(AppError::NotFound("route"))
                 }))

@@ -105,7 +105,7 @@ pub fn save(conn: &mut DbConn, key: &IdempotencyKey, reply: &StoredReply) -> Que
 /// or acts and stores the response with the action. A concurrent twin that loses the race
 /// on the key replays the winner's response.
 pub async fn run<F>(
-    state: &crate::app::AppState,
+    state: &crate::state::AppState,
     key: Option<IdempotencyKey>,
     work: F,
 ) -> AppResult<actix_web::HttpResponse>

@@ -24,6 +24,7 @@ pub mod powers;
 pub mod public;
 pub mod record;
 pub mod routes;
+pub mod state;
 pub mod subjects;
 pub mod telemetry;
 pub mod users;

@@ -1,55 +1,159 @@
-//! Every route of the service, in one table.
+//! Every route of the service, in one table. A handler is named once: the method and path
+//! it is served at are those of its `#[utoipa::path]` annotation, and the same table makes
+//! the paths of the OpenAPI document, so the router and the document cannot disagree.
 
-use actix_web::web;
+use std::collections::HashSet;
+
+use actix_web::http::Method;
+use actix_web::{Route, web};
+use anyhow::bail;
+use utoipa::OpenApi;
+use utoipa::openapi::path::PathItem;
 
 use crate::{auth, calendar, cases, officers, ops, powers, public, subjects, users};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/healthz", web::get().to(ops::healthz))
-        .route("/readyz", web::get().to(ops::readyz))
-        .route("/metrics", web::get().to(ops::metrics))
-        .route("/api-spec/openapi.yaml", web::get().to(ops::openapi_yaml))
-        .service(
-            web::scope("/api/v1")
-                .route("/auth/login", web::post().to(auth::api::login))
-                .route("/auth/refresh", web::post().to(auth::api::refresh))
-                .route("/auth/logout", web::post().to(auth::api::logout))
-                .route("/me", web::get().to(auth::api::me))
-                .route("/users", web::post().to(users::api::create_user))
-                .route("/users", web::get().to(users::api::list_users))
-                .route("/users/{id}", web::get().to(users::api::get_user))
-                .route("/users/{id}", web::patch().to(users::api::patch_user))
-                .route(
-                    "/calendar/add-working-days",
-                    web::get().to(calendar::api::add_working_days),
-                )
-                .route("/calendar/{year}", web::get().to(calendar::api::get_year))
-                .route("/calendar/{year}", web::put().to(calendar::api::put_year))
-                // Before /powers/{id}, so "import" is never read as an id.
-                .route("/powers/import", web::post().to(powers::api::import_powers))
-                .route("/powers", web::get().to(powers::api::list_powers))
-                .route("/powers", web::post().to(powers::api::create_power))
-                .route("/powers/{id}", web::get().to(powers::api::get_power))
-                .route("/powers/{id}", web::patch().to(powers::api::patch_power))
-                .route("/powers/{id}/versions", web::get().to(powers::api::list_versions))
-                .route(
-                    "/powers/{id}/versions/{version}",
-                    web::get().to(powers::api::get_version),
-                )
-                .route("/subjects", web::get().to(subjects::api::list_subjects))
-                .route("/subjects", web::post().to(subjects::api::create_subject))
-                .route("/subjects/{id}", web::get().to(subjects::api::get_subject))
-                .route("/subjects/{id}", web::patch().to(subjects::api::patch_subject))
-                .route("/officers", web::get().to(officers::api::list_officers))
-                .route("/public/powers", web::get().to(public::api::public_powers))
-                .route("/public/officers", web::get().to(public::api::public_officers))
-                .route("/settings", web::get().to(cases::api::get_settings))
-                .route("/settings", web::put().to(cases::api::put_settings))
-                .route("/cases", web::post().to(cases::api::create_case))
-                .route("/cases", web::get().to(cases::api::list_cases))
-                .route("/cases/{id}", web::get().to(cases::api::get_case))
-                .route("/cases/{id}/transitions", web::post().to(cases::api::transition))
-                .route("/cases/{id}/record", web::get().to(cases::api::get_record))
-                .route("/cases/{id}/record/verify", web::get().to(cases::api::verify_record)),
+/// Declares the handlers: `Operations`, their OpenAPI document, and `HANDLERS`, each
+/// handler's Rust path (`users::api::get_user`) with a route to it for a given method.
+macro_rules! handlers {
+    ($($($segment:ident)::+),* $(,)?) => {
+        /// The handlers' operations; `openapi::ApiDoc` adds the title, tags and security scheme.
+        #[derive(OpenApi)]
+        #[openapi(paths($($($segment)::+),*))]
+        pub struct Operations;
+
+        const HANDLERS: &[(&str, fn(Method) -> Route)] = &[
+            $((stringify!($($segment)::+), |method| web::method(method).to($($segment)::+))),*
+        ];
+    };
+}
+
+// Routes are tried in this order.
+handlers![
+    ops::healthz,
+    ops::readyz,
+    ops::metrics,
+    auth::api::login,
+    auth::api::refresh,
+    auth::api::logout,
+    auth::api::me,
+    users::api::create_user,
+    users::api::list_users,
+    users::api::get_user,
+    users::api::patch_user,
+    // Before /calendar/{year}, so "add-working-days" is never read as a year.
+    calendar::api::add_working_days,
+    calendar::api::get_year,
+    calendar::api::put_year,
+    // Before /powers/{id}, so "import" is never read as an id.
+    powers::api::import_powers,
+    powers::api::list_powers,
+    powers::api::create_power,
+    powers::api::get_power,
+    powers::api::patch_power,
+    powers::api::list_versions,
+    powers::api::get_version,
+    subjects::api::list_subjects,
+    subjects::api::create_subject,
+    subjects::api::get_subject,
+    subjects::api::patch_subject,
+    officers::api::list_officers,
+    public::api::public_powers,
+    public::api::public_officers,
+    cases::api::get_settings,
+    cases::api::put_settings,
+    cases::api::create_case,
+    cases::api::list_cases,
+    cases::api::get_case,
+    cases::api::transition,
+    cases::api::get_record,
+    cases::api::verify_record,
+];
+
+/// A handler with the method and path its operation documents.
+#[derive(Clone)]
+pub struct Endpoint {
+    pub method: Method,
+    pub path: String,
+    pub operation_id: &'static str,
+    route: fn(Method) -> Route,
+}
+
+/// The table, each handler with the method and path of its operation in `Operations`.
+/// Fails when a handler is listed twice or its operation is not found exactly once.
+pub fn endpoints() -> anyhow::Result<Vec<Endpoint>> {
+    let document = Operations::openapi();
+    let documented: Vec<(Method, &String, &str)> = document
+        .paths
+        .paths
+        .iter()
+        .flat_map(|(path, item)| {
+            operations(item)
+                .into_iter()
+                .filter_map(move |(method, id)| Some((method, path, id?)))
+        })
+        .collect();
+    let mut listed = HashSet::new();
+    let mut endpoints = Vec::with_capacity(HANDLERS.len());
+    for &(handler, route) in HANDLERS {
+        if !listed.insert(handler) {
+            bail!("the handler {handler} is listed twice");
+        }
+        // utoipa's operation id is the function's name.
+        let operation_id = handler.rsplit("::").next().unwrap_or(handler).trim();
+        let mut found = documented.iter().filter(|(_, _, id)| *id == operation_id);
+        let (method, path) = match (found.next(), found.next()) {
+            (Some((method, path, _)), None) => (method.clone(), (*path).clone()),
+            (None, _) => bail!("the handler {operation_id} has no operation in the OpenAPI document"),
+            (Some(_), Some(_)) => bail!("the operation id {operation_id} is not unique"),
+        };
+        endpoints.push(Endpoint {
+            method,
+            path,
+            operation_id,
+            route,
+        });
+    }
+    Ok(endpoints)
+}
+
+/// The operations of a path, with their operation ids.
+fn operations(item: &PathItem) -> Vec<(Method, Option<&str>)> {
+    [
+        (Method::GET, &item.get),
+        (Method::PUT, &item.put),
+        (Method::POST, &item.post),
+        (Method::DELETE, &item.delete),
+        (Method::OPTIONS, &item.options),
+        (Method::HEAD, &item.head),
+        (Method::PATCH, &item.patch),
+        (Method::TRACE, &item.trace),
+    ]
+    .into_iter()
+    .filter_map(|(method, operation)| Some((method, operation.as_ref()?.operation_id.as_deref())))
+    .collect()
+}
+
+/// Serves `endpoints` (from [`endpoints`]) and the document itself.
+pub fn configure(cfg: &mut web::ServiceConfig, endpoints: &[Endpoint]) {
+    for endpoint in endpoints {
+        cfg.route(&endpoint.path, (endpoint.route)(endpoint.method.clone()));
+    }
+    // Not an operation of the document it serves.
+    cfg.route("/api-spec/openapi.yaml", web::get().to(ops::openapi_yaml));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_handler_has_one_documented_operation() {
+        let endpoints = endpoints().unwrap();
+        assert_eq!(endpoints.len(), HANDLERS.len());
+        let get_user = endpoints.iter().find(|e| e.operation_id == "get_user").unwrap();
+        assert_eq!(
+            (&get_user.method, get_user.path.as_str()),
+            (&Method::GET, "/api/v1/users/{id}")
         );
+    }
 }

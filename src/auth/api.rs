@@ -6,7 +6,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::agencies;
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::model::login_retry_after;
 use crate::auth::password::{verify_against_dummy, verify_password};
@@ -14,6 +13,7 @@ use crate::auth::store::{self, Rotation};
 use crate::clock;
 use crate::error::{AppError, AppResult, FieldError, Problem};
 use crate::http::ApiJson;
+use crate::state::AppState;
 use crate::users::api::UserView;
 use crate::users::model::normalize_username;
 use crate::users::store::UserRow;

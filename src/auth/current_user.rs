@@ -7,9 +7,9 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 
-use crate::app::AppState;
 use crate::auth::{Role, Roles};
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::users::store::UserRow;
 
 /// The caller behind a valid `Authorization: Bearer` access token whose session is live

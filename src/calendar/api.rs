@@ -5,13 +5,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::app::AppState;
 use crate::auth::{CurrentUser, Role};
 use crate::calendar::model::{CalendarDay, MAX_WORKING_DAYS, validate_year};
 use crate::calendar::store;
 use crate::clock;
 use crate::error::{AppError, AppResult, Problem};
 use crate::http::{ApiJson, ApiQuery};
+use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CalendarYear {

@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::app::AppState;
 use crate::auth::{CurrentUser, Role};
 use crate::cases::model::{
     Action, CaseKind, CaseStatus, Command, CreateCaseRequest, NewCase, ProcedureSettings, TransitionRequest,
@@ -19,6 +18,7 @@ use crate::error::{AppError, AppResult, FieldError, Problem};
 use crate::http::{ApiJson, ApiQuery, Page, PageParams, RawJson, from_json_value, parse_json};
 use crate::idempotency::{self, IdempotencyKey, StoredReply};
 use crate::record::chain::{Event, Verification, verify};
+use crate::state::AppState;
 
 fn caller_of(user: &CurrentUser) -> Caller {
     Caller {

@@ -6,13 +6,13 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::clock;
 use crate::error::{AppResult, Problem};
 use crate::http::{ApiQuery, Page, PageParams};
 use crate::officers::model::{StatusFilter, expiry_window};
 use crate::officers::store;
+use crate::state::AppState;
 use crate::users::model::{CertificateStatus, certificate_status};
 use crate::users::store::UserRow;
 

@@ -9,7 +9,6 @@ use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::app::AppState;
 use crate::auth::{CurrentUser, Role};
 use crate::clock;
 use crate::error::{AppError, AppResult, FieldError, Problem};
@@ -19,6 +18,7 @@ use crate::powers::model::{
     ImportOutcome, PowerCategory, PowerContent, PowerDraft, RowError, in_force_on, normalize_code, plan_change,
 };
 use crate::powers::store::{self, ChangeContext, ImportRun, PowerFilter, PowerRow, PowerVersionRow};
+use crate::state::{AppState, Finish};
 
 /// Largest import file accepted (413 above): a list of thousands of powers fits easily.
 pub const IMPORT_LIMIT_BYTES: usize = 4 * 1024 * 1024;
@@ -540,19 +540,6 @@ pub async fn get_version(
     Ok(HttpResponse::Ok().json(PowerVersionView::from_row(row, clock::today())))
 }
 
-/// Why an applied import's transaction ends without committing.
-enum ImportFailure {
-    /// The file has errors; the run lists them.
-    Refused(ImportRun),
-    Database(diesel::result::Error),
-}
-
-impl From<diesel::result::Error> for ImportFailure {
-    fn from(error: diesel::result::Error) -> Self {
-        ImportFailure::Database(error)
-    }
-}
-
 /// Reads the raw body up to `limit` bytes: 413 past it, whether the length is declared
 /// or the body is chunked.
 async fn read_body(req: &HttpRequest, mut payload: web::Payload, limit: usize) -> AppResult<BytesMut> {
@@ -626,31 +613,21 @@ pub async fn import_powers(
     let by = caller.id.clone();
     let today = clock::today();
     let run = state
-        .db(move |conn| {
+        .db_write_or_rollback(move |conn| {
             let context = ChangeContext {
                 by: Some(&by),
                 note: Some(&change_note),
                 now: clock::to_db(clock::now()),
             };
-            if dry_run {
-                return Ok(store::import_file(
-                    conn, &agency_id, format, &body, false, today, context,
-                )?);
-            }
-            // A refused import leaves the transaction by the error path, so it rolls back
-            // even if something had been written.
-            let outcome = crate::db::write_transaction(conn, |conn| {
-                let run = store::import_file(conn, &agency_id, format, &body, true, today, context)?;
-                if run.errors.is_empty() {
-                    Ok(run)
-                } else {
-                    Err(ImportFailure::Refused(run))
-                }
-            });
-            match outcome {
-                Ok(run) | Err(ImportFailure::Refused(run)) => Ok(run),
-                Err(ImportFailure::Database(error)) => Err(concurrent_edit(error)),
-            }
+            let run = store::import_file(conn, &agency_id, format, &body, !dry_run, today, context)
+                .map_err(concurrent_edit)?;
+            // A dry run writes nothing, and a refused import is all-or-nothing: both roll
+            // back, even if something had been written.
+            Ok(if dry_run || !run.errors.is_empty() {
+                Finish::Rollback(run)
+            } else {
+                Finish::Commit(run)
+            })
         })
         .await?;
     if !dry_run && !run.errors.is_empty() {

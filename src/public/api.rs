@@ -4,12 +4,12 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::app::AppState;
 use crate::clock;
 use crate::error::{AppError, AppResult, Problem};
 use crate::http::{ApiQuery, Page, PageParams};
 use crate::public::model::{PublicOfficer, PublicPower};
 use crate::public::store;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

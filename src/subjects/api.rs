@@ -8,11 +8,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::clock;
 use crate::error::{AppError, AppResult, Problem};
 use crate::http::{ApiJson, ApiQuery, Page, PageParams, double_option};
+use crate::state::AppState;
 use crate::subjects::model::{RiskLevel, SubjectKind, SubjectProfile, mask_id_card_no, mask_phone};
 use crate::subjects::store::{self, SubjectChanges, SubjectFilter, SubjectRow};
 

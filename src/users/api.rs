@@ -5,12 +5,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::app::AppState;
 use crate::auth::password::hash_password;
 use crate::auth::{CurrentUser, Role, Roles};
 use crate::clock;
 use crate::error::{AppError, AppResult, Problem};
 use crate::http::{ApiJson, ApiQuery, Page, PageParams, double_option};
+use crate::state::AppState;
 use crate::users::model::{CertificateStatus, UserProfile, certificate_status, check_new_password, normalize_username};
 use crate::users::store::{self, UserChanges, UserFilter, UserRow};
 

@@ -171,3 +171,150 @@ fn serve_keeps_secrets_out_of_logs_and_stops_gracefully_on_sigterm() {
         assert!(!logs.contains(leaked), "a secret appears in the logs");
     }
 }
+
+/// `enforcement serve` on a free port, its stderr read line by line as it is written.
+/// Killed when dropped.
+struct Served {
+    child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl Served {
+    fn start(data_dir: &std::path::Path, database_url: &str, env: &[(&str, &str)]) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_enforcement"))
+            .arg("serve")
+            .env("DATABASE_URL", database_url)
+            .env("ENFORCEMENT_DATA_DIR", data_dir)
+            .env("ENFORCEMENT_ADDR", "127.0.0.1:0")
+            .envs(env.iter().copied())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (sender, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Served {
+            child,
+            lines,
+            seen: Vec::new(),
+        }
+    }
+
+    /// The first JSON log line, from the start, for which `wanted` holds.
+    fn json_line(&mut self, what: &str, wanted: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+        let parse = |line: &str| serde_json::from_str::<serde_json::Value>(line).ok();
+        if let Some(found) = self.seen.iter().filter_map(|l| parse(l)).find(|v| wanted(v)) {
+            return found;
+        }
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let Ok(line) = self.lines.recv_timeout(left) else {
+                panic!("no log line {what}; the server wrote:\n{}", self.seen.join("\n"));
+            };
+            self.seen.push(line.clone());
+            if let Some(value) = parse(&line).filter(|v| wanted(v)) {
+                return value;
+            }
+        }
+    }
+
+    /// The base URL, once the server logs the port it listens on.
+    fn base_url(&mut self) -> String {
+        let listening = self.json_line("saying where it listens", |v| v["fields"]["message"] == "listening");
+        format!("http://127.0.0.1:{}", listening["fields"]["port"])
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A line logged inside database work (here "power edited", written in the write
+/// transaction on the blocking pool) carries the id of the request that caused it, in the
+/// JSON format log shippers read.
+#[test]
+fn log_lines_from_database_work_carry_the_request_id() {
+    init_logging();
+    let dir = tempfile::tempdir().unwrap();
+    let (url, _db) = fresh_database(dir.path());
+    let url = database_url(&url);
+    let password = "a-strong-admin-password";
+    let init = [
+        "init",
+        "--agency-name",
+        "学府街道办事处",
+        "--agency-code",
+        "XF",
+        "--case-prefix",
+        "学府",
+        "--admin-username",
+        "admin",
+    ];
+    let (ok, out) = enforcement(dir.path(), &url, &init, &format!("{password}\n"));
+    assert!(ok, "{out}");
+    let mut server = Served::start(
+        dir.path(),
+        &url,
+        &[("ENFORCEMENT_LOG_FORMAT", "json"), ("RUST_LOG", "info")],
+    );
+    let base = server.base_url();
+    let request_id = format!("log-test-{}", uuid::Uuid::now_v7().simple());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let client = reqwest::Client::new();
+        let login: serde_json::Value = client
+            .post(format!("{base}/api/v1/auth/login"))
+            .json(&serde_json::json!({"username": "admin", "password": password}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let token = login["access_token"].as_str().unwrap();
+        let created = client
+            .post(format!("{base}/api/v1/powers"))
+            .bearer_auth(token)
+            .json(&serde_json::json!({
+                "code": "XF-CG-001",
+                "name": "占道经营",
+                "category": "penalty",
+                "legal_basis": "《城市市容和环境卫生管理条例》第三十六条",
+                "source_department": "城市管理",
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(created.status(), 201);
+        let power: serde_json::Value = created.json().await.unwrap();
+        let edited = client
+            .patch(format!("{base}/api/v1/powers/{}", power["id"].as_str().unwrap()))
+            .bearer_auth(token)
+            .header("X-Request-Id", &request_id)
+            .json(&serde_json::json!({"name": "占道经营（修订）"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(edited.status(), 200);
+        assert_eq!(edited.headers()["x-request-id"], request_id.as_str());
+    });
+    let line = server.json_line("\"power edited\"", |v| v["fields"]["message"] == "power edited");
+    assert_eq!(line["span"]["request_id"], request_id.as_str(), "{line}");
+}

@@ -677,6 +677,60 @@ async fn a_300_row_file_imports_in_one_request() {
     assert_eq!(codes(&app, "&category=coercion").await.len(), 30);
 }
 
+/// Applied imports, dry runs and single additions sent together (all queued as writers)
+/// succeed, and only what was applied stays.
+#[tokio::test]
+async fn imports_and_other_writes_at_the_same_time_all_succeed() {
+    let app = spawn_app().await;
+    let file = |batch: usize| {
+        let mut lines = vec![HEADER.to_string()];
+        for n in 1..=20 {
+            lines.push(csv_row(
+                &format!("XF-B{batch}-{n:02}"),
+                "对擅自堆放物料的处罚",
+                "penalty",
+                ("", ""),
+                "2024-01-01",
+                "",
+            ));
+        }
+        lines.join("\n").into_bytes()
+    };
+    let imports = (0..4).map(|batch| {
+        let query = if batch % 2 == 0 { "" } else { "?dry_run=true" };
+        let (app, file) = (&app, file(batch));
+        async move { json_of(import(app, &app.admin_token, query, "text/csv", file).await).await }
+    });
+    let additions = (0..4).map(|n| {
+        let app = &app;
+        async move {
+            json_of(
+                app.post("/api/v1/powers", &app.admin_token, &power(&format!("XF-ONE-{n}")))
+                    .await,
+            )
+            .await
+        }
+    });
+    let (imported, added) = tokio::join!(
+        futures_util::future::join_all(imports),
+        futures_util::future::join_all(additions)
+    );
+    for (status, report) in &imported {
+        assert_eq!(*status, StatusCode::OK, "{report}");
+        assert_eq!(report["created"], json!(20), "{report}");
+    }
+    for (status, created) in &added {
+        assert_eq!(*status, StatusCode::CREATED, "{created}");
+    }
+    let listed = codes(&app, "").await;
+    assert_eq!(listed.len(), 2 * 20 + 4, "{listed:?}");
+    assert!(
+        listed
+            .iter()
+            .all(|code| !code.starts_with("XF-B1-") && !code.starts_with("XF-B3-"))
+    );
+}
+
 fn workbook(rows: &[[&str; 10]], typed_row: bool) -> Vec<u8> {
     use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
     let mut book = Workbook::new();

@@ -31,6 +31,43 @@ async fn the_server_publishes_the_same_document() {
     assert_eq!(response.text().await.unwrap(), enforcement::openapi::yaml().unwrap());
 }
 
+/// Every operation of the document is served by the route of its own method and path:
+/// the metrics, which count requests by the route that matched, show each one.
+#[tokio::test]
+async fn every_documented_operation_is_routed_to_its_path() {
+    let app = spawn_app().await;
+    let document = serde_json::to_value(enforcement::openapi::document()).unwrap();
+    let mut operations = Vec::new();
+    for (path, item) in document["paths"].as_object().unwrap() {
+        let concrete = path
+            .split('/')
+            .map(|segment| if segment.starts_with('{') { "2025" } else { segment })
+            .collect::<Vec<_>>()
+            .join("/");
+        for method in item.as_object().unwrap().keys() {
+            let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            app.request(method.clone(), &concrete, None).send().await.unwrap();
+            operations.push((method, path.clone()));
+        }
+    }
+    assert!(operations.len() >= 36, "{operations:?}");
+    let metrics = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for (method, path) in operations {
+        assert!(
+            metrics.contains(&format!("http_requests_total{{method=\"{method}\",route=\"{path}\"")),
+            "{method} {path} is documented but not routed to {path}:\n{metrics}"
+        );
+    }
+}
+
 fn migration_files(backend: &str) -> BTreeSet<String> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(backend);
     let mut files = BTreeSet::new();
