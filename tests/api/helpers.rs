@@ -395,6 +395,30 @@ pub struct CaseWorld {
     pub av_power: String,
 }
 
+/// How a case step is refused (DESIGN §8 errors).
+#[derive(Debug, Clone, Copy)]
+pub enum Refusal<'a> {
+    /// 422: a legal or business rule refuses it, named in the problem's `rule`.
+    Rule(&'a str),
+    /// 422: one input field is invalid, named in the problem's `errors`.
+    Invalid(&'a str),
+    /// 409: the step is not possible now, or not for this caller; the problem lists `allowed_actions`.
+    NotAllowed,
+}
+
+impl Refusal<'_> {
+    pub fn status(self) -> StatusCode {
+        match self {
+            Refusal::Rule(_) | Refusal::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Refusal::NotAllowed => StatusCode::CONFLICT,
+        }
+    }
+}
+
+fn events_len(record: &Value) -> usize {
+    record["events"].as_array().expect("record events").len()
+}
+
 pub async fn case_world() -> CaseWorld {
     let app = spawn_app().await;
     let lead = app.officer_with_certificate("lead.officer", "2035-12-31").await;
@@ -459,56 +483,55 @@ impl CaseWorld {
 
     /// A step by the lead officer that must succeed; returns the case.
     pub async fn step_ok(&self, case_id: &str, body: Value) -> Value {
-        let (status, case) = self.app.step(self.lead_token(), case_id, body.clone()).await;
+        self.step_ok_by(self.lead_token(), case_id, body).await
+    }
+
+    /// A step by `token` that must succeed; returns the case.
+    pub async fn step_ok_by(&self, token: &str, case_id: &str, body: Value) -> Value {
+        let (status, case) = self.app.step(token, case_id, body.clone()).await;
         assert_eq!(status, StatusCode::OK, "{body} → {case}");
         case
     }
 
-    /// A step by the lead officer that a rule must refuse; returns the problem.
-    pub async fn step_refused(&self, case_id: &str, body: Value, rule: &str) -> Value {
-        let before = self.case(case_id).await;
-        let response = self
-            .app
-            .post(
-                &format!("/api/v1/cases/{case_id}/transitions"),
-                self.lead_token(),
-                &body,
-            )
-            .await;
-        let problem = expect_problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
-        assert_eq!(problem["rule"], json!(rule), "{body} → {problem}");
-        let after = self.case(case_id).await;
-        assert_eq!(before, after, "a refused step changes nothing");
-        problem
+    /// A step by the lead officer that must be refused as `refusal` says; returns the problem.
+    pub async fn step_refused(&self, case_id: &str, body: Value, refusal: Refusal<'_>) -> Value {
+        self.step_refused_by(self.lead_token(), case_id, body, refusal).await
     }
 
-    /// A step by the lead officer refused for an invalid field; returns the problem.
-    pub async fn step_invalid(&self, case_id: &str, body: Value, field: &str) -> Value {
+    /// A step by `token` that must be refused as `refusal` says, leaving the case as it was
+    /// (same view, same version) and its record without a new event; returns the problem.
+    pub async fn step_refused_by(&self, token: &str, case_id: &str, body: Value, refusal: Refusal<'_>) -> Value {
         let before = self.case(case_id).await;
-        let response = self
-            .app
-            .post(
-                &format!("/api/v1/cases/{case_id}/transitions"),
-                self.lead_token(),
-                &body,
-            )
-            .await;
-        let problem = expect_problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
-        assert_eq!(error_fields(&problem), vec![field.to_string()], "{body} → {problem}");
-        assert_eq!(before, self.case(case_id).await, "a refused step changes nothing");
-        problem
-    }
-
-    /// A step by `token` that is not possible now (409); returns the problem.
-    pub async fn step_conflict(&self, token: &str, case_id: &str, body: Value) -> Value {
-        let before = self.case(case_id).await;
+        let record_before = self.record(case_id).await;
         let response = self
             .app
             .post(&format!("/api/v1/cases/{case_id}/transitions"), token, &body)
             .await;
-        let problem = expect_problem(response, StatusCode::CONFLICT).await;
-        assert!(problem["allowed_actions"].is_array(), "{problem}");
-        assert_eq!(before, self.case(case_id).await, "a refused step changes nothing");
+        let problem = expect_problem(response, refusal.status()).await;
+        match refusal {
+            Refusal::Rule(rule) => assert_eq!(problem["rule"], json!(rule), "{body} → {problem}"),
+            Refusal::Invalid(field) => {
+                assert_eq!(error_fields(&problem), vec![field.to_string()], "{body} → {problem}");
+            }
+            Refusal::NotAllowed => assert!(problem["allowed_actions"].is_array(), "{body} → {problem}"),
+        }
+        let after = self.case(case_id).await;
+        assert_eq!(
+            (&after["status"], &after["version"]),
+            (&before["status"], &before["version"]),
+            "a refused step changes nothing: {body} → {problem}"
+        );
+        assert_eq!(before, after, "a refused step changes nothing: {body} → {problem}");
+        let record_after = self.record(case_id).await;
+        assert_eq!(
+            events_len(&record_after),
+            events_len(&record_before),
+            "a refused step records no event: {body} → {problem}"
+        );
+        assert_eq!(
+            record_before["events"], record_after["events"],
+            "a refused step leaves the record as it was"
+        );
         problem
     }
 
