@@ -826,18 +826,13 @@ async fn the_ninety_day_limit_is_enforced_and_extended_by_a_supervisor() {
     )
     .await;
     // Too late to extend: the period has ended.
-    let (status, problem) = w
-        .app
-        .step(
-            &w.supervisor,
-            &late,
-            json!({"action": "extend_decision_deadline", "days": 30, "reason": "案情复杂"}),
-        )
-        .await;
-    assert_eq!(
-        (status, problem["rule"].clone()),
-        (StatusCode::UNPROCESSABLE_ENTITY, json!("extension_after_deadline"))
-    );
+    w.step_refused_by(
+        &w.supervisor,
+        &late,
+        json!({"action": "extend_decision_deadline", "days": 30, "reason": "案情复杂"}),
+        Rule("extension_after_deadline"),
+    )
+    .await;
 
     let id = w
         .open_ok(
@@ -854,27 +849,20 @@ async fn the_ninety_day_limit_is_enforced_and_extended_by_a_supervisor() {
         )
         .await;
     assert!(problem["detail"].as_str().unwrap().contains("supervisor"), "{problem}");
-    let (status, problem) = w
-        .app
-        .step(
-            &w.supervisor,
-            &id,
-            json!({"action": "extend_decision_deadline", "days": 30, "reason": " "}),
-        )
-        .await;
-    assert_eq!(
-        (status, error_fields(&problem)),
-        (StatusCode::UNPROCESSABLE_ENTITY, vec!["reason".to_string()])
-    );
-    let (status, case) = w
-        .app
-        .step(
+    w.step_refused_by(
+        &w.supervisor,
+        &id,
+        json!({"action": "extend_decision_deadline", "days": 30, "reason": " "}),
+        Invalid("reason"),
+    )
+    .await;
+    let case = w
+        .step_ok_by(
             &w.supervisor,
             &id,
             json!({"action": "extend_decision_deadline", "days": 30, "reason": "案情复杂，经负责人批准延期"}),
         )
         .await;
-    assert_eq!(status, StatusCode::OK, "{case}");
     assert_eq!(
         case["decision_due_on"],
         json!((enforcement::clock::today() + chrono::Duration::days(40)).to_string())
@@ -889,41 +877,30 @@ async fn the_ninety_day_limit_is_enforced_and_extended_by_a_supervisor() {
         "the approver is recorded as the actor"
     );
     // At most 90 days in all.
-    w.app
-        .step(
-            &w.supervisor,
-            &id,
-            json!({"action": "extend_decision_deadline", "days": 60, "reason": "补充鉴定"}),
-        )
-        .await;
-    let (status, problem) = w
-        .app
-        .step(
-            &w.supervisor,
-            &id,
-            json!({"action": "extend_decision_deadline", "days": 1, "reason": "再延"}),
-        )
-        .await;
-    assert_eq!(
-        (status, problem["rule"].clone()),
-        (StatusCode::UNPROCESSABLE_ENTITY, json!("extension_limit"))
-    );
+    w.step_ok_by(
+        &w.supervisor,
+        &id,
+        json!({"action": "extend_decision_deadline", "days": 60, "reason": "补充鉴定"}),
+    )
+    .await;
+    w.step_refused_by(
+        &w.supervisor,
+        &id,
+        json!({"action": "extend_decision_deadline", "days": 1, "reason": "再延"}),
+        Rule("extension_limit"),
+    )
+    .await;
 
     // A supervisor who is also an officer of the case cannot approve its extension.
     let (chief_id, chief) = w.app.user_token("officer.chief", &["officer", "supervisor"]).await;
     let own = w.open_ok("penalty", json!({"officer_ids": [w.lead.0, chief_id]})).await;
-    let (status, problem) = w
-        .app
-        .step(
-            &chief,
-            &own,
-            json!({"action": "extend_decision_deadline", "days": 10, "reason": "自批"}),
-        )
-        .await;
-    assert_eq!(
-        (status, problem["rule"].clone()),
-        (StatusCode::UNPROCESSABLE_ENTITY, json!("approver_is_case_officer"))
-    );
+    w.step_refused_by(
+        &chief,
+        &own,
+        json!({"action": "extend_decision_deadline", "days": 10, "reason": "自批"}),
+        Rule("approver_is_case_officer"),
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -999,15 +976,14 @@ async fn terminate_void_and_corrections() {
     let mistaken = w.open_ok("inspection", json!({})).await;
     w.step_refused(&mistaken, json!({"action": "void", "reason": "重复录入"}), NotAllowed)
         .await;
-    let (status, case) = w
-        .app
-        .step(
+    let case = w
+        .step_ok_by(
             &w.supervisor,
             &mistaken,
             json!({"action": "void", "reason": "重复录入"}),
         )
         .await;
-    assert_eq!((status, case["status"].clone()), (StatusCode::OK, json!("voided")));
+    assert_eq!(case["status"], json!("voided"));
     let next = w.open_ok("inspection", json!({})).await;
     assert_eq!(
         w.case(&next).await["case_number"],
@@ -1026,15 +1002,13 @@ async fn terminate_void_and_corrections() {
     let before = w.step_ok(&closed, json!({"action": "close"})).await;
     w.step_refused(&closed, json!({"action": "correct", "note": "x"}), NotAllowed)
         .await;
-    let (status, after) = w
-        .app
-        .step(
+    let after = w
+        .step_ok_by(
             &w.supervisor,
             &closed,
             json!({"action": "correct", "note": "检查地点应为学府街6号院", "field": "location"}),
         )
         .await;
-    assert_eq!(status, StatusCode::OK, "{after}");
     assert_eq!(after["status"], json!("closed"));
     assert_eq!(
         after["location"], before["location"],
@@ -1064,15 +1038,12 @@ async fn only_the_cases_officers_act_and_other_agencies_see_nothing() {
     let (_, seen) = json_of(w.app.get(&format!("/api/v1/cases/{id}"), &outsider).await).await;
     assert_eq!(seen["allowed_actions"], json!([]), "staff may read but not act");
     // The second officer of the case may act.
-    let (status, _) = w
-        .app
-        .step(
-            &w.second.1,
-            &id,
-            json!({"action": "start", "credentials_shown": true, "location": "学府街7号"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    w.step_ok_by(
+        &w.second.1,
+        &id,
+        json!({"action": "start", "credentials_shown": true, "location": "学府街7号"}),
+    )
+    .await;
 
     let other_admin = w.app.second_agency("HD", "hd.admin").await;
     expect_problem(
