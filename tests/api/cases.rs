@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::Refusal::{Invalid, NotAllowed, Rule};
-use crate::helpers::{case_world, days_ago, error_fields, expect_problem, json_of, today};
+use crate::helpers::{Notice, Stage, case_world, days_ago, error_fields, expect_problem, json_of, today};
 
 fn actions(case: &Value) -> Vec<String> {
     case["allowed_actions"]
@@ -426,9 +426,7 @@ async fn an_ordinary_penalty_case_runs_from_filing_to_archive() {
 #[tokio::test]
 async fn a_recorded_defence_must_be_reviewed_and_a_waiver_opens_the_decision() {
     let w = case_world().await;
-    let id = w.open_ok("penalty", json!({})).await;
-    w.step_ok(&id, json!({"action": "record_investigation", "record_type": "inquiry", "content": "询问笔录", "credentials_shown": true})).await;
-    w.step_ok(&id, json!({"action": "notify", "decision_type": "fine", "fine_amount_fen": 200000, "facts": "占道经营", "legal_basis": "条例"})).await;
+    let id = w.penalty_at(Stage::Notified(Notice::fine(200000)), json!({})).await;
     let decide = json!({"action": "decide", "outcome": "penalty", "decision_type": "fine", "fine_amount_fen": 200000});
     w.step_refused(&id, decide.clone(), Rule("defense_period_running"))
         .await;
@@ -455,13 +453,7 @@ async fn a_recorded_defence_must_be_reviewed_and_a_waiver_opens_the_decision() {
     assert_eq!(case["status"], json!("decided"));
 
     // Another case: a waiver opens the decision at once; a lighter penalty is fine.
-    let id = w.open_ok("penalty", json!({})).await;
-    w.step_ok(
-        &id,
-        json!({"action": "record_investigation", "record_type": "evidence", "content": "照片"}),
-    )
-    .await;
-    w.step_ok(&id, json!({"action": "notify", "decision_type": "fine", "fine_amount_fen": 200000, "facts": "占道经营", "legal_basis": "条例"})).await;
+    let id = w.penalty_at(Stage::Notified(Notice::fine(200000)), json!({})).await;
     w.step_ok(&id, json!({"action": "waive_defense"})).await;
     let case = w
         .step_ok(
@@ -496,17 +488,11 @@ async fn a_recorded_defence_must_be_reviewed_and_a_waiver_opens_the_decision() {
 async fn a_renotice_allows_a_heavier_decision() {
     let w = case_world().await;
     let id = w
-        .open_ok(
-            "penalty",
+        .penalty_at(
+            Stage::Notified(Notice::fine(100000).on(days_ago(25))),
             json!({"opened_on": days_ago(30), "violation_on": days_ago(31)}),
         )
         .await;
-    w.step_ok(
-        &id,
-        json!({"action": "record_investigation", "record_type": "evidence", "content": "照片"}),
-    )
-    .await;
-    w.step_ok(&id, json!({"action": "notify", "decision_type": "fine", "fine_amount_fen": 100000, "facts": "占道经营", "legal_basis": "条例", "notified_on": days_ago(25)})).await;
     let heavier = json!({"action": "decide", "outcome": "penalty", "decision_type": "fine", "fine_amount_fen": 300000});
     w.step_refused(&id, heavier.clone(), Rule("heavier_than_notified"))
         .await;
@@ -523,15 +509,13 @@ async fn a_renotice_allows_a_heavier_decision() {
 async fn hearings_follow_their_periods_and_major_cases_need_a_collective_discussion() {
     let w = case_world().await;
     let id = w
-        .open_ok(
-            "penalty",
+        .penalty_at(
+            Stage::Notified(Notice::of("revocation").on(days_ago(50))),
             json!({"opened_on": days_ago(60), "violation_on": days_ago(61)}),
         )
         .await;
-    w.step_ok(&id, json!({"action": "record_investigation", "record_type": "site", "content": "现场笔录", "credentials_shown": true})).await;
-    let case = w.step_ok(&id, json!({"action": "notify", "decision_type": "revocation", "facts": "严重违法", "legal_basis": "条例", "notified_on": days_ago(50)})).await;
     assert_eq!(
-        case["notice"]["hearing_rights"],
+        w.case(&id).await["notice"]["hearing_rights"],
         json!(true),
         "revocation carries hearing rights"
     );
@@ -596,24 +580,17 @@ async fn hearings_follow_their_periods_and_major_cases_need_a_collective_discuss
     assert_eq!(case["status"], json!("decided"));
 
     // A small fine carries no hearing rights.
-    let small = w.open_ok("penalty", json!({})).await;
-    w.step_ok(
-        &small,
-        json!({"action": "record_investigation", "record_type": "evidence", "content": "照片"}),
-    )
-    .await;
-    w.step_ok(&small, json!({"action": "notify", "decision_type": "fine", "fine_amount_fen": 50000, "facts": "x", "legal_basis": "y"})).await;
+    let small = w.penalty_at(Stage::Notified(Notice::fine(50000)), json!({})).await;
     w.step_refused(&small, json!({"action": "request_hearing"}), Rule("no_hearing_rights"))
         .await;
     // A large fine to an individual does (threshold ¥10,000).
-    let large = w.open_ok("penalty", json!({"subject_id": w.individual})).await;
-    w.step_ok(
-        &large,
-        json!({"action": "record_investigation", "record_type": "evidence", "content": "照片"}),
-    )
-    .await;
-    let case = w.step_ok(&large, json!({"action": "notify", "decision_type": "fine", "fine_amount_fen": 1000000, "facts": "x", "legal_basis": "y"})).await;
-    assert_eq!(case["notice"]["hearing_rights"], json!(true));
+    let large = w
+        .penalty_at(
+            Stage::Notified(Notice::fine(1000000)),
+            json!({"subject_id": w.individual}),
+        )
+        .await;
+    assert_eq!(w.case(&large).await["notice"]["hearing_rights"], json!(true));
 }
 
 #[tokio::test]
@@ -813,12 +790,8 @@ async fn the_ninety_day_limit_is_enforced_and_extended_by_a_supervisor() {
     let case = w.case(&late).await;
     assert_eq!(case["overdue"], json!(true));
     assert_eq!(case["overdue_deadlines"], json!(["decision_due_on"]));
-    w.step_ok(
-        &late,
-        json!({"action": "record_investigation", "record_type": "evidence", "content": "照片"}),
-    )
-    .await;
-    w.step_ok(&late, json!({"action": "notify", "decision_type": "fine", "fine_amount_fen": 100000, "facts": "x", "legal_basis": "y", "notified_on": days_ago(20)})).await;
+    w.walk_to(&late, Stage::Notified(Notice::fine(100000).on(days_ago(20))))
+        .await;
     w.step_refused(
         &late,
         json!({"action": "decide", "outcome": "penalty", "decision_type": "fine", "fine_amount_fen": 100000}),
@@ -906,8 +879,7 @@ async fn the_ninety_day_limit_is_enforced_and_extended_by_a_supervisor() {
 #[tokio::test]
 async fn non_penalty_outcomes_need_no_notice() {
     let w = case_world().await;
-    let id = w.open_ok("penalty", json!({})).await;
-    w.step_ok(&id, json!({"action": "record_investigation", "record_type": "inquiry", "content": "询问", "credentials_shown": true})).await;
+    let id = w.penalty_at(Stage::Investigating, json!({})).await;
     w.step_refused(
         &id,
         json!({"action": "decide", "outcome": "no_penalty_minor", "decision_type": "fine", "fine_amount_fen": 100}),
@@ -928,12 +900,7 @@ async fn non_penalty_outcomes_need_no_notice() {
     .await;
     w.step_ok(&id, json!({"action": "close"})).await;
 
-    let judicial = w.open_ok("penalty", json!({})).await;
-    w.step_ok(
-        &judicial,
-        json!({"action": "record_investigation", "record_type": "evidence", "content": "涉嫌犯罪"}),
-    )
-    .await;
+    let judicial = w.penalty_at(Stage::Investigating, json!({})).await;
     w.step_ok(&judicial, json!({"action": "decide", "outcome": "transfer_judicial"}))
         .await;
     let case = w.step_ok(&judicial, json!({"action": "close"})).await;
@@ -958,12 +925,7 @@ async fn a_power_requiring_an_av_record_blocks_closing_without_one() {
 #[tokio::test]
 async fn terminate_void_and_corrections() {
     let w = case_world().await;
-    let id = w.open_ok("penalty", json!({})).await;
-    w.step_ok(
-        &id,
-        json!({"action": "record_investigation", "record_type": "evidence", "content": "证据"}),
-    )
-    .await;
+    let id = w.penalty_at(Stage::Investigating, json!({})).await;
     let case = w
         .step_ok(&id, json!({"action": "terminate", "reason": "当事人死亡"}))
         .await;
@@ -1139,17 +1101,7 @@ async fn officers_of_a_case_see_its_partys_personal_data() {
 #[tokio::test]
 async fn the_hearing_period_holds_a_decision_unless_the_party_waives_it() {
     let w = case_world().await;
-    let id = w.open_ok("penalty", json!({})).await;
-    w.step_ok(
-        &id,
-        json!({"action": "record_investigation", "record_type": "evidence", "content": "照片"}),
-    )
-    .await;
-    w.step_ok(
-        &id,
-        json!({"action": "notify", "decision_type": "suspension", "facts": "无证经营", "legal_basis": "条例"}),
-    )
-    .await;
+    let id = w.penalty_at(Stage::Notified(Notice::of("suspension")), json!({})).await;
     w.step_ok(&id, json!({"action": "record_defense", "content": "请求从轻"}))
         .await;
     w.step_refused(
@@ -1168,17 +1120,7 @@ async fn the_hearing_period_holds_a_decision_unless_the_party_waives_it() {
     w.step_refused(&id, decide.clone(), Rule("hearing_request_period_running"))
         .await;
 
-    let other = w.open_ok("penalty", json!({})).await;
-    w.step_ok(
-        &other,
-        json!({"action": "record_investigation", "record_type": "evidence", "content": "照片"}),
-    )
-    .await;
-    w.step_ok(
-        &other,
-        json!({"action": "notify", "decision_type": "suspension", "facts": "无证经营", "legal_basis": "条例"}),
-    )
-    .await;
+    let other = w.penalty_at(Stage::Notified(Notice::of("suspension")), json!({})).await;
     let case = w
         .step_ok(
             &other,

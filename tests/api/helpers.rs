@@ -395,6 +395,114 @@ pub struct CaseWorld {
     pub av_power: String,
 }
 
+/// A stage of an ordinary penalty case (DESIGN §4.2) that [`CaseWorld::penalty_at`] walks to.
+/// Each stage takes the steps of the one before it.
+#[derive(Debug, Clone)]
+pub enum Stage {
+    /// One piece of evidence recorded: `investigating`.
+    Investigating,
+    /// The party told of the proposed penalty (事先告知): `notified`, defence pending.
+    Notified(Notice),
+    /// The party waived its defence, the notified penalty was decided on `decided_on` and the
+    /// decision served in person on `served_on`: `served`.
+    Served {
+        notice: Notice,
+        decided_on: String,
+        served_on: String,
+    },
+}
+
+impl Stage {
+    fn status(&self) -> &'static str {
+        match self {
+            Stage::Investigating => "investigating",
+            Stage::Notified(_) => "notified",
+            Stage::Served { .. } => "served",
+        }
+    }
+
+    fn notice(&self) -> Option<&Notice> {
+        match self {
+            Stage::Investigating => None,
+            Stage::Notified(notice) | Stage::Served { notice, .. } => Some(notice),
+        }
+    }
+
+    fn decision(&self) -> Option<(&Notice, &str, &str)> {
+        match self {
+            Stage::Served {
+                notice,
+                decided_on,
+                served_on,
+            } => Some((notice, decided_on, served_on)),
+            _ => None,
+        }
+    }
+}
+
+/// The proposed penalty of a prior notice (告知): a decision type, a fine for fines, and the
+/// day the party was told (today unless given).
+#[derive(Debug, Clone)]
+pub struct Notice {
+    decision_type: &'static str,
+    fine_amount_fen: Option<i64>,
+    notified_on: Option<String>,
+}
+
+impl Notice {
+    /// A fine of `amount_fen`.
+    pub fn fine(amount_fen: i64) -> Self {
+        Notice {
+            decision_type: "fine",
+            fine_amount_fen: Some(amount_fen),
+            notified_on: None,
+        }
+    }
+
+    /// A penalty without an amount: `warning`, `suspension`, `revocation`, ….
+    pub fn of(decision_type: &'static str) -> Self {
+        Notice {
+            decision_type,
+            fine_amount_fen: None,
+            notified_on: None,
+        }
+    }
+
+    /// The same notice, given on `notified_on` (YYYY-MM-DD).
+    pub fn on(self, notified_on: String) -> Self {
+        Notice {
+            notified_on: Some(notified_on),
+            ..self
+        }
+    }
+
+    fn penalty(&self, mut body: Value) -> Value {
+        body["decision_type"] = json!(self.decision_type);
+        if let Some(fine) = self.fine_amount_fen {
+            body["fine_amount_fen"] = json!(fine);
+        }
+        body
+    }
+
+    /// The `notify` step.
+    fn notify(&self) -> Value {
+        let mut body = self.penalty(json!({
+            "action": "notify",
+            "facts": "占道经营",
+            "legal_basis": "《城市市容和环境卫生管理条例》第三十六条",
+        }));
+        if let Some(notified_on) = &self.notified_on {
+            body["notified_on"] = json!(notified_on);
+        }
+        body
+    }
+
+    /// The `decide` step deciding the notified penalty.
+    fn decide(&self, decided_on: &str) -> Value {
+        self.penalty(json!({"action": "decide", "outcome": "penalty", "decided_on": decided_on}))
+    }
+}
+
 /// How a case step is refused (DESIGN §8 errors).
 #[derive(Debug, Clone, Copy)]
 pub enum Refusal<'a> {
@@ -533,6 +641,40 @@ impl CaseWorld {
             "a refused step leaves the record as it was"
         );
         problem
+    }
+
+    /// Opens an ordinary penalty case (`filing` merged over the defaults of [`CaseWorld::open`])
+    /// and walks it to `stage`; returns its id.
+    pub async fn penalty_at(&self, stage: Stage, filing: Value) -> String {
+        let id = self.open_ok("penalty", filing).await;
+        self.walk_to(&id, stage).await;
+        id
+    }
+
+    /// Walks a just filed ordinary penalty case over HTTP, as its lead officer, to `stage`;
+    /// returns the case as the last step left it.
+    pub async fn walk_to(&self, id: &str, stage: Stage) -> Value {
+        let mut case = self
+            .step_ok(
+                id,
+                json!({"action": "record_investigation", "record_type": "evidence", "content": "现场照片"}),
+            )
+            .await;
+        if let Some(notice) = stage.notice() {
+            case = self.step_ok(id, notice.notify()).await;
+        }
+        if let Some((notice, decided_on, served_on)) = stage.decision() {
+            self.step_ok(id, json!({"action": "waive_defense"})).await;
+            self.step_ok(id, notice.decide(decided_on)).await;
+            case = self
+                .step_ok(
+                    id,
+                    json!({"action": "serve", "method": "in_person", "served_on": served_on}),
+                )
+                .await;
+        }
+        assert_eq!(case["status"], json!(stage.status()), "walked to {stage:?}: {case}");
+        case
     }
 
     pub async fn case(&self, case_id: &str) -> Value {

@@ -7,7 +7,7 @@ use diesel::RunQueryDsl;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestDb, case_world, days_ago, expect_problem, json_of, today};
+use crate::helpers::{Notice, Stage, TestDb, case_world, days_ago, expect_problem, json_of, today};
 
 #[tokio::test]
 async fn every_step_is_chained_and_verifiable() {
@@ -304,30 +304,20 @@ async fn overdue_cases_are_listed_exactly_as_each_case_reports_itself() {
         .await;
     // Payment overdue: served 40 days ago, nothing paid, with the late penalty capped at the fine.
     let unpaid = w
-        .open_ok(
-            "penalty",
+        .penalty_at(
+            Stage::Served {
+                notice: Notice::fine(100000).on(days_ago(70)),
+                decided_on: days_ago(60),
+                served_on: days_ago(60),
+            },
             json!({"opened_on": days_ago(80), "violation_on": days_ago(80)}),
         )
         .await;
-    w.step_ok(
-        &unpaid,
-        json!({"action": "record_investigation", "record_type": "evidence", "content": "照片"}),
-    )
-    .await;
-    w.step_ok(&unpaid, json!({"action": "notify", "decision_type": "fine", "fine_amount_fen": 100000, "facts": "x", "legal_basis": "y", "notified_on": days_ago(70)})).await;
-    w.step_ok(&unpaid, json!({"action": "waive_defense"})).await;
-    w.step_ok(&unpaid, json!({"action": "decide", "outcome": "penalty", "decision_type": "fine", "fine_amount_fen": 100000, "decided_on": days_ago(60)})).await;
-    let served = w
-        .step_ok(
-            &unpaid,
-            json!({"action": "serve", "method": "in_person", "served_on": days_ago(60)}),
-        )
-        .await;
-    assert_eq!(served["payment_due_on"], json!(days_ago(45)));
     // Not overdue: a fresh inspection.
     let fresh = w.open_ok("inspection", json!({})).await;
 
     let unpaid_case = w.case(&unpaid).await;
+    assert_eq!(unpaid_case["payment_due_on"], json!(days_ago(45)));
     assert_eq!(unpaid_case["overdue_deadlines"], json!(["payment_due_on"]));
     // 45 days late × 3 % = 135 % of the fine, capped at the fine (APL art. 72).
     assert_eq!(unpaid_case["late_payment_penalty_fen"], json!(100000));
