@@ -5,7 +5,9 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::Refusal::{Invalid, NotAllowed, Rule};
-use crate::helpers::{Notice, Stage, case_world, days_ago, error_fields, expect_problem, json_of, today};
+use crate::helpers::{
+    InspectionStage, Notice, Stage, case_world, days_ago, error_fields, expect_problem, json_of, today,
+};
 
 fn actions(case: &Value) -> Vec<String> {
     case["allowed_actions"]
@@ -146,12 +148,9 @@ async fn an_inspection_runs_from_registration_to_archive() {
 #[tokio::test]
 async fn a_compliant_inspection_closes_without_rectification() {
     let w = case_world().await;
-    let id = w.open_ok("inspection", json!({"subject_id": w.individual})).await;
-    w.step_ok(
-        id.as_str(),
-        json!({"action": "start", "credentials_shown": true, "location": "学府街2号"}),
-    )
-    .await;
+    let id = w
+        .inspection_at(InspectionStage::Started, json!({"subject_id": w.individual}))
+        .await;
     w.step_refused(
         &id,
         json!({"action": "record_findings", "result": "violations_found", "findings": []}),
@@ -179,13 +178,12 @@ async fn a_compliant_inspection_closes_without_rectification() {
 #[tokio::test]
 async fn escalating_an_inspection_opens_a_linked_penalty_case() {
     let w = case_world().await;
-    let id = w.open_ok("inspection", json!({})).await;
-    w.step_ok(
-        &id,
-        json!({"action": "start", "credentials_shown": true, "location": "学府街3号"}),
-    )
-    .await;
-    w.step_ok(&id, json!({"action": "record_findings", "result": "violations_found", "findings": [{"description": "无证经营", "hazard_level": "general"}]})).await;
+    let id = w
+        .inspection_at(
+            InspectionStage::FoundViolations(json!([{"description": "无证经营", "hazard_level": "general"}])),
+            json!({}),
+        )
+        .await;
     w.step_ok(
         &id,
         json!({"action": "escalate", "summary": "无证经营，立案调查", "violation_on": days_ago(1)}),
@@ -910,13 +908,8 @@ async fn non_penalty_outcomes_need_no_notice() {
 #[tokio::test]
 async fn a_power_requiring_an_av_record_blocks_closing_without_one() {
     let w = case_world().await;
-    let id = w.open_ok("inspection", json!({"power_ids": [w.av_power]})).await;
-    w.step_ok(
-        &id,
-        json!({"action": "start", "credentials_shown": true, "location": "学府街5号"}),
-    )
-    .await;
-    w.step_ok(&id, json!({"action": "record_findings", "result": "compliant"}))
+    let id = w
+        .inspection_at(InspectionStage::FoundCompliant, json!({"power_ids": [w.av_power]}))
         .await;
     w.step_refused(&id, json!({"action": "close"}), Rule("av_record_required"))
         .await;
@@ -953,14 +946,7 @@ async fn terminate_void_and_corrections() {
     );
 
     // A closed case changes only by a supervisor's correction event.
-    let closed = w.open_ok("inspection", json!({})).await;
-    w.step_ok(
-        &closed,
-        json!({"action": "start", "credentials_shown": true, "location": "学府街6号"}),
-    )
-    .await;
-    w.step_ok(&closed, json!({"action": "record_findings", "result": "compliant"}))
-        .await;
+    let closed = w.inspection_at(InspectionStage::FoundCompliant, json!({})).await;
     let before = w.step_ok(&closed, json!({"action": "close"})).await;
     w.step_refused(&closed, json!({"action": "correct", "note": "x"}), NotAllowed)
         .await;
@@ -1137,12 +1123,7 @@ async fn the_hearing_period_holds_a_decision_unless_the_party_waives_it() {
 #[tokio::test]
 async fn findings_stand_once_recorded_and_an_escalated_inspection_closes() {
     let w = case_world().await;
-    let id = w.open_ok("inspection", json!({})).await;
-    w.step_ok(
-        &id,
-        json!({"action": "start", "credentials_shown": true, "location": "学府街8号"}),
-    )
-    .await;
+    let id = w.inspection_at(InspectionStage::Started, json!({})).await;
     w.step_refused(
         &id,
         json!({"action": "escalate", "summary": "立案", "violation_on": today()}),

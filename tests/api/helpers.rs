@@ -395,6 +395,20 @@ pub struct CaseWorld {
     pub av_power: String,
 }
 
+/// Where [`CaseWorld::inspection_at`] starts an inspection.
+pub const SITE: &str = "学府街1号";
+
+/// A stage of an inspection case (DESIGN §4.1) that [`CaseWorld::inspection_at`] walks to.
+#[derive(Debug, Clone)]
+pub enum InspectionStage {
+    /// Officers on site at [`SITE`], credentials shown: `in_progress`.
+    Started,
+    /// Started, and the subject found compliant: ready to close.
+    FoundCompliant,
+    /// Started, and these `findings` (`[{description, hazard_level}]`) recorded as violations.
+    FoundViolations(Value),
+}
+
 /// A stage of an ordinary penalty case (DESIGN §4.2) that [`CaseWorld::penalty_at`] walks to.
 /// Each stage takes the steps of the one before it.
 #[derive(Debug, Clone)]
@@ -641,6 +655,30 @@ impl CaseWorld {
             "a refused step leaves the record as it was"
         );
         problem
+    }
+
+    /// Opens an inspection case (`filing` merged over the defaults of [`CaseWorld::open`]) and
+    /// walks it over HTTP, as its lead officer, to `stage`; returns its id.
+    pub async fn inspection_at(&self, stage: InspectionStage, filing: Value) -> String {
+        let id = self.open_ok("inspection", filing).await;
+        let mut case = self
+            .step_ok(
+                &id,
+                json!({"action": "start", "credentials_shown": true, "location": SITE}),
+            )
+            .await;
+        let findings = match &stage {
+            InspectionStage::Started => None,
+            InspectionStage::FoundCompliant => Some(json!({"action": "record_findings", "result": "compliant"})),
+            InspectionStage::FoundViolations(findings) => Some(json!({
+                "action": "record_findings", "result": "violations_found", "findings": findings,
+            })),
+        };
+        if let Some(findings) = findings {
+            case = self.step_ok(&id, findings).await;
+        }
+        assert_eq!(case["status"], json!("in_progress"), "walked to {stage:?}: {case}");
+        id
     }
 
     /// Opens an ordinary penalty case (`filing` merged over the defaults of [`CaseWorld::open`])

@@ -7,19 +7,14 @@ use diesel::RunQueryDsl;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{Notice, Stage, TestDb, case_world, days_ago, expect_problem, json_of, today};
+use crate::helpers::{
+    InspectionStage, Notice, SITE, Stage, TestDb, case_world, days_ago, expect_problem, json_of, today,
+};
 
 #[tokio::test]
 async fn every_step_is_chained_and_verifiable() {
     let w = case_world().await;
-    let id = w.open_ok("inspection", json!({})).await;
-    w.step_ok(
-        &id,
-        json!({"action": "start", "credentials_shown": true, "location": "学府街1号"}),
-    )
-    .await;
-    w.step_ok(&id, json!({"action": "record_findings", "result": "compliant"}))
-        .await;
+    let id = w.inspection_at(InspectionStage::FoundCompliant, json!({})).await;
     let record = w.record(&id).await;
     let events = record["events"].as_array().unwrap();
     assert_eq!(events.len(), 3);
@@ -42,7 +37,7 @@ async fn every_step_is_chained_and_verifiable() {
             json!(hex::encode(sha2::Sha256::digest(canonical.as_bytes())))
         );
     }
-    assert_eq!(events[1]["payload"]["location"], json!("学府街1号"));
+    assert_eq!(events[1]["payload"]["location"], json!(SITE));
     assert_eq!(events[0]["actor_id"], json!(w.lead.0));
     assert!(record["hash_algorithm"].as_str().unwrap().contains("SHA-256"));
 
@@ -105,14 +100,7 @@ fn raw_sql(w: &crate::helpers::CaseWorld, sql: &str) -> Result<usize, diesel::re
 #[tokio::test]
 async fn triggers_refuse_changing_the_record_and_verification_catches_tampering() {
     let w = case_world().await;
-    let id = w.open_ok("inspection", json!({})).await;
-    w.step_ok(
-        &id,
-        json!({"action": "start", "credentials_shown": true, "location": "学府街1号"}),
-    )
-    .await;
-    w.step_ok(&id, json!({"action": "record_findings", "result": "compliant"}))
-        .await;
+    let id = w.inspection_at(InspectionStage::FoundCompliant, json!({})).await;
 
     let update =
         format!("UPDATE case_events SET payload = '{{\"location\":\"别处\"}}' WHERE case_id = '{id}' AND seq = 2");
