@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::Refusal::{Invalid, NotAllowed, Rule};
+use crate::helpers::Refusal::{Invalid, Malformed, NotAllowed, Rule};
 use crate::helpers::{
     InspectionStage, Notice, Stage, case_world, days_ago, error_fields, expect_problem, json_of, today,
 };
@@ -1012,42 +1012,14 @@ async fn only_the_cases_officers_act_and_other_agencies_see_nothing() {
 async fn unknown_actions_and_wrong_fields_are_400s() {
     let w = case_world().await;
     let id = w.open_ok("inspection", json!({})).await;
-    let problem = expect_problem(
-        w.app
-            .post(
-                &format!("/api/v1/cases/{id}/transitions"),
-                w.lead_token(),
-                &json!({"action": "fly"}),
-            )
-            .await,
-        StatusCode::BAD_REQUEST,
+    w.step_refused(&id, json!({"action": "fly"}), Malformed("action")).await;
+    w.step_refused(&id, json!({"location": "x"}), Malformed("action")).await;
+    w.step_refused(
+        &id,
+        json!({"action": "start", "credentials_shown": "yes"}),
+        Malformed("credentials_shown"),
     )
     .await;
-    assert_eq!(error_fields(&problem), vec!["action"]);
-    let problem = expect_problem(
-        w.app
-            .post(
-                &format!("/api/v1/cases/{id}/transitions"),
-                w.lead_token(),
-                &json!({"location": "x"}),
-            )
-            .await,
-        StatusCode::BAD_REQUEST,
-    )
-    .await;
-    assert_eq!(error_fields(&problem), vec!["action"]);
-    let problem = expect_problem(
-        w.app
-            .post(
-                &format!("/api/v1/cases/{id}/transitions"),
-                w.lead_token(),
-                &json!({"action": "start", "credentials_shown": "yes"}),
-            )
-            .await,
-        StatusCode::BAD_REQUEST,
-    )
-    .await;
-    assert_eq!(error_fields(&problem), vec!["credentials_shown"]);
     expect_problem(
         w.app
             .post(
@@ -1168,14 +1140,7 @@ async fn nul_characters_are_refused_before_they_reach_the_database() {
     assert_eq!(error_fields(&problem), vec!["summary"]);
     let id = w.open_ok("inspection", json!({})).await;
     let step = json!({"action": "start", "credentials_shown": true, "location": "学府街\u{0}"});
-    let problem = expect_problem(
-        w.app
-            .post(&format!("/api/v1/cases/{id}/transitions"), w.lead_token(), &step)
-            .await,
-        StatusCode::BAD_REQUEST,
-    )
-    .await;
-    assert_eq!(error_fields(&problem), vec!["location"]);
+    w.step_refused(&id, step, Malformed("location")).await;
     expect_problem(
         w.app.get("/api/v1/cases?q=a%00b", w.lead_token()).await,
         StatusCode::BAD_REQUEST,

@@ -524,6 +524,8 @@ pub enum Refusal<'a> {
     Rule(&'a str),
     /// 422: one input field is invalid, named in the problem's `errors`.
     Invalid(&'a str),
+    /// 400: the request could not be read; the field is named in the problem's `errors`.
+    Malformed(&'a str),
     /// 409: the step is not possible now, or not for this caller; the problem lists `allowed_actions`.
     NotAllowed,
 }
@@ -531,6 +533,7 @@ pub enum Refusal<'a> {
 impl Refusal<'_> {
     pub fn status(self) -> StatusCode {
         match self {
+            Refusal::Malformed(_) => StatusCode::BAD_REQUEST,
             Refusal::Rule(_) | Refusal::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Refusal::NotAllowed => StatusCode::CONFLICT,
         }
@@ -632,7 +635,7 @@ impl CaseWorld {
         let problem = expect_problem(response, refusal.status()).await;
         match refusal {
             Refusal::Rule(rule) => assert_eq!(problem["rule"], json!(rule), "{body} → {problem}"),
-            Refusal::Invalid(field) => {
+            Refusal::Invalid(field) | Refusal::Malformed(field) => {
                 assert_eq!(error_fields(&problem), vec![field.to_string()], "{body} → {problem}");
             }
             Refusal::NotAllowed => assert!(problem["allowed_actions"].is_array(), "{body} → {problem}"),
