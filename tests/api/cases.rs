@@ -4,7 +4,10 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{case_world, days_ago, error_fields, expect_problem, json_of, today};
+use crate::helpers::Refusal::{Invalid, Malformed, NotAllowed, Rule};
+use crate::helpers::{
+    InspectionStage, Notice, Stage, case_world, days_ago, error_fields, expect_problem, json_of, today,
+};
 
 fn actions(case: &Value) -> Vec<String> {
     case["allowed_actions"]
@@ -46,7 +49,7 @@ async fn an_inspection_runs_from_registration_to_archive() {
     w.step_refused(
         id,
         json!({"action": "start", "location": "学府街1号"}),
-        "credentials_not_shown",
+        Rule("credentials_not_shown"),
     )
     .await;
     let case = w
@@ -59,7 +62,7 @@ async fn an_inspection_runs_from_registration_to_archive() {
         (case["status"].clone(), case["location"].clone()),
         (json!("in_progress"), json!("学府街1号"))
     );
-    w.step_refused(id, json!({"action": "close"}), "findings_required")
+    w.step_refused(id, json!({"action": "close"}), Rule("findings_required"))
         .await;
 
     let findings = json!({"action": "record_findings", "result": "violations_found", "findings": [
@@ -69,12 +72,12 @@ async fn an_inspection_runs_from_registration_to_archive() {
     ]});
     let case = w.step_ok(id, findings).await;
     assert_eq!(case["findings"][1]["hazard_level"], json!("major"));
-    w.step_refused(id, json!({"action": "close"}), "unrectified_hazards")
+    w.step_refused(id, json!({"action": "close"}), Rule("unrectified_hazards"))
         .await;
-    w.step_invalid(
+    w.step_refused(
         id,
         json!({"action": "order_rectification", "deadline": days_ago(1)}),
-        "deadline",
+        Invalid("deadline"),
     )
     .await;
 
@@ -83,7 +86,7 @@ async fn an_inspection_runs_from_registration_to_archive() {
         .step_ok(id, json!({"action": "order_rectification", "deadline": deadline}))
         .await;
     assert_eq!(case["status"], json!("rectifying"));
-    let problem = w.step_conflict(w.lead_token(), id, json!({"action": "close"})).await;
+    let problem = w.step_refused(id, json!({"action": "close"}), NotAllowed).await;
     assert_eq!(
         problem["allowed_actions"],
         json!(["verify_rectification", "escalate", "transfer"])
@@ -116,10 +119,10 @@ async fn an_inspection_runs_from_registration_to_archive() {
     );
     assert_eq!(actions(&case), ["archive"]);
     // A closed case is read-only.
-    w.step_conflict(
-        w.lead_token(),
+    w.step_refused(
         id,
         json!({"action": "record_findings", "result": "compliant"}),
+        NotAllowed,
     )
     .await;
     let case = w.step_ok(id, json!({"action": "archive"})).await;
@@ -145,22 +148,19 @@ async fn an_inspection_runs_from_registration_to_archive() {
 #[tokio::test]
 async fn a_compliant_inspection_closes_without_rectification() {
     let w = case_world().await;
-    let id = w.open_ok("inspection", json!({"subject_id": w.individual})).await;
-    w.step_ok(
-        id.as_str(),
-        json!({"action": "start", "credentials_shown": true, "location": "学府街2号"}),
-    )
-    .await;
-    w.step_invalid(
+    let id = w
+        .inspection_at(InspectionStage::Started, json!({"subject_id": w.individual}))
+        .await;
+    w.step_refused(
         &id,
         json!({"action": "record_findings", "result": "violations_found", "findings": []}),
-        "findings",
+        Invalid("findings"),
     )
     .await;
-    w.step_invalid(
+    w.step_refused(
         &id,
         json!({"action": "record_findings", "result": "compliant", "findings": [{"description": "隐患", "hazard_level": "general"}]}),
-        "result",
+        Invalid("result"),
     )
     .await;
     w.step_ok(&id, json!({"action": "record_findings", "result": "compliant"}))
@@ -168,7 +168,7 @@ async fn a_compliant_inspection_closes_without_rectification() {
     w.step_refused(
         &id,
         json!({"action": "order_rectification", "deadline": today()}),
-        "nothing_to_rectify",
+        Rule("nothing_to_rectify"),
     )
     .await;
     let case = w.step_ok(&id, json!({"action": "close"})).await;
@@ -178,13 +178,12 @@ async fn a_compliant_inspection_closes_without_rectification() {
 #[tokio::test]
 async fn escalating_an_inspection_opens_a_linked_penalty_case() {
     let w = case_world().await;
-    let id = w.open_ok("inspection", json!({})).await;
-    w.step_ok(
-        &id,
-        json!({"action": "start", "credentials_shown": true, "location": "学府街3号"}),
-    )
-    .await;
-    w.step_ok(&id, json!({"action": "record_findings", "result": "violations_found", "findings": [{"description": "无证经营", "hazard_level": "general"}]})).await;
+    let id = w
+        .inspection_at(
+            InspectionStage::FoundViolations(json!([{"description": "无证经营", "hazard_level": "general"}])),
+            json!({}),
+        )
+        .await;
     w.step_ok(
         &id,
         json!({"action": "escalate", "summary": "无证经营，立案调查", "violation_on": days_ago(1)}),
@@ -217,10 +216,10 @@ async fn escalating_an_inspection_opens_a_linked_penalty_case() {
 async fn an_inspection_can_be_transferred() {
     let w = case_world().await;
     let id = w.open_ok("inspection", json!({})).await;
-    w.step_invalid(
+    w.step_refused(
         &id,
         json!({"action": "transfer", "to_department": " ", "reason": "x"}),
-        "to_department",
+        Invalid("to_department"),
     )
     .await;
     let case = w
@@ -261,7 +260,7 @@ async fn an_ordinary_penalty_case_runs_from_filing_to_archive() {
     w.step_refused(
         &id,
         json!({"action": "record_investigation", "record_type": "site", "content": "现场检查笔录"}),
-        "credentials_not_shown",
+        Rule("credentials_not_shown"),
     )
     .await;
     let case = w.step_ok(&id, json!({"action": "record_investigation", "record_type": "site", "content": "现场检查笔录：占道经营约3平方米", "credentials_shown": true})).await;
@@ -272,13 +271,23 @@ async fn an_ordinary_penalty_case_runs_from_filing_to_archive() {
     )
     .await;
     // A penalty decision without a notice is refused.
-    w.step_refused(&id, json!({"action": "decide", "outcome": "penalty", "decision_type": "fine", "fine_amount_fen": 100000, "decided_on": days_ago(30)}), "notice_required").await;
+    w.step_refused(
+        &id,
+        json!({"action": "decide", "outcome": "penalty", "decision_type": "fine", "fine_amount_fen": 100000, "decided_on": days_ago(30)}),
+        Rule("notice_required"),
+    )
+    .await;
     // The fine may not exceed the power's discretion maximum (¥50,000).
-    w.step_refused(&id, json!({"action": "notify", "decision_type": "fine", "fine_amount_fen": 6000000, "facts": "占道经营", "legal_basis": "条例第三十六条", "notified_on": days_ago(30)}), "discretion_range_exceeded").await;
-    w.step_invalid(
+    w.step_refused(
+        &id,
+        json!({"action": "notify", "decision_type": "fine", "fine_amount_fen": 6000000, "facts": "占道经营", "legal_basis": "条例第三十六条", "notified_on": days_ago(30)}),
+        Rule("discretion_range_exceeded"),
+    )
+    .await;
+    w.step_refused(
         &id,
         json!({"action": "notify", "decision_type": "fine", "facts": "占道经营", "legal_basis": "条例第三十六条"}),
-        "fine_amount_fen",
+        Invalid("fine_amount_fen"),
     )
     .await;
 
@@ -304,21 +313,31 @@ async fn an_ordinary_penalty_case_runs_from_filing_to_archive() {
     assert_eq!(case["defense_due_on"], expected["date"]);
 
     // Deciding inside the defence period is refused; it ended long ago for today's date.
-    w.step_refused(&id, json!({"action": "decide", "outcome": "penalty", "decision_type": "fine", "fine_amount_fen": 500000, "decided_on": days_ago(29)}), "defense_period_running").await;
+    w.step_refused(
+        &id,
+        json!({"action": "decide", "outcome": "penalty", "decision_type": "fine", "fine_amount_fen": 500000, "decided_on": days_ago(29)}),
+        Rule("defense_period_running"),
+    )
+    .await;
     // Heavier than notified: a larger fine, or a more severe type.
     w.step_refused(
         &id,
         json!({"action": "decide", "outcome": "penalty", "decision_type": "fine", "fine_amount_fen": 600000}),
-        "heavier_than_notified",
+        Rule("heavier_than_notified"),
     )
     .await;
     w.step_refused(
         &id,
         json!({"action": "decide", "outcome": "penalty", "decision_type": "suspension", "fine_amount_fen": 0}),
-        "heavier_than_notified",
+        Rule("heavier_than_notified"),
     )
     .await;
-    w.step_invalid(&id, json!({"action": "decide", "outcome": "penalty", "decision_type": "fine", "fine_amount_fen": 300000, "decided_on": (enforcement::clock::today() + chrono::Duration::days(1)).to_string()}), "decided_on").await;
+    w.step_refused(
+        &id,
+        json!({"action": "decide", "outcome": "penalty", "decision_type": "fine", "fine_amount_fen": 300000, "decided_on": (enforcement::clock::today() + chrono::Duration::days(1)).to_string()}),
+        Invalid("decided_on"),
+    )
+    .await;
 
     let case = w.step_ok(&id, json!({"action": "decide", "outcome": "penalty", "decision_type": "fine", "fine_amount_fen": 300000, "decided_on": days_ago(20)})).await;
     assert_eq!(case["status"], json!("decided"));
@@ -337,10 +356,10 @@ async fn an_ordinary_penalty_case_runs_from_filing_to_archive() {
     .await;
     assert_eq!(case["service_due_on"], service_due["date"]);
 
-    w.step_invalid(
+    w.step_refused(
         &id,
         json!({"action": "serve", "method": "in_person", "served_on": days_ago(21)}),
-        "served_on",
+        Invalid("served_on"),
     )
     .await;
     let case = w
@@ -352,7 +371,7 @@ async fn an_ordinary_penalty_case_runs_from_filing_to_archive() {
     assert_eq!(case["status"], json!("served"));
     assert_eq!(case["payment_due_on"], json!(days_ago(3)));
 
-    w.step_refused(&id, json!({"action": "close"}), "incomplete_case_file")
+    w.step_refused(&id, json!({"action": "close"}), Rule("incomplete_case_file"))
         .await;
     let case = w
         .step_ok(
@@ -367,7 +386,7 @@ async fn an_ordinary_penalty_case_runs_from_filing_to_archive() {
     w.step_refused(
         &id,
         json!({"action": "record_payment", "amount_fen": 300000, "paid_on": days_ago(5)}),
-        "overpayment",
+        Rule("overpayment"),
     )
     .await;
     let case = w
@@ -405,15 +424,14 @@ async fn an_ordinary_penalty_case_runs_from_filing_to_archive() {
 #[tokio::test]
 async fn a_recorded_defence_must_be_reviewed_and_a_waiver_opens_the_decision() {
     let w = case_world().await;
-    let id = w.open_ok("penalty", json!({})).await;
-    w.step_ok(&id, json!({"action": "record_investigation", "record_type": "inquiry", "content": "询问笔录", "credentials_shown": true})).await;
-    w.step_ok(&id, json!({"action": "notify", "decision_type": "fine", "fine_amount_fen": 200000, "facts": "占道经营", "legal_basis": "条例"})).await;
+    let id = w.penalty_at(Stage::Notified(Notice::fine(200000)), json!({})).await;
     let decide = json!({"action": "decide", "outcome": "penalty", "decision_type": "fine", "fine_amount_fen": 200000});
-    w.step_refused(&id, decide.clone(), "defense_period_running").await;
+    w.step_refused(&id, decide.clone(), Rule("defense_period_running"))
+        .await;
     w.step_refused(
         &id,
         json!({"action": "review_defense", "opinion": "x", "accepted": false}),
-        "no_defense_to_review",
+        Rule("no_defense_to_review"),
     )
     .await;
     w.step_ok(
@@ -421,7 +439,7 @@ async fn a_recorded_defence_must_be_reviewed_and_a_waiver_opens_the_decision() {
         json!({"action": "record_defense", "content": "当事人称系初次违法"}),
     )
     .await;
-    w.step_refused(&id, decide.clone(), "defense_not_reviewed").await;
+    w.step_refused(&id, decide.clone(), Rule("defense_not_reviewed")).await;
     let case = w
         .step_ok(
             &id,
@@ -433,13 +451,7 @@ async fn a_recorded_defence_must_be_reviewed_and_a_waiver_opens_the_decision() {
     assert_eq!(case["status"], json!("decided"));
 
     // Another case: a waiver opens the decision at once; a lighter penalty is fine.
-    let id = w.open_ok("penalty", json!({})).await;
-    w.step_ok(
-        &id,
-        json!({"action": "record_investigation", "record_type": "evidence", "content": "照片"}),
-    )
-    .await;
-    w.step_ok(&id, json!({"action": "notify", "decision_type": "fine", "fine_amount_fen": 200000, "facts": "占道经营", "legal_basis": "条例"})).await;
+    let id = w.penalty_at(Stage::Notified(Notice::fine(200000)), json!({})).await;
     w.step_ok(&id, json!({"action": "waive_defense"})).await;
     let case = w
         .step_ok(
@@ -453,7 +465,7 @@ async fn a_recorded_defence_must_be_reviewed_and_a_waiver_opens_the_decision() {
         json!(format!("学府罚决字〔{}〕第2号", this_year()))
     );
     // A warning needs service but no payment before closing.
-    w.step_refused(&id, json!({"action": "close"}), "incomplete_case_file")
+    w.step_refused(&id, json!({"action": "close"}), Rule("incomplete_case_file"))
         .await;
     w.step_ok(
         &id,
@@ -463,7 +475,7 @@ async fn a_recorded_defence_must_be_reviewed_and_a_waiver_opens_the_decision() {
     w.step_refused(
         &id,
         json!({"action": "record_payment", "amount_fen": 100, "paid_on": today()}),
-        "no_fine_to_pay",
+        Rule("no_fine_to_pay"),
     )
     .await;
     let case = w.step_ok(&id, json!({"action": "close"})).await;
@@ -474,19 +486,14 @@ async fn a_recorded_defence_must_be_reviewed_and_a_waiver_opens_the_decision() {
 async fn a_renotice_allows_a_heavier_decision() {
     let w = case_world().await;
     let id = w
-        .open_ok(
-            "penalty",
+        .penalty_at(
+            Stage::Notified(Notice::fine(100000).on(days_ago(25))),
             json!({"opened_on": days_ago(30), "violation_on": days_ago(31)}),
         )
         .await;
-    w.step_ok(
-        &id,
-        json!({"action": "record_investigation", "record_type": "evidence", "content": "照片"}),
-    )
-    .await;
-    w.step_ok(&id, json!({"action": "notify", "decision_type": "fine", "fine_amount_fen": 100000, "facts": "占道经营", "legal_basis": "条例", "notified_on": days_ago(25)})).await;
     let heavier = json!({"action": "decide", "outcome": "penalty", "decision_type": "fine", "fine_amount_fen": 300000});
-    w.step_refused(&id, heavier.clone(), "heavier_than_notified").await;
+    w.step_refused(&id, heavier.clone(), Rule("heavier_than_notified"))
+        .await;
     let case = w.step_ok(&id, json!({"action": "notify", "decision_type": "fine", "fine_amount_fen": 300000, "facts": "占道经营，情节较重", "legal_basis": "条例", "notified_on": days_ago(15)})).await;
     assert_eq!(
         case["defense_state"],
@@ -500,15 +507,13 @@ async fn a_renotice_allows_a_heavier_decision() {
 async fn hearings_follow_their_periods_and_major_cases_need_a_collective_discussion() {
     let w = case_world().await;
     let id = w
-        .open_ok(
-            "penalty",
+        .penalty_at(
+            Stage::Notified(Notice::of("revocation").on(days_ago(50))),
             json!({"opened_on": days_ago(60), "violation_on": days_ago(61)}),
         )
         .await;
-    w.step_ok(&id, json!({"action": "record_investigation", "record_type": "site", "content": "现场笔录", "credentials_shown": true})).await;
-    let case = w.step_ok(&id, json!({"action": "notify", "decision_type": "revocation", "facts": "严重违法", "legal_basis": "条例", "notified_on": days_ago(50)})).await;
     assert_eq!(
-        case["notice"]["hearing_rights"],
+        w.case(&id).await["notice"]["hearing_rights"],
         json!(true),
         "revocation carries hearing rights"
     );
@@ -516,30 +521,30 @@ async fn hearings_follow_their_periods_and_major_cases_need_a_collective_discuss
     w.step_refused(
         &id,
         json!({"action": "request_hearing", "requested_on": days_ago(30)}),
-        "hearing_request_late",
+        Rule("hearing_request_late"),
     )
     .await;
     let case = w
         .step_ok(&id, json!({"action": "request_hearing", "requested_on": days_ago(49)}))
         .await;
     assert_eq!(case["status"], json!("hearing"));
-    w.step_conflict(
-        w.lead_token(),
+    w.step_refused(
         &id,
         json!({"action": "decide", "outcome": "penalty", "decision_type": "revocation"}),
+        NotAllowed,
     )
     .await;
     // The party must be told 7 working days ahead.
     w.step_refused(
         &id,
         json!({"action": "schedule_hearing", "notified_on": days_ago(48), "hearing_on": days_ago(45)}),
-        "hearing_notice_too_short",
+        Rule("hearing_notice_too_short"),
     )
     .await;
     w.step_refused(
         &id,
         json!({"action": "record_hearing", "held_on": days_ago(30), "summary": "听证"}),
-        "hearing_not_scheduled",
+        Rule("hearing_not_scheduled"),
     )
     .await;
     w.step_ok(
@@ -560,32 +565,30 @@ async fn hearings_follow_their_periods_and_major_cases_need_a_collective_discuss
 
     let decide =
         json!({"action": "decide", "outcome": "penalty", "decision_type": "revocation", "decided_on": days_ago(20)});
-    w.step_refused(&id, decide.clone(), "collective_discussion_required")
+    w.step_refused(&id, decide.clone(), Rule("collective_discussion_required"))
         .await;
-    w.step_invalid(&id, json!({"action": "record_collective_discussion", "held_on": days_ago(25), "participants": ["主任"], "conclusion": "同意"}), "participants").await;
+    w.step_refused(
+        &id,
+        json!({"action": "record_collective_discussion", "held_on": days_ago(25), "participants": ["主任"], "conclusion": "同意"}),
+        Invalid("participants"),
+    )
+    .await;
     w.step_ok(&id, json!({"action": "record_collective_discussion", "held_on": days_ago(25), "participants": ["主任", "副主任", "法制员"], "conclusion": "同意吊销"})).await;
     let case = w.step_ok(&id, decide).await;
     assert_eq!(case["status"], json!("decided"));
 
     // A small fine carries no hearing rights.
-    let small = w.open_ok("penalty", json!({})).await;
-    w.step_ok(
-        &small,
-        json!({"action": "record_investigation", "record_type": "evidence", "content": "照片"}),
-    )
-    .await;
-    w.step_ok(&small, json!({"action": "notify", "decision_type": "fine", "fine_amount_fen": 50000, "facts": "x", "legal_basis": "y"})).await;
-    w.step_refused(&small, json!({"action": "request_hearing"}), "no_hearing_rights")
+    let small = w.penalty_at(Stage::Notified(Notice::fine(50000)), json!({})).await;
+    w.step_refused(&small, json!({"action": "request_hearing"}), Rule("no_hearing_rights"))
         .await;
     // A large fine to an individual does (threshold ¥10,000).
-    let large = w.open_ok("penalty", json!({"subject_id": w.individual})).await;
-    w.step_ok(
-        &large,
-        json!({"action": "record_investigation", "record_type": "evidence", "content": "照片"}),
-    )
-    .await;
-    let case = w.step_ok(&large, json!({"action": "notify", "decision_type": "fine", "fine_amount_fen": 1000000, "facts": "x", "legal_basis": "y"})).await;
-    assert_eq!(case["notice"]["hearing_rights"], json!(true));
+    let large = w
+        .penalty_at(
+            Stage::Notified(Notice::fine(1000000)),
+            json!({"subject_id": w.individual}),
+        )
+        .await;
+    assert_eq!(w.case(&large).await["notice"]["hearing_rights"], json!(true));
 }
 
 #[tokio::test]
@@ -605,12 +608,12 @@ async fn the_simple_procedure_decides_on_the_spot_within_its_limits() {
     let fine = |amount: i64| json!({"action": "decide", "outcome": "penalty", "decision_type": "fine", "fine_amount_fen": amount, "credentials_shown": true});
     let mut no_credentials = fine(10000);
     no_credentials["credentials_shown"] = json!(false);
-    w.step_refused(&id, no_credentials, "credentials_not_shown").await;
-    w.step_refused(&id, fine(20001), "simple_procedure_limit").await;
+    w.step_refused(&id, no_credentials, Rule("credentials_not_shown")).await;
+    w.step_refused(&id, fine(20001), Rule("simple_procedure_limit")).await;
     w.step_refused(
         &id,
         json!({"action": "decide", "outcome": "penalty", "decision_type": "confiscation", "credentials_shown": true}),
-        "simple_procedure_limit",
+        Rule("simple_procedure_limit"),
     )
     .await;
     let case = w.step_ok(&id, fine(15000)).await;
@@ -621,7 +624,7 @@ async fn the_simple_procedure_decides_on_the_spot_within_its_limits() {
     w.step_refused(
         &id,
         json!({"action": "record_payment", "amount_fen": 15000, "paid_on": today(), "on_the_spot": true}),
-        "on_the_spot_collection_limit",
+        Rule("on_the_spot_collection_limit"),
     )
     .await;
     let case = w
@@ -785,31 +788,22 @@ async fn the_ninety_day_limit_is_enforced_and_extended_by_a_supervisor() {
     let case = w.case(&late).await;
     assert_eq!(case["overdue"], json!(true));
     assert_eq!(case["overdue_deadlines"], json!(["decision_due_on"]));
-    w.step_ok(
-        &late,
-        json!({"action": "record_investigation", "record_type": "evidence", "content": "照片"}),
-    )
-    .await;
-    w.step_ok(&late, json!({"action": "notify", "decision_type": "fine", "fine_amount_fen": 100000, "facts": "x", "legal_basis": "y", "notified_on": days_ago(20)})).await;
+    w.walk_to(&late, Stage::Notified(Notice::fine(100000).on(days_ago(20))))
+        .await;
     w.step_refused(
         &late,
         json!({"action": "decide", "outcome": "penalty", "decision_type": "fine", "fine_amount_fen": 100000}),
-        "decision_period_expired",
+        Rule("decision_period_expired"),
     )
     .await;
     // Too late to extend: the period has ended.
-    let (status, problem) = w
-        .app
-        .step(
-            &w.supervisor,
-            &late,
-            json!({"action": "extend_decision_deadline", "days": 30, "reason": "案情复杂"}),
-        )
-        .await;
-    assert_eq!(
-        (status, problem["rule"].clone()),
-        (StatusCode::UNPROCESSABLE_ENTITY, json!("extension_after_deadline"))
-    );
+    w.step_refused_by(
+        &w.supervisor,
+        &late,
+        json!({"action": "extend_decision_deadline", "days": 30, "reason": "案情复杂"}),
+        Rule("extension_after_deadline"),
+    )
+    .await;
 
     let id = w
         .open_ok(
@@ -819,34 +813,27 @@ async fn the_ninety_day_limit_is_enforced_and_extended_by_a_supervisor() {
         .await;
     // Officers cannot extend; a supervisor can, with a reason, before the period ends.
     let problem = w
-        .step_conflict(
-            w.lead_token(),
+        .step_refused(
             &id,
             json!({"action": "extend_decision_deadline", "days": 30, "reason": "案情复杂"}),
+            NotAllowed,
         )
         .await;
     assert!(problem["detail"].as_str().unwrap().contains("supervisor"), "{problem}");
-    let (status, problem) = w
-        .app
-        .step(
-            &w.supervisor,
-            &id,
-            json!({"action": "extend_decision_deadline", "days": 30, "reason": " "}),
-        )
-        .await;
-    assert_eq!(
-        (status, error_fields(&problem)),
-        (StatusCode::UNPROCESSABLE_ENTITY, vec!["reason".to_string()])
-    );
-    let (status, case) = w
-        .app
-        .step(
+    w.step_refused_by(
+        &w.supervisor,
+        &id,
+        json!({"action": "extend_decision_deadline", "days": 30, "reason": " "}),
+        Invalid("reason"),
+    )
+    .await;
+    let case = w
+        .step_ok_by(
             &w.supervisor,
             &id,
             json!({"action": "extend_decision_deadline", "days": 30, "reason": "案情复杂，经负责人批准延期"}),
         )
         .await;
-    assert_eq!(status, StatusCode::OK, "{case}");
     assert_eq!(
         case["decision_due_on"],
         json!((enforcement::clock::today() + chrono::Duration::days(40)).to_string())
@@ -861,52 +848,40 @@ async fn the_ninety_day_limit_is_enforced_and_extended_by_a_supervisor() {
         "the approver is recorded as the actor"
     );
     // At most 90 days in all.
-    w.app
-        .step(
-            &w.supervisor,
-            &id,
-            json!({"action": "extend_decision_deadline", "days": 60, "reason": "补充鉴定"}),
-        )
-        .await;
-    let (status, problem) = w
-        .app
-        .step(
-            &w.supervisor,
-            &id,
-            json!({"action": "extend_decision_deadline", "days": 1, "reason": "再延"}),
-        )
-        .await;
-    assert_eq!(
-        (status, problem["rule"].clone()),
-        (StatusCode::UNPROCESSABLE_ENTITY, json!("extension_limit"))
-    );
+    w.step_ok_by(
+        &w.supervisor,
+        &id,
+        json!({"action": "extend_decision_deadline", "days": 60, "reason": "补充鉴定"}),
+    )
+    .await;
+    w.step_refused_by(
+        &w.supervisor,
+        &id,
+        json!({"action": "extend_decision_deadline", "days": 1, "reason": "再延"}),
+        Rule("extension_limit"),
+    )
+    .await;
 
     // A supervisor who is also an officer of the case cannot approve its extension.
     let (chief_id, chief) = w.app.user_token("officer.chief", &["officer", "supervisor"]).await;
     let own = w.open_ok("penalty", json!({"officer_ids": [w.lead.0, chief_id]})).await;
-    let (status, problem) = w
-        .app
-        .step(
-            &chief,
-            &own,
-            json!({"action": "extend_decision_deadline", "days": 10, "reason": "自批"}),
-        )
-        .await;
-    assert_eq!(
-        (status, problem["rule"].clone()),
-        (StatusCode::UNPROCESSABLE_ENTITY, json!("approver_is_case_officer"))
-    );
+    w.step_refused_by(
+        &chief,
+        &own,
+        json!({"action": "extend_decision_deadline", "days": 10, "reason": "自批"}),
+        Rule("approver_is_case_officer"),
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn non_penalty_outcomes_need_no_notice() {
     let w = case_world().await;
-    let id = w.open_ok("penalty", json!({})).await;
-    w.step_ok(&id, json!({"action": "record_investigation", "record_type": "inquiry", "content": "询问", "credentials_shown": true})).await;
-    w.step_invalid(
+    let id = w.penalty_at(Stage::Investigating, json!({})).await;
+    w.step_refused(
         &id,
         json!({"action": "decide", "outcome": "no_penalty_minor", "decision_type": "fine", "fine_amount_fen": 100}),
-        "decision_type",
+        Invalid("decision_type"),
     )
     .await;
     let case = w
@@ -923,12 +898,7 @@ async fn non_penalty_outcomes_need_no_notice() {
     .await;
     w.step_ok(&id, json!({"action": "close"})).await;
 
-    let judicial = w.open_ok("penalty", json!({})).await;
-    w.step_ok(
-        &judicial,
-        json!({"action": "record_investigation", "record_type": "evidence", "content": "涉嫌犯罪"}),
-    )
-    .await;
+    let judicial = w.penalty_at(Stage::Investigating, json!({})).await;
     w.step_ok(&judicial, json!({"action": "decide", "outcome": "transfer_judicial"}))
         .await;
     let case = w.step_ok(&judicial, json!({"action": "close"})).await;
@@ -938,27 +908,17 @@ async fn non_penalty_outcomes_need_no_notice() {
 #[tokio::test]
 async fn a_power_requiring_an_av_record_blocks_closing_without_one() {
     let w = case_world().await;
-    let id = w.open_ok("inspection", json!({"power_ids": [w.av_power]})).await;
-    w.step_ok(
-        &id,
-        json!({"action": "start", "credentials_shown": true, "location": "学府街5号"}),
-    )
-    .await;
-    w.step_ok(&id, json!({"action": "record_findings", "result": "compliant"}))
+    let id = w
+        .inspection_at(InspectionStage::FoundCompliant, json!({"power_ids": [w.av_power]}))
         .await;
-    w.step_refused(&id, json!({"action": "close"}), "av_record_required")
+    w.step_refused(&id, json!({"action": "close"}), Rule("av_record_required"))
         .await;
 }
 
 #[tokio::test]
 async fn terminate_void_and_corrections() {
     let w = case_world().await;
-    let id = w.open_ok("penalty", json!({})).await;
-    w.step_ok(
-        &id,
-        json!({"action": "record_investigation", "record_type": "evidence", "content": "证据"}),
-    )
-    .await;
+    let id = w.penalty_at(Stage::Investigating, json!({})).await;
     let case = w
         .step_ok(&id, json!({"action": "terminate", "reason": "当事人死亡"}))
         .await;
@@ -969,21 +929,16 @@ async fn terminate_void_and_corrections() {
 
     // Voiding is for mistaken entries, by a supervisor; the number stays used.
     let mistaken = w.open_ok("inspection", json!({})).await;
-    w.step_conflict(
-        w.lead_token(),
-        &mistaken,
-        json!({"action": "void", "reason": "重复录入"}),
-    )
-    .await;
-    let (status, case) = w
-        .app
-        .step(
+    w.step_refused(&mistaken, json!({"action": "void", "reason": "重复录入"}), NotAllowed)
+        .await;
+    let case = w
+        .step_ok_by(
             &w.supervisor,
             &mistaken,
             json!({"action": "void", "reason": "重复录入"}),
         )
         .await;
-    assert_eq!((status, case["status"].clone()), (StatusCode::OK, json!("voided")));
+    assert_eq!(case["status"], json!("voided"));
     let next = w.open_ok("inspection", json!({})).await;
     assert_eq!(
         w.case(&next).await["case_number"],
@@ -991,26 +946,17 @@ async fn terminate_void_and_corrections() {
     );
 
     // A closed case changes only by a supervisor's correction event.
-    let closed = w.open_ok("inspection", json!({})).await;
-    w.step_ok(
-        &closed,
-        json!({"action": "start", "credentials_shown": true, "location": "学府街6号"}),
-    )
-    .await;
-    w.step_ok(&closed, json!({"action": "record_findings", "result": "compliant"}))
-        .await;
+    let closed = w.inspection_at(InspectionStage::FoundCompliant, json!({})).await;
     let before = w.step_ok(&closed, json!({"action": "close"})).await;
-    w.step_conflict(w.lead_token(), &closed, json!({"action": "correct", "note": "x"}))
+    w.step_refused(&closed, json!({"action": "correct", "note": "x"}), NotAllowed)
         .await;
-    let (status, after) = w
-        .app
-        .step(
+    let after = w
+        .step_ok_by(
             &w.supervisor,
             &closed,
             json!({"action": "correct", "note": "检查地点应为学府街6号院", "field": "location"}),
         )
         .await;
-    assert_eq!(status, StatusCode::OK, "{after}");
     assert_eq!(after["status"], json!("closed"));
     assert_eq!(
         after["location"], before["location"],
@@ -1029,25 +975,23 @@ async fn only_the_cases_officers_act_and_other_agencies_see_nothing() {
     let id = w.open_ok("inspection", json!({})).await;
     let (_, outsider) = w.app.officer_with_certificate("outsider", "2035-12-31").await;
     let problem = w
-        .step_conflict(
+        .step_refused_by(
             &outsider,
             &id,
             json!({"action": "start", "credentials_shown": true, "location": "x"}),
+            NotAllowed,
         )
         .await;
     assert_eq!(problem["allowed_actions"], json!([]));
     let (_, seen) = json_of(w.app.get(&format!("/api/v1/cases/{id}"), &outsider).await).await;
     assert_eq!(seen["allowed_actions"], json!([]), "staff may read but not act");
     // The second officer of the case may act.
-    let (status, _) = w
-        .app
-        .step(
-            &w.second.1,
-            &id,
-            json!({"action": "start", "credentials_shown": true, "location": "学府街7号"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    w.step_ok_by(
+        &w.second.1,
+        &id,
+        json!({"action": "start", "credentials_shown": true, "location": "学府街7号"}),
+    )
+    .await;
 
     let other_admin = w.app.second_agency("HD", "hd.admin").await;
     expect_problem(
@@ -1068,42 +1012,14 @@ async fn only_the_cases_officers_act_and_other_agencies_see_nothing() {
 async fn unknown_actions_and_wrong_fields_are_400s() {
     let w = case_world().await;
     let id = w.open_ok("inspection", json!({})).await;
-    let problem = expect_problem(
-        w.app
-            .post(
-                &format!("/api/v1/cases/{id}/transitions"),
-                w.lead_token(),
-                &json!({"action": "fly"}),
-            )
-            .await,
-        StatusCode::BAD_REQUEST,
+    w.step_refused(&id, json!({"action": "fly"}), Malformed("action")).await;
+    w.step_refused(&id, json!({"location": "x"}), Malformed("action")).await;
+    w.step_refused(
+        &id,
+        json!({"action": "start", "credentials_shown": "yes"}),
+        Malformed("credentials_shown"),
     )
     .await;
-    assert_eq!(error_fields(&problem), vec!["action"]);
-    let problem = expect_problem(
-        w.app
-            .post(
-                &format!("/api/v1/cases/{id}/transitions"),
-                w.lead_token(),
-                &json!({"location": "x"}),
-            )
-            .await,
-        StatusCode::BAD_REQUEST,
-    )
-    .await;
-    assert_eq!(error_fields(&problem), vec!["action"]);
-    let problem = expect_problem(
-        w.app
-            .post(
-                &format!("/api/v1/cases/{id}/transitions"),
-                w.lead_token(),
-                &json!({"action": "start", "credentials_shown": "yes"}),
-            )
-            .await,
-        StatusCode::BAD_REQUEST,
-    )
-    .await;
-    assert_eq!(error_fields(&problem), vec!["credentials_shown"]);
     expect_problem(
         w.app
             .post(
@@ -1143,21 +1059,15 @@ async fn officers_of_a_case_see_its_partys_personal_data() {
 #[tokio::test]
 async fn the_hearing_period_holds_a_decision_unless_the_party_waives_it() {
     let w = case_world().await;
-    let id = w.open_ok("penalty", json!({})).await;
-    w.step_ok(
-        &id,
-        json!({"action": "record_investigation", "record_type": "evidence", "content": "照片"}),
-    )
-    .await;
-    w.step_ok(
-        &id,
-        json!({"action": "notify", "decision_type": "suspension", "facts": "无证经营", "legal_basis": "条例"}),
-    )
-    .await;
+    let id = w.penalty_at(Stage::Notified(Notice::of("suspension")), json!({})).await;
     w.step_ok(&id, json!({"action": "record_defense", "content": "请求从轻"}))
         .await;
-    w.step_refused(&id, json!({"action": "waive_defense"}), "defense_already_recorded")
-        .await;
+    w.step_refused(
+        &id,
+        json!({"action": "waive_defense"}),
+        Rule("defense_already_recorded"),
+    )
+    .await;
     w.step_ok(
         &id,
         json!({"action": "review_defense", "opinion": "不予采纳", "accepted": false}),
@@ -1165,20 +1075,10 @@ async fn the_hearing_period_holds_a_decision_unless_the_party_waives_it() {
     .await;
     w.step_ok(&id, json!({"action": "record_collective_discussion", "held_on": today(), "participants": ["主任", "副主任"], "conclusion": "同意"})).await;
     let decide = json!({"action": "decide", "outcome": "penalty", "decision_type": "suspension"});
-    w.step_refused(&id, decide.clone(), "hearing_request_period_running")
+    w.step_refused(&id, decide.clone(), Rule("hearing_request_period_running"))
         .await;
 
-    let other = w.open_ok("penalty", json!({})).await;
-    w.step_ok(
-        &other,
-        json!({"action": "record_investigation", "record_type": "evidence", "content": "照片"}),
-    )
-    .await;
-    w.step_ok(
-        &other,
-        json!({"action": "notify", "decision_type": "suspension", "facts": "无证经营", "legal_basis": "条例"}),
-    )
-    .await;
+    let other = w.penalty_at(Stage::Notified(Notice::of("suspension")), json!({})).await;
     let case = w
         .step_ok(
             &other,
@@ -1186,7 +1086,7 @@ async fn the_hearing_period_holds_a_decision_unless_the_party_waives_it() {
         )
         .await;
     assert_eq!(case["hearing_state"], json!("waived"));
-    w.step_refused(&other, json!({"action": "request_hearing"}), "hearing_waived")
+    w.step_refused(&other, json!({"action": "request_hearing"}), Rule("hearing_waived"))
         .await;
     w.step_ok(&other, json!({"action": "record_collective_discussion", "held_on": today(), "participants": ["主任", "副主任"], "conclusion": "同意"})).await;
     w.step_ok(&other, decide).await;
@@ -1195,26 +1095,21 @@ async fn the_hearing_period_holds_a_decision_unless_the_party_waives_it() {
 #[tokio::test]
 async fn findings_stand_once_recorded_and_an_escalated_inspection_closes() {
     let w = case_world().await;
-    let id = w.open_ok("inspection", json!({})).await;
-    w.step_ok(
-        &id,
-        json!({"action": "start", "credentials_shown": true, "location": "学府街8号"}),
-    )
-    .await;
+    let id = w.inspection_at(InspectionStage::Started, json!({})).await;
     w.step_refused(
         &id,
         json!({"action": "escalate", "summary": "立案", "violation_on": today()}),
-        "nothing_to_escalate",
+        Rule("nothing_to_escalate"),
     )
     .await;
     w.step_ok(&id, json!({"action": "record_findings", "result": "violations_found", "findings": [{"description": "违规储存液化气", "hazard_level": "major"}]})).await;
     w.step_refused(
         &id,
         json!({"action": "record_findings", "result": "compliant"}),
-        "findings_already_recorded",
+        Rule("findings_already_recorded"),
     )
     .await;
-    w.step_refused(&id, json!({"action": "close"}), "unrectified_hazards")
+    w.step_refused(&id, json!({"action": "close"}), Rule("unrectified_hazards"))
         .await;
     let case = w
         .step_ok(
@@ -1226,7 +1121,7 @@ async fn findings_stand_once_recorded_and_an_escalated_inspection_closes() {
     w.step_refused(
         &id,
         json!({"action": "escalate", "summary": "再次", "violation_on": today()}),
-        "already_escalated",
+        Rule("already_escalated"),
     )
     .await;
     let case = w.step_ok(&id, json!({"action": "close"})).await;
@@ -1245,14 +1140,7 @@ async fn nul_characters_are_refused_before_they_reach_the_database() {
     assert_eq!(error_fields(&problem), vec!["summary"]);
     let id = w.open_ok("inspection", json!({})).await;
     let step = json!({"action": "start", "credentials_shown": true, "location": "学府街\u{0}"});
-    let problem = expect_problem(
-        w.app
-            .post(&format!("/api/v1/cases/{id}/transitions"), w.lead_token(), &step)
-            .await,
-        StatusCode::BAD_REQUEST,
-    )
-    .await;
-    assert_eq!(error_fields(&problem), vec!["location"]);
+    w.step_refused(&id, step, Malformed("location")).await;
     expect_problem(
         w.app.get("/api/v1/cases?q=a%00b", w.lead_token()).await,
         StatusCode::BAD_REQUEST,

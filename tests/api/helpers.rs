@@ -395,6 +395,155 @@ pub struct CaseWorld {
     pub av_power: String,
 }
 
+/// Where [`CaseWorld::inspection_at`] starts an inspection.
+pub const SITE: &str = "学府街1号";
+
+/// A stage of an inspection case (DESIGN §4.1) that [`CaseWorld::inspection_at`] walks to.
+#[derive(Debug, Clone)]
+pub enum InspectionStage {
+    /// Officers on site at [`SITE`], credentials shown: `in_progress`.
+    Started,
+    /// Started, and the subject found compliant: ready to close.
+    FoundCompliant,
+    /// Started, and these `findings` (`[{description, hazard_level}]`) recorded as violations.
+    FoundViolations(Value),
+}
+
+/// A stage of an ordinary penalty case (DESIGN §4.2) that [`CaseWorld::penalty_at`] walks to.
+/// Each stage takes the steps of the one before it.
+#[derive(Debug, Clone)]
+pub enum Stage {
+    /// One piece of evidence recorded: `investigating`.
+    Investigating,
+    /// The party told of the proposed penalty (事先告知): `notified`, defence pending.
+    Notified(Notice),
+    /// The party waived its defence, the notified penalty was decided on `decided_on` and the
+    /// decision served in person on `served_on`: `served`.
+    Served {
+        notice: Notice,
+        decided_on: String,
+        served_on: String,
+    },
+}
+
+impl Stage {
+    fn status(&self) -> &'static str {
+        match self {
+            Stage::Investigating => "investigating",
+            Stage::Notified(_) => "notified",
+            Stage::Served { .. } => "served",
+        }
+    }
+
+    fn notice(&self) -> Option<&Notice> {
+        match self {
+            Stage::Investigating => None,
+            Stage::Notified(notice) | Stage::Served { notice, .. } => Some(notice),
+        }
+    }
+
+    fn decision(&self) -> Option<(&Notice, &str, &str)> {
+        match self {
+            Stage::Served {
+                notice,
+                decided_on,
+                served_on,
+            } => Some((notice, decided_on, served_on)),
+            _ => None,
+        }
+    }
+}
+
+/// The proposed penalty of a prior notice (告知): a decision type, a fine for fines, and the
+/// day the party was told (today unless given).
+#[derive(Debug, Clone)]
+pub struct Notice {
+    decision_type: &'static str,
+    fine_amount_fen: Option<i64>,
+    notified_on: Option<String>,
+}
+
+impl Notice {
+    /// A fine of `amount_fen`.
+    pub fn fine(amount_fen: i64) -> Self {
+        Notice {
+            decision_type: "fine",
+            fine_amount_fen: Some(amount_fen),
+            notified_on: None,
+        }
+    }
+
+    /// A penalty without an amount: `warning`, `suspension`, `revocation`, ….
+    pub fn of(decision_type: &'static str) -> Self {
+        Notice {
+            decision_type,
+            fine_amount_fen: None,
+            notified_on: None,
+        }
+    }
+
+    /// The same notice, given on `notified_on` (YYYY-MM-DD).
+    pub fn on(self, notified_on: String) -> Self {
+        Notice {
+            notified_on: Some(notified_on),
+            ..self
+        }
+    }
+
+    fn penalty(&self, mut body: Value) -> Value {
+        body["decision_type"] = json!(self.decision_type);
+        if let Some(fine) = self.fine_amount_fen {
+            body["fine_amount_fen"] = json!(fine);
+        }
+        body
+    }
+
+    /// The `notify` step.
+    fn notify(&self) -> Value {
+        let mut body = self.penalty(json!({
+            "action": "notify",
+            "facts": "占道经营",
+            "legal_basis": "《城市市容和环境卫生管理条例》第三十六条",
+        }));
+        if let Some(notified_on) = &self.notified_on {
+            body["notified_on"] = json!(notified_on);
+        }
+        body
+    }
+
+    /// The `decide` step deciding the notified penalty.
+    fn decide(&self, decided_on: &str) -> Value {
+        self.penalty(json!({"action": "decide", "outcome": "penalty", "decided_on": decided_on}))
+    }
+}
+
+/// How a case step is refused (DESIGN §8 errors).
+#[derive(Debug, Clone, Copy)]
+pub enum Refusal<'a> {
+    /// 422: a legal or business rule refuses it, named in the problem's `rule`.
+    Rule(&'a str),
+    /// 422: one input field is invalid, named in the problem's `errors`.
+    Invalid(&'a str),
+    /// 400: the request could not be read; the field is named in the problem's `errors`.
+    Malformed(&'a str),
+    /// 409: the step is not possible now, or not for this caller; the problem lists `allowed_actions`.
+    NotAllowed,
+}
+
+impl Refusal<'_> {
+    pub fn status(self) -> StatusCode {
+        match self {
+            Refusal::Malformed(_) => StatusCode::BAD_REQUEST,
+            Refusal::Rule(_) | Refusal::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Refusal::NotAllowed => StatusCode::CONFLICT,
+        }
+    }
+}
+
+fn events_len(record: &Value) -> usize {
+    record["events"].as_array().expect("record events").len()
+}
+
 pub async fn case_world() -> CaseWorld {
     let app = spawn_app().await;
     let lead = app.officer_with_certificate("lead.officer", "2035-12-31").await;
@@ -459,57 +608,114 @@ impl CaseWorld {
 
     /// A step by the lead officer that must succeed; returns the case.
     pub async fn step_ok(&self, case_id: &str, body: Value) -> Value {
-        let (status, case) = self.app.step(self.lead_token(), case_id, body.clone()).await;
+        self.step_ok_by(self.lead_token(), case_id, body).await
+    }
+
+    /// A step by `token` that must succeed; returns the case.
+    pub async fn step_ok_by(&self, token: &str, case_id: &str, body: Value) -> Value {
+        let (status, case) = self.app.step(token, case_id, body.clone()).await;
         assert_eq!(status, StatusCode::OK, "{body} → {case}");
         case
     }
 
-    /// A step by the lead officer that a rule must refuse; returns the problem.
-    pub async fn step_refused(&self, case_id: &str, body: Value, rule: &str) -> Value {
-        let before = self.case(case_id).await;
-        let response = self
-            .app
-            .post(
-                &format!("/api/v1/cases/{case_id}/transitions"),
-                self.lead_token(),
-                &body,
-            )
-            .await;
-        let problem = expect_problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
-        assert_eq!(problem["rule"], json!(rule), "{body} → {problem}");
-        let after = self.case(case_id).await;
-        assert_eq!(before, after, "a refused step changes nothing");
-        problem
+    /// A step by the lead officer that must be refused as `refusal` says; returns the problem.
+    pub async fn step_refused(&self, case_id: &str, body: Value, refusal: Refusal<'_>) -> Value {
+        self.step_refused_by(self.lead_token(), case_id, body, refusal).await
     }
 
-    /// A step by the lead officer refused for an invalid field; returns the problem.
-    pub async fn step_invalid(&self, case_id: &str, body: Value, field: &str) -> Value {
+    /// A step by `token` that must be refused as `refusal` says, leaving the case as it was
+    /// (same view, same version) and its record without a new event; returns the problem.
+    pub async fn step_refused_by(&self, token: &str, case_id: &str, body: Value, refusal: Refusal<'_>) -> Value {
         let before = self.case(case_id).await;
-        let response = self
-            .app
-            .post(
-                &format!("/api/v1/cases/{case_id}/transitions"),
-                self.lead_token(),
-                &body,
-            )
-            .await;
-        let problem = expect_problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
-        assert_eq!(error_fields(&problem), vec![field.to_string()], "{body} → {problem}");
-        assert_eq!(before, self.case(case_id).await, "a refused step changes nothing");
-        problem
-    }
-
-    /// A step by `token` that is not possible now (409); returns the problem.
-    pub async fn step_conflict(&self, token: &str, case_id: &str, body: Value) -> Value {
-        let before = self.case(case_id).await;
+        let record_before = self.record(case_id).await;
         let response = self
             .app
             .post(&format!("/api/v1/cases/{case_id}/transitions"), token, &body)
             .await;
-        let problem = expect_problem(response, StatusCode::CONFLICT).await;
-        assert!(problem["allowed_actions"].is_array(), "{problem}");
-        assert_eq!(before, self.case(case_id).await, "a refused step changes nothing");
+        let problem = expect_problem(response, refusal.status()).await;
+        match refusal {
+            Refusal::Rule(rule) => assert_eq!(problem["rule"], json!(rule), "{body} → {problem}"),
+            Refusal::Invalid(field) | Refusal::Malformed(field) => {
+                assert_eq!(error_fields(&problem), vec![field.to_string()], "{body} → {problem}");
+            }
+            Refusal::NotAllowed => assert!(problem["allowed_actions"].is_array(), "{body} → {problem}"),
+        }
+        let after = self.case(case_id).await;
+        assert_eq!(
+            (&after["status"], &after["version"]),
+            (&before["status"], &before["version"]),
+            "a refused step changes nothing: {body} → {problem}"
+        );
+        assert_eq!(before, after, "a refused step changes nothing: {body} → {problem}");
+        let record_after = self.record(case_id).await;
+        assert_eq!(
+            events_len(&record_after),
+            events_len(&record_before),
+            "a refused step records no event: {body} → {problem}"
+        );
+        assert_eq!(
+            record_before["events"], record_after["events"],
+            "a refused step leaves the record as it was"
+        );
         problem
+    }
+
+    /// Opens an inspection case (`filing` merged over the defaults of [`CaseWorld::open`]) and
+    /// walks it over HTTP, as its lead officer, to `stage`; returns its id.
+    pub async fn inspection_at(&self, stage: InspectionStage, filing: Value) -> String {
+        let id = self.open_ok("inspection", filing).await;
+        let mut case = self
+            .step_ok(
+                &id,
+                json!({"action": "start", "credentials_shown": true, "location": SITE}),
+            )
+            .await;
+        let findings = match &stage {
+            InspectionStage::Started => None,
+            InspectionStage::FoundCompliant => Some(json!({"action": "record_findings", "result": "compliant"})),
+            InspectionStage::FoundViolations(findings) => Some(json!({
+                "action": "record_findings", "result": "violations_found", "findings": findings,
+            })),
+        };
+        if let Some(findings) = findings {
+            case = self.step_ok(&id, findings).await;
+        }
+        assert_eq!(case["status"], json!("in_progress"), "walked to {stage:?}: {case}");
+        id
+    }
+
+    /// Opens an ordinary penalty case (`filing` merged over the defaults of [`CaseWorld::open`])
+    /// and walks it to `stage`; returns its id.
+    pub async fn penalty_at(&self, stage: Stage, filing: Value) -> String {
+        let id = self.open_ok("penalty", filing).await;
+        self.walk_to(&id, stage).await;
+        id
+    }
+
+    /// Walks a just filed ordinary penalty case over HTTP, as its lead officer, to `stage`;
+    /// returns the case as the last step left it.
+    pub async fn walk_to(&self, id: &str, stage: Stage) -> Value {
+        let mut case = self
+            .step_ok(
+                id,
+                json!({"action": "record_investigation", "record_type": "evidence", "content": "现场照片"}),
+            )
+            .await;
+        if let Some(notice) = stage.notice() {
+            case = self.step_ok(id, notice.notify()).await;
+        }
+        if let Some((notice, decided_on, served_on)) = stage.decision() {
+            self.step_ok(id, json!({"action": "waive_defense"})).await;
+            self.step_ok(id, notice.decide(decided_on)).await;
+            case = self
+                .step_ok(
+                    id,
+                    json!({"action": "serve", "method": "in_person", "served_on": served_on}),
+                )
+                .await;
+        }
+        assert_eq!(case["status"], json!(stage.status()), "walked to {stage:?}: {case}");
+        case
     }
 
     pub async fn case(&self, case_id: &str) -> Value {

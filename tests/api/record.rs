@@ -7,19 +7,14 @@ use diesel::RunQueryDsl;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestDb, case_world, days_ago, expect_problem, json_of, today};
+use crate::helpers::{
+    InspectionStage, Notice, SITE, Stage, TestDb, case_world, days_ago, expect_problem, json_of, today,
+};
 
 #[tokio::test]
 async fn every_step_is_chained_and_verifiable() {
     let w = case_world().await;
-    let id = w.open_ok("inspection", json!({})).await;
-    w.step_ok(
-        &id,
-        json!({"action": "start", "credentials_shown": true, "location": "学府街1号"}),
-    )
-    .await;
-    w.step_ok(&id, json!({"action": "record_findings", "result": "compliant"}))
-        .await;
+    let id = w.inspection_at(InspectionStage::FoundCompliant, json!({})).await;
     let record = w.record(&id).await;
     let events = record["events"].as_array().unwrap();
     assert_eq!(events.len(), 3);
@@ -42,7 +37,7 @@ async fn every_step_is_chained_and_verifiable() {
             json!(hex::encode(sha2::Sha256::digest(canonical.as_bytes())))
         );
     }
-    assert_eq!(events[1]["payload"]["location"], json!("学府街1号"));
+    assert_eq!(events[1]["payload"]["location"], json!(SITE));
     assert_eq!(events[0]["actor_id"], json!(w.lead.0));
     assert!(record["hash_algorithm"].as_str().unwrap().contains("SHA-256"));
 
@@ -105,14 +100,7 @@ fn raw_sql(w: &crate::helpers::CaseWorld, sql: &str) -> Result<usize, diesel::re
 #[tokio::test]
 async fn triggers_refuse_changing_the_record_and_verification_catches_tampering() {
     let w = case_world().await;
-    let id = w.open_ok("inspection", json!({})).await;
-    w.step_ok(
-        &id,
-        json!({"action": "start", "credentials_shown": true, "location": "学府街1号"}),
-    )
-    .await;
-    w.step_ok(&id, json!({"action": "record_findings", "result": "compliant"}))
-        .await;
+    let id = w.inspection_at(InspectionStage::FoundCompliant, json!({})).await;
 
     let update =
         format!("UPDATE case_events SET payload = '{{\"location\":\"别处\"}}' WHERE case_id = '{id}' AND seq = 2");
@@ -304,30 +292,20 @@ async fn overdue_cases_are_listed_exactly_as_each_case_reports_itself() {
         .await;
     // Payment overdue: served 40 days ago, nothing paid, with the late penalty capped at the fine.
     let unpaid = w
-        .open_ok(
-            "penalty",
+        .penalty_at(
+            Stage::Served {
+                notice: Notice::fine(100000).on(days_ago(70)),
+                decided_on: days_ago(60),
+                served_on: days_ago(60),
+            },
             json!({"opened_on": days_ago(80), "violation_on": days_ago(80)}),
         )
         .await;
-    w.step_ok(
-        &unpaid,
-        json!({"action": "record_investigation", "record_type": "evidence", "content": "照片"}),
-    )
-    .await;
-    w.step_ok(&unpaid, json!({"action": "notify", "decision_type": "fine", "fine_amount_fen": 100000, "facts": "x", "legal_basis": "y", "notified_on": days_ago(70)})).await;
-    w.step_ok(&unpaid, json!({"action": "waive_defense"})).await;
-    w.step_ok(&unpaid, json!({"action": "decide", "outcome": "penalty", "decision_type": "fine", "fine_amount_fen": 100000, "decided_on": days_ago(60)})).await;
-    let served = w
-        .step_ok(
-            &unpaid,
-            json!({"action": "serve", "method": "in_person", "served_on": days_ago(60)}),
-        )
-        .await;
-    assert_eq!(served["payment_due_on"], json!(days_ago(45)));
     // Not overdue: a fresh inspection.
     let fresh = w.open_ok("inspection", json!({})).await;
 
     let unpaid_case = w.case(&unpaid).await;
+    assert_eq!(unpaid_case["payment_due_on"], json!(days_ago(45)));
     assert_eq!(unpaid_case["overdue_deadlines"], json!(["payment_due_on"]));
     // 45 days late × 3 % = 135 % of the fine, capped at the fine (APL art. 72).
     assert_eq!(unpaid_case["late_payment_penalty_fen"], json!(100000));
