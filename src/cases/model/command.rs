@@ -3,43 +3,39 @@
 
 use super::*;
 
-/// A step with its input. The API receives `{"action": "start", …}` and parses it as
-/// `{"start": {…}}`, so errors can name the failing field.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Command {
-    Start(StartInput),
-    RecordFindings(RecordFindingsInput),
-    OrderRectification(OrderRectificationInput),
-    VerifyRectification(VerifyRectificationInput),
-    Escalate(EscalateInput),
-    RecordInvestigation(RecordInvestigationInput),
-    Notify(NotifyInput),
-    RecordDefense(RecordDefenseInput),
-    ReviewDefense(ReviewDefenseInput),
-    WaiveDefense(WaiveDefenseInput),
-    RequestHearing(RequestHearingInput),
-    ScheduleHearing(ScheduleHearingInput),
-    RecordHearing(RecordHearingInput),
-    RecordCollectiveDiscussion(RecordCollectiveDiscussionInput),
-    ExtendDecisionDeadline(ExtendDecisionDeadlineInput),
-    Decide(DecideInput),
-    Serve(ServeInput),
-    RecordPayment(RecordPaymentInput),
-    Close(NoInput),
-    Archive(NoInput),
-    Transfer(TransferInput),
-    Terminate(TerminateInput),
-    Void(VoidInput),
-    Correct(CorrectInput),
+/// Declares `Command` (what the service parses), `TransitionRequest` (what the OpenAPI
+/// document shows) and `Command::action` from one list, so the three cannot disagree.
+/// Each variant is named as its `Action`.
+macro_rules! commands {
+    ($($variant:ident($input:ty)),+ $(,)?) => {
+        /// A step with its input. The API receives `{"action": "start", …}` and parses it as
+        /// `{"start": {…}}`, so errors can name the failing field.
+        #[derive(Debug, Clone, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum Command {
+            $($variant($input)),+
+        }
+
+        /// The body of `POST /cases/{id}/transitions` as clients send it: `action` plus that
+        /// action's fields (DESIGN §8). It documents the API; the service parses the same
+        /// JSON into `Command`.
+        #[derive(Debug, Clone, Deserialize, ToSchema)]
+        #[serde(tag = "action", rename_all = "snake_case")]
+        pub enum TransitionRequest {
+            $($variant($input)),+
+        }
+
+        impl Command {
+            pub fn action(&self) -> Action {
+                match self {
+                    $(Command::$variant(_) => Action::$variant),+
+                }
+            }
+        }
+    };
 }
 
-/// The body of `POST /cases/{id}/transitions` as clients send it: `action` plus that
-/// action's fields. Used for the OpenAPI document; the service parses the same JSON into
-/// `Command` so that errors name the failing field.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(tag = "action", rename_all = "snake_case")]
-pub enum TransitionRequest {
+commands!(
     Start(StartInput),
     RecordFindings(RecordFindingsInput),
     OrderRectification(OrderRectificationInput),
@@ -64,7 +60,7 @@ pub enum TransitionRequest {
     Terminate(TerminateInput),
     Void(VoidInput),
     Correct(CorrectInput),
-}
+);
 
 /// The input of a step that takes none (`close`, `archive`).
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
@@ -261,37 +257,6 @@ pub struct CorrectInput {
     pub note: String,
     #[serde(default)]
     pub field: Option<String>,
-}
-
-impl Command {
-    pub fn action(&self) -> Action {
-        match self {
-            Command::Start(_) => Action::Start,
-            Command::RecordFindings(_) => Action::RecordFindings,
-            Command::OrderRectification(_) => Action::OrderRectification,
-            Command::VerifyRectification(_) => Action::VerifyRectification,
-            Command::Escalate(_) => Action::Escalate,
-            Command::RecordInvestigation(_) => Action::RecordInvestigation,
-            Command::Notify(_) => Action::Notify,
-            Command::RecordDefense(_) => Action::RecordDefense,
-            Command::ReviewDefense(_) => Action::ReviewDefense,
-            Command::WaiveDefense(_) => Action::WaiveDefense,
-            Command::RequestHearing(_) => Action::RequestHearing,
-            Command::ScheduleHearing(_) => Action::ScheduleHearing,
-            Command::RecordHearing(_) => Action::RecordHearing,
-            Command::RecordCollectiveDiscussion(_) => Action::RecordCollectiveDiscussion,
-            Command::ExtendDecisionDeadline(_) => Action::ExtendDecisionDeadline,
-            Command::Decide(_) => Action::Decide,
-            Command::Serve(_) => Action::Serve,
-            Command::RecordPayment(_) => Action::RecordPayment,
-            Command::Close(_) => Action::Close,
-            Command::Archive(_) => Action::Archive,
-            Command::Transfer(_) => Action::Transfer,
-            Command::Terminate(_) => Action::Terminate,
-            Command::Void(_) => Action::Void,
-            Command::Correct(_) => Action::Correct,
-        }
-    }
 }
 
 /// What `apply` needs besides the case and the command.

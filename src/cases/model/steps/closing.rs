@@ -25,26 +25,20 @@ pub fn archive(case: &Case, ctx: &Context<'_>) -> Result<Applied, Refusal> {
 
 /// `transfer` (移送) to another department or to judicial organs.
 pub fn transfer(case: &Case, input: TransferInput, _ctx: &Context<'_>) -> Result<Applied, Refusal> {
-    let TransferInput {
-        to_department,
-        reason,
-        judicial,
-    } = input;
     let mut next = case.clone();
-    let to_department = required_text("to_department", &to_department, 200)?;
-    let reason = required_text("reason", &reason, 2000)?;
+    let to_department = required_text("to_department", &input.to_department, 200)?;
+    let reason = required_text("reason", &input.reason, 2000)?;
     next.transferred_to = Some(to_department.clone());
     next.transfer_reason = Some(reason.clone());
     next.status = CaseStatus::Transferred;
-    let payload = json!({"to_department": to_department, "reason": reason, "judicial": judicial});
+    let payload = json!({"to_department": to_department, "reason": reason, "judicial": input.judicial});
     Ok(Applied::new(next, payload))
 }
 
 /// `terminate` (终止) with a reason.
 pub fn terminate(case: &Case, input: TerminateInput, _ctx: &Context<'_>) -> Result<Applied, Refusal> {
-    let TerminateInput { reason } = input;
     let mut next = case.clone();
-    let reason = required_text("reason", &reason, 2000)?;
+    let reason = required_text("reason", &input.reason, 2000)?;
     next.terminated_reason = Some(reason.clone());
     next.status = CaseStatus::Terminated;
     let payload = json!({"reason": reason});
@@ -53,9 +47,8 @@ pub fn terminate(case: &Case, input: TerminateInput, _ctx: &Context<'_>) -> Resu
 
 /// `void`: a case entered by mistake keeps its number (DESIGN §4.4).
 pub fn void(case: &Case, input: VoidInput, _ctx: &Context<'_>) -> Result<Applied, Refusal> {
-    let VoidInput { reason } = input;
     let mut next = case.clone();
-    let reason = required_text("reason", &reason, 2000)?;
+    let reason = required_text("reason", &input.reason, 2000)?;
     next.status = CaseStatus::Voided;
     let payload = json!({"reason": reason});
     Ok(Applied::new(next, payload))
@@ -63,9 +56,8 @@ pub fn void(case: &Case, input: VoidInput, _ctx: &Context<'_>) -> Result<Applied
 
 /// `correct`: a supervisor's correction of a closed case, recorded as an event.
 pub fn correct(case: &Case, input: CorrectInput, _ctx: &Context<'_>) -> Result<Applied, Refusal> {
-    let CorrectInput { note, field } = input;
-    let note = required_text("note", &note, 10_000)?;
-    Ok(Applied::new(case.clone(), json!({"note": note, "field": field})))
+    let note = required_text("note", &input.note, 10_000)?;
+    Ok(Applied::new(case.clone(), json!({"note": note, "field": input.field})))
 }
 
 /// 结案: the case file must be complete.

@@ -9,15 +9,16 @@ pub fn record_collective_discussion(
     input: RecordCollectiveDiscussionInput,
     ctx: &Context<'_>,
 ) -> Result<Applied, Refusal> {
-    let RecordCollectiveDiscussionInput {
-        held_on,
-        participants,
-        conclusion,
-    } = input;
     let mut next = case.clone();
     let today = ctx.today;
-    let held_on = past_date("held_on", held_on, today, Some((case.opened_on, "the filing date")))?;
-    let participants: Vec<String> = participants
+    let held_on = past_date(
+        "held_on",
+        input.held_on,
+        today,
+        Some((case.opened_on, "the filing date")),
+    )?;
+    let participants: Vec<String> = input
+        .participants
         .iter()
         .map(|p| p.trim().to_string())
         .filter(|p| !p.is_empty())
@@ -28,7 +29,7 @@ pub fn record_collective_discussion(
             "a collective discussion has at least two participants",
         ));
     }
-    let conclusion = required_text("conclusion", &conclusion, 10_000)?;
+    let conclusion = required_text("conclusion", &input.conclusion, 10_000)?;
     next.collective_discussion_on = Some(held_on);
     let payload = json!({"held_on": held_on, "participants": participants, "conclusion": conclusion});
     Ok(Applied::new(next, payload))
@@ -40,13 +41,12 @@ pub fn extend_decision_deadline(
     input: ExtendDecisionDeadlineInput,
     ctx: &Context<'_>,
 ) -> Result<Applied, Refusal> {
-    let ExtendDecisionDeadlineInput { days, reason } = input;
     let mut next = case.clone();
     let today = ctx.today;
-    if !(1..=MAX_EXTENSION_DAYS).contains(&days) {
+    if !(1..=MAX_EXTENSION_DAYS).contains(&input.days) {
         return Err(invalid("days", format!("must be between 1 and {MAX_EXTENSION_DAYS}")));
     }
-    let reason = required_text("reason", &reason, 2000)?;
+    let reason = required_text("reason", &input.reason, 2000)?;
     if ctx.relation.is_case_officer {
         return Err(rule(
             "approver_is_case_officer",
@@ -63,7 +63,7 @@ pub fn extend_decision_deadline(
             ),
         ));
     }
-    let extended = add_calendar_days(previous, days);
+    let extended = add_calendar_days(previous, input.days);
     if (extended - original).num_days() > i64::from(MAX_EXTENSION_DAYS) {
         return Err(rule(
             "extension_limit",
@@ -71,38 +71,34 @@ pub fn extend_decision_deadline(
         ));
     }
     next.decision_due_on = Some(extended);
-    let payload = json!({"days": days, "reason": reason, "previous_due_on": previous, "decision_due_on": extended});
+    let payload =
+        json!({"days": input.days, "reason": reason, "previous_due_on": previous, "decision_due_on": extended});
     Ok(Applied::new(next, payload))
 }
 
 /// `decide`: the gates of the simple (APL art. 51–52) or ordinary procedure (art. 44–45,
 /// 57–58, 60, 62–64); allocates the decision document number.
 pub fn decide(case: &Case, input: DecideInput, ctx: &Context<'_>) -> Result<Applied, Refusal> {
-    let DecideInput {
-        outcome,
-        decision_type,
-        fine_amount_fen,
-        decided_on,
-        credentials_shown,
-    } = input;
     let mut next = case.clone();
     let today = ctx.today;
     let decided_on = past_date(
         "decided_on",
-        decided_on.unwrap_or(today),
+        input.decided_on.unwrap_or(today),
         today,
         Some((case.opened_on, "the filing date")),
     )?;
-    let (decision_type, fine) = match outcome {
+    let (decision_type, fine) = match input.outcome {
         Outcome::Penalty => {
-            let decision_type = decision_type.ok_or_else(|| invalid("decision_type", "required for a penalty"))?;
+            let decision_type = input
+                .decision_type
+                .ok_or_else(|| invalid("decision_type", "required for a penalty"))?;
             (
                 Some(decision_type),
-                check_penalty_amount(decision_type, fine_amount_fen)?,
+                check_penalty_amount(decision_type, input.fine_amount_fen)?,
             )
         }
         _ => {
-            if decision_type.is_some() || fine_amount_fen.unwrap_or(0) != 0 {
+            if input.decision_type.is_some() || input.fine_amount_fen.unwrap_or(0) != 0 {
                 return Err(invalid(
                     "decision_type",
                     "only a penalty outcome carries a decision type or fine",
@@ -112,30 +108,30 @@ pub fn decide(case: &Case, input: DecideInput, ctx: &Context<'_>) -> Result<Appl
         }
     };
     let proposed = ProposedDecision {
-        outcome,
+        outcome: input.outcome,
         decision_type,
         fine_amount_fen: fine,
         decided_on,
     };
     if case.procedure == Some(Procedure::Simple) {
-        check_simple_decision(case, &proposed, credentials_shown)?;
+        check_simple_decision(case, &proposed, input.credentials_shown)?;
         next.served_on = Some(decided_on);
         next.service_method = Some(ServiceMethod::InPerson);
         next.payment_due_on = (fine > 0).then(|| add_calendar_days(decided_on, PAYMENT_PERIOD_DAYS));
     } else {
         check_ordinary_decision(case, &proposed, ctx)?;
         // A transfer to judicial organs is handed over, not served on the party.
-        if outcome != Outcome::TransferJudicial {
+        if input.outcome != Outcome::TransferJudicial {
             next.service_due_on = Some(working_deadline(ctx, decided_on, SERVICE_PERIOD_WORKING_DAYS)?);
         }
     }
     check_legal_review(case, &proposed)?;
-    next.outcome = Some(outcome);
+    next.outcome = Some(input.outcome);
     next.decision_type = decision_type;
-    next.fine_amount_fen = (outcome == Outcome::Penalty).then_some(fine);
+    next.fine_amount_fen = (input.outcome == Outcome::Penalty).then_some(fine);
     next.decided_on = Some(decided_on);
     next.status = CaseStatus::Decided;
-    let effect = match outcome {
+    let effect = match input.outcome {
         Outcome::Penalty => Effect::AllocateDecisionNumber(DecisionDocument::Penalty),
         Outcome::NoPenaltyMinor | Outcome::NoPenaltyUnfounded => {
             Effect::AllocateDecisionNumber(DecisionDocument::NoPenalty)
@@ -143,7 +139,7 @@ pub fn decide(case: &Case, input: DecideInput, ctx: &Context<'_>) -> Result<Appl
         Outcome::TransferJudicial => Effect::None,
     };
     let payload = json!({
-        "outcome": outcome,
+        "outcome": input.outcome,
         "decision_type": decision_type,
         "fine_amount_fen": next.fine_amount_fen,
         "decided_on": decided_on,

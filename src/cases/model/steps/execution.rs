@@ -4,53 +4,48 @@ use crate::cases::model::*;
 
 /// `serve` (送达, APL art. 61): starts the 15-day payment period (art. 67).
 pub fn serve(case: &Case, input: ServeInput, ctx: &Context<'_>) -> Result<Applied, Refusal> {
-    let ServeInput {
-        method,
-        served_on,
-        receipt,
-    } = input;
     let mut next = case.clone();
     let today = ctx.today;
     let served_on = past_date(
         "served_on",
-        served_on,
+        input.served_on,
         today,
         case.decided_on.map(|d| (d, "the decision")),
     )?;
     next.served_on = Some(served_on);
-    next.service_method = Some(method);
+    next.service_method = Some(input.method);
     let fine = case.fine_amount_fen.unwrap_or(0);
     next.payment_due_on = (fine > 0).then(|| add_calendar_days(served_on, PAYMENT_PERIOD_DAYS));
     next.status = CaseStatus::Served;
     let late = case.service_due_on.is_some_and(|due| served_on > due);
-    let payload = json!({"method": method, "served_on": served_on, "receipt": receipt, "payment_due_on": next.payment_due_on, "late": late});
+    let payload = json!({"method": input.method, "served_on": served_on, "receipt": input.receipt, "payment_due_on": next.payment_due_on, "late": late});
     Ok(Applied::new(next, payload))
 }
 
 /// `record_payment`: partial payments accumulate; paid in full → `executed` (APL art. 67–72).
 pub fn record_payment(case: &Case, input: RecordPaymentInput, ctx: &Context<'_>) -> Result<Applied, Refusal> {
-    let RecordPaymentInput {
-        amount_fen,
-        paid_on,
-        on_the_spot,
-    } = input;
     let mut next = case.clone();
     let today = ctx.today;
     let fine = case.fine_amount_fen.unwrap_or(0);
     if fine == 0 {
         return Err(rule("no_fine_to_pay", "the decision imposes no fine"));
     }
-    if amount_fen <= 0 {
+    if input.amount_fen <= 0 {
         return Err(invalid("amount_fen", "must be a positive amount in fen"));
     }
-    let paid_on = past_date("paid_on", paid_on, today, case.decided_on.map(|d| (d, "the decision")))?;
-    if on_the_spot && case.procedure != Some(Procedure::Simple) {
+    let paid_on = past_date(
+        "paid_on",
+        input.paid_on,
+        today,
+        case.decided_on.map(|d| (d, "the decision")),
+    )?;
+    if input.on_the_spot && case.procedure != Some(Procedure::Simple) {
         return Err(rule(
             "on_the_spot_collection_limit",
             "fines are collected on the spot only for on-the-spot decisions (APL art. 68)",
         ));
     }
-    if on_the_spot && fine > ON_THE_SPOT_COLLECTION_MAX_FEN {
+    if input.on_the_spot && fine > ON_THE_SPOT_COLLECTION_MAX_FEN {
         return Err(rule(
             "on_the_spot_collection_limit",
             format!(
@@ -60,22 +55,22 @@ pub fn record_payment(case: &Case, input: RecordPaymentInput, ctx: &Context<'_>)
         ));
     }
     let remaining = fine - case.paid_fen;
-    if amount_fen > remaining {
+    if input.amount_fen > remaining {
         return Err(rule(
             "overpayment",
-            format!("{} exceeds the {} still owed", yuan(amount_fen), yuan(remaining)),
+            format!("{} exceeds the {} still owed", yuan(input.amount_fen), yuan(remaining)),
         ));
     }
-    next.paid_fen = case.paid_fen + amount_fen;
+    next.paid_fen = case.paid_fen + input.amount_fen;
     if next.paid_fen >= fine {
         next.executed_on = Some(paid_on);
         next.status = CaseStatus::Executed;
     }
     let late_penalty = late_payment_penalty_fen(fine, case.payment_due_on, paid_on);
     let payload = json!({
-        "amount_fen": amount_fen,
+        "amount_fen": input.amount_fen,
         "paid_on": paid_on,
-        "on_the_spot": on_the_spot,
+        "on_the_spot": input.on_the_spot,
         "paid_total_fen": next.paid_fen,
         "remaining_fen": fine - next.paid_fen,
         "late_payment_penalty_fen": late_penalty,

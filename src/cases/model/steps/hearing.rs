@@ -4,7 +4,6 @@ use crate::cases::model::*;
 
 /// `request_hearing` within the request period (APL art. 63–64) → `hearing`.
 pub fn request_hearing(case: &Case, input: RequestHearingInput, ctx: &Context<'_>) -> Result<Applied, Refusal> {
-    let RequestHearingInput { requested_on } = input;
     let mut next = case.clone();
     let today = ctx.today;
     if !case.hearing_rights {
@@ -27,7 +26,7 @@ pub fn request_hearing(case: &Case, input: RequestHearingInput, ctx: &Context<'_
     }
     let requested_on = past_date(
         "requested_on",
-        requested_on.unwrap_or(today),
+        input.requested_on.unwrap_or(today),
         today,
         case.notified_on.map(|d| (d, "the notice")),
     )?;
@@ -49,13 +48,9 @@ pub fn request_hearing(case: &Case, input: RequestHearingInput, ctx: &Context<'_
 
 /// `schedule_hearing`: the party is told 7 working days ahead (APL art. 64, 85).
 pub fn schedule_hearing(case: &Case, input: ScheduleHearingInput, ctx: &Context<'_>) -> Result<Applied, Refusal> {
-    let ScheduleHearingInput {
-        hearing_on,
-        notified_on,
-    } = input;
     let mut next = case.clone();
     let today = ctx.today;
-    let notified_on = past_date("notified_on", notified_on.unwrap_or(today), today, None)?;
+    let notified_on = past_date("notified_on", input.notified_on.unwrap_or(today), today, None)?;
     let notified_on = past_date(
         "notified_on",
         notified_on,
@@ -63,7 +58,7 @@ pub fn schedule_hearing(case: &Case, input: ScheduleHearingInput, ctx: &Context<
         case.notified_on.map(|d| (d, "the notice")),
     )?;
     let earliest = working_deadline(ctx, notified_on, HEARING_NOTICE_WORKING_DAYS)?;
-    if hearing_on < earliest {
+    if input.hearing_on < earliest {
         return Err(rule(
             "hearing_notice_too_short",
             format!(
@@ -72,14 +67,13 @@ pub fn schedule_hearing(case: &Case, input: ScheduleHearingInput, ctx: &Context<
         ));
     }
     next.hearing_state = Some(HearingState::Scheduled);
-    next.hearing_on = Some(hearing_on);
-    let payload = json!({"hearing_on": hearing_on, "notified_on": notified_on});
+    next.hearing_on = Some(input.hearing_on);
+    let payload = json!({"hearing_on": input.hearing_on, "notified_on": notified_on});
     Ok(Applied::new(next, payload))
 }
 
 /// `record_hearing`: the hearing held → back to `notified` for the decision.
 pub fn record_hearing(case: &Case, input: RecordHearingInput, ctx: &Context<'_>) -> Result<Applied, Refusal> {
-    let RecordHearingInput { held_on, summary } = input;
     let mut next = case.clone();
     let today = ctx.today;
     if case.hearing_state != Some(HearingState::Scheduled) {
@@ -90,11 +84,11 @@ pub fn record_hearing(case: &Case, input: RecordHearingInput, ctx: &Context<'_>)
     }
     let held_on = past_date(
         "held_on",
-        held_on,
+        input.held_on,
         today,
         case.hearing_on.map(|d| (d, "the scheduled date")),
     )?;
-    let summary = required_text("summary", &summary, 10_000)?;
+    let summary = required_text("summary", &input.summary, 10_000)?;
     next.hearing_state = Some(HearingState::Held);
     next.status = CaseStatus::Notified;
     let payload = json!({"held_on": held_on, "summary": summary});

@@ -4,15 +4,11 @@ use crate::cases::model::*;
 
 /// `start` (§4.1): officers on site with credentials shown (APL art. 55) → `in_progress`.
 pub fn start(case: &Case, input: StartInput, _ctx: &Context<'_>) -> Result<Applied, Refusal> {
-    let StartInput {
-        credentials_shown,
-        location,
-    } = input;
     let mut next = case.clone();
-    if !credentials_shown {
+    if !input.credentials_shown {
         return Err(credentials_refusal("starting an inspection"));
     }
-    let location = required_text("location", location.as_deref().unwrap_or(""), 500)?;
+    let location = required_text("location", input.location.as_deref().unwrap_or(""), 500)?;
     next.location = Some(location.clone());
     next.status = CaseStatus::InProgress;
     let payload = json!({"credentials_shown": true, "location": location});
@@ -21,7 +17,6 @@ pub fn start(case: &Case, input: StartInput, _ctx: &Context<'_>) -> Result<Appli
 
 /// `record_findings`: the inspection result and its findings, recorded once.
 pub fn record_findings(case: &Case, input: RecordFindingsInput, _ctx: &Context<'_>) -> Result<Applied, Refusal> {
-    let RecordFindingsInput { result, findings } = input;
     let mut next = case.clone();
     if case.inspection_result.is_some() {
         return Err(rule(
@@ -30,7 +25,7 @@ pub fn record_findings(case: &Case, input: RecordFindingsInput, _ctx: &Context<'
         ));
     }
     let mut recorded = Vec::new();
-    for (i, finding) in findings.iter().enumerate() {
+    for (i, finding) in input.findings.iter().enumerate() {
         let description = required_text(&format!("findings[{i}].description"), &finding.description, 1000)?;
         recorded.push(Finding {
             description,
@@ -40,7 +35,7 @@ pub fn record_findings(case: &Case, input: RecordFindingsInput, _ctx: &Context<'
             escalated: false,
         });
     }
-    match result {
+    match input.result {
         InspectionResult::ViolationsFound if recorded.is_empty() => {
             return Err(invalid(
                 "findings",
@@ -52,15 +47,14 @@ pub fn record_findings(case: &Case, input: RecordFindingsInput, _ctx: &Context<'
         }
         _ => {}
     }
-    next.inspection_result = Some(result);
+    next.inspection_result = Some(input.result);
     next.findings = recorded.clone();
-    let payload = json!({"result": result, "findings": recorded});
+    let payload = json!({"result": input.result, "findings": recorded});
     Ok(Applied::new(next, payload))
 }
 
 /// `order_rectification` (责令限期改正) → `rectifying`.
 pub fn order_rectification(case: &Case, input: OrderRectificationInput, ctx: &Context<'_>) -> Result<Applied, Refusal> {
-    let OrderRectificationInput { deadline } = input;
     let mut next = case.clone();
     let today = ctx.today;
     if case.inspection_result != Some(InspectionResult::ViolationsFound) {
@@ -69,12 +63,12 @@ pub fn order_rectification(case: &Case, input: OrderRectificationInput, ctx: &Co
             "rectification (责令限期改正) needs recorded findings with violations",
         ));
     }
-    if deadline < today {
+    if input.deadline < today {
         return Err(invalid("deadline", "may not be in the past"));
     }
-    next.rectification_deadline = Some(deadline);
+    next.rectification_deadline = Some(input.deadline);
     next.status = CaseStatus::Rectifying;
-    let payload = json!({"deadline": deadline});
+    let payload = json!({"deadline": input.deadline});
     Ok(Applied::new(next, payload))
 }
 
@@ -84,40 +78,27 @@ pub fn verify_rectification(
     input: VerifyRectificationInput,
     ctx: &Context<'_>,
 ) -> Result<Applied, Refusal> {
-    let VerifyRectificationInput {
-        rectified,
-        note,
-        deadline,
-        verified_on,
-    } = input;
     let mut next = case.clone();
     let today = ctx.today;
-    let verified_on = past_date("verified_on", verified_on.unwrap_or(today), today, None)?;
-    if rectified {
+    let verified_on = past_date("verified_on", input.verified_on.unwrap_or(today), today, None)?;
+    if input.rectified {
         for finding in next.findings.iter_mut().filter(|f| f.is_hazard()) {
             finding.rectified = true;
             finding.rectified_on = Some(verified_on);
         }
         next.status = CaseStatus::InProgress;
-    } else if let Some(deadline) = deadline {
+    } else if let Some(deadline) = input.deadline {
         if deadline < today {
             return Err(invalid("deadline", "may not be in the past"));
         }
         next.rectification_deadline = Some(deadline);
     }
-    let payload = json!({"rectified": rectified, "verified_on": verified_on, "note": note, "deadline": next.rectification_deadline});
+    let payload = json!({"rectified": input.rectified, "verified_on": verified_on, "note": input.note, "deadline": next.rectification_deadline});
     Ok(Applied::new(next, payload))
 }
 
 /// `escalate`: hands the findings on to a new penalty case (转立案查处).
 pub fn escalate(case: &Case, input: EscalateInput, ctx: &Context<'_>) -> Result<Applied, Refusal> {
-    let EscalateInput {
-        summary,
-        power_ids,
-        officer_ids,
-        violation_on,
-        serious_harm,
-    } = input;
     let mut next = case.clone();
     let today = ctx.today;
     if case.inspection_result != Some(InspectionResult::ViolationsFound) {
@@ -132,8 +113,8 @@ pub fn escalate(case: &Case, input: EscalateInput, ctx: &Context<'_>) -> Result<
             "a penalty case was already opened from this inspection; see its record",
         ));
     }
-    let summary = required_text("summary", &summary, 2000)?;
-    if violation_on > today {
+    let summary = required_text("summary", &input.summary, 2000)?;
+    if input.violation_on > today {
         return Err(invalid("violation_on", "may not be in the future"));
     }
     for finding in next.findings.iter_mut() {
@@ -141,12 +122,12 @@ pub fn escalate(case: &Case, input: EscalateInput, ctx: &Context<'_>) -> Result<
     }
     let effect = Effect::OpenPenaltyCase(EscalationRequest {
         summary: summary.clone(),
-        power_ids,
-        officer_ids,
-        violation_on,
-        serious_harm,
+        power_ids: input.power_ids,
+        officer_ids: input.officer_ids,
+        violation_on: input.violation_on,
+        serious_harm: input.serious_harm,
     });
-    let payload = json!({"summary": summary, "violation_on": violation_on, "serious_harm": serious_harm});
+    let payload = json!({"summary": summary, "violation_on": input.violation_on, "serious_harm": input.serious_harm});
     Ok(Applied {
         case: next,
         payload,

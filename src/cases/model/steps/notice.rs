@@ -8,54 +8,43 @@ pub fn record_investigation(
     input: RecordInvestigationInput,
     _ctx: &Context<'_>,
 ) -> Result<Applied, Refusal> {
-    let RecordInvestigationInput {
-        record_type,
-        content,
-        credentials_shown,
-    } = input;
     let mut next = case.clone();
-    let content = required_text("content", &content, 10_000)?;
+    let content = required_text("content", &input.content, 10_000)?;
     let face_to_face = matches!(
-        record_type,
+        input.record_type,
         InvestigationRecordType::Site | InvestigationRecordType::Inquiry
     );
-    if face_to_face && !credentials_shown {
+    if face_to_face && !input.credentials_shown {
         return Err(credentials_refusal("an inquiry or on-site investigation"));
     }
     next.status = CaseStatus::Investigating;
-    let payload = json!({"record_type": record_type, "content": content, "credentials_shown": credentials_shown});
+    let payload =
+        json!({"record_type": input.record_type, "content": content, "credentials_shown": input.credentials_shown});
     Ok(Applied::new(next, payload))
 }
 
 /// `notify` (行政处罚事先告知, APL art. 44, 62–64): the proposed penalty, the defence period
 /// and, where the law gives them, hearing rights. A new notice replaces the previous one.
 pub fn notify(case: &Case, input: NotifyInput, ctx: &Context<'_>) -> Result<Applied, Refusal> {
-    let NotifyInput {
-        decision_type,
-        fine_amount_fen,
-        facts,
-        legal_basis,
-        notified_on,
-    } = input;
     let mut next = case.clone();
     let today = ctx.today;
-    let facts = required_text("facts", &facts, 10_000)?;
-    let legal_basis = required_text("legal_basis", &legal_basis, 2000)?;
-    let fine = check_penalty_amount(decision_type, fine_amount_fen)?;
+    let facts = required_text("facts", &input.facts, 10_000)?;
+    let legal_basis = required_text("legal_basis", &input.legal_basis, 2000)?;
+    let fine = check_penalty_amount(input.decision_type, input.fine_amount_fen)?;
     check_discretion(case, fine)?;
     // A new notice (重新告知) is dated on or after the one it replaces.
     let earliest = match case.notified_on {
         Some(previous) => (previous, "the previous notice"),
         None => (case.opened_on, "the filing date"),
     };
-    let notified_on = past_date("notified_on", notified_on.unwrap_or(today), today, Some(earliest))?;
+    let notified_on = past_date("notified_on", input.notified_on.unwrap_or(today), today, Some(earliest))?;
     let defense_due_on = working_deadline(ctx, notified_on, ctx.settings.defense_period_working_days)?;
-    let hearing_rights = carries_hearing_rights(case, decision_type, fine, &ctx.settings);
+    let hearing_rights = carries_hearing_rights(case, input.decision_type, fine, &ctx.settings);
     let hearing_request_due_on = match hearing_rights {
         true => Some(working_deadline(ctx, notified_on, HEARING_REQUEST_WORKING_DAYS)?),
         false => None,
     };
-    next.notice_decision_type = Some(decision_type);
+    next.notice_decision_type = Some(input.decision_type);
     next.notice_fine_fen = Some(fine);
     next.notified_on = Some(notified_on);
     next.defense_due_on = Some(defense_due_on);
@@ -66,7 +55,7 @@ pub fn notify(case: &Case, input: NotifyInput, ctx: &Context<'_>) -> Result<Appl
     next.hearing_on = None;
     next.status = CaseStatus::Notified;
     let payload = json!({
-        "decision_type": decision_type,
+        "decision_type": input.decision_type,
         "fine_amount_fen": fine,
         "facts": facts,
         "legal_basis": legal_basis,
@@ -81,9 +70,8 @@ pub fn notify(case: &Case, input: NotifyInput, ctx: &Context<'_>) -> Result<Appl
 
 /// `record_defense` (陈述申辩, APL art. 45).
 pub fn record_defense(case: &Case, input: RecordDefenseInput, _ctx: &Context<'_>) -> Result<Applied, Refusal> {
-    let RecordDefenseInput { content } = input;
     let mut next = case.clone();
-    let content = required_text("content", &content, 10_000)?;
+    let content = required_text("content", &input.content, 10_000)?;
     next.defense_state = Some(DefenseState::Recorded);
     let payload = json!({"content": content});
     Ok(Applied::new(next, payload))
@@ -91,7 +79,6 @@ pub fn record_defense(case: &Case, input: RecordDefenseInput, _ctx: &Context<'_>
 
 /// `review_defense` (复核) of a recorded defence.
 pub fn review_defense(case: &Case, input: ReviewDefenseInput, _ctx: &Context<'_>) -> Result<Applied, Refusal> {
-    let ReviewDefenseInput { opinion, accepted } = input;
     let mut next = case.clone();
     if case.defense_state != Some(DefenseState::Recorded) {
         return Err(rule(
@@ -99,15 +86,14 @@ pub fn review_defense(case: &Case, input: ReviewDefenseInput, _ctx: &Context<'_>
             "there is no recorded defence (陈述申辩) awaiting review",
         ));
     }
-    let opinion = required_text("opinion", &opinion, 10_000)?;
+    let opinion = required_text("opinion", &input.opinion, 10_000)?;
     next.defense_state = Some(DefenseState::Reviewed);
-    let payload = json!({"opinion": opinion, "accepted": accepted});
+    let payload = json!({"opinion": opinion, "accepted": input.accepted});
     Ok(Applied::new(next, payload))
 }
 
 /// `waive_defense`: the party gives up its defence (and, if it says so, the hearing).
 pub fn waive_defense(case: &Case, input: WaiveDefenseInput, _ctx: &Context<'_>) -> Result<Applied, Refusal> {
-    let WaiveDefenseInput { note, hearing_waived } = input;
     let mut next = case.clone();
     if matches!(
         case.defense_state,
@@ -119,11 +105,11 @@ pub fn waive_defense(case: &Case, input: WaiveDefenseInput, _ctx: &Context<'_>) 
         ));
     }
     next.defense_state = Some(DefenseState::Waived);
-    let hearing_waived = hearing_waived && case.hearing_rights && case.hearing_state.is_none();
+    let hearing_waived = input.hearing_waived && case.hearing_rights && case.hearing_state.is_none();
     if hearing_waived {
         next.hearing_state = Some(HearingState::Waived);
     }
-    let payload = json!({"note": note, "hearing_waived": hearing_waived});
+    let payload = json!({"note": input.note, "hearing_waived": hearing_waived});
     Ok(Applied::new(next, payload))
 }
 
