@@ -1,0 +1,31 @@
+//! Case queries. Every change to a case and the record event describing it are written in
+//! the caller's transaction, so they commit together or not at all.
+//!
+//! `rows` maps a case to its tables and back; `registers` reads what filing and steps
+//! check (subjects, powers, officers, settings); `list` filters cases; `steps` opens a
+//! case and applies a step, each with its record event.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::cases::model::{
+    Case, CaseKind, CaseOfficer, CaseSource, CaseStatus, CitedPower, CreateCaseRequest, DecisionType, DefenseState,
+    Finding, HazardLevel, HearingState, InspectionResult, NewCase, OfficerCandidate, Outcome, Procedure,
+    ProcedureSettings, ServiceMethod, SubjectKind,
+};
+use crate::db::DbConn;
+use crate::db::schema::{
+    agency_settings, case_findings, case_officers, case_powers, cases, power_versions, powers, subjects, users,
+};
+use crate::error::{AppError, AppResult};
+use crate::http::PageRequest;
+
+mod list;
+mod registers;
+mod rows;
+mod steps;
+
+pub use list::*;
+pub use registers::*;
+pub use rows::*;
+pub use steps::*;

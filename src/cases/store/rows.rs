@@ -1,0 +1,347 @@
+//! A case's rows: the `cases` row with its officers, powers and findings, read and written.
+
+use super::*;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, Identifiable)]
+// NULL for None (not DEFAULT) keeps the INSERT's text fixed, so the prepared statement
+// is cached instead of parsed for every case.
+#[diesel(table_name = cases, treat_none_as_null = true, treat_none_as_default_value = false)]
+pub struct CaseRow {
+    pub id: String,
+    pub agency_id: String,
+    pub kind: CaseKind,
+    pub procedure: Option<Procedure>,
+    pub case_number: String,
+    pub number_year: i32,
+    pub number_seq: i32,
+    pub status: CaseStatus,
+    pub subject_id: String,
+    pub summary: String,
+    pub source: CaseSource,
+    pub parent_case_id: Option<String>,
+    pub opened_on: NaiveDate,
+    pub violation_on: Option<NaiveDate>,
+    pub serious_harm: bool,
+    pub location: Option<String>,
+    pub inspection_result: Option<InspectionResult>,
+    pub rectification_deadline: Option<NaiveDate>,
+    pub notice_decision_type: Option<DecisionType>,
+    pub notice_fine_fen: Option<i64>,
+    pub notified_on: Option<NaiveDate>,
+    pub defense_due_on: Option<NaiveDate>,
+    pub defense_state: Option<DefenseState>,
+    pub hearing_rights: bool,
+    pub hearing_request_due_on: Option<NaiveDate>,
+    pub hearing_state: Option<HearingState>,
+    pub hearing_on: Option<NaiveDate>,
+    pub collective_discussion_on: Option<NaiveDate>,
+    pub decision_due_on: Option<NaiveDate>,
+    pub outcome: Option<Outcome>,
+    pub decision_type: Option<DecisionType>,
+    pub fine_amount_fen: Option<i64>,
+    pub decided_on: Option<NaiveDate>,
+    pub decision_number: Option<String>,
+    pub service_due_on: Option<NaiveDate>,
+    pub served_on: Option<NaiveDate>,
+    pub service_method: Option<ServiceMethod>,
+    pub payment_due_on: Option<NaiveDate>,
+    pub paid_fen: i64,
+    pub executed_on: Option<NaiveDate>,
+    pub closed_on: Option<NaiveDate>,
+    pub archived_on: Option<NaiveDate>,
+    pub transferred_to: Option<String>,
+    pub transfer_reason: Option<String>,
+    pub terminated_reason: Option<String>,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub created_by: String,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Who entered a case and when; kept alongside the domain case.
+#[derive(Debug, Clone)]
+pub struct CaseMeta {
+    pub created_at: NaiveDateTime,
+    pub created_by: String,
+    pub updated_at: NaiveDateTime,
+    pub subject_name: String,
+    pub number_year: i32,
+    pub number_seq: i32,
+}
+
+impl CaseRow {
+    fn into_case(
+        self,
+        subject_kind: SubjectKind,
+        officers: Vec<CaseOfficer>,
+        powers: Vec<CitedPower>,
+        findings: Vec<Finding>,
+    ) -> AppResult<Case> {
+        Ok(Case {
+            kind: self.kind,
+            procedure: self.procedure,
+            status: self.status,
+            source: self.source,
+            inspection_result: self.inspection_result,
+            notice_decision_type: self.notice_decision_type,
+            defense_state: self.defense_state,
+            hearing_state: self.hearing_state,
+            outcome: self.outcome,
+            decision_type: self.decision_type,
+            service_method: self.service_method,
+            id: self.id,
+            agency_id: self.agency_id,
+            case_number: self.case_number,
+            subject_id: self.subject_id,
+            subject_kind,
+            summary: self.summary,
+            parent_case_id: self.parent_case_id,
+            opened_on: self.opened_on,
+            violation_on: self.violation_on,
+            serious_harm: self.serious_harm,
+            location: self.location,
+            officers,
+            powers,
+            findings,
+            rectification_deadline: self.rectification_deadline,
+            notice_fine_fen: self.notice_fine_fen,
+            notified_on: self.notified_on,
+            defense_due_on: self.defense_due_on,
+            hearing_rights: self.hearing_rights,
+            hearing_request_due_on: self.hearing_request_due_on,
+            hearing_on: self.hearing_on,
+            collective_discussion_on: self.collective_discussion_on,
+            decision_due_on: self.decision_due_on,
+            fine_amount_fen: self.fine_amount_fen,
+            decided_on: self.decided_on,
+            decision_number: self.decision_number,
+            service_due_on: self.service_due_on,
+            served_on: self.served_on,
+            payment_due_on: self.payment_due_on,
+            paid_fen: self.paid_fen,
+            executed_on: self.executed_on,
+            closed_on: self.closed_on,
+            archived_on: self.archived_on,
+            transferred_to: self.transferred_to,
+            transfer_reason: self.transfer_reason,
+            terminated_reason: self.terminated_reason,
+            version: self.version,
+        })
+    }
+
+    /// The row for a case; `meta` supplies what the domain case does not carry.
+    pub fn from_case(case: &Case, meta: &CaseMeta) -> CaseRow {
+        CaseRow {
+            id: case.id.clone(),
+            agency_id: case.agency_id.clone(),
+            kind: case.kind,
+            procedure: case.procedure,
+            case_number: case.case_number.clone(),
+            number_year: meta.number_year,
+            number_seq: meta.number_seq,
+            status: case.status,
+            subject_id: case.subject_id.clone(),
+            summary: case.summary.clone(),
+            source: case.source,
+            parent_case_id: case.parent_case_id.clone(),
+            opened_on: case.opened_on,
+            violation_on: case.violation_on,
+            serious_harm: case.serious_harm,
+            location: case.location.clone(),
+            inspection_result: case.inspection_result,
+            rectification_deadline: case.rectification_deadline,
+            notice_decision_type: case.notice_decision_type,
+            notice_fine_fen: case.notice_fine_fen,
+            notified_on: case.notified_on,
+            defense_due_on: case.defense_due_on,
+            defense_state: case.defense_state,
+            hearing_rights: case.hearing_rights,
+            hearing_request_due_on: case.hearing_request_due_on,
+            hearing_state: case.hearing_state,
+            hearing_on: case.hearing_on,
+            collective_discussion_on: case.collective_discussion_on,
+            decision_due_on: case.decision_due_on,
+            outcome: case.outcome,
+            decision_type: case.decision_type,
+            fine_amount_fen: case.fine_amount_fen,
+            decided_on: case.decided_on,
+            decision_number: case.decision_number.clone(),
+            service_due_on: case.service_due_on,
+            served_on: case.served_on,
+            service_method: case.service_method,
+            payment_due_on: case.payment_due_on,
+            paid_fen: case.paid_fen,
+            executed_on: case.executed_on,
+            closed_on: case.closed_on,
+            archived_on: case.archived_on,
+            transferred_to: case.transferred_to.clone(),
+            transfer_reason: case.transfer_reason.clone(),
+            terminated_reason: case.terminated_reason.clone(),
+            version: case.version,
+            created_at: meta.created_at,
+            created_by: meta.created_by.clone(),
+            updated_at: meta.updated_at,
+        }
+    }
+}
+
+/// A case of the agency with its officers, powers and findings.
+pub fn load(conn: &mut DbConn, agency_id: &str, case_id: &str) -> AppResult<Option<(Case, CaseMeta)>> {
+    let found: Option<(CaseRow, SubjectKind, String)> = cases::table
+        .inner_join(subjects::table)
+        .filter(cases::agency_id.eq(agency_id))
+        .filter(cases::id.eq(case_id))
+        .select((CaseRow::as_select(), subjects::kind, subjects::name))
+        .first(conn)
+        .optional()?;
+    let Some((row, subject_kind, subject_name)) = found else {
+        return Ok(None);
+    };
+    let officers = case_officers::table
+        .inner_join(users::table)
+        .filter(case_officers::case_id.eq(case_id))
+        .order(case_officers::position.asc())
+        .select((users::id, users::display_name, users::certificate_no))
+        .load::<(String, String, Option<String>)>(conn)?
+        .into_iter()
+        .map(|(user_id, display_name, certificate_no)| CaseOfficer {
+            user_id,
+            display_name,
+            certificate_no,
+        })
+        .collect();
+    let powers = cited_powers(conn, case_id)?;
+    let findings = case_findings::table
+        .filter(case_findings::case_id.eq(case_id))
+        .order(case_findings::position.asc())
+        .select((
+            case_findings::description,
+            case_findings::hazard_level,
+            case_findings::rectified,
+            case_findings::rectified_on,
+            case_findings::escalated,
+        ))
+        .load::<(String, HazardLevel, bool, Option<NaiveDate>, bool)>(conn)?
+        .into_iter()
+        .map(
+            |(description, hazard_level, rectified, rectified_on, escalated)| Finding {
+                description,
+                hazard_level,
+                rectified,
+                rectified_on,
+                escalated,
+            },
+        )
+        .collect();
+    let meta = CaseMeta {
+        created_at: row.created_at,
+        created_by: row.created_by.clone(),
+        updated_at: row.updated_at,
+        subject_name,
+        number_year: row.number_year,
+        number_seq: row.number_seq,
+    };
+    Ok(Some((row.into_case(subject_kind, officers, powers, findings)?, meta)))
+}
+
+fn cited_powers(conn: &mut DbConn, case_id: &str) -> QueryResult<Vec<CitedPower>> {
+    type Cited = (String, String, i32, String, String, Option<i64>, bool);
+    let rows: Vec<Cited> = case_powers::table
+        .inner_join(power_versions::table)
+        .filter(case_powers::case_id.eq(case_id))
+        .order(power_versions::code.asc())
+        .select((
+            case_powers::power_id,
+            case_powers::power_version_id,
+            power_versions::version,
+            power_versions::code,
+            power_versions::name,
+            power_versions::fine_max_fen,
+            power_versions::requires_av_record,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(power_id, power_version_id, version, code, name, fine_max_fen, requires_av_record)| CitedPower {
+                power_id,
+                power_version_id,
+                version,
+                code,
+                name,
+                fine_max_fen,
+                requires_av_record,
+            },
+        )
+        .collect())
+}
+
+/// Writes a case's new state, but only if nobody changed it since `expected_version` was
+/// read; returns false when someone did. Findings are rewritten when they changed.
+pub fn save(
+    conn: &mut DbConn,
+    case: &Case,
+    meta: &CaseMeta,
+    expected_version: i32,
+    findings_changed: bool,
+) -> QueryResult<bool> {
+    let row = CaseRow::from_case(case, meta);
+    let updated = diesel::update(
+        cases::table
+            .filter(cases::id.eq(&case.id))
+            .filter(cases::version.eq(expected_version)),
+    )
+    .set(&row)
+    .execute(conn)?;
+    if updated != 1 {
+        return Ok(false);
+    }
+    if findings_changed {
+        diesel::delete(case_findings::table.filter(case_findings::case_id.eq(&case.id))).execute(conn)?;
+        insert_findings(conn, &case.id, &case.findings)?;
+    }
+    Ok(true)
+}
+
+fn insert_findings(conn: &mut DbConn, case_id: &str, findings: &[Finding]) -> QueryResult<()> {
+    for (position, finding) in findings.iter().enumerate() {
+        diesel::insert_into(case_findings::table)
+            .values((
+                case_findings::case_id.eq(case_id),
+                case_findings::position.eq(position as i32),
+                case_findings::description.eq(&finding.description),
+                case_findings::hazard_level.eq(finding.hazard_level),
+                case_findings::rectified.eq(finding.rectified),
+                case_findings::rectified_on.eq(finding.rectified_on),
+                case_findings::escalated.eq(finding.escalated),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Inserts a new case with its officers and cited powers.
+pub fn insert(conn: &mut DbConn, case: &Case, meta: &CaseMeta) -> QueryResult<()> {
+    diesel::insert_into(cases::table)
+        .values(CaseRow::from_case(case, meta))
+        .execute(conn)?;
+    for (position, officer) in case.officers.iter().enumerate() {
+        diesel::insert_into(case_officers::table)
+            .values((
+                case_officers::case_id.eq(&case.id),
+                case_officers::user_id.eq(&officer.user_id),
+                case_officers::position.eq(position as i32),
+            ))
+            .execute(conn)?;
+    }
+    for power in &case.powers {
+        diesel::insert_into(case_powers::table)
+            .values((
+                case_powers::case_id.eq(&case.id),
+                case_powers::power_id.eq(&power.power_id),
+                case_powers::power_version_id.eq(&power.power_version_id),
+            ))
+            .execute(conn)?;
+    }
+    insert_findings(conn, &case.id, &case.findings)
+}

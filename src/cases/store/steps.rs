@@ -1,0 +1,287 @@
+//! Opening a case and applying a step: the rules, the rows and the record event in one
+//! transaction.
+
+use super::*;
+
+impl From<crate::cases::model::Refusal> for AppError {
+    fn from(refusal: crate::cases::model::Refusal) -> Self {
+        use crate::cases::model::Refusal;
+        match refusal {
+            Refusal::NotAllowed { detail, allowed } => AppError::Conflict {
+                detail,
+                allowed_actions: Some(allowed.into_iter().map(|a| a.as_str().to_string()).collect()),
+            },
+            Refusal::Rule { rule, detail } => AppError::Rule { rule, detail },
+            Refusal::Invalid(errors) => AppError::Validation(errors),
+        }
+    }
+}
+
+/// The caller as the store needs it.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user_id: String,
+    pub agency_id: String,
+    pub is_officer: bool,
+    pub is_supervisor: bool,
+}
+
+/// A new case that passed the rules of filing and awaits its number.
+#[derive(Debug, Clone)]
+pub struct PreparedCase {
+    case: Case,
+    subject_name: String,
+    case_prefix: String,
+}
+
+/// 立案 / 登记 in one transaction: checks, numbers and records the case.
+pub fn create_case(
+    conn: &mut DbConn,
+    caller: &Caller,
+    input: NewCase,
+    today: NaiveDate,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<(Case, CaseMeta)> {
+    let prepared = prepare_case(conn, caller, input, today)?;
+    insert_prepared_case(conn, caller, prepared, now)
+}
+
+/// The checks of filing (立案): the subject, officers and cited powers as the registers
+/// hold them, and the rules of `model::check_new_case`. Reads only, so it can run before
+/// the write transaction and keep SQLite's single writer free meanwhile.
+pub fn prepare_case(conn: &mut DbConn, caller: &Caller, input: NewCase, today: NaiveDate) -> AppResult<PreparedCase> {
+    use crate::cases::model::{Opening, check_new_case};
+    use crate::error::FieldError;
+
+    let opened_on = input.opened_on(today);
+    let agency_id = caller.agency_id.as_str();
+    let (subject_kind, subject_name) = subject_in_agency(conn, agency_id, &input.subject_id)?
+        .ok_or_else(|| AppError::field("subject_id", "no such subject in this agency's register"))?;
+    if let Some(parent_id) = &input.parent_case_id {
+        let parent_exists: bool = diesel::select(diesel::dsl::exists(
+            cases::table
+                .filter(cases::agency_id.eq(agency_id))
+                .filter(cases::id.eq(parent_id)),
+        ))
+        .get_result(conn)?;
+        if !parent_exists {
+            return Err(AppError::field("parent_case_id", "no such case in this agency"));
+        }
+    }
+    let mut errors = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (i, id) in input.power_ids.iter().enumerate() {
+        if !seen.insert(id) {
+            errors.push(FieldError::new(format!("power_ids[{i}]"), "is cited twice"));
+        }
+    }
+    let candidates = officer_candidates(conn, agency_id, &input.officer_ids)?;
+    for (i, candidate) in candidates.iter().enumerate() {
+        if candidate.is_none() {
+            errors.push(FieldError::new(
+                format!("officer_ids[{i}]"),
+                "no such user in this agency",
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let (candidates, names): (Vec<OfficerCandidate>, Vec<String>) = candidates.into_iter().flatten().unzip();
+    check_new_case(&input, &candidates, today)?;
+    let mut cited = Vec::new();
+    for (i, power_id) in input.power_ids.iter().enumerate() {
+        match power_in_force(conn, agency_id, power_id, opened_on)? {
+            PowerLookup::InForce(power) => cited.push(power),
+            PowerLookup::NotInForce => {
+                return Err(AppError::rule(
+                    "power_not_in_force",
+                    format!(
+                        "power_ids[{i}] was not in force on {opened_on}; cite a power of the power list in force on the case's date"
+                    ),
+                ));
+            }
+            PowerLookup::Unknown => {
+                return Err(AppError::field(
+                    format!("power_ids[{i}]"),
+                    "no such power in this agency",
+                ));
+            }
+        }
+    }
+    let agency = crate::agencies::store::find(conn, agency_id)?;
+    let case = Case::open(Opening {
+        id: uuid::Uuid::now_v7().to_string(),
+        agency_id: agency_id.to_string(),
+        kind: input.kind,
+        procedure: input.procedure,
+        case_number: String::new(),
+        subject_id: input.subject_id,
+        subject_kind,
+        summary: input.summary,
+        source: input.source,
+        parent_case_id: input.parent_case_id,
+        opened_on,
+        violation_on: input.violation_on,
+        serious_harm: input.serious_harm,
+        officers: candidates
+            .iter()
+            .zip(names)
+            .map(|(c, display_name)| CaseOfficer {
+                user_id: c.user_id.clone(),
+                display_name,
+                certificate_no: c.certificate_no.clone(),
+            })
+            .collect(),
+        powers: cited,
+    });
+    Ok(PreparedCase {
+        case,
+        subject_name,
+        case_prefix: agency.case_prefix,
+    })
+}
+
+/// Numbers a prepared case, inserts it and records its creation. Run inside the write
+/// transaction: the number is taken and used together.
+pub fn insert_prepared_case(
+    conn: &mut DbConn,
+    caller: &Caller,
+    prepared: PreparedCase,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<(Case, CaseMeta)> {
+    use crate::cases::model::number_year;
+    use crate::cases::numbering::{Sequence, format_number, next_seq};
+
+    let PreparedCase {
+        mut case,
+        subject_name,
+        case_prefix,
+    } = prepared;
+    let year = number_year(case.opened_on);
+    let sequence = Sequence::for_case(case.kind);
+    let seq = next_seq(conn, &case.agency_id, sequence, year)?;
+    case.case_number = format_number(&case_prefix, sequence, year, seq);
+    let meta = CaseMeta {
+        created_at: crate::clock::to_db(now),
+        created_by: caller.user_id.clone(),
+        updated_at: crate::clock::to_db(now),
+        subject_name: subject_name.clone(),
+        number_year: year,
+        number_seq: seq,
+    };
+    insert(conn, &case, &meta)?;
+    let payload = serde_json::json!({
+        "kind": case.kind,
+        "procedure": case.procedure,
+        "case_number": case.case_number,
+        "subject": {"id": case.subject_id, "name": subject_name, "kind": case.subject_kind},
+        "summary": case.summary,
+        "source": case.source,
+        "parent_case_id": case.parent_case_id,
+        "opened_on": case.opened_on,
+        "violation_on": case.violation_on,
+        "serious_harm": case.serious_harm,
+        "officer_ids": case.officers.iter().map(|o| o.user_id.clone()).collect::<Vec<_>>(),
+        "powers": case.powers.iter().map(|p| serde_json::json!({
+            "power_id": p.power_id, "power_version_id": p.power_version_id, "version": p.version, "code": p.code
+        })).collect::<Vec<_>>(),
+        "decision_due_on": case.decision_due_on,
+    });
+    crate::record::store::append_first(conn, &case.id, &caller.user_id, "create", &payload, now)?;
+    Ok((case, meta))
+}
+
+/// The caller's relation to a case.
+pub fn relation(case: &Case, caller: &Caller) -> crate::cases::model::Relation {
+    crate::cases::model::Relation {
+        is_case_officer: caller.is_officer && case.officers.iter().any(|o| o.user_id == caller.user_id),
+        is_supervisor: caller.is_supervisor,
+    }
+}
+
+/// One step of a case: loads it, checks `If-Match`, applies the domain rules, does the
+/// database work the step needs (numbers, linked cases), saves the case if nobody changed
+/// it meanwhile, and appends the record event — all in the caller's transaction.
+pub fn transition(
+    conn: &mut DbConn,
+    caller: &Caller,
+    case_id: &str,
+    command: crate::cases::model::Command,
+    if_match: Option<i32>,
+    today: NaiveDate,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<(Case, CaseMeta)> {
+    use crate::cases::model::{Context, Effect, apply};
+    use crate::cases::numbering::{Sequence, format_number, next_seq};
+
+    let (case, mut meta) = load(conn, &caller.agency_id, case_id)?.ok_or(AppError::NotFound("case"))?;
+    if let Some(expected) = if_match
+        && expected != case.version
+    {
+        return Err(AppError::PreconditionFailed(format!(
+            "If-Match names version {expected}, but the case is at version {}; reload it and retry",
+            case.version
+        )));
+    }
+    let action = command.action();
+    let horizon_start = case.opened_on.min(today) - chrono::Duration::days(60);
+    let calendar = crate::calendar::store::load_range(conn, horizon_start, today + chrono::Duration::days(400))?;
+    let settings = procedure_settings(conn, &caller.agency_id)?;
+    let ctx = Context {
+        today,
+        calendar: &calendar,
+        relation: relation(&case, caller),
+        settings,
+        // Evidence upload is not built yet, so no case holds audio or video evidence.
+        av_evidence_count: 0,
+    };
+    let applied = apply(&case, command, &ctx)?;
+    let mut next = applied.case;
+    let mut payload = applied.payload;
+    match applied.effect {
+        Effect::None => {}
+        Effect::AllocateDecisionNumber(document) => {
+            let agency = crate::agencies::store::find(conn, &caller.agency_id)?;
+            let year = crate::cases::model::number_year(next.decided_on.unwrap_or(today));
+            let sequence = Sequence::for_decision(document);
+            let seq = next_seq(conn, &caller.agency_id, sequence, year)?;
+            let number = format_number(&agency.case_prefix, sequence, year, seq);
+            payload["decision_number"] = serde_json::Value::String(number.clone());
+            next.decision_number = Some(number);
+        }
+        Effect::OpenPenaltyCase(request) => {
+            let input = NewCase::try_from(CreateCaseRequest {
+                kind: CaseKind::Penalty,
+                procedure: Some(Procedure::Ordinary),
+                subject_id: case.subject_id.clone(),
+                power_ids: request
+                    .power_ids
+                    .unwrap_or_else(|| case.powers.iter().map(|p| p.power_id.clone()).collect()),
+                officer_ids: request
+                    .officer_ids
+                    .unwrap_or_else(|| case.officers.iter().map(|o| o.user_id.clone()).collect()),
+                summary: request.summary,
+                violation_on: Some(request.violation_on),
+                opened_on: Some(today),
+                source: Some(CaseSource::Inspection),
+                parent_case_id: Some(case.id.clone()),
+                serious_harm: request.serious_harm,
+            })?;
+            let (child, _) = create_case(conn, caller, input, today, now)?;
+            payload["penalty_case_id"] = serde_json::Value::String(child.id);
+            payload["penalty_case_number"] = serde_json::Value::String(child.case_number);
+        }
+    }
+    next.version = case.version + 1;
+    meta.updated_at = crate::clock::to_db(now);
+    let findings_changed = next.findings != case.findings;
+    if !save(conn, &next, &meta, case.version, findings_changed)? {
+        return Err(match if_match {
+            Some(_) => AppError::PreconditionFailed("the case changed meanwhile; reload it and retry".into()),
+            None => AppError::conflict("the case changed meanwhile; reload it and retry"),
+        });
+    }
+    crate::record::store::append(conn, &case.id, &caller.user_id, action.as_str(), &payload, now)?;
+    Ok((next, meta))
+}
