@@ -150,3 +150,97 @@ async fn calendar_edits_are_validated_and_admin_only() {
     .await;
     assert_eq!(error_fields(&problem), vec!["days"]);
 }
+
+/// Regression: a year counted as loaded only when one of its holiday entries fell inside
+/// the span computed, so from a year's last holiday (early October) to its end every
+/// working-day deadline was refused or flagged incomplete. Every day of the shipped years
+/// must give a complete answer, up to where the deadline runs into an unloaded year.
+#[tokio::test]
+async fn every_day_of_the_shipped_years_computes_complete_deadlines() {
+    let app = spawn_app().await;
+    let mut day = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    let last = chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
+    let mut checked = 0;
+    while day <= last {
+        for days in [2, 5, 7] {
+            let (status, body) = json_of(
+                app.get(
+                    &format!("/api/v1/calendar/add-working-days?from={day}&days={days}"),
+                    &app.admin_token,
+                )
+                .await,
+            )
+            .await;
+            assert_eq!(status, StatusCode::OK, "{day} + {days}: {body}");
+            let due: chrono::NaiveDate = body["date"].as_str().unwrap().parse().unwrap();
+            assert!(due > day, "{day} + {days} → {due}");
+            assert_eq!(
+                body["calendar_complete"],
+                json!(chrono::Datelike::year(&due) <= 2026),
+                "{day} + {days} → {due}"
+            );
+            checked += 1;
+        }
+        day = day.succ_opt().unwrap();
+    }
+    assert_eq!(checked, 1096 * 3);
+}
+
+/// The same regression as a new user met it: a penalty case opened in mid-December and
+/// notified on the 19th was refused with calendar_year_missing.
+#[tokio::test]
+async fn a_notice_in_late_december_gets_its_defence_period() {
+    use chrono::Datelike;
+    let world = crate::helpers::case_world().await;
+    let today = enforcement::clock::today();
+    // The latest 15–19 December that is past and within the 366 days a case may be back-dated.
+    let year = if today.month() == 12 && today.day() >= 19 {
+        today.year()
+    } else {
+        today.year() - 1
+    };
+    let opened_on = format!("{year}-12-15");
+    let notified_on = format!("{year}-12-19");
+    // The defence period may run into January: make sure the next year is in the calendar.
+    let next = year + 1;
+    let (_, listing) = json_of(app_get(&world.app, &format!("/api/v1/calendar/{next}")).await).await;
+    if listing["source"].is_null() {
+        let put = world
+            .app
+            .put(
+                &format!("/api/v1/calendar/{next}"),
+                &world.app.admin_token,
+                &json!({"days": []}),
+            )
+            .await;
+        assert_eq!(put.status(), StatusCode::OK);
+    }
+    let id = world
+        .open_ok(
+            "penalty",
+            json!({"opened_on": opened_on, "violation_on": format!("{year}-12-10")}),
+        )
+        .await;
+    world
+        .step_ok(
+            &id,
+            json!({"action": "record_investigation", "record_type": "evidence", "content": "现场照片"}),
+        )
+        .await;
+    let notice = crate::helpers::Notice::fine(50_000).on(notified_on.clone()).notify();
+    let case = world.step_ok(&id, notice).await;
+    let (_, expected) = json_of(
+        app_get(
+            &world.app,
+            &format!("/api/v1/calendar/add-working-days?from={notified_on}&days=5"),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(case["status"], json!("notified"), "{case}");
+    assert_eq!(case["defense_due_on"], expected["date"], "{case}");
+}
+
+async fn app_get(app: &crate::helpers::TestApp, path: &str) -> reqwest::Response {
+    app.get(path, &app.admin_token).await
+}

@@ -499,7 +499,7 @@ impl Notice {
     }
 
     /// The `notify` step.
-    fn notify(&self) -> Value {
+    pub fn notify(&self) -> Value {
         let mut body = self.penalty(json!({
             "action": "notify",
             "facts": "占道经营",
