@@ -12,10 +12,21 @@ string_enum!(
         Enterprise => "enterprise",
         /// 自然人 — a natural person; may carry a citizen ID number.
         Individual => "individual",
+        /// 个体工商户 — a sole trader: a unified social credit code starting 92, or the
+        /// operator's ID number. The law's amount limits treat it as an individual.
+        IndividualBusiness => "individual_business",
         /// 其他组织 — an organisation that is not an enterprise (社会组织, 事业单位…).
         OtherOrg => "other_org",
     }
 );
+
+impl SubjectKind {
+    /// Counted as an individual (公民) by the law's amount limits: the simple procedure
+    /// (APL art. 51), hearing thresholds (art. 63) and the legal-review scope.
+    pub fn counts_as_individual(self) -> bool {
+        matches!(self, SubjectKind::Individual | SubjectKind::IndividualBusiness)
+    }
+}
 
 string_enum!(
     /// 风险等级 — drives how often a subject is inspected (分级分类监管).

@@ -40,9 +40,9 @@ pub(crate) fn check_discretion(case: &Case, fine: i64) -> Result<(), Refusal> {
 
 /// "Large" fines give hearing rights (APL art. 63) and make a case major (art. 57).
 pub(crate) fn is_large_fine(case: &Case, fine: i64, settings: &ProcedureSettings) -> bool {
-    let threshold = match case.subject_kind {
-        SubjectKind::Individual => settings.hearing_threshold_individual_fen,
-        SubjectKind::Enterprise | SubjectKind::OtherOrg => settings.hearing_threshold_organisation_fen,
+    let threshold = match case.subject_kind.counts_as_individual() {
+        true => settings.hearing_threshold_individual_fen,
+        false => settings.hearing_threshold_organisation_fen,
     };
     fine >= threshold
 }

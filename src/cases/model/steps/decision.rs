@@ -197,9 +197,9 @@ pub(crate) fn check_simple_decision(
             "the simple procedure decides a penalty on the spot; use the ordinary procedure",
         ));
     }
-    let limit = match case.subject_kind {
-        SubjectKind::Individual => SIMPLE_MAX_FINE_INDIVIDUAL_FEN,
-        SubjectKind::Enterprise | SubjectKind::OtherOrg => SIMPLE_MAX_FINE_ORGANISATION_FEN,
+    let limit = match case.subject_kind.counts_as_individual() {
+        true => SIMPLE_MAX_FINE_INDIVIDUAL_FEN,
+        false => SIMPLE_MAX_FINE_ORGANISATION_FEN,
     };
     check_discretion(case, proposed.fine_amount_fen)?;
     let allowed_type = matches!(proposed.decision_type, Some(DecisionType::Warning | DecisionType::Fine));
@@ -209,7 +209,7 @@ pub(crate) fn check_simple_decision(
             format!(
                 "the simple procedure allows only a warning or a fine up to {} for {} (APL art. 51); use the ordinary procedure",
                 yuan(limit),
-                if case.subject_kind == SubjectKind::Individual {
+                if case.subject_kind.counts_as_individual() {
                     "an individual"
                 } else {
                     "an organisation"
