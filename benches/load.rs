@@ -454,6 +454,8 @@ fn raw_create_statements(
         officer_ids: world.officer_ids.clone(),
         summary: "双随机抽查：餐饮单位油烟净化设施".into(),
         violation_on: None,
+        violation_ended_on: None,
+        discovered_on: None,
         opened_on: None,
         source: None,
         parent_case_id: None,
@@ -484,12 +486,16 @@ fn raw_insert_case(conn: &mut enforcement::db::DbConn, world: &CaseWorld) -> Res
             case_number: format_number("学府", Sequence::Inspection, year, seq),
             subject_id: world.subject_id.clone(),
             subject_kind: SubjectKind::Enterprise,
+            subject_birth_date: None,
             summary: "双随机抽查：餐饮单位油烟净化设施".into(),
             source: CaseSource::Routine,
             parent_case_id: None,
             opened_on: today,
             violation_on: None,
+            violation_ended_on: None,
+            discovered_on: None,
             serious_harm: false,
+            filing_approval: false,
             officers: world
                 .officer_ids
                 .iter()
@@ -497,6 +503,7 @@ fn raw_insert_case(conn: &mut enforcement::db::DbConn, world: &CaseWorld) -> Res
                     user_id: id.clone(),
                     display_name: String::new(),
                     certificate_no: None,
+                    certificate_expires_on: None,
                 })
                 .collect(),
             powers: vec![CitedPower {
@@ -505,6 +512,7 @@ fn raw_insert_case(conn: &mut enforcement::db::DbConn, world: &CaseWorld) -> Res
                 version: 1,
                 code: "XF-CG-001".into(),
                 name: String::new(),
+                fine_min_fen: None,
                 fine_max_fen: None,
                 requires_av_record: false,
             }],

@@ -411,13 +411,35 @@ pub async fn put_settings(
             "must be positive",
         ));
     }
+    if !(1..=365).contains(&settings.extension_max_days) {
+        errors.push(FieldError::new("extension_max_days", "must be between 1 and 365"));
+    }
+    if settings
+        .extension_rule
+        .as_deref()
+        .is_some_and(|r| r.trim().is_empty() || r.chars().count() > 500)
+    {
+        errors.push(FieldError::new(
+            "extension_rule",
+            "must be 1 to 500 characters when given",
+        ));
+    }
+    if !(1..=30).contains(&settings.acknowledgement_working_days) {
+        errors.push(FieldError::new(
+            "acknowledgement_working_days",
+            "must be between 1 and 30",
+        ));
+    }
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
     let agency_id = user.agency_id.clone();
     let by = user.id.clone();
     state
-        .db_write(move |conn| Ok(store::save_procedure_settings(conn, &agency_id, &settings, &by)?))
+        .db_write({
+            let settings = settings.clone();
+            move |conn| Ok(store::save_procedure_settings(conn, &agency_id, &settings, &by)?)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(settings))
 }

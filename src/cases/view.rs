@@ -5,9 +5,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::cases::model::{
-    Action, Case, CaseKind, CaseSource, CaseStatus, DecisionType, DefenseState, Finding, HearingState,
-    InspectionResult, Outcome, Procedure, Relation, ServiceMethod, SubjectKind, allowed_actions,
-    late_payment_penalty_fen, overdue_deadlines,
+    Action, Case, CaseKind, CaseSource, CaseStatus, DefenseState, Finding, HearingState, InspectionResult, Outcome,
+    Penalty, Procedure, Proposal, Relation, ServiceMethod, SubjectKind, allowed_actions, late_payment_penalty_fen,
+    overdue_deadlines,
 };
 use crate::cases::store::CaseMeta;
 use crate::clock;
@@ -43,7 +43,9 @@ pub struct PowerRef {
 /// 行政处罚事先告知
 #[derive(Debug, Serialize, ToSchema)]
 pub struct NoticeView {
-    pub decision_type: DecisionType,
+    /// The penalties notified (拟作出的行政处罚).
+    pub penalties: Vec<Penalty>,
+    /// The notified fine (0 when none).
     pub fine_amount_fen: i64,
     pub notified_on: NaiveDate,
     pub hearing_rights: bool,
@@ -54,7 +56,9 @@ pub struct NoticeView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DecisionView {
     pub outcome: Outcome,
-    pub decision_type: Option<DecisionType>,
+    /// The penalties decided (并处: several at once, APL art. 9).
+    pub penalties: Vec<Penalty>,
+    /// The sum of the fines decided.
     pub fine_amount_fen: Option<i64>,
     pub decided_on: NaiveDate,
     /// 决定书文号
@@ -79,7 +83,13 @@ pub struct CaseView {
     /// 立案/登记日期 (may be earlier than the entry, 补录).
     pub opened_on: NaiveDate,
     pub violation_on: Option<NaiveDate>,
+    /// The end of a continuing violation (APL art. 36).
+    pub violation_ended_on: Option<NaiveDate>,
+    /// When the violation was discovered (the filing date when not given).
+    pub discovered_on: Option<NaiveDate>,
     pub serious_harm: bool,
+    /// The party was 14–17 on the violation date: to be penalised lightly (APL art. 30).
+    pub minor: bool,
     pub location: Option<String>,
     pub officers: Vec<OfficerRef>,
     pub powers: Vec<PowerRef>,
@@ -92,9 +102,16 @@ pub struct CaseView {
     pub hearing_state: Option<HearingState>,
     pub hearing_on: Option<NaiveDate>,
     pub collective_discussion_on: Option<NaiveDate>,
+    /// The party's education after a minor violation (APL art. 33).
+    pub education_recorded_on: Option<NaiveDate>,
+    /// The officers' proposed decision for the head (APL art. 57).
+    pub proposal: Option<Proposal>,
     /// 90 days from filing plus approved extensions (APL art. 60).
     pub decision_due_on: Option<NaiveDate>,
     pub decision: Option<DecisionView>,
+    /// Simple procedure: the filing (备案) a supervisor acknowledges by this date (APL art. 52).
+    pub filing_acknowledgement_due_on: Option<NaiveDate>,
+    pub filing_acknowledged_on: Option<NaiveDate>,
     /// 7 working days from the decision (APL art. 61).
     pub service_due_on: Option<NaiveDate>,
     pub served_on: Option<NaiveDate>,
@@ -128,13 +145,13 @@ impl CaseView {
         let overdue_deadlines: Vec<String> = overdue_deadlines(&case, today).into_iter().map(String::from).collect();
         let allowed = allowed_actions(&case, relation);
         let late = case
-            .fine_amount_fen
+            .fine_amount_fen()
             .map(|fine| late_payment_penalty_fen(fine, case.payment_due_on, case.executed_on.unwrap_or(today)))
             .unwrap_or(0);
-        let notice = match (case.notice_decision_type, case.notified_on) {
-            (Some(decision_type), Some(notified_on)) => Some(NoticeView {
-                decision_type,
-                fine_amount_fen: case.notice_fine_fen.unwrap_or(0),
+        let notice = match case.notified_on.filter(|_| !case.notice_penalties.is_empty()) {
+            Some(notified_on) => Some(NoticeView {
+                fine_amount_fen: crate::cases::model::fine_of(&case.notice_penalties),
+                penalties: case.notice_penalties.clone(),
                 notified_on,
                 hearing_rights: case.hearing_rights,
                 hearing_request_due_on: case.hearing_request_due_on,
@@ -144,13 +161,14 @@ impl CaseView {
         let decision = match (case.outcome, case.decided_on) {
             (Some(outcome), Some(decided_on)) => Some(DecisionView {
                 outcome,
-                decision_type: case.decision_type,
-                fine_amount_fen: case.fine_amount_fen,
+                penalties: case.penalties.clone(),
+                fine_amount_fen: case.fine_amount_fen(),
                 decided_on,
                 decision_number: case.decision_number.clone(),
             }),
             _ => None,
         };
+        let minor = case.is_minor();
         CaseView {
             subject: SubjectRef {
                 id: case.subject_id,
@@ -192,12 +210,19 @@ impl CaseView {
             parent_case_id: case.parent_case_id,
             opened_on: case.opened_on,
             violation_on: case.violation_on,
+            violation_ended_on: case.violation_ended_on,
+            discovered_on: case.discovered_on,
             serious_harm: case.serious_harm,
+            minor,
             location: case.location,
             inspection_result: case.inspection_result,
             findings: case.findings,
             rectification_deadline: case.rectification_deadline,
             notice,
+            education_recorded_on: case.education_recorded_on,
+            proposal: case.proposal,
+            filing_acknowledgement_due_on: case.filing_acknowledgement_due_on,
+            filing_acknowledged_on: case.filing_acknowledged_on,
             defense_state: case.defense_state,
             defense_due_on: case.defense_due_on,
             hearing_state: case.hearing_state,

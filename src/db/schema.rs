@@ -132,6 +132,10 @@ diesel::table! {
         hearing_threshold_organisation_fen -> BigInt,
         updated_at -> Timestamp,
         updated_by -> Nullable<Text>,
+        filing_approval -> Bool,
+        extension_rule -> Nullable<Text>,
+        extension_max_days -> Integer,
+        acknowledgement_working_days -> Integer,
     }
 }
 
@@ -164,8 +168,6 @@ diesel::table! {
         location -> Nullable<Text>,
         inspection_result -> Nullable<Text>,
         rectification_deadline -> Nullable<Date>,
-        notice_decision_type -> Nullable<Text>,
-        notice_fine_fen -> Nullable<BigInt>,
         notified_on -> Nullable<Date>,
         defense_due_on -> Nullable<Date>,
         defense_state -> Nullable<Text>,
@@ -176,7 +178,6 @@ diesel::table! {
         collective_discussion_on -> Nullable<Date>,
         decision_due_on -> Nullable<Date>,
         outcome -> Nullable<Text>,
-        decision_type -> Nullable<Text>,
         fine_amount_fen -> Nullable<BigInt>,
         decided_on -> Nullable<Date>,
         decision_number -> Nullable<Text>,
@@ -195,6 +196,14 @@ diesel::table! {
         created_at -> Timestamp,
         created_by -> Text,
         updated_at -> Timestamp,
+        notice_penalties -> Text,
+        penalties -> Text,
+        proposal -> Nullable<Text>,
+        violation_ended_on -> Nullable<Date>,
+        discovered_on -> Nullable<Date>,
+        education_recorded_on -> Nullable<Date>,
+        filing_acknowledgement_due_on -> Nullable<Date>,
+        filing_acknowledged_on -> Nullable<Date>,
     }
 }
 

@@ -454,12 +454,12 @@ impl Stage {
     }
 }
 
-/// The proposed penalty of a prior notice (告知): a decision type, a fine for fines, and the
-/// day the party was told (today unless given).
+/// The proposed penalty of a prior notice (告知): a penalty type, an amount for fines and
+/// confiscations, and the day the party was told (today unless given).
 #[derive(Debug, Clone)]
 pub struct Notice {
-    decision_type: &'static str,
-    fine_amount_fen: Option<i64>,
+    penalty_type: &'static str,
+    amount_fen: Option<i64>,
     notified_on: Option<String>,
 }
 
@@ -467,17 +467,17 @@ impl Notice {
     /// A fine of `amount_fen`.
     pub fn fine(amount_fen: i64) -> Self {
         Notice {
-            decision_type: "fine",
-            fine_amount_fen: Some(amount_fen),
+            penalty_type: "fine",
+            amount_fen: Some(amount_fen),
             notified_on: None,
         }
     }
 
-    /// A penalty without an amount: `warning`, `suspension`, `revocation`, ….
-    pub fn of(decision_type: &'static str) -> Self {
+    /// A penalty without an amount: `warning`, `suspend_business`, `revoke_license`, ….
+    pub fn of(penalty_type: &'static str) -> Self {
         Notice {
-            decision_type,
-            fine_amount_fen: None,
+            penalty_type,
+            amount_fen: None,
             notified_on: None,
         }
     }
@@ -490,11 +490,16 @@ impl Notice {
         }
     }
 
-    fn penalty(&self, mut body: Value) -> Value {
-        body["decision_type"] = json!(self.decision_type);
-        if let Some(fine) = self.fine_amount_fen {
-            body["fine_amount_fen"] = json!(fine);
+    /// The `penalties` list of this notice.
+    pub fn penalties(&self) -> Value {
+        match self.amount_fen {
+            Some(amount) => json!([{"type": self.penalty_type, "amount_fen": amount}]),
+            None => json!([{"type": self.penalty_type}]),
         }
+    }
+
+    fn penalty(&self, mut body: Value) -> Value {
+        body["penalties"] = self.penalties();
         body
     }
 
@@ -511,9 +516,15 @@ impl Notice {
         body
     }
 
-    /// The `decide` step deciding the notified penalty.
-    fn decide(&self, decided_on: &str) -> Value {
-        self.penalty(json!({"action": "decide", "outcome": "penalty", "decided_on": decided_on}))
+    /// The officers' `propose_decision` of the notified penalty.
+    pub fn propose(&self) -> Value {
+        self.penalty(json!({
+            "action": "propose_decision",
+            "outcome": "penalty",
+            "facts": "占道经营",
+            "legal_basis": "《城市市容和环境卫生管理条例》第三十六条",
+            "discretion_reasoning": "情节一般，按裁量基准中档处罚",
+        }))
     }
 }
 
@@ -599,11 +610,16 @@ impl CaseWorld {
         json_of(self.app.post("/api/v1/cases", self.lead_token(), &body).await).await
     }
 
-    /// Opens a case that must succeed; returns its id.
+    /// Opens a case that must succeed and, where the filing waits for the head's approval,
+    /// has the supervisor approve it; returns its id.
     pub async fn open_ok(&self, kind: &str, extra: Value) -> String {
         let (status, body) = self.open(kind, extra).await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
-        body["id"].as_str().unwrap().to_string()
+        let id = body["id"].as_str().unwrap().to_string();
+        if body["status"] == json!("pending_approval") {
+            self.step_ok_by(&self.supervisor, &id, json!({"action": "approve_filing"})).await;
+        }
+        id
     }
 
     /// A step by the lead officer that must succeed; returns the case.
@@ -706,7 +722,13 @@ impl CaseWorld {
         }
         if let Some((notice, decided_on, served_on)) = stage.decision() {
             self.step_ok(id, json!({"action": "waive_defense"})).await;
-            self.step_ok(id, notice.decide(decided_on)).await;
+            self.step_ok(id, notice.propose()).await;
+            self.step_ok_by(
+                &self.supervisor,
+                id,
+                json!({"action": "decide", "decided_on": decided_on}),
+            )
+            .await;
             case = self
                 .step_ok(
                     id,

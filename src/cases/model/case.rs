@@ -13,11 +13,17 @@ pub struct Case {
     pub status: CaseStatus,
     pub subject_id: String,
     pub subject_kind: SubjectKind,
+    /// From the subject's ID number, for APL art. 30 (minors); not stored on the case.
+    pub subject_birth_date: Option<NaiveDate>,
     pub summary: String,
     pub source: CaseSource,
     pub parent_case_id: Option<String>,
     pub opened_on: NaiveDate,
     pub violation_on: Option<NaiveDate>,
+    /// The end of a continuing violation (连续或者继续状态, APL art. 36).
+    pub violation_ended_on: Option<NaiveDate>,
+    /// When the violation was discovered (发现); the filing date when not given.
+    pub discovered_on: Option<NaiveDate>,
     pub serious_harm: bool,
     pub location: Option<String>,
     pub officers: Vec<CaseOfficer>,
@@ -27,8 +33,7 @@ pub struct Case {
     pub findings: Vec<Finding>,
     pub rectification_deadline: Option<NaiveDate>,
     // prior notice (事先告知)
-    pub notice_decision_type: Option<DecisionType>,
-    pub notice_fine_fen: Option<i64>,
+    pub notice_penalties: Vec<Penalty>,
     pub notified_on: Option<NaiveDate>,
     pub defense_due_on: Option<NaiveDate>,
     pub defense_state: Option<DefenseState>,
@@ -37,13 +42,19 @@ pub struct Case {
     pub hearing_state: Option<HearingState>,
     pub hearing_on: Option<NaiveDate>,
     pub collective_discussion_on: Option<NaiveDate>,
+    /// The party was educated (教育) after a minor violation (APL art. 33 ¶3).
+    pub education_recorded_on: Option<NaiveDate>,
     // decision
+    pub proposal: Option<Proposal>,
     pub decision_due_on: Option<NaiveDate>,
     pub outcome: Option<Outcome>,
-    pub decision_type: Option<DecisionType>,
-    pub fine_amount_fen: Option<i64>,
+    pub penalties: Vec<Penalty>,
     pub decided_on: Option<NaiveDate>,
     pub decision_number: Option<String>,
+    /// A simple-procedure decision is filed with the agency (备案, APL art. 52) and
+    /// acknowledged by a supervisor by this date.
+    pub filing_acknowledgement_due_on: Option<NaiveDate>,
+    pub filing_acknowledged_on: Option<NaiveDate>,
     pub service_due_on: Option<NaiveDate>,
     pub served_on: Option<NaiveDate>,
     pub service_method: Option<ServiceMethod>,
@@ -58,6 +69,24 @@ pub struct Case {
     pub version: i32,
 }
 
+/// The officers' proposed decision (处理意见), which the head decides (APL art. 57).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Proposal {
+    pub outcome: Outcome,
+    pub penalties: Vec<Penalty>,
+    pub facts: String,
+    pub legal_basis: String,
+    pub discretion_reasoning: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_penalty_ground: Option<NoPenaltyGround>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mitigation_ground: Option<MitigationGround>,
+    /// For `transfer_judicial`: the organ the case goes to (e.g. 公安机关).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receiving_organ: Option<String>,
+    pub proposed_on: NaiveDate,
+}
+
 /// What a case is opened with; everything else starts empty.
 #[derive(Debug, Clone)]
 pub struct Opening {
@@ -68,21 +97,27 @@ pub struct Opening {
     pub case_number: String,
     pub subject_id: String,
     pub subject_kind: SubjectKind,
+    pub subject_birth_date: Option<NaiveDate>,
     pub summary: String,
     pub source: CaseSource,
     pub parent_case_id: Option<String>,
     pub opened_on: NaiveDate,
     pub violation_on: Option<NaiveDate>,
+    pub violation_ended_on: Option<NaiveDate>,
+    pub discovered_on: Option<NaiveDate>,
     pub serious_harm: bool,
     pub officers: Vec<CaseOfficer>,
     pub powers: Vec<CitedPower>,
+    /// The agency's `filing_approval` setting: an ordinary penalty case then waits for the
+    /// head's approval (立案审批).
+    pub filing_approval: bool,
 }
 
 impl Case {
     /// A case as it is opened: in its first state, with its decision period running.
     pub fn open(opening: Opening) -> Case {
         Case {
-            status: initial_status(opening.kind),
+            status: initial_status(opening.kind, opening.procedure, opening.filing_approval),
             decision_due_on: initial_decision_due_on(opening.kind, opening.procedure, opening.opened_on),
             id: opening.id,
             agency_id: opening.agency_id,
@@ -91,11 +126,14 @@ impl Case {
             case_number: opening.case_number,
             subject_id: opening.subject_id,
             subject_kind: opening.subject_kind,
+            subject_birth_date: opening.subject_birth_date,
             summary: opening.summary,
             source: opening.source,
             parent_case_id: opening.parent_case_id,
             opened_on: opening.opened_on,
             violation_on: opening.violation_on,
+            violation_ended_on: opening.violation_ended_on,
+            discovered_on: opening.discovered_on,
             serious_harm: opening.serious_harm,
             location: None,
             officers: opening.officers,
@@ -103,8 +141,7 @@ impl Case {
             inspection_result: None,
             findings: Vec::new(),
             rectification_deadline: None,
-            notice_decision_type: None,
-            notice_fine_fen: None,
+            notice_penalties: Vec::new(),
             notified_on: None,
             defense_due_on: None,
             defense_state: None,
@@ -113,11 +150,14 @@ impl Case {
             hearing_state: None,
             hearing_on: None,
             collective_discussion_on: None,
+            education_recorded_on: None,
+            proposal: None,
             outcome: None,
-            decision_type: None,
-            fine_amount_fen: None,
+            penalties: Vec::new(),
             decided_on: None,
             decision_number: None,
+            filing_acknowledgement_due_on: None,
+            filing_acknowledged_on: None,
             service_due_on: None,
             served_on: None,
             service_method: None,
@@ -132,12 +172,43 @@ impl Case {
             version: 1,
         }
     }
+
+    /// The fine decided (the sum of fines among the penalties), if any.
+    pub fn fine_amount_fen(&self) -> Option<i64> {
+        (self.outcome == Some(Outcome::Penalty)).then(|| fine_of(&self.penalties))
+    }
+
+    /// The party's age in whole years on the day of the violation (APL art. 30), when the
+    /// party is a natural person whose birth date is known.
+    pub fn age_at_violation(&self) -> Option<i32> {
+        let born = self.subject_birth_date?;
+        let on = self.violation_on?;
+        if !self.subject_kind.counts_as_individual() {
+            return None;
+        }
+        let mut age = on.year() - born.year();
+        if (on.month(), on.day()) < (born.month(), born.day()) {
+            age -= 1;
+        }
+        Some(age)
+    }
+
+    /// 已满十四周岁不满十八周岁: to be penalised lightly (从轻或者减轻, APL art. 30).
+    pub fn is_minor(&self) -> bool {
+        self.age_at_violation().is_some_and(|age| (14..18).contains(&age))
+    }
+
+    /// 不满十四周岁: not penalised (APL art. 30).
+    pub fn is_under_14(&self) -> bool {
+        self.age_at_violation().is_some_and(|age| age < 14)
+    }
 }
 
 /// The state a new case starts in.
-pub fn initial_status(kind: CaseKind) -> CaseStatus {
+pub fn initial_status(kind: CaseKind, procedure: Option<Procedure>, filing_approval: bool) -> CaseStatus {
     match kind {
         CaseKind::Inspection => CaseStatus::Registered,
+        CaseKind::Penalty if filing_approval && procedure != Some(Procedure::Simple) => CaseStatus::PendingApproval,
         CaseKind::Penalty => CaseStatus::Filed,
     }
 }
@@ -157,16 +228,45 @@ pub fn number_year(opened_on: NaiveDate) -> i32 {
     opened_on.year()
 }
 
-/// Per-agency settings the rules use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+/// Per-agency settings the rules use (`GET/PUT /settings`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ProcedureSettings {
     /// 陈述申辩期限, in working days (default 5).
     pub defense_period_working_days: u32,
-    /// A fine at or above this, for an individual, is "large" (较大数额): hearing rights
-    /// and collective discussion. Default ¥10,000.
+    /// A fine or confiscation at or above this ("以上" includes the figure), for an
+    /// individual or 个体工商户, is "large" (较大数额): hearing rights and collective
+    /// discussion. Default ¥10,000.
     pub hearing_threshold_individual_fen: i64,
     /// The same for organisations. Default ¥100,000.
     pub hearing_threshold_organisation_fen: i64,
+    /// Ordinary penalty cases wait for the head's approval of the filing (立案审批).
+    /// Default on.
+    #[serde(default = "default_true")]
+    pub filing_approval: bool,
+    /// The rule (法律、法规、规章) that allows extending the 90-day decision period (APL
+    /// art. 60), e.g. 《市场监督管理行政处罚程序规定》第六十四条. Without one no extension
+    /// is approved.
+    #[serde(default)]
+    pub extension_rule: Option<String>,
+    /// The most days that rule allows in all (default 30).
+    #[serde(default = "default_extension_max_days")]
+    pub extension_max_days: u32,
+    /// Simple-procedure decisions not acknowledged (备案) by a supervisor within this many
+    /// working days are listed as overdue (default 5).
+    #[serde(default = "default_acknowledgement_working_days")]
+    pub acknowledgement_working_days: u32,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+fn default_extension_max_days() -> u32 {
+    30
+}
+
+fn default_acknowledgement_working_days() -> u32 {
+    5
 }
 
 impl Default for ProcedureSettings {
@@ -175,6 +275,10 @@ impl Default for ProcedureSettings {
             defense_period_working_days: 5,
             hearing_threshold_individual_fen: 1_000_000,
             hearing_threshold_organisation_fen: 10_000_000,
+            filing_approval: default_true(),
+            extension_rule: None,
+            extension_max_days: default_extension_max_days(),
+            acknowledgement_working_days: default_acknowledgement_working_days(),
         }
     }
 }

@@ -41,6 +41,8 @@ commands!(
     OrderRectification(OrderRectificationInput),
     VerifyRectification(VerifyRectificationInput),
     Escalate(EscalateInput),
+    ApproveFiling(NoInput),
+    RefuseFiling(RefuseFilingInput),
     RecordInvestigation(RecordInvestigationInput),
     Notify(NotifyInput),
     RecordDefense(RecordDefenseInput),
@@ -49,9 +51,13 @@ commands!(
     RequestHearing(RequestHearingInput),
     ScheduleHearing(ScheduleHearingInput),
     RecordHearing(RecordHearingInput),
+    HearingNotAttended(HearingNotAttendedInput),
+    RecordEducation(RecordEducationInput),
+    ProposeDecision(ProposeDecisionInput),
     RecordCollectiveDiscussion(RecordCollectiveDiscussionInput),
     ExtendDecisionDeadline(ExtendDecisionDeadlineInput),
     Decide(DecideInput),
+    AcknowledgeFiling(NoInput),
     Serve(ServeInput),
     RecordPayment(RecordPaymentInput),
     Close(NoInput),
@@ -127,9 +133,8 @@ pub struct RecordInvestigationInput {
 /// The input of `notify`.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct NotifyInput {
-    pub decision_type: DecisionType,
-    #[serde(default)]
-    pub fine_amount_fen: Option<i64>,
+    /// The penalties proposed (拟作出的行政处罚), each `{type, amount_fen?}`.
+    pub penalties: Vec<Penalty>,
     pub facts: String,
     pub legal_basis: String,
     #[serde(default)]
@@ -171,6 +176,9 @@ pub struct RequestHearingInput {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct ScheduleHearingInput {
     pub hearing_on: NaiveDate,
+    /// The hearing's host (听证主持人): a user of the agency who is not an officer of the
+    /// case (APL art. 64 (4)).
+    pub host_id: String,
     #[serde(default)]
     pub notified_on: Option<NaiveDate>,
 }
@@ -200,16 +208,73 @@ pub struct ExtendDecisionDeadlineInput {
 /// The input of `decide`.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct DecideInput {
-    pub outcome: Outcome,
+    /// Simple procedure: `penalty`. Ordinary procedure: the proposal's outcome (may be
+    /// left out).
     #[serde(default)]
-    pub decision_type: Option<DecisionType>,
+    pub outcome: Option<Outcome>,
+    /// Simple procedure: the penalties decided on the spot. Ordinary procedure: leave
+    /// out to decide the proposal as proposed, or give lighter penalties.
     #[serde(default)]
-    pub fine_amount_fen: Option<i64>,
+    pub penalties: Option<Vec<Penalty>>,
     #[serde(default)]
     pub decided_on: Option<NaiveDate>,
-    /// Simple procedure: credentials shown on the spot.
+    /// Simple procedure: credentials shown on the spot (APL art. 52).
     #[serde(default)]
     pub credentials_shown: Option<bool>,
+    /// Simple procedure: what the party said when told the facts, reasons, basis and its
+    /// rights on the spot (APL art. 44, 52).
+    #[serde(default)]
+    pub party_heard: Option<String>,
+    /// Simple procedure: a ground of APL art. 30–32 for a fine below the range.
+    #[serde(default)]
+    pub mitigation_ground: Option<MitigationGround>,
+}
+
+/// The input of `refuse_filing` (不予立案).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct RefuseFilingInput {
+    pub reason: String,
+}
+
+/// The input of `hearing_not_attended`: the party stayed away without good reason or
+/// left (APL art. 64 (8)): the hearing is deemed waived.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct HearingNotAttendedInput {
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// The input of `record_education` (对当事人进行教育, APL art. 33 ¶3).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct RecordEducationInput {
+    pub content: String,
+    #[serde(default)]
+    pub educated_on: Option<NaiveDate>,
+}
+
+/// The input of `propose_decision` (处理意见, APL art. 57).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct ProposeDecisionInput {
+    pub outcome: Outcome,
+    /// For `penalty`: the penalties proposed.
+    #[serde(default)]
+    pub penalties: Vec<Penalty>,
+    pub facts: String,
+    pub legal_basis: String,
+    /// Why these penalties within the discretion range (裁量理由).
+    pub discretion_reasoning: String,
+    /// For `no_penalty_minor` (APL art. 33).
+    #[serde(default)]
+    pub no_penalty_ground: Option<NoPenaltyGround>,
+    /// A ground of APL art. 30–32 for a fine below the discretion range.
+    #[serde(default)]
+    pub mitigation_ground: Option<MitigationGround>,
+    /// For `transfer_judicial`: the receiving organ (e.g. 公安机关).
+    #[serde(default)]
+    pub receiving_organ: Option<String>,
+    /// Defaults to today; may be earlier for a case entered after the fact (补录).
+    #[serde(default)]
+    pub proposed_on: Option<NaiveDate>,
 }
 
 /// The input of `serve`.

@@ -40,6 +40,16 @@ pub(crate) fn working_deadline(ctx: &Context<'_>, from: NaiveDate, days: u32) ->
     }
 }
 
+/// The last day to pay: 15 days from service (APL art. 67); a last day on a rest day or
+/// holiday moves to the next working day (art. 85 with the 民法典's reckoning of periods).
+pub fn payment_due_on(ctx: &Context<'_>, served_on: NaiveDate) -> Result<NaiveDate, Refusal> {
+    let last = add_calendar_days(served_on, PAYMENT_PERIOD_DAYS);
+    match ctx.calendar.is_working_day(last) {
+        true => Ok(last),
+        false => working_deadline(ctx, last, 1),
+    }
+}
+
 /// APL art. 72: 3 % of the fine per day after the due date, never more than the fine.
 pub fn late_payment_penalty_fen(fine_fen: i64, payment_due_on: Option<NaiveDate>, as_of: NaiveDate) -> i64 {
     let Some(due) = payment_due_on else { return 0 };
@@ -55,7 +65,13 @@ pub fn late_payment_penalty_fen(fine_fen: i64, payment_due_on: Option<NaiveDate>
 pub fn overdue_deadlines(case: &Case, today: NaiveDate) -> Vec<&'static str> {
     let mut missed = Vec::new();
     let past = |date: Option<NaiveDate>| date.is_some_and(|d| d < today);
-    if case.outcome.is_none() && !case.status.is_final() && past(case.decision_due_on) {
+    let undecided_past_due = case.outcome.is_none() && !case.status.is_final() && past(case.decision_due_on);
+    // A no-penalty or transfer outcome may be recorded after the period; it stays counted.
+    let decided_late = case
+        .decided_on
+        .zip(case.decision_due_on)
+        .is_some_and(|(decided, due)| decided > due);
+    if undecided_past_due || decided_late {
         missed.push("decision_due_on");
     }
     if case.status == CaseStatus::Decided && case.served_on.is_none() && past(case.service_due_on) {
@@ -63,10 +79,13 @@ pub fn overdue_deadlines(case: &Case, today: NaiveDate) -> Vec<&'static str> {
     }
     if matches!(case.status, CaseStatus::Served | CaseStatus::Decided)
         && case.executed_on.is_none()
-        && case.fine_amount_fen.unwrap_or(0) > 0
+        && case.fine_amount_fen().unwrap_or(0) > 0
         && past(case.payment_due_on)
     {
         missed.push("payment_due_on");
+    }
+    if case.filing_acknowledged_on.is_none() && past(case.filing_acknowledgement_due_on) {
+        missed.push("filing_acknowledgement_due_on");
     }
     if case.status == CaseStatus::Rectifying && past(case.rectification_deadline) {
         missed.push("rectification_deadline");
@@ -93,10 +112,28 @@ mod tests {
     fn overdue_names_the_missed_deadlines() {
         let mut decided = case(CaseKind::Penalty, Some(Procedure::Ordinary), CaseStatus::Decided);
         decided.outcome = Some(Outcome::Penalty);
-        decided.fine_amount_fen = Some(100);
+        decided.penalties = penalty(PenaltyType::Fine, 100);
+        decided.decided_on = Some(date("2024-10-08"));
         decided.service_due_on = Some(date("2024-10-10"));
         assert!(overdue_deadlines(&decided, date("2024-10-10")).is_empty());
         assert_eq!(overdue_deadlines(&decided, date("2024-10-11")), vec!["service_due_on"]);
+        // A no-penalty outcome recorded after the 90 days stays counted as late.
+        let mut late = decided.clone();
+        late.outcome = Some(Outcome::NoPenaltyUnfounded);
+        late.penalties.clear();
+        late.service_due_on = None;
+        late.decided_on = Some(date("2024-12-02"));
+        assert_eq!(overdue_deadlines(&late, date("2024-12-03")), vec!["decision_due_on"]);
+        // An on-the-spot decision not acknowledged (备案) in time.
+        let mut simple = case(CaseKind::Penalty, Some(Procedure::Simple), CaseStatus::Decided);
+        simple.filing_acknowledgement_due_on = Some(date("2024-09-09"));
+        assert!(overdue_deadlines(&simple, date("2024-09-09")).is_empty());
+        assert_eq!(
+            overdue_deadlines(&simple, date("2024-09-10")),
+            vec!["filing_acknowledgement_due_on"]
+        );
+        simple.filing_acknowledged_on = Some(date("2024-09-10"));
+        assert!(overdue_deadlines(&simple, date("2024-09-10")).is_empty());
         let filed = case(CaseKind::Penalty, Some(Procedure::Ordinary), CaseStatus::Filed);
         assert_eq!(overdue_deadlines(&filed, date("2024-12-02")), vec!["decision_due_on"]);
         let mut closed = filed.clone();
@@ -111,7 +148,7 @@ mod tests {
         assert_eq!(
             rule_of(run(
                 &investigating,
-                notify(DecisionType::Fine, 1000, "2026-12-28"),
+                notify(PenaltyType::Fine, 1000, "2026-12-28"),
                 "2026-12-28"
             )),
             "calendar_year_missing"
@@ -119,7 +156,7 @@ mod tests {
         assert!(
             run(
                 &investigating,
-                notify(DecisionType::Fine, 1000, "2026-12-10"),
+                notify(PenaltyType::Fine, 1000, "2026-12-10"),
                 "2026-12-10"
             )
             .is_ok()

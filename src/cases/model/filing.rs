@@ -21,12 +21,18 @@ pub struct CreateCaseRequest {
     pub subject_id: String,
     /// Powers cited; the versions in force on `opened_on` are recorded.
     pub power_ids: Vec<String>,
-    /// At least two officers with valid certificates (one for the simple procedure); the
+    /// At least two officers with valid certificates, in both procedures (APL art. 42); the
     /// first is the lead.
     pub officer_ids: Vec<String>,
     pub summary: String,
     /// Required for penalty cases (违法行为发生日期).
     pub violation_on: Option<NaiveDate>,
+    /// A continuing violation's last day (APL art. 36: the limitation runs from it).
+    #[serde(default)]
+    pub violation_ended_on: Option<NaiveDate>,
+    /// When the agency discovered the violation; defaults to the filing date.
+    #[serde(default)]
+    pub discovered_on: Option<NaiveDate>,
     /// Defaults to today; may be earlier (补录) but never in the future.
     pub opened_on: Option<NaiveDate>,
     /// Defaults to `routine`.
@@ -50,6 +56,8 @@ pub struct NewCase {
     pub officer_ids: Vec<String>,
     pub summary: String,
     pub violation_on: Option<NaiveDate>,
+    pub violation_ended_on: Option<NaiveDate>,
+    pub discovered_on: Option<NaiveDate>,
     /// `None` means today.
     pub opened_on: Option<NaiveDate>,
     pub source: CaseSource,
@@ -102,6 +110,8 @@ impl TryFrom<CreateCaseRequest> for NewCase {
             officer_ids: request.officer_ids,
             summary,
             violation_on: request.violation_on,
+            violation_ended_on: request.violation_ended_on,
+            discovered_on: request.discovered_on,
             opened_on: request.opened_on,
             source,
             parent_case_id: request.parent_case_id,
@@ -136,29 +146,45 @@ pub fn check_new_case(new: &NewCase, officers: &[OfficerCandidate], today: Naive
     {
         errors.push(FieldError::new("violation_on", "may not be after the filing date"));
     }
+    for (field, date) in [
+        ("violation_ended_on", new.violation_ended_on),
+        ("discovered_on", new.discovered_on),
+    ] {
+        let Some(date) = date else { continue };
+        if new.violation_on.is_none_or(|violation_on| date < violation_on) {
+            errors.push(FieldError::new(field, "needs violation_on and may not be before it"));
+        }
+        if date > opened_on {
+            errors.push(FieldError::new(field, "may not be after the filing date"));
+        }
+    }
     if !errors.is_empty() {
         return Err(Refusal::Invalid(errors));
     }
     if new.kind == CaseKind::Penalty
         && let Some(violation_on) = new.violation_on
     {
-        check_limitation(violation_on, new.serious_harm, opened_on)?;
+        // A continuing violation runs from its end (APL art. 36 ¶2); the period ends at discovery.
+        let runs_from = new.violation_ended_on.unwrap_or(violation_on);
+        check_limitation(runs_from, new.serious_harm, new.discovered_on.unwrap_or(opened_on))?;
     }
     check_officers(new, officers, opened_on)
 }
 
 /// APL art. 36: no penalty once two years have passed since the violation (five when
 /// life, health or financial safety was harmed and there are legal consequences).
-pub fn check_limitation(violation_on: NaiveDate, serious_harm: bool, filed_on: NaiveDate) -> Result<(), Refusal> {
+/// `violation_on` is the day the period runs from (the violation, or the end of a
+/// continuing one); `discovered_on` the day the agency found it.
+pub fn check_limitation(violation_on: NaiveDate, serious_harm: bool, discovered_on: NaiveDate) -> Result<(), Refusal> {
     let years = if serious_harm { 5 } else { 2 };
     let expires_on = violation_on
         .checked_add_months(Months::new(12 * years))
         .unwrap_or(NaiveDate::MAX);
-    if filed_on > expires_on {
+    if discovered_on > expires_on {
         return Err(rule(
             "limitation_period_expired",
             format!(
-                "the violation of {violation_on} is past the {years}-year limitation period (APL art. 36), which ended on {expires_on}; it can no longer be penalised"
+                "the violation of {violation_on} was discovered on {discovered_on}, past the {years}-year limitation period (APL art. 36) that ended on {expires_on}; it can no longer be penalised"
             ),
         ));
     }
@@ -197,7 +223,7 @@ pub(crate) fn check_officers(
             ));
         }
     }
-    let minimum = if new.procedure == Some(Procedure::Simple) { 1 } else { 2 };
+    let minimum = 2;
     if officers.len() < minimum {
         return Err(rule(
             "two_officers_required",
@@ -205,10 +231,26 @@ pub(crate) fn check_officers(
                 "{} needs at least {minimum} officers with valid certificates (APL art. 42); {} given",
                 match (new.kind, new.procedure) {
                     (CaseKind::Inspection, _) => "an inspection",
-                    (CaseKind::Penalty, Some(Procedure::Simple)) => "a simple-procedure case",
+                    (CaseKind::Penalty, Some(Procedure::Simple)) =>
+                        "an on-the-spot case (art. 42 binds both procedures)",
                     _ => "an ordinary penalty case",
                 },
                 officers.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// APL art. 42 on a field step: at least two officers of the case whose certificates are
+/// valid on the day of the step.
+pub fn check_officers_certified(case: &Case, on: NaiveDate, step: &str) -> Result<(), Refusal> {
+    let certified = case.officers.iter().filter(|o| o.certified_on(on)).count();
+    if certified < 2 {
+        return Err(rule(
+            "officer_certificate_invalid",
+            format!(
+                "{step} on {on} needs two officers of the case whose enforcement certificates (执法证) are valid that day (APL art. 42); {certified} are"
             ),
         ));
     }
@@ -229,7 +271,7 @@ mod tests {
     }
 
     #[test]
-    fn filing_needs_two_certified_officers_except_on_the_spot() {
+    fn filing_needs_two_certified_officers_in_both_procedures() {
         let officer = |id: &str, expires: &str| OfficerCandidate {
             user_id: id.into(),
             is_officer: true,
@@ -245,6 +287,8 @@ mod tests {
             officer_ids: vec!["a".into(), "b".into()],
             summary: " 占道 ".into(),
             violation_on: Some(date("2024-09-01")),
+            violation_ended_on: None,
+            discovered_on: None,
             opened_on: Some(date("2024-09-02")),
             source: None,
             parent_case_id: None,
@@ -267,7 +311,9 @@ mod tests {
             rule(check_new_case(&new, &expired, today)),
             "officer_certificate_invalid"
         );
+        // Art. 42 is a general provision: the simple procedure needs two officers as well.
         new.procedure = Some(Procedure::Simple);
-        assert!(check_new_case(&new, &one, today).is_ok());
+        assert_eq!(rule(check_new_case(&new, &one, today)), "two_officers_required");
+        assert!(check_new_case(&new, &two, today).is_ok());
     }
 }

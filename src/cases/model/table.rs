@@ -11,6 +11,8 @@ string_enum!(
         OrderRectification => "order_rectification",
         VerifyRectification => "verify_rectification",
         Escalate => "escalate",
+        ApproveFiling => "approve_filing",
+        RefuseFiling => "refuse_filing",
         RecordInvestigation => "record_investigation",
         Notify => "notify",
         RecordDefense => "record_defense",
@@ -19,9 +21,13 @@ string_enum!(
         RequestHearing => "request_hearing",
         ScheduleHearing => "schedule_hearing",
         RecordHearing => "record_hearing",
+        HearingNotAttended => "hearing_not_attended",
+        RecordEducation => "record_education",
+        ProposeDecision => "propose_decision",
         RecordCollectiveDiscussion => "record_collective_discussion",
         ExtendDecisionDeadline => "extend_decision_deadline",
         Decide => "decide",
+        AcknowledgeFiling => "acknowledge_filing",
         Serve => "serve",
         RecordPayment => "record_payment",
         Close => "close",
@@ -76,179 +82,64 @@ pub struct Transition {
 
 use CaseStatus as S;
 
+/// One row, on one line.
+const fn row(track: Track, from: &'static [CaseStatus], action: Action, actor: Actor) -> Transition {
+    Transition {
+        track,
+        from,
+        action,
+        actor,
+    }
+}
+
+use Action as A;
+use Actor::{CaseOfficer as Officer, Supervisor};
+
 /// The state machine of every case, in one place.
+#[rustfmt::skip]
 pub const TRANSITIONS: &[Transition] = &[
     // 行政检查 (§4.1)
-    Transition {
-        track: Track::Inspection,
-        from: &[S::Registered],
-        action: Action::Start,
-        actor: Actor::CaseOfficer,
-    },
-    Transition {
-        track: Track::Inspection,
-        from: &[S::InProgress],
-        action: Action::RecordFindings,
-        actor: Actor::CaseOfficer,
-    },
-    Transition {
-        track: Track::Inspection,
-        from: &[S::InProgress],
-        action: Action::OrderRectification,
-        actor: Actor::CaseOfficer,
-    },
-    Transition {
-        track: Track::Inspection,
-        from: &[S::Rectifying],
-        action: Action::VerifyRectification,
-        actor: Actor::CaseOfficer,
-    },
-    Transition {
-        track: Track::Inspection,
-        from: &[S::InProgress, S::Rectifying],
-        action: Action::Escalate,
-        actor: Actor::CaseOfficer,
-    },
-    Transition {
-        track: Track::Inspection,
-        from: &[S::InProgress],
-        action: Action::Close,
-        actor: Actor::CaseOfficer,
-    },
-    Transition {
-        track: Track::Inspection,
-        from: &[S::Registered, S::InProgress, S::Rectifying],
-        action: Action::Transfer,
-        actor: Actor::CaseOfficer,
-    },
-    // 普通程序 (§4.2)
-    Transition {
-        track: Track::Ordinary,
-        from: &[S::Filed, S::Investigating],
-        action: Action::RecordInvestigation,
-        actor: Actor::CaseOfficer,
-    },
-    Transition {
-        track: Track::Ordinary,
-        from: &[S::Investigating, S::Notified],
-        action: Action::Notify,
-        actor: Actor::CaseOfficer,
-    },
-    Transition {
-        track: Track::Ordinary,
-        from: &[S::Notified],
-        action: Action::RecordDefense,
-        actor: Actor::CaseOfficer,
-    },
-    Transition {
-        track: Track::Ordinary,
-        from: &[S::Notified],
-        action: Action::ReviewDefense,
-        actor: Actor::CaseOfficer,
-    },
-    Transition {
-        track: Track::Ordinary,
-        from: &[S::Notified],
-        action: Action::WaiveDefense,
-        actor: Actor::CaseOfficer,
-    },
-    Transition {
-        track: Track::Ordinary,
-        from: &[S::Notified],
-        action: Action::RequestHearing,
-        actor: Actor::CaseOfficer,
-    },
-    Transition {
-        track: Track::Ordinary,
-        from: &[S::Hearing],
-        action: Action::ScheduleHearing,
-        actor: Actor::CaseOfficer,
-    },
-    Transition {
-        track: Track::Ordinary,
-        from: &[S::Hearing],
-        action: Action::RecordHearing,
-        actor: Actor::CaseOfficer,
-    },
-    Transition {
-        track: Track::Ordinary,
-        from: &[S::Investigating, S::Notified, S::Hearing],
-        action: Action::RecordCollectiveDiscussion,
-        actor: Actor::CaseOfficer,
-    },
-    Transition {
-        track: Track::Ordinary,
-        from: &[S::Filed, S::Investigating, S::Notified, S::Hearing],
-        action: Action::ExtendDecisionDeadline,
-        actor: Actor::Supervisor,
-    },
-    Transition {
-        track: Track::Ordinary,
-        from: &[S::Notified, S::Investigating],
-        action: Action::Decide,
-        actor: Actor::CaseOfficer,
-    },
-    Transition {
-        track: Track::Simple,
-        from: &[S::Filed],
-        action: Action::Decide,
-        actor: Actor::CaseOfficer,
-    },
-    Transition {
-        track: Track::Ordinary,
-        from: &[S::Decided],
-        action: Action::Serve,
-        actor: Actor::CaseOfficer,
-    },
-    Transition {
-        track: Track::Ordinary,
-        from: &[S::Served],
-        action: Action::RecordPayment,
-        actor: Actor::CaseOfficer,
-    },
-    Transition {
-        track: Track::Simple,
-        from: &[S::Decided],
-        action: Action::RecordPayment,
-        actor: Actor::CaseOfficer,
-    },
-    Transition {
-        track: Track::Penalty,
-        from: &[S::Decided, S::Served, S::Executed],
-        action: Action::Close,
-        actor: Actor::CaseOfficer,
-    },
-    Transition {
-        track: Track::Penalty,
-        from: &[S::Filed, S::Investigating, S::Notified, S::Hearing],
-        action: Action::Transfer,
-        actor: Actor::CaseOfficer,
-    },
-    Transition {
-        track: Track::Penalty,
-        from: &[S::Filed, S::Investigating, S::Notified, S::Hearing],
-        action: Action::Terminate,
-        actor: Actor::CaseOfficer,
-    },
+    row(Track::Inspection, &[S::Registered], A::Start, Officer),
+    row(Track::Inspection, &[S::InProgress], A::RecordFindings, Officer),
+    row(Track::Inspection, &[S::InProgress], A::OrderRectification, Officer),
+    row(Track::Inspection, &[S::Rectifying], A::VerifyRectification, Officer),
+    row(Track::Inspection, &[S::InProgress, S::Rectifying], A::Escalate, Officer),
+    row(Track::Inspection, &[S::InProgress], A::Close, Officer),
+    row(Track::Inspection, &[S::Registered, S::InProgress, S::Rectifying], A::Transfer, Officer),
+    // 普通程序 (§4.2): the head approves the filing, officers investigate, notify and
+    // propose, the head decides.
+    row(Track::Ordinary, &[S::PendingApproval], A::ApproveFiling, Supervisor),
+    row(Track::Ordinary, &[S::PendingApproval], A::RefuseFiling, Supervisor),
+    row(Track::Ordinary, &[S::Filed, S::Investigating], A::RecordInvestigation, Officer),
+    row(Track::Ordinary, &[S::Investigating, S::Notified], A::Notify, Officer),
+    row(Track::Ordinary, &[S::Notified], A::RecordDefense, Officer),
+    row(Track::Ordinary, &[S::Notified], A::ReviewDefense, Officer),
+    row(Track::Ordinary, &[S::Notified], A::WaiveDefense, Officer),
+    row(Track::Ordinary, &[S::Notified], A::RequestHearing, Officer),
+    row(Track::Ordinary, &[S::Hearing], A::ScheduleHearing, Officer),
+    row(Track::Ordinary, &[S::Hearing], A::RecordHearing, Officer),
+    row(Track::Ordinary, &[S::Hearing], A::HearingNotAttended, Officer),
+    row(Track::Ordinary, &[S::Investigating, S::Notified, S::Proposed], A::RecordEducation, Officer),
+    row(Track::Ordinary, &[S::Investigating, S::Notified, S::Proposed], A::ProposeDecision, Officer),
+    row(Track::Ordinary, &[S::Investigating, S::Notified, S::Hearing, S::Proposed], A::RecordCollectiveDiscussion, Officer),
+    row(Track::Ordinary, &[S::Investigating, S::Notified, S::Hearing, S::Proposed], A::RecordCollectiveDiscussion, Supervisor),
+    row(Track::Ordinary, &[S::Filed, S::Investigating, S::Notified, S::Hearing, S::Proposed], A::ExtendDecisionDeadline, Supervisor),
+    // SEAM(legal-review): a proposal in scope goes to counsel before the head decides.
+    row(Track::Ordinary, &[S::Proposed], A::Decide, Supervisor),
+    row(Track::Ordinary, &[S::Decided], A::Serve, Officer),
+    row(Track::Ordinary, &[S::Served], A::RecordPayment, Officer),
+    // 简易程序 (§4.3): decided on the spot by the officers, filed with the agency.
+    row(Track::Simple, &[S::Filed], A::Decide, Officer),
+    row(Track::Simple, &[S::Decided], A::RecordPayment, Officer),
+    row(Track::Simple, &[S::Decided, S::Executed, S::Closed, S::Archived], A::AcknowledgeFiling, Supervisor),
+    // Both procedures.
+    row(Track::Penalty, &[S::Decided, S::Served, S::Executed], A::Close, Officer),
+    row(Track::Penalty, &[S::Filed, S::Investigating, S::Notified, S::Hearing, S::Proposed], A::Transfer, Officer),
+    row(Track::Penalty, &[S::Filed, S::Investigating, S::Notified, S::Hearing, S::Proposed], A::Terminate, Officer),
     // Both kinds.
-    Transition {
-        track: Track::Any,
-        from: &[S::Closed],
-        action: Action::Archive,
-        actor: Actor::CaseOfficer,
-    },
-    Transition {
-        track: Track::Any,
-        from: &[S::Registered, S::Filed],
-        action: Action::Void,
-        actor: Actor::Supervisor,
-    },
-    Transition {
-        track: Track::Any,
-        from: &[S::Closed, S::Archived],
-        action: Action::Correct,
-        actor: Actor::Supervisor,
-    },
+    row(Track::Any, &[S::Closed], A::Archive, Officer),
+    row(Track::Any, &[S::Registered, S::Filed, S::PendingApproval], A::Void, Supervisor),
+    row(Track::Any, &[S::Closed, S::Archived], A::Correct, Supervisor),
 ];
 
 /// The caller's relation to a case.

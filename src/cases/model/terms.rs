@@ -43,6 +43,10 @@ string_enum!(
         InProgress => "in_progress",
         /// 责令整改中
         Rectifying => "rectifying",
+        /// 立案待审批 (an ordinary penalty case awaiting the head's approval)
+        PendingApproval => "pending_approval",
+        /// 不予立案 (the head refused the filing; keeps its number)
+        FilingRefused => "filing_refused",
         /// 已立案
         Filed => "filed",
         /// 调查取证中
@@ -51,6 +55,8 @@ string_enum!(
         Notified => "notified",
         /// 听证程序中
         Hearing => "hearing",
+        /// 已提出处理意见 (the officers' proposed decision, for the head)
+        Proposed => "proposed",
         /// 已作出决定
         Decided => "decided",
         /// 已送达
@@ -81,6 +87,7 @@ impl CaseStatus {
                 | CaseStatus::Transferred
                 | CaseStatus::Terminated
                 | CaseStatus::Voided
+                | CaseStatus::FilingRefused
         )
     }
 }
@@ -92,6 +99,8 @@ string_enum!(
         Penalty => "penalty",
         /// 轻微不罚 / 首违不罚
         NoPenaltyMinor => "no_penalty_minor",
+        /// 不满十四周岁，不予处罚 (APL art. 30)
+        NoPenaltyMinorUnder14 => "no_penalty_minor_under_14",
         /// 违法事实不能成立，不予处罚
         NoPenaltyUnfounded => "no_penalty_unfounded",
         /// 涉嫌犯罪，移送司法机关
@@ -100,33 +109,108 @@ string_enum!(
 );
 
 string_enum!(
-    /// 处罚种类, in increasing severity.
-    DecisionType {
+    /// 行政处罚的种类 (APL art. 9), in increasing severity: the order the no-heavier-penalty
+    /// rule (art. 45) compares them by.
+    PenaltyType {
         /// 警告
         Warning => "warning",
-        /// 罚款
+        /// 通报批评
+        PublicCriticism => "public_criticism",
+        /// 罚款 (`amount_fen`)
         Fine => "fine",
-        /// 没收违法所得、没收非法财物
-        Confiscation => "confiscation",
-        /// 责令停产停业 / 暂扣许可证件
-        Suspension => "suspension",
+        /// 没收违法所得 (`amount_fen`)
+        ConfiscateIllegalGains => "confiscate_illegal_gains",
+        /// 没收非法财物 (`amount_fen`: the value)
+        ConfiscateProperty => "confiscate_property",
+        /// 暂扣许可证件
+        SuspendLicense => "suspend_license",
+        /// 降低资质等级
+        LowerQualification => "lower_qualification",
         /// 吊销许可证件
-        Revocation => "revocation",
+        RevokeLicense => "revoke_license",
+        /// 限制开展生产经营活动
+        RestrictBusiness => "restrict_business",
+        /// 责令停产停业
+        SuspendBusiness => "suspend_business",
+        /// 责令关闭
+        CloseDown => "close_down",
+        /// 限制从业
+        RestrictPractice => "restrict_practice",
     }
 );
 
-impl DecisionType {
+impl PenaltyType {
     /// Severity rank used by the no-heavier-penalty rule (APL art. 45).
-    pub fn severity(self) -> u8 {
-        match self {
-            DecisionType::Warning => 1,
-            DecisionType::Fine => 2,
-            DecisionType::Confiscation => 3,
-            DecisionType::Suspension => 4,
-            DecisionType::Revocation => 5,
-        }
+    pub fn severity(self) -> usize {
+        PenaltyType::ALL
+            .iter()
+            .position(|t| *t == self)
+            .unwrap_or(PenaltyType::ALL.len())
+    }
+
+    /// Fines and confiscations carry an amount in fen; the other types none.
+    pub fn carries_amount(self) -> bool {
+        matches!(
+            self,
+            PenaltyType::Fine | PenaltyType::ConfiscateIllegalGains | PenaltyType::ConfiscateProperty
+        )
+    }
+
+    /// Types that give hearing rights whatever the amount (APL art. 63: 降低资质等级、吊销许可证件；
+    /// 责令停产停业、责令关闭、限制从业；其他较重的行政处罚).
+    pub fn gives_hearing_rights(self) -> bool {
+        matches!(
+            self,
+            PenaltyType::LowerQualification
+                | PenaltyType::RevokeLicense
+                | PenaltyType::RestrictBusiness
+                | PenaltyType::SuspendBusiness
+                | PenaltyType::CloseDown
+                | PenaltyType::RestrictPractice
+        )
     }
 }
+
+/// One penalty of a notice, a proposal or a decision (`{"type": "fine", "amount_fen": 50000}`).
+/// A decision may combine several (并处, APL art. 9), each type at most once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Penalty {
+    #[serde(rename = "type")]
+    pub kind: PenaltyType,
+    /// Fen, for fines and confiscations (the value of confiscated property).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_fen: Option<i64>,
+}
+
+string_enum!(
+    /// Why no penalty is imposed for a minor violation (APL art. 33).
+    NoPenaltyGround {
+        /// 违法行为轻微并及时改正，没有造成危害后果 (art. 33 ¶1, first sentence)
+        MinorAndCorrected => "minor_and_corrected",
+        /// 初次违法且危害后果轻微并及时改正 (首违不罚, art. 33 ¶1, second sentence)
+        FirstViolationMinorHarmCorrected => "first_violation_minor_harm_corrected",
+    }
+);
+
+string_enum!(
+    /// Why a fine may go below the discretion range's minimum (减轻处罚, APL art. 30–32).
+    MitigationGround {
+        /// 主动消除或者减轻违法行为危害后果 (art. 32 (1))
+        EliminatedHarm => "eliminated_harm",
+        /// 受他人胁迫或者诱骗实施违法行为 (art. 32 (2))
+        CoercedOrDeceived => "coerced_or_deceived",
+        /// 主动供述行政机关尚未掌握的违法行为 (art. 32 (3))
+        ConfessedUnknownViolation => "confessed_unknown_violation",
+        /// 配合行政机关查处违法行为有立功表现 (art. 32 (4))
+        MeritoriousCooperation => "meritorious_cooperation",
+        /// 已满十四周岁不满十八周岁 (art. 30)
+        Minor14To17 => "minor_14_to_17",
+        /// 尚未完全丧失辨认或者控制能力的精神病人、智力残疾人 (art. 31)
+        LimitedCapacity => "limited_capacity",
+        /// 法律、法规、规章规定其他应当从轻或者减轻行政处罚的 (art. 32 (5))
+        OtherLegalGround => "other_legal_ground",
+    }
+);
 
 string_enum!(
     /// 隐患等级
@@ -235,6 +319,14 @@ pub struct CaseOfficer {
     pub user_id: String,
     pub display_name: String,
     pub certificate_no: Option<String>,
+    /// The certificate must be valid on the date of each field step (APL art. 42).
+    pub certificate_expires_on: Option<NaiveDate>,
+}
+
+impl CaseOfficer {
+    pub fn certified_on(&self, date: NaiveDate) -> bool {
+        self.certificate_no.is_some() && self.certificate_expires_on.is_some_and(|expires| expires >= date)
+    }
 }
 
 /// A cited power version, with what the rules look at.
@@ -245,6 +337,7 @@ pub struct CitedPower {
     pub version: i32,
     pub code: String,
     pub name: String,
+    pub fine_min_fen: Option<i64>,
     pub fine_max_fen: Option<i64>,
     pub requires_av_record: bool,
 }

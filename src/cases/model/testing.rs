@@ -15,19 +15,32 @@ pub fn case(kind: CaseKind, procedure: Option<Procedure>, status: CaseStatus) ->
         case_number: "学府罚〔2024〕第001号".into(),
         subject_id: "s".into(),
         subject_kind: SubjectKind::Enterprise,
+        subject_birth_date: None,
         summary: "占道经营".into(),
         source: CaseSource::Routine,
         parent_case_id: None,
         opened_on: date("2024-09-02"),
         violation_on: Some(date("2024-09-01")),
+        violation_ended_on: None,
+        discovered_on: None,
         serious_harm: false,
-        officers: vec![],
+        filing_approval: false,
+        officers: ["lead", "second"]
+            .into_iter()
+            .map(|id| CaseOfficer {
+                user_id: id.into(),
+                display_name: id.into(),
+                certificate_no: Some(format!("12010{id}")),
+                certificate_expires_on: Some(date("2030-12-31")),
+            })
+            .collect(),
         powers: vec![CitedPower {
             power_id: "p".into(),
             power_version_id: "pv".into(),
             version: 1,
             code: "XF-1".into(),
             name: "职权".into(),
+            fine_min_fen: None,
             fine_max_fen: Some(5_000_000),
             requires_av_record: false,
         }],
@@ -65,27 +78,77 @@ pub fn rule_of(result: Result<Applied, Refusal>) -> &'static str {
     }
 }
 
-pub fn notify(decision_type: DecisionType, fine: i64, on: &str) -> Command {
+/// One penalty of `kind`, with `amount` fen where the type carries one.
+pub fn penalty(kind: PenaltyType, amount: i64) -> Vec<Penalty> {
+    vec![Penalty {
+        kind,
+        amount_fen: kind.carries_amount().then_some(amount),
+    }]
+}
+
+pub fn notify(kind: PenaltyType, amount: i64, on: &str) -> Command {
     Command::Notify(NotifyInput {
-        decision_type,
-        fine_amount_fen: Some(fine),
+        penalties: penalty(kind, amount),
         facts: "事实".into(),
         legal_basis: "依据".into(),
         notified_on: Some(date(on)),
     })
 }
 
-pub fn decide(decision_type: DecisionType, fine: i64, on: &str) -> Command {
-    Command::Decide(DecideInput {
+pub fn propose(kind: PenaltyType, amount: i64) -> Command {
+    Command::ProposeDecision(ProposeDecisionInput {
         outcome: Outcome::Penalty,
-        decision_type: Some(decision_type),
-        fine_amount_fen: Some(fine),
-        decided_on: Some(date(on)),
-        credentials_shown: None,
+        penalties: penalty(kind, amount),
+        facts: "事实".into(),
+        legal_basis: "依据".into(),
+        discretion_reasoning: "情节一般".into(),
+        no_penalty_ground: None,
+        mitigation_ground: None,
+        receiving_organ: None,
+        proposed_on: None,
     })
 }
 
-pub fn notified_case(decision_type: DecisionType, fine: i64, on: &str) -> Case {
+pub const HEAD: Relation = Relation {
+    is_case_officer: false,
+    is_supervisor: true,
+};
+
+pub fn run_as(case: &Case, command: Command, today: &str, relation: Relation) -> Result<Applied, Refusal> {
+    let calendar = calendar();
+    let ctx = Context {
+        today: date(today),
+        calendar: &calendar,
+        relation,
+        settings: ProcedureSettings::default(),
+        av_evidence_count: 0,
+    };
+    apply(case, command, &ctx)
+}
+
+/// The officers propose `kind`/`amount` on `on`, and the head decides it as proposed on
+/// the same day, as seen on `today`: the proposal's gates are those of that day.
+pub fn decide_as_head(case: &Case, kind: PenaltyType, amount: i64, on: &str, today: &str) -> Result<Applied, Refusal> {
+    let proposed = run(case, propose(kind, amount), on)?;
+    let decide = Command::Decide(DecideInput {
+        outcome: None,
+        penalties: None,
+        decided_on: Some(date(on)),
+        credentials_shown: None,
+        party_heard: None,
+        mitigation_ground: None,
+    });
+    run_as(&proposed.case, decide, today.max(on), HEAD)
+}
+
+pub fn notified_case(kind: PenaltyType, amount: i64, on: &str) -> Case {
     let investigating = case(CaseKind::Penalty, Some(Procedure::Ordinary), CaseStatus::Investigating);
-    run(&investigating, notify(decision_type, fine, on), on).unwrap().case
+    run(&investigating, notify(kind, amount, on), on).unwrap().case
+}
+
+pub fn rule_of_refusal(result: Result<(), Refusal>) -> &'static str {
+    match result {
+        Err(Refusal::Rule { rule, .. }) => rule,
+        other => panic!("expected a rule refusal, got {other:?}"),
+    }
 }

@@ -9,9 +9,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::cases::model::{
-    Case, CaseKind, CaseOfficer, CaseSource, CaseStatus, CitedPower, CreateCaseRequest, DecisionType, DefenseState,
-    Finding, HazardLevel, HearingState, InspectionResult, NewCase, OfficerCandidate, Outcome, Procedure,
-    ProcedureSettings, ServiceMethod, SubjectKind,
+    Case, CaseKind, CaseOfficer, CaseSource, CaseStatus, CitedPower, CreateCaseRequest, DefenseState, Finding,
+    HazardLevel, HearingState, InspectionResult, NewCase, OfficerCandidate, Outcome, Procedure, ProcedureSettings,
+    ServiceMethod, SubjectKind,
 };
 use crate::db::DbConn;
 use crate::db::schema::{

@@ -3,16 +3,16 @@
 
 use super::*;
 
-/// The subject's kind and name, when it belongs to the agency.
+/// The subject's kind, name and ID number, when it belongs to the agency.
 pub fn subject_in_agency(
     conn: &mut DbConn,
     agency_id: &str,
     subject_id: &str,
-) -> AppResult<Option<(SubjectKind, String)>> {
+) -> AppResult<Option<(SubjectKind, String, Option<String>)>> {
     Ok(subjects::table
         .filter(subjects::agency_id.eq(agency_id))
         .filter(subjects::id.eq(subject_id))
-        .select((subjects::kind, subjects::name))
+        .select((subjects::kind, subjects::name, subjects::id_card_no))
         .first(conn)
         .optional()?)
 }
@@ -27,7 +27,7 @@ pub enum PowerLookup {
 
 /// The version of a power in force on `on` (the latest version whose period covers it).
 pub fn power_in_force(conn: &mut DbConn, agency_id: &str, power_id: &str, on: NaiveDate) -> QueryResult<PowerLookup> {
-    type Version = (String, i32, String, String, Option<i64>, bool);
+    type Version = (String, i32, String, String, Option<i64>, Option<i64>, bool);
     let version: Option<Version> = power_versions::table
         .filter(power_versions::agency_id.eq(agency_id))
         .filter(power_versions::power_id.eq(power_id))
@@ -43,18 +43,20 @@ pub fn power_in_force(conn: &mut DbConn, agency_id: &str, power_id: &str, on: Na
             power_versions::version,
             power_versions::code,
             power_versions::name,
+            power_versions::fine_min_fen,
             power_versions::fine_max_fen,
             power_versions::requires_av_record,
         ))
         .first(conn)
         .optional()?;
-    if let Some((power_version_id, version, code, name, fine_max_fen, requires_av_record)) = version {
+    if let Some((power_version_id, version, code, name, fine_min_fen, fine_max_fen, requires_av_record)) = version {
         return Ok(PowerLookup::InForce(CitedPower {
             power_id: power_id.to_string(),
             power_version_id,
             version,
             code,
             name,
+            fine_min_fen,
             fine_max_fen,
             requires_av_record,
         }));
@@ -116,20 +118,37 @@ pub fn officer_candidates(
 }
 
 pub fn procedure_settings(conn: &mut DbConn, agency_id: &str) -> QueryResult<ProcedureSettings> {
-    let row: Option<(i32, i64, i64)> = agency_settings::table
+    type SettingsRow = (i32, i64, i64, bool, Option<String>, i32, i32);
+    let row: Option<SettingsRow> = agency_settings::table
         .find(agency_id)
         .select((
             agency_settings::defense_period_working_days,
             agency_settings::hearing_threshold_individual_fen,
             agency_settings::hearing_threshold_organisation_fen,
+            agency_settings::filing_approval,
+            agency_settings::extension_rule,
+            agency_settings::extension_max_days,
+            agency_settings::acknowledgement_working_days,
         ))
         .first(conn)
         .optional()?;
     Ok(match row {
-        Some((days, individual, organisation)) => ProcedureSettings {
+        Some((
+            days,
+            individual,
+            organisation,
+            filing_approval,
+            extension_rule,
+            extension_max_days,
+            acknowledgement,
+        )) => ProcedureSettings {
             defense_period_working_days: days.max(0) as u32,
             hearing_threshold_individual_fen: individual,
             hearing_threshold_organisation_fen: organisation,
+            filing_approval,
+            extension_rule,
+            extension_max_days: extension_max_days.max(0) as u32,
+            acknowledgement_working_days: acknowledgement.max(0) as u32,
         },
         None => ProcedureSettings::default(),
     })
@@ -148,6 +167,10 @@ pub fn save_procedure_settings(
             agency_settings::defense_period_working_days.eq(settings.defense_period_working_days as i32),
             agency_settings::hearing_threshold_individual_fen.eq(settings.hearing_threshold_individual_fen),
             agency_settings::hearing_threshold_organisation_fen.eq(settings.hearing_threshold_organisation_fen),
+            agency_settings::filing_approval.eq(settings.filing_approval),
+            agency_settings::extension_rule.eq(settings.extension_rule.as_deref()),
+            agency_settings::extension_max_days.eq(settings.extension_max_days as i32),
+            agency_settings::acknowledgement_working_days.eq(settings.acknowledgement_working_days as i32),
             agency_settings::updated_at.eq(crate::clock::to_db(crate::clock::now())),
             agency_settings::updated_by.eq(by),
         ))

@@ -25,8 +25,6 @@ pub struct CaseRow {
     pub location: Option<String>,
     pub inspection_result: Option<InspectionResult>,
     pub rectification_deadline: Option<NaiveDate>,
-    pub notice_decision_type: Option<DecisionType>,
-    pub notice_fine_fen: Option<i64>,
     pub notified_on: Option<NaiveDate>,
     pub defense_due_on: Option<NaiveDate>,
     pub defense_state: Option<DefenseState>,
@@ -37,7 +35,7 @@ pub struct CaseRow {
     pub collective_discussion_on: Option<NaiveDate>,
     pub decision_due_on: Option<NaiveDate>,
     pub outcome: Option<Outcome>,
-    pub decision_type: Option<DecisionType>,
+    /// The sum of the decided fines, kept for statistics (the penalties are in `penalties`).
     pub fine_amount_fen: Option<i64>,
     pub decided_on: Option<NaiveDate>,
     pub decision_number: Option<String>,
@@ -56,6 +54,15 @@ pub struct CaseRow {
     pub created_at: NaiveDateTime,
     pub created_by: String,
     pub updated_at: NaiveDateTime,
+    /// JSON lists of `Penalty`, and the `Proposal` as JSON.
+    pub notice_penalties: String,
+    pub penalties: String,
+    pub proposal: Option<String>,
+    pub violation_ended_on: Option<NaiveDate>,
+    pub discovered_on: Option<NaiveDate>,
+    pub education_recorded_on: Option<NaiveDate>,
+    pub filing_acknowledgement_due_on: Option<NaiveDate>,
+    pub filing_acknowledged_on: Option<NaiveDate>,
 }
 
 /// Who entered a case and when; kept alongside the domain case.
@@ -72,7 +79,7 @@ pub struct CaseMeta {
 impl CaseRow {
     fn into_case(
         self,
-        subject_kind: SubjectKind,
+        (subject_kind, subject_birth_date): (SubjectKind, Option<NaiveDate>),
         officers: Vec<CaseOfficer>,
         powers: Vec<CitedPower>,
         findings: Vec<Finding>,
@@ -83,11 +90,18 @@ impl CaseRow {
             status: self.status,
             source: self.source,
             inspection_result: self.inspection_result,
-            notice_decision_type: self.notice_decision_type,
+            notice_penalties: from_json("notice_penalties", &self.notice_penalties)?,
+            penalties: from_json("penalties", &self.penalties)?,
+            proposal: self.proposal.as_deref().map(|p| from_json("proposal", p)).transpose()?,
+            violation_ended_on: self.violation_ended_on,
+            discovered_on: self.discovered_on,
+            education_recorded_on: self.education_recorded_on,
+            filing_acknowledgement_due_on: self.filing_acknowledgement_due_on,
+            filing_acknowledged_on: self.filing_acknowledged_on,
+            subject_birth_date,
             defense_state: self.defense_state,
             hearing_state: self.hearing_state,
             outcome: self.outcome,
-            decision_type: self.decision_type,
             service_method: self.service_method,
             id: self.id,
             agency_id: self.agency_id,
@@ -104,7 +118,6 @@ impl CaseRow {
             powers,
             findings,
             rectification_deadline: self.rectification_deadline,
-            notice_fine_fen: self.notice_fine_fen,
             notified_on: self.notified_on,
             defense_due_on: self.defense_due_on,
             hearing_rights: self.hearing_rights,
@@ -112,7 +125,6 @@ impl CaseRow {
             hearing_on: self.hearing_on,
             collective_discussion_on: self.collective_discussion_on,
             decision_due_on: self.decision_due_on,
-            fine_amount_fen: self.fine_amount_fen,
             decided_on: self.decided_on,
             decision_number: self.decision_number,
             service_due_on: self.service_due_on,
@@ -150,8 +162,6 @@ impl CaseRow {
             location: case.location.clone(),
             inspection_result: case.inspection_result,
             rectification_deadline: case.rectification_deadline,
-            notice_decision_type: case.notice_decision_type,
-            notice_fine_fen: case.notice_fine_fen,
             notified_on: case.notified_on,
             defense_due_on: case.defense_due_on,
             defense_state: case.defense_state,
@@ -162,8 +172,7 @@ impl CaseRow {
             collective_discussion_on: case.collective_discussion_on,
             decision_due_on: case.decision_due_on,
             outcome: case.outcome,
-            decision_type: case.decision_type,
-            fine_amount_fen: case.fine_amount_fen,
+            fine_amount_fen: case.fine_amount_fen(),
             decided_on: case.decided_on,
             decision_number: case.decision_number.clone(),
             service_due_on: case.service_due_on,
@@ -181,34 +190,65 @@ impl CaseRow {
             created_at: meta.created_at,
             created_by: meta.created_by.clone(),
             updated_at: meta.updated_at,
+            notice_penalties: to_json(&case.notice_penalties),
+            penalties: to_json(&case.penalties),
+            proposal: case.proposal.as_ref().map(to_json),
+            violation_ended_on: case.violation_ended_on,
+            discovered_on: case.discovered_on,
+            education_recorded_on: case.education_recorded_on,
+            filing_acknowledgement_due_on: case.filing_acknowledgement_due_on,
+            filing_acknowledged_on: case.filing_acknowledged_on,
         }
     }
 }
 
+fn from_json<T: serde::de::DeserializeOwned>(column: &str, text: &str) -> AppResult<T> {
+    serde_json::from_str(text)
+        .map_err(|e| AppError::internal(anyhow::anyhow!("cases.{column} holds unreadable JSON: {e}")))
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    // Plain data (enums, integers, strings, dates) always serializes.
+    serde_json::to_string(value).unwrap_or_else(|_| "null".into())
+}
+
 /// A case of the agency with its officers, powers and findings.
 pub fn load(conn: &mut DbConn, agency_id: &str, case_id: &str) -> AppResult<Option<(Case, CaseMeta)>> {
-    let found: Option<(CaseRow, SubjectKind, String)> = cases::table
+    let found: Option<(CaseRow, SubjectKind, String, Option<String>)> = cases::table
         .inner_join(subjects::table)
         .filter(cases::agency_id.eq(agency_id))
         .filter(cases::id.eq(case_id))
-        .select((CaseRow::as_select(), subjects::kind, subjects::name))
+        .select((
+            CaseRow::as_select(),
+            subjects::kind,
+            subjects::name,
+            subjects::id_card_no,
+        ))
         .first(conn)
         .optional()?;
-    let Some((row, subject_kind, subject_name)) = found else {
+    let Some((row, subject_kind, subject_name, id_card_no)) = found else {
         return Ok(None);
     };
     let officers = case_officers::table
         .inner_join(users::table)
         .filter(case_officers::case_id.eq(case_id))
         .order(case_officers::position.asc())
-        .select((users::id, users::display_name, users::certificate_no))
-        .load::<(String, String, Option<String>)>(conn)?
+        .select((
+            users::id,
+            users::display_name,
+            users::certificate_no,
+            users::certificate_expires_on,
+        ))
+        .load::<(String, String, Option<String>, Option<NaiveDate>)>(conn)?
         .into_iter()
-        .map(|(user_id, display_name, certificate_no)| CaseOfficer {
-            user_id,
-            display_name,
-            certificate_no,
-        })
+        .map(
+            |(user_id, display_name, certificate_no, certificate_expires_on)| CaseOfficer {
+                user_id,
+                display_name,
+                certificate_no,
+                certificate_expires_on,
+            },
+        )
         .collect();
     let powers = cited_powers(conn, case_id)?;
     let findings = case_findings::table
@@ -241,11 +281,17 @@ pub fn load(conn: &mut DbConn, agency_id: &str, case_id: &str) -> AppResult<Opti
         number_year: row.number_year,
         number_seq: row.number_seq,
     };
-    Ok(Some((row.into_case(subject_kind, officers, powers, findings)?, meta)))
+    let birth_date = id_card_no
+        .as_deref()
+        .and_then(crate::subjects::model::birth_date_from_id_card);
+    Ok(Some((
+        row.into_case((subject_kind, birth_date), officers, powers, findings)?,
+        meta,
+    )))
 }
 
 fn cited_powers(conn: &mut DbConn, case_id: &str) -> QueryResult<Vec<CitedPower>> {
-    type Cited = (String, String, i32, String, String, Option<i64>, bool);
+    type Cited = (String, String, i32, String, String, Option<i64>, Option<i64>, bool);
     let rows: Vec<Cited> = case_powers::table
         .inner_join(power_versions::table)
         .filter(case_powers::case_id.eq(case_id))
@@ -256,6 +302,7 @@ fn cited_powers(conn: &mut DbConn, case_id: &str) -> QueryResult<Vec<CitedPower>
             power_versions::version,
             power_versions::code,
             power_versions::name,
+            power_versions::fine_min_fen,
             power_versions::fine_max_fen,
             power_versions::requires_av_record,
         ))
@@ -263,14 +310,17 @@ fn cited_powers(conn: &mut DbConn, case_id: &str) -> QueryResult<Vec<CitedPower>
     Ok(rows
         .into_iter()
         .map(
-            |(power_id, power_version_id, version, code, name, fine_max_fen, requires_av_record)| CitedPower {
-                power_id,
-                power_version_id,
-                version,
-                code,
-                name,
-                fine_max_fen,
-                requires_av_record,
+            |(power_id, power_version_id, version, code, name, fine_min_fen, fine_max_fen, requires_av_record)| {
+                CitedPower {
+                    power_id,
+                    power_version_id,
+                    version,
+                    code,
+                    name,
+                    fine_min_fen,
+                    fine_max_fen,
+                    requires_av_record,
+                }
             },
         )
         .collect())

@@ -55,7 +55,7 @@ pub fn prepare_case(conn: &mut DbConn, caller: &Caller, input: NewCase, today: N
 
     let opened_on = input.opened_on(today);
     let agency_id = caller.agency_id.as_str();
-    let (subject_kind, subject_name) = subject_in_agency(conn, agency_id, &input.subject_id)?
+    let (subject_kind, subject_name, id_card_no) = subject_in_agency(conn, agency_id, &input.subject_id)?
         .ok_or_else(|| AppError::field("subject_id", "no such subject in this agency's register"))?;
     if let Some(parent_id) = &input.parent_case_id {
         let parent_exists: bool = diesel::select(diesel::dsl::exists(
@@ -118,12 +118,18 @@ pub fn prepare_case(conn: &mut DbConn, caller: &Caller, input: NewCase, today: N
         case_number: String::new(),
         subject_id: input.subject_id,
         subject_kind,
+        subject_birth_date: id_card_no
+            .as_deref()
+            .and_then(crate::subjects::model::birth_date_from_id_card),
         summary: input.summary,
         source: input.source,
         parent_case_id: input.parent_case_id,
         opened_on,
         violation_on: input.violation_on,
+        violation_ended_on: input.violation_ended_on,
+        discovered_on: input.discovered_on,
         serious_harm: input.serious_harm,
+        filing_approval: procedure_settings(conn, agency_id)?.filing_approval,
         officers: candidates
             .iter()
             .zip(names)
@@ -131,6 +137,7 @@ pub fn prepare_case(conn: &mut DbConn, caller: &Caller, input: NewCase, today: N
                 user_id: c.user_id.clone(),
                 display_name,
                 certificate_no: c.certificate_no.clone(),
+                certificate_expires_on: c.certificate_expires_on,
             })
             .collect(),
         powers: cited,
@@ -263,6 +270,8 @@ pub fn transition(
                     .unwrap_or_else(|| case.officers.iter().map(|o| o.user_id.clone()).collect()),
                 summary: request.summary,
                 violation_on: Some(request.violation_on),
+                violation_ended_on: None,
+                discovered_on: None,
                 opened_on: Some(today),
                 source: Some(CaseSource::Inspection),
                 parent_case_id: Some(case.id.clone()),

@@ -14,8 +14,11 @@ pub fn serve(case: &Case, input: ServeInput, ctx: &Context<'_>) -> Result<Applie
     )?;
     next.served_on = Some(served_on);
     next.service_method = Some(input.method);
-    let fine = case.fine_amount_fen.unwrap_or(0);
-    next.payment_due_on = (fine > 0).then(|| add_calendar_days(served_on, PAYMENT_PERIOD_DAYS));
+    let fine = case.fine_amount_fen().unwrap_or(0);
+    next.payment_due_on = match fine > 0 {
+        true => Some(payment_due_on(ctx, served_on)?),
+        false => None,
+    };
     next.status = CaseStatus::Served;
     let late = case.service_due_on.is_some_and(|due| served_on > due);
     let payload = json!({"method": input.method, "served_on": served_on, "receipt": input.receipt, "payment_due_on": next.payment_due_on, "late": late});
@@ -26,7 +29,7 @@ pub fn serve(case: &Case, input: ServeInput, ctx: &Context<'_>) -> Result<Applie
 pub fn record_payment(case: &Case, input: RecordPaymentInput, ctx: &Context<'_>) -> Result<Applied, Refusal> {
     let mut next = case.clone();
     let today = ctx.today;
-    let fine = case.fine_amount_fen.unwrap_or(0);
+    let fine = case.fine_amount_fen().unwrap_or(0);
     if fine == 0 {
         return Err(rule("no_fine_to_pay", "the decision imposes no fine"));
     }
@@ -86,7 +89,8 @@ mod tests {
     #[test]
     fn on_the_spot_collection_belongs_to_the_simple_procedure() {
         let mut served = case(CaseKind::Penalty, Some(Procedure::Ordinary), CaseStatus::Served);
-        served.fine_amount_fen = Some(5000);
+        served.outcome = Some(Outcome::Penalty);
+        served.penalties = penalty(PenaltyType::Fine, 5000);
         served.decided_on = Some(date("2024-09-03"));
         let pay = Command::RecordPayment(RecordPaymentInput {
             amount_fen: 5000,

@@ -3,11 +3,12 @@
 use crate::cases::model::*;
 
 /// `start` (§4.1): officers on site with credentials shown (APL art. 55) → `in_progress`.
-pub fn start(case: &Case, input: StartInput, _ctx: &Context<'_>) -> Result<Applied, Refusal> {
+pub fn start(case: &Case, input: StartInput, ctx: &Context<'_>) -> Result<Applied, Refusal> {
     let mut next = case.clone();
     if !input.credentials_shown {
         return Err(credentials_refusal("starting an inspection"));
     }
+    check_officers_certified(case, ctx.today, "an inspection on site")?;
     let location = required_text("location", input.location.as_deref().unwrap_or(""), 500)?;
     next.location = Some(location.clone());
     next.status = CaseStatus::InProgress;
@@ -16,8 +17,9 @@ pub fn start(case: &Case, input: StartInput, _ctx: &Context<'_>) -> Result<Appli
 }
 
 /// `record_findings`: the inspection result and its findings, recorded once.
-pub fn record_findings(case: &Case, input: RecordFindingsInput, _ctx: &Context<'_>) -> Result<Applied, Refusal> {
+pub fn record_findings(case: &Case, input: RecordFindingsInput, ctx: &Context<'_>) -> Result<Applied, Refusal> {
     let mut next = case.clone();
+    check_officers_certified(case, ctx.today, "recording an inspection's findings")?;
     if case.inspection_result.is_some() {
         return Err(rule(
             "findings_already_recorded",
@@ -81,6 +83,7 @@ pub fn verify_rectification(
     let mut next = case.clone();
     let today = ctx.today;
     let verified_on = past_date("verified_on", input.verified_on.unwrap_or(today), today, None)?;
+    check_officers_certified(case, verified_on, "a reinspection")?;
     if input.rectified {
         for finding in next.findings.iter_mut().filter(|f| f.is_hazard()) {
             finding.rectified = true;

@@ -4,6 +4,7 @@
 pub mod closing;
 pub mod decision;
 pub mod execution;
+pub mod filing;
 pub mod hearing;
 pub mod inspection;
 pub mod notice;

@@ -6,7 +6,7 @@ use crate::cases::model::*;
 pub fn record_investigation(
     case: &Case,
     input: RecordInvestigationInput,
-    _ctx: &Context<'_>,
+    ctx: &Context<'_>,
 ) -> Result<Applied, Refusal> {
     let mut next = case.clone();
     let content = required_text("content", &input.content, 10_000)?;
@@ -16,6 +16,9 @@ pub fn record_investigation(
     );
     if face_to_face && !input.credentials_shown {
         return Err(credentials_refusal("an inquiry or on-site investigation"));
+    }
+    if face_to_face {
+        check_officers_certified(case, ctx.today, "an inquiry or on-site investigation")?;
     }
     next.status = CaseStatus::Investigating;
     let payload =
@@ -30,8 +33,11 @@ pub fn notify(case: &Case, input: NotifyInput, ctx: &Context<'_>) -> Result<Appl
     let today = ctx.today;
     let facts = required_text("facts", &input.facts, 10_000)?;
     let legal_basis = required_text("legal_basis", &input.legal_basis, 2000)?;
-    let fine = check_penalty_amount(input.decision_type, input.fine_amount_fen)?;
-    check_discretion(case, fine)?;
+    let penalties = check_penalties("penalties", &input.penalties)?;
+    check_fine_maximum(&case.powers, &penalties)?;
+    if case.is_under_14() {
+        return Err(minor_under_14(case));
+    }
     // A new notice (重新告知) is dated on or after the one it replaces.
     let earliest = match case.notified_on {
         Some(previous) => (previous, "the previous notice"),
@@ -39,13 +45,12 @@ pub fn notify(case: &Case, input: NotifyInput, ctx: &Context<'_>) -> Result<Appl
     };
     let notified_on = past_date("notified_on", input.notified_on.unwrap_or(today), today, Some(earliest))?;
     let defense_due_on = working_deadline(ctx, notified_on, ctx.settings.defense_period_working_days)?;
-    let hearing_rights = carries_hearing_rights(case, input.decision_type, fine, &ctx.settings);
+    let hearing_rights = carries_hearing_rights(case, &penalties, &ctx.settings);
     let hearing_request_due_on = match hearing_rights {
         true => Some(working_deadline(ctx, notified_on, HEARING_REQUEST_WORKING_DAYS)?),
         false => None,
     };
-    next.notice_decision_type = Some(input.decision_type);
-    next.notice_fine_fen = Some(fine);
+    next.notice_penalties = penalties.clone();
     next.notified_on = Some(notified_on);
     next.defense_due_on = Some(defense_due_on);
     next.defense_state = Some(DefenseState::Pending);
@@ -55,8 +60,7 @@ pub fn notify(case: &Case, input: NotifyInput, ctx: &Context<'_>) -> Result<Appl
     next.hearing_on = None;
     next.status = CaseStatus::Notified;
     let payload = json!({
-        "decision_type": input.decision_type,
-        "fine_amount_fen": fine,
+        "penalties": penalties,
         "facts": facts,
         "legal_basis": legal_basis,
         "notified_on": notified_on,
@@ -124,7 +128,7 @@ mod tests {
         // Notified Friday 27 Sep 2024: 5 working days are 29 Sep (make-up Sunday), 30 Sep, 8, 9, 10 Oct.
         let notified = run(
             &investigating,
-            notify(DecisionType::Fine, 100_000, "2024-09-27"),
+            notify(PenaltyType::Fine, 100_000, "2024-09-27"),
             "2024-09-27",
         )
         .unwrap()
@@ -133,19 +137,16 @@ mod tests {
         assert_eq!(notified.status, CaseStatus::Notified);
         assert!(!notified.hearing_rights);
         assert_eq!(
-            rule_of(run(
+            rule_of(decide_as_head(
                 &notified,
-                decide(DecisionType::Fine, 100_000, "2024-10-10"),
+                PenaltyType::Fine,
+                100_000,
+                "2024-10-10",
                 "2024-10-20"
             )),
             "defense_period_running"
         );
-        let decided = run(
-            &notified,
-            decide(DecisionType::Fine, 100_000, "2024-10-11"),
-            "2024-10-20",
-        )
-        .unwrap();
+        let decided = decide_as_head(&notified, PenaltyType::Fine, 100_000, "2024-10-11", "2024-10-20").unwrap();
         assert_eq!(
             decided.effect,
             Effect::AllocateDecisionNumber(DecisionDocument::Penalty)
@@ -156,7 +157,7 @@ mod tests {
 
     #[test]
     fn a_recorded_defence_cannot_be_waived_away() {
-        let mut notified = notified_case(DecisionType::Fine, 100_000, "2024-09-10");
+        let mut notified = notified_case(PenaltyType::Fine, 100_000, "2024-09-10");
         notified.defense_state = Some(DefenseState::Recorded);
         let waive = Command::WaiveDefense(WaiveDefenseInput {
             note: None,
@@ -167,10 +168,10 @@ mod tests {
 
     #[test]
     fn a_renotice_cannot_be_dated_before_the_notice_it_replaces() {
-        let notified = notified_case(DecisionType::Fine, 100_000, "2024-09-10");
+        let notified = notified_case(PenaltyType::Fine, 100_000, "2024-09-10");
         match run(
             &notified,
-            notify(DecisionType::Fine, 200_000, "2024-09-09"),
+            notify(PenaltyType::Fine, 200_000, "2024-09-09"),
             "2024-09-20",
         ) {
             Err(Refusal::Invalid(errors)) => assert_eq!(errors[0].field, "notified_on"),
