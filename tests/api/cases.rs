@@ -206,7 +206,8 @@ async fn escalating_an_inspection_opens_a_linked_penalty_case() {
             child["procedure"].clone(),
             child["status"].clone()
         ),
-        (json!("penalty"), json!("ordinary"), json!("filed"))
+        (json!("penalty"), json!("ordinary"), json!("pending_approval")),
+        "the new penalty case waits for the head's approval of its filing"
     );
     assert_eq!(child["subject"]["id"], json!(w.enterprise));
     assert_eq!(child["officers"].as_array().unwrap().len(), 2);
@@ -255,6 +256,13 @@ async fn an_ordinary_penalty_case_runs_from_filing_to_archive() {
         case["decision_due_on"],
         json!((opened + chrono::Duration::days(90)).to_string())
     );
+    // The filing waits for the head's approval (立案审批), by a supervisor.
+    assert_eq!(case["status"], json!("pending_approval"));
+    w.step_refused(&id, json!({"action": "approve_filing"}), NotAllowed)
+        .await;
+    let case = w
+        .step_ok_by(&w.supervisor, &id, json!({"action": "approve_filing"}))
+        .await;
     assert_eq!(case["status"], json!("filed"));
 
     w.step_refused(
@@ -270,28 +278,32 @@ async fn an_ordinary_penalty_case_runs_from_filing_to_archive() {
         json!({"action": "record_investigation", "record_type": "evidence", "content": "调取监控录像"}),
     )
     .await;
-    // A penalty decision without a notice is refused.
+    // A penalty proposed without a notice is refused.
     w.step_refused(
         &id,
-        json!({"action": "decide", "outcome": "penalty", "decision_type": "fine", "fine_amount_fen": 100000, "decided_on": days_ago(30)}),
+        propose(json!([{"type": "fine", "amount_fen": 100000}]), &days_ago(30)),
         Rule("notice_required"),
     )
     .await;
     // The fine may not exceed the power's discretion maximum (¥50,000).
     w.step_refused(
         &id,
-        json!({"action": "notify", "decision_type": "fine", "fine_amount_fen": 6000000, "facts": "占道经营", "legal_basis": "条例第三十六条", "notified_on": days_ago(30)}),
+        json!({"action": "notify", "penalties": [{"type": "fine", "amount_fen": 6000000}], "facts": "占道经营", "legal_basis": "条例第三十六条", "notified_on": days_ago(30)}),
         Rule("discretion_range_exceeded"),
     )
     .await;
     w.step_refused(
         &id,
-        json!({"action": "notify", "decision_type": "fine", "facts": "占道经营", "legal_basis": "条例第三十六条"}),
-        Invalid("fine_amount_fen"),
+        json!({"action": "notify", "penalties": [{"type": "fine"}], "facts": "占道经营", "legal_basis": "条例第三十六条"}),
+        Invalid("penalties[0].amount_fen"),
     )
     .await;
 
-    let case = w.step_ok(&id, json!({"action": "notify", "decision_type": "fine", "fine_amount_fen": 500000, "facts": "占道经营", "legal_basis": "《城市市容和环境卫生管理条例》第三十六条", "notified_on": days_ago(30)})).await;
+    let case = w.step_ok(&id, json!({"action": "notify", "penalties": [{"type": "fine", "amount_fen": 500000}], "facts": "占道经营", "legal_basis": "《城市市容和环境卫生管理条例》第三十六条", "notified_on": days_ago(30)})).await;
+    assert_eq!(
+        case["notice"]["penalties"],
+        json!([{"type": "fine", "amount_fen": 500000}])
+    );
     assert_eq!(case["status"], json!("notified"));
     assert_eq!(case["notice"]["fine_amount_fen"], json!(500000));
     assert_eq!(
@@ -312,35 +324,73 @@ async fn an_ordinary_penalty_case_runs_from_filing_to_archive() {
     .await;
     assert_eq!(case["defense_due_on"], expected["date"]);
 
-    // Deciding inside the defence period is refused; it ended long ago for today's date.
+    // Proposing inside the defence period is refused; it ended long ago for today's date.
     w.step_refused(
         &id,
-        json!({"action": "decide", "outcome": "penalty", "decision_type": "fine", "fine_amount_fen": 500000, "decided_on": days_ago(29)}),
+        propose(json!([{"type": "fine", "amount_fen": 500000}]), &days_ago(29)),
         Rule("defense_period_running"),
     )
     .await;
-    // Heavier than notified: a larger fine, or a more severe type.
+    // Heavier than notified: a larger fine, or a type not notified.
     w.step_refused(
         &id,
-        json!({"action": "decide", "outcome": "penalty", "decision_type": "fine", "fine_amount_fen": 600000}),
+        propose(json!([{"type": "fine", "amount_fen": 600000}]), &days_ago(21)),
         Rule("heavier_than_notified"),
     )
     .await;
     w.step_refused(
         &id,
-        json!({"action": "decide", "outcome": "penalty", "decision_type": "suspension", "fine_amount_fen": 0}),
+        propose(
+            json!([{"type": "fine", "amount_fen": 500000}, {"type": "suspend_business"}]),
+            &days_ago(21),
+        ),
         Rule("heavier_than_notified"),
     )
     .await;
-    w.step_refused(
+    // The officers propose (处理意见); only the head decides (APL art. 57).
+    let case = w
+        .step_ok(
+            &id,
+            propose(json!([{"type": "fine", "amount_fen": 300000}]), &days_ago(21)),
+        )
+        .await;
+    assert_eq!(case["status"], json!("proposed"));
+    assert_eq!(
+        case["proposal"]["penalties"],
+        json!([{"type": "fine", "amount_fen": 300000}])
+    );
+    w.step_refused(&id, json!({"action": "decide", "decided_on": days_ago(20)}), NotAllowed)
+        .await;
+    let tomorrow = (enforcement::clock::today() + chrono::Duration::days(1)).to_string();
+    w.step_refused_by(
+        &w.supervisor,
         &id,
-        json!({"action": "decide", "outcome": "penalty", "decision_type": "fine", "fine_amount_fen": 300000, "decided_on": (enforcement::clock::today() + chrono::Duration::days(1)).to_string()}),
+        json!({"action": "decide", "decided_on": tomorrow}),
         Invalid("decided_on"),
     )
     .await;
+    // The head may decide lighter than proposed, never heavier.
+    w.step_refused_by(
+        &w.supervisor,
+        &id,
+        json!({"action": "decide", "decided_on": days_ago(20), "penalties": [{"type": "fine", "amount_fen": 300001}]}),
+        Rule("heavier_than_proposed"),
+    )
+    .await;
 
-    let case = w.step_ok(&id, json!({"action": "decide", "outcome": "penalty", "decision_type": "fine", "fine_amount_fen": 300000, "decided_on": days_ago(20)})).await;
+    let case = w
+        .step_ok_by(
+            &w.supervisor,
+            &id,
+            json!({"action": "decide", "decided_on": days_ago(20)}),
+        )
+        .await;
     assert_eq!(case["status"], json!("decided"));
+    assert_eq!(
+        case["decision"]["penalties"],
+        json!([{"type": "fine", "amount_fen": 300000}])
+    );
+    assert_eq!(case["decision"]["fine_amount_fen"], json!(300000));
     assert_eq!(
         case["decision"]["decision_number"],
         json!(format!("学府罚决字〔{}〕第1号", &days_ago(20)[..4]))
@@ -369,7 +419,17 @@ async fn an_ordinary_penalty_case_runs_from_filing_to_archive() {
         )
         .await;
     assert_eq!(case["status"], json!("served"));
-    assert_eq!(case["payment_due_on"], json!(days_ago(3)));
+    // 15 days from service; a last day on a rest day moves to the next working day.
+    let (_, payment_due) = json_of(
+        w.app
+            .get(
+                &format!("/api/v1/calendar/add-working-days?from={}&days=1", days_ago(4)),
+                w.lead_token(),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(case["payment_due_on"], payment_due["date"]);
 
     w.step_refused(&id, json!({"action": "close"}), Rule("incomplete_case_file"))
         .await;
@@ -408,9 +468,11 @@ async fn an_ordinary_penalty_case_runs_from_filing_to_archive() {
         event_actions(&w.record(&id).await),
         [
             "create",
+            "approve_filing",
             "record_investigation",
             "record_investigation",
             "notify",
+            "propose_decision",
             "decide",
             "serve",
             "record_payment",
@@ -425,8 +487,8 @@ async fn an_ordinary_penalty_case_runs_from_filing_to_archive() {
 async fn a_recorded_defence_must_be_reviewed_and_a_waiver_opens_the_decision() {
     let w = case_world().await;
     let id = w.penalty_at(Stage::Notified(Notice::fine(200000)), json!({})).await;
-    let decide = json!({"action": "decide", "outcome": "penalty", "decision_type": "fine", "fine_amount_fen": 200000});
-    w.step_refused(&id, decide.clone(), Rule("defense_period_running"))
+    let proposal = propose(json!([{"type": "fine", "amount_fen": 200000}]), &today());
+    w.step_refused(&id, proposal.clone(), Rule("defense_period_running"))
         .await;
     w.step_refused(
         &id,
@@ -439,7 +501,8 @@ async fn a_recorded_defence_must_be_reviewed_and_a_waiver_opens_the_decision() {
         json!({"action": "record_defense", "content": "当事人称系初次违法"}),
     )
     .await;
-    w.step_refused(&id, decide.clone(), Rule("defense_not_reviewed")).await;
+    w.step_refused(&id, proposal.clone(), Rule("defense_not_reviewed"))
+        .await;
     let case = w
         .step_ok(
             &id,
@@ -447,19 +510,16 @@ async fn a_recorded_defence_must_be_reviewed_and_a_waiver_opens_the_decision() {
         )
         .await;
     assert_eq!(case["defense_state"], json!("reviewed"));
-    let case = w.step_ok(&id, decide).await;
+    let case = w.propose_and_decide(&id, proposal).await;
     assert_eq!(case["status"], json!("decided"));
 
-    // Another case: a waiver opens the decision at once; a lighter penalty is fine.
-    let id = w.penalty_at(Stage::Notified(Notice::fine(200000)), json!({})).await;
+    // Another case: a waiver opens the decision at once.
+    let id = w.penalty_at(Stage::Notified(Notice::of("warning")), json!({})).await;
     w.step_ok(&id, json!({"action": "waive_defense"})).await;
     let case = w
-        .step_ok(
-            &id,
-            json!({"action": "decide", "outcome": "penalty", "decision_type": "warning"}),
-        )
+        .propose_and_decide(&id, propose(json!([{"type": "warning"}]), &today()))
         .await;
-    assert_eq!(case["decision"]["decision_type"], json!("warning"));
+    assert_eq!(case["decision"]["penalties"], json!([{"type": "warning"}]));
     assert_eq!(
         case["decision"]["decision_number"],
         json!(format!("学府罚决字〔{}〕第2号", this_year()))
@@ -491,16 +551,17 @@ async fn a_renotice_allows_a_heavier_decision() {
             json!({"opened_on": days_ago(30), "violation_on": days_ago(31)}),
         )
         .await;
-    let heavier = json!({"action": "decide", "outcome": "penalty", "decision_type": "fine", "fine_amount_fen": 300000});
+    let heavier = propose(json!([{"type": "fine", "amount_fen": 300000}]), &today());
     w.step_refused(&id, heavier.clone(), Rule("heavier_than_notified"))
         .await;
-    let case = w.step_ok(&id, json!({"action": "notify", "decision_type": "fine", "fine_amount_fen": 300000, "facts": "占道经营，情节较重", "legal_basis": "条例", "notified_on": days_ago(15)})).await;
+    let case = w.step_ok(&id, json!({"action": "notify", "penalties": [{"type": "fine", "amount_fen": 300000}], "facts": "占道经营，情节较重", "legal_basis": "条例", "notified_on": days_ago(15)})).await;
     assert_eq!(
         case["defense_state"],
         json!("pending"),
         "a new notice opens a new defence period"
     );
-    w.step_ok(&id, heavier).await;
+    let case = w.propose_and_decide(&id, heavier).await;
+    assert_eq!(case["decision"]["fine_amount_fen"], json!(300000));
 }
 
 #[tokio::test]
@@ -508,7 +569,7 @@ async fn hearings_follow_their_periods_and_major_cases_need_a_collective_discuss
     let w = case_world().await;
     let id = w
         .penalty_at(
-            Stage::Notified(Notice::of("revocation").on(days_ago(50))),
+            Stage::Notified(Notice::of("revoke_license").on(days_ago(50))),
             json!({"opened_on": days_ago(60), "violation_on": days_ago(61)}),
         )
         .await;
@@ -530,15 +591,23 @@ async fn hearings_follow_their_periods_and_major_cases_need_a_collective_discuss
     assert_eq!(case["status"], json!("hearing"));
     w.step_refused(
         &id,
-        json!({"action": "decide", "outcome": "penalty", "decision_type": "revocation"}),
+        propose(json!([{"type": "revoke_license"}]), &days_ago(48)),
         NotAllowed,
     )
     .await;
+    let host = w.app.create_user("hearing.host", &["supervisor"]).await;
     // The party must be told 7 working days ahead.
     w.step_refused(
         &id,
-        json!({"action": "schedule_hearing", "notified_on": days_ago(48), "hearing_on": days_ago(45)}),
+        json!({"action": "schedule_hearing", "notified_on": days_ago(48), "hearing_on": days_ago(45), "host_id": host}),
         Rule("hearing_notice_too_short"),
+    )
+    .await;
+    // The host did not investigate the case (APL art. 64 (4)).
+    w.step_refused(
+        &id,
+        json!({"action": "schedule_hearing", "notified_on": days_ago(48), "hearing_on": days_ago(30), "host_id": w.lead.0}),
+        Rule("hearing_host_is_case_officer"),
     )
     .await;
     w.step_refused(
@@ -549,7 +618,7 @@ async fn hearings_follow_their_periods_and_major_cases_need_a_collective_discuss
     .await;
     w.step_ok(
         &id,
-        json!({"action": "schedule_hearing", "notified_on": days_ago(48), "hearing_on": days_ago(30)}),
+        json!({"action": "schedule_hearing", "notified_on": days_ago(48), "hearing_on": days_ago(30), "host_id": host}),
     )
     .await;
     let case = w
@@ -563,10 +632,16 @@ async fn hearings_follow_their_periods_and_major_cases_need_a_collective_discuss
         (json!("notified"), json!("held"))
     );
 
-    let decide =
-        json!({"action": "decide", "outcome": "penalty", "decision_type": "revocation", "decided_on": days_ago(20)});
-    w.step_refused(&id, decide.clone(), Rule("collective_discussion_required"))
+    w.step_ok(&id, propose(json!([{"type": "revoke_license"}]), &days_ago(21)))
         .await;
+    let decide = json!({"action": "decide", "decided_on": days_ago(20)});
+    w.step_refused_by(
+        &w.supervisor,
+        &id,
+        decide.clone(),
+        Rule("collective_discussion_required"),
+    )
+    .await;
     w.step_refused(
         &id,
         json!({"action": "record_collective_discussion", "held_on": days_ago(25), "participants": ["主任"], "conclusion": "同意"}),
@@ -574,7 +649,7 @@ async fn hearings_follow_their_periods_and_major_cases_need_a_collective_discuss
     )
     .await;
     w.step_ok(&id, json!({"action": "record_collective_discussion", "held_on": days_ago(25), "participants": ["主任", "副主任", "法制员"], "conclusion": "同意吊销"})).await;
-    let case = w.step_ok(&id, decide).await;
+    let case = w.step_ok_by(&w.supervisor, &id, decide).await;
     assert_eq!(case["status"], json!("decided"));
 
     // A small fine carries no hearing rights.
@@ -595,24 +670,32 @@ async fn hearings_follow_their_periods_and_major_cases_need_a_collective_discuss
 async fn the_simple_procedure_decides_on_the_spot_within_its_limits() {
     let w = case_world().await;
     let one_officer = json!({"procedure": "simple", "subject_id": w.individual, "officer_ids": [w.lead.0], "opened_on": today(), "violation_on": today()});
-    let (status, case) = w.open("penalty", one_officer.clone()).await;
+    let (status, problem) = w.open("penalty", one_officer.clone()).await;
     assert_eq!(
-        status,
-        StatusCode::CREATED,
-        "simple procedure allows one officer: {case}"
+        (status, problem["rule"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("two_officers_required")),
+        "APL art. 42 binds the simple procedure too: {problem}"
     );
+    let mut two_officers = one_officer.clone();
+    two_officers["officer_ids"] = json!(w.officers());
+    let (status, case) = w.open("penalty", two_officers.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{case}");
     let id = case["id"].as_str().unwrap().to_string();
     assert_eq!(case["decision_due_on"], json!(null));
     assert_eq!(actions(&case), ["decide", "transfer", "terminate"]);
 
-    let fine = |amount: i64| json!({"action": "decide", "outcome": "penalty", "decision_type": "fine", "fine_amount_fen": amount, "credentials_shown": true});
+    let fine = |amount: i64| json!({"action": "decide", "outcome": "penalty", "penalties": [{"type": "fine", "amount_fen": amount}], "credentials_shown": true, "party_heard": "当事人无异议"});
     let mut no_credentials = fine(10000);
     no_credentials["credentials_shown"] = json!(false);
     w.step_refused(&id, no_credentials, Rule("credentials_not_shown")).await;
+    // The party is told the facts, reasons, basis and rights, and heard, on the spot.
+    let mut not_heard = fine(10000);
+    not_heard["party_heard"] = json!(" ");
+    w.step_refused(&id, not_heard, Rule("party_not_heard")).await;
     w.step_refused(&id, fine(20001), Rule("simple_procedure_limit")).await;
     w.step_refused(
         &id,
-        json!({"action": "decide", "outcome": "penalty", "decision_type": "confiscation", "credentials_shown": true}),
+        json!({"action": "decide", "outcome": "penalty", "penalties": [{"type": "confiscate_illegal_gains", "amount_fen": 100}], "credentials_shown": true, "party_heard": "无异议"}),
         Rule("simple_procedure_limit"),
     )
     .await;
@@ -641,14 +724,14 @@ async fn the_simple_procedure_decides_on_the_spot_within_its_limits() {
     let org = w
         .open_ok(
             "penalty",
-            json!({"procedure": "simple", "officer_ids": [w.lead.0], "opened_on": today(), "violation_on": today()}),
+            json!({"procedure": "simple", "opened_on": today(), "violation_on": today()}),
         )
         .await;
     w.step_ok(&org, fine(300000)).await;
     let small = w
         .open_ok(
             "penalty",
-            json!({"procedure": "simple", "officer_ids": [w.lead.0], "opened_on": today(), "violation_on": today()}),
+            json!({"procedure": "simple", "opened_on": today(), "violation_on": today()}),
         )
         .await;
     w.step_ok(&small, fine(10000)).await;
@@ -790,9 +873,16 @@ async fn the_ninety_day_limit_is_enforced_and_extended_by_a_supervisor() {
     assert_eq!(case["overdue_deadlines"], json!(["decision_due_on"]));
     w.walk_to(&late, Stage::Notified(Notice::fine(100000).on(days_ago(20))))
         .await;
-    w.step_refused(
+    w.step_ok(&late, json!({"action": "waive_defense"})).await;
+    w.step_ok(
         &late,
-        json!({"action": "decide", "outcome": "penalty", "decision_type": "fine", "fine_amount_fen": 100000}),
+        propose(json!([{"type": "fine", "amount_fen": 100000}]), &today()),
+    )
+    .await;
+    w.step_refused_by(
+        &w.supervisor,
+        &late,
+        json!({"action": "decide"}),
         Rule("decision_period_expired"),
     )
     .await;
@@ -820,6 +910,25 @@ async fn the_ninety_day_limit_is_enforced_and_extended_by_a_supervisor() {
         )
         .await;
     assert!(problem["detail"].as_str().unwrap().contains("supervisor"), "{problem}");
+    // Extensions rest on a rule the agency names (APL art. 60 defers to 法律、法规、规章).
+    w.step_refused_by(
+        &w.supervisor,
+        &id,
+        json!({"action": "extend_decision_deadline", "days": 30, "reason": "案情复杂"}),
+        Rule("extension_rule_missing"),
+    )
+    .await;
+    let put = w
+        .app
+        .put(
+            "/api/v1/settings",
+            &w.app.admin_token,
+            &json!({"defense_period_working_days": 5, "hearing_threshold_individual_fen": 1000000,
+                    "hearing_threshold_organisation_fen": 10000000,
+                    "extension_rule": "《某市行政处罚程序规定》第三十条", "extension_max_days": 90}),
+        )
+        .await;
+    assert_eq!(put.status(), StatusCode::OK);
     w.step_refused_by(
         &w.supervisor,
         &id,
@@ -842,12 +951,13 @@ async fn the_ninety_day_limit_is_enforced_and_extended_by_a_supervisor() {
     let extension = record["events"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(extension["action"], json!("extend_decision_deadline"));
     assert_eq!(extension["payload"]["reason"], json!("案情复杂，经负责人批准延期"));
+    assert_eq!(extension["payload"]["basis"], json!("《某市行政处罚程序规定》第三十条"));
     assert_ne!(
         extension["actor_id"],
         json!(w.lead.0),
         "the approver is recorded as the actor"
     );
-    // At most 90 days in all.
+    // At most the rule's 90 days in all.
     w.step_ok_by(
         &w.supervisor,
         &id,
@@ -878,15 +988,31 @@ async fn the_ninety_day_limit_is_enforced_and_extended_by_a_supervisor() {
 async fn non_penalty_outcomes_need_no_notice() {
     let w = case_world().await;
     let id = w.penalty_at(Stage::Investigating, json!({})).await;
+    let minor = |extra: Value| {
+        let mut body = propose(json!([]), &today());
+        body["outcome"] = json!("no_penalty_minor");
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        body
+    };
     w.step_refused(
         &id,
-        json!({"action": "decide", "outcome": "no_penalty_minor", "decision_type": "fine", "fine_amount_fen": 100}),
-        Invalid("decision_type"),
+        minor(json!({"penalties": [{"type": "fine", "amount_fen": 100}]})),
+        Invalid("penalties"),
     )
     .await;
-    let case = w
-        .step_ok(&id, json!({"action": "decide", "outcome": "no_penalty_minor"}))
+    // 首违不罚 / 轻微不罚 (APL art. 33): its ground, and the party educated.
+    w.step_refused(&id, minor(json!({})), Rule("no_penalty_ground_required"))
         .await;
+    let grounded = minor(json!({"no_penalty_ground": "first_violation_minor_harm_corrected"}));
+    w.step_refused(&id, grounded.clone(), Rule("education_required")).await;
+    w.step_ok(
+        &id,
+        json!({"action": "record_education", "content": "向当事人讲解《条例》规定，当事人表示立即改正"}),
+    )
+    .await;
+    let case = w.propose_and_decide(&id, grounded).await;
     assert_eq!(
         (case["status"].clone(), case["decision"]["outcome"].clone()),
         (json!("decided"), json!("no_penalty_minor"))
@@ -899,8 +1025,13 @@ async fn non_penalty_outcomes_need_no_notice() {
     w.step_ok(&id, json!({"action": "close"})).await;
 
     let judicial = w.penalty_at(Stage::Investigating, json!({})).await;
-    w.step_ok(&judicial, json!({"action": "decide", "outcome": "transfer_judicial"}))
+    let mut transfer = propose(json!([]), &today());
+    transfer["outcome"] = json!("transfer_judicial");
+    w.step_refused(&judicial, transfer.clone(), Invalid("receiving_organ"))
         .await;
+    transfer["receiving_organ"] = json!("区公安分局");
+    let case = w.propose_and_decide(&judicial, transfer).await;
+    assert_eq!(case["transferred_to"], json!("区公安分局"));
     let case = w.step_ok(&judicial, json!({"action": "close"})).await;
     assert_eq!(case["status"], json!("closed"));
 }
@@ -1059,7 +1190,9 @@ async fn officers_of_a_case_see_its_partys_personal_data() {
 #[tokio::test]
 async fn the_hearing_period_holds_a_decision_unless_the_party_waives_it() {
     let w = case_world().await;
-    let id = w.penalty_at(Stage::Notified(Notice::of("suspension")), json!({})).await;
+    let id = w
+        .penalty_at(Stage::Notified(Notice::of("suspend_business")), json!({}))
+        .await;
     w.step_ok(&id, json!({"action": "record_defense", "content": "请求从轻"}))
         .await;
     w.step_refused(
@@ -1074,11 +1207,13 @@ async fn the_hearing_period_holds_a_decision_unless_the_party_waives_it() {
     )
     .await;
     w.step_ok(&id, json!({"action": "record_collective_discussion", "held_on": today(), "participants": ["主任", "副主任"], "conclusion": "同意"})).await;
-    let decide = json!({"action": "decide", "outcome": "penalty", "decision_type": "suspension"});
-    w.step_refused(&id, decide.clone(), Rule("hearing_request_period_running"))
+    let proposal = propose(json!([{"type": "suspend_business"}]), &today());
+    w.step_refused(&id, proposal.clone(), Rule("hearing_request_period_running"))
         .await;
 
-    let other = w.penalty_at(Stage::Notified(Notice::of("suspension")), json!({})).await;
+    let other = w
+        .penalty_at(Stage::Notified(Notice::of("suspend_business")), json!({}))
+        .await;
     let case = w
         .step_ok(
             &other,
@@ -1089,7 +1224,8 @@ async fn the_hearing_period_holds_a_decision_unless_the_party_waives_it() {
     w.step_refused(&other, json!({"action": "request_hearing"}), Rule("hearing_waived"))
         .await;
     w.step_ok(&other, json!({"action": "record_collective_discussion", "held_on": today(), "participants": ["主任", "副主任"], "conclusion": "同意"})).await;
-    w.step_ok(&other, decide).await;
+    let case = w.propose_and_decide(&other, proposal).await;
+    assert_eq!(case["decision"]["penalties"], json!([{"type": "suspend_business"}]));
 }
 
 #[tokio::test]
@@ -1153,4 +1289,17 @@ async fn nul_characters_are_refused_before_they_reach_the_database() {
     .await;
     let (_, list) = json_of(w.app.get("/api/v1/cases", w.lead_token()).await).await;
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
+}
+
+/// The officers' `propose_decision` of `penalties`, dated `proposed_on`.
+fn propose(penalties: Value, proposed_on: &str) -> Value {
+    json!({
+        "action": "propose_decision",
+        "outcome": "penalty",
+        "penalties": penalties,
+        "facts": "占道经营",
+        "legal_basis": "《城市市容和环境卫生管理条例》第三十六条",
+        "discretion_reasoning": "情节一般",
+        "proposed_on": proposed_on,
+    })
 }

@@ -617,7 +617,8 @@ impl CaseWorld {
         assert_eq!(status, StatusCode::CREATED, "{body}");
         let id = body["id"].as_str().unwrap().to_string();
         if body["status"] == json!("pending_approval") {
-            self.step_ok_by(&self.supervisor, &id, json!({"action": "approve_filing"})).await;
+            self.step_ok_by(&self.supervisor, &id, json!({"action": "approve_filing"}))
+                .await;
         }
         id
     }
@@ -722,7 +723,9 @@ impl CaseWorld {
         }
         if let Some((notice, decided_on, served_on)) = stage.decision() {
             self.step_ok(id, json!({"action": "waive_defense"})).await;
-            self.step_ok(id, notice.propose()).await;
+            let mut proposal = notice.propose();
+            proposal["proposed_on"] = json!(decided_on);
+            self.step_ok(id, proposal).await;
             self.step_ok_by(
                 &self.supervisor,
                 id,
@@ -738,6 +741,14 @@ impl CaseWorld {
         }
         assert_eq!(case["status"], json!(stage.status()), "walked to {stage:?}: {case}");
         case
+    }
+
+    /// The officers propose `proposal` (a `propose_decision` body) and the supervisor
+    /// decides it as proposed, today; returns the decided case.
+    pub async fn propose_and_decide(&self, case_id: &str, proposal: Value) -> Value {
+        self.step_ok(case_id, proposal).await;
+        self.step_ok_by(&self.supervisor, case_id, json!({"action": "decide"}))
+            .await
     }
 
     pub async fn case(&self, case_id: &str) -> Value {

@@ -45,12 +45,6 @@ pub fn extend_decision_deadline(
     let mut next = case.clone();
     let today = ctx.today;
     let max_days = ctx.settings.extension_max_days;
-    let Some(basis) = ctx.settings.extension_rule.clone().filter(|r| !r.trim().is_empty()) else {
-        return Err(rule(
-            "extension_rule_missing",
-            "the agency's settings name no rule that allows extending the 90-day period (APL art. 60 defers to laws, regulations and rules); an admin sets extension_rule first",
-        ));
-    };
     if input.days == 0 {
         return Err(invalid("days", "must be at least 1"));
     }
@@ -71,6 +65,12 @@ pub fn extend_decision_deadline(
             ),
         ));
     }
+    let Some(basis) = ctx.settings.extension_rule.clone().filter(|r| !r.trim().is_empty()) else {
+        return Err(rule(
+            "extension_rule_missing",
+            "the agency's settings name no rule that allows extending the 90-day period (APL art. 60 defers to laws, regulations and rules); an admin sets extension_rule first",
+        ));
+    };
     let extended = add_calendar_days(previous, input.days);
     if (extended - original).num_days() > i64::from(max_days) {
         return Err(rule(
@@ -477,20 +477,14 @@ fn check_notice_gates(case: &Case, penalties: &[Penalty], (field, on): (&str, Na
         ));
     };
     if on < notified_on {
-        return Err(invalid(
-            field,
-            format!("may not be before the notice ({notified_on})"),
-        ));
+        return Err(invalid(field, format!("may not be before the notice ({notified_on})")));
     }
     let hearing_held = case.hearing_state == Some(HearingState::Held);
     if hearing_held
         && let Some(hearing_on) = case.hearing_on
         && on < hearing_on
     {
-        return Err(invalid(
-            field,
-            format!("may not be before the hearing ({hearing_on})"),
-        ));
+        return Err(invalid(field, format!("may not be before the hearing ({hearing_on})")));
     }
     if case.hearing_rights
         && !matches!(case.hearing_state, Some(HearingState::Held | HearingState::Waived))
