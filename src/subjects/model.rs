@@ -110,10 +110,7 @@ pub fn check_id_card_no(number: &str, today: NaiveDate) -> Result<(), String> {
     if bytes[0] == b'0' {
         return Err("does not start with a province code".into());
     }
-    let birth = std::str::from_utf8(&bytes[6..14])
-        .ok()
-        .and_then(|s| NaiveDate::parse_from_str(s, "%Y%m%d").ok())
-        .filter(|d| d.year() >= 1900 && *d <= today);
+    let birth = birth_date_from_id_card(number).filter(|d| d.year() >= 1900 && *d <= today);
     if birth.is_none() {
         return Err("characters 7 to 14 are not a valid birth date".into());
     }
@@ -130,6 +127,28 @@ pub fn check_id_card_no(number: &str, today: NaiveDate) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// The birth date a citizen ID number carries: characters 7–14 of an 18-character GB 11643
+/// number are YYYYMMDD. `None` when the number does not have that shape (17 digits and a
+/// digit or `X`) or those digits are not a real date. The check character is not verified
+/// here (`check_id_card_no` does that when a subject is registered), nor whether the date
+/// is plausible (in the past, after 1900). Used for APL art. 30: no penalty under 14.
+pub fn birth_date_from_id_card(id_card_no: &str) -> Option<NaiveDate> {
+    let bytes = id_card_no.trim().as_bytes();
+    if bytes.len() != 18
+        || !bytes[..17].iter().all(u8::is_ascii_digit)
+        || !(bytes[17].is_ascii_digit() || bytes[17] == b'X' || bytes[17] == b'x')
+    {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| {
+        bytes[range]
+            .iter()
+            .fold(0u32, |acc, digit| acc * 10 + u32::from(digit - b'0'))
+    };
+    let year = i32::try_from(number(6..10)).ok()?;
+    NaiveDate::from_ymd_opt(year, number(10..12), number(12..14))
 }
 
 /// Parses a mainland phone number loosely and returns it as digits only: a mobile number
@@ -346,6 +365,37 @@ mod tests {
                 .unwrap_err()
                 .contains("18 characters")
         );
+    }
+
+    #[test]
+    fn birth_dates_come_from_characters_7_to_14() {
+        let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        assert_eq!(birth_date_from_id_card("11010519491231002X"), date(1949, 12, 31));
+        assert_eq!(birth_date_from_id_card(" 11010519491231002x "), date(1949, 12, 31));
+        let leap = with_id_check("11010520000229001");
+        assert_eq!(birth_date_from_id_card(&leap), date(2000, 2, 29));
+        let child = with_id_check("44030520150601002");
+        assert_eq!(birth_date_from_id_card(&child), date(2015, 6, 1));
+        // Not real dates: 30 February, 29 February of a year that is not a leap year,
+        // month 13, day 00.
+        for first17 in [
+            "11010519900230001",
+            "11010519000229001",
+            "11010519491331002",
+            "11010519491200002",
+        ] {
+            assert_eq!(birth_date_from_id_card(&with_id_check(first17)), None, "{first17}");
+        }
+        // Not the shape of a GB 11643 number: the old 15-digit form, letters, other lengths.
+        for number in [
+            "110105491231002",
+            "1101051949123100Y2",
+            "11010519491231002Y",
+            "",
+            "11010519491231002X0",
+        ] {
+            assert_eq!(birth_date_from_id_card(number), None, "{number}");
+        }
     }
 
     #[test]
