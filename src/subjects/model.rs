@@ -83,6 +83,15 @@ pub fn check_uscc(code: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The first two characters of a 个体工商户's unified social credit code: registration
+/// authority 9 (工商 / market regulation), category 2 (个体工商户), GB 32100-2015 appendix A.
+pub const INDIVIDUAL_BUSINESS_USCC_PREFIX: &str = "92";
+
+/// Whether a (normalized) unified social credit code is a 个体工商户's.
+pub fn is_individual_business_uscc(code: &str) -> bool {
+    code.starts_with(INDIVIDUAL_BUSINESS_USCC_PREFIX)
+}
+
 /// Weights of digits 1–17 of a citizen ID number (2^(18-i) mod 11).
 const ID_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 /// Check character for each remainder of the weighted sum mod 11.
@@ -248,7 +257,9 @@ impl SubjectProfile {
     }
 
     /// Every problem, each naming its field. An enterprise needs its unified social credit
-    /// code; only an individual has a citizen ID number.
+    /// code, and one starting 92 is a 个体工商户's, not an enterprise's. A 个体工商户 needs
+    /// its code (starting 92) or its operator's citizen ID number, or both. Only an
+    /// individual or a 个体工商户 (its operator) has a citizen ID number.
     pub fn validate(&self, today: NaiveDate) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
         if self.name.trim().is_empty() {
@@ -260,18 +271,33 @@ impl SubjectProfile {
             Some(code) => {
                 if let Err(message) = check_uscc(code) {
                     errors.push(FieldError::new("uscc", message));
+                } else if self.kind == SubjectKind::IndividualBusiness && !is_individual_business_uscc(code) {
+                    errors.push(FieldError::new("uscc", "a 个体工商户 code starts with 92"));
+                } else if self.kind == SubjectKind::Enterprise && is_individual_business_uscc(code) {
+                    errors.push(FieldError::new(
+                        "uscc",
+                        "a code starting with 92 is a 个体工商户's: register it with kind individual_business",
+                    ));
                 }
             }
             None if self.kind == SubjectKind::Enterprise => {
                 errors.push(FieldError::new("uscc", "required for an enterprise (统一社会信用代码)"))
             }
+            None if self.kind == SubjectKind::IndividualBusiness && self.id_card_no.is_none() => {
+                for field in ["uscc", "id_card_no"] {
+                    errors.push(FieldError::new(
+                        field,
+                        "a 个体工商户 needs its unified social credit code (starting 92) or its operator's citizen ID number",
+                    ));
+                }
+            }
             None => {}
         }
         if let Some(number) = &self.id_card_no {
-            if self.kind != SubjectKind::Individual {
+            if !matches!(self.kind, SubjectKind::Individual | SubjectKind::IndividualBusiness) {
                 errors.push(FieldError::new(
                     "id_card_no",
-                    "only an individual has a citizen ID number",
+                    "only an individual or a 个体工商户 (its operator) has a citizen ID number",
                 ));
             } else if let Err(message) = check_id_card_no(number, today) {
                 errors.push(FieldError::new("id_card_no", message));
@@ -399,6 +425,14 @@ mod tests {
     }
 
     #[test]
+    fn individual_business_codes_start_with_92() {
+        assert!(is_individual_business_uscc("92120104MA05K3LP2N"));
+        assert!(!is_individual_business_uscc("91120104MA05K3LP2R"));
+        assert_eq!(check_uscc("92120104MA05K3LP2N"), Ok(()));
+        assert_eq!(check_uscc("91120104MA05K3LP2R"), Ok(()));
+    }
+
+    #[test]
     fn phones_are_read_loosely_and_kept_as_digits() {
         assert_eq!(normalize_phone("138 1234 5678"), Ok("13812345678".into()));
         assert_eq!(normalize_phone("+86 138-1234-5678"), Ok("13812345678".into()));
@@ -459,5 +493,54 @@ mod tests {
         person.name = String::new();
         assert_eq!(fields(person.validate(today())), vec!["name", "contact_phone"]);
         assert!(profile(SubjectKind::OtherOrg).validate(today()).is_ok());
+    }
+
+    #[test]
+    fn individual_businesses_need_a_92_code_or_the_operators_id_number() {
+        let messages = |result: Result<(), Vec<FieldError>>| -> Vec<(String, String)> {
+            result
+                .err()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|e| (e.field, e.message))
+                .collect()
+        };
+        let mut shop = profile(SubjectKind::IndividualBusiness);
+        shop.name = "南开区某某小吃店".into();
+        // Neither: both fields are named.
+        assert_eq!(fields(shop.validate(today())), vec!["uscc", "id_card_no"]);
+        // Either one, or both.
+        shop.uscc = Some("92120104MA05K3LP2N".into());
+        assert_eq!(shop.validate(today()), Ok(()));
+        shop.id_card_no = Some("11010519491231002X".into());
+        assert_eq!(shop.validate(today()), Ok(()));
+        shop.uscc = None;
+        assert_eq!(shop.validate(today()), Ok(()));
+        // A valid code of another category (91: an enterprise) is refused for this kind, as
+        // is a wrong operator's ID number.
+        shop.uscc = Some("91120104MA05K3LP2R".into());
+        assert_eq!(
+            messages(shop.validate(today())),
+            vec![("uscc".to_string(), "a 个体工商户 code starts with 92".to_string())]
+        );
+        shop.uscc = Some("92120104MA05K3LP2N".into());
+        shop.id_card_no = Some("110105194912310021".into());
+        assert_eq!(fields(shop.validate(today())), vec!["id_card_no"]);
+        // A wrong check character is reported as such, not as a wrong category.
+        shop.id_card_no = None;
+        shop.uscc = Some("92120104MA05K3LP2M".into());
+        assert!(messages(shop.validate(today()))[0].1.contains("check character"));
+
+        // An enterprise with a 个体工商户's code is refused; other kinds are as before.
+        let mut enterprise = profile(SubjectKind::Enterprise);
+        enterprise.uscc = Some("92120104MA05K3LP2N".into());
+        let refused = messages(enterprise.validate(today()));
+        assert_eq!(refused.len(), 1);
+        assert_eq!(refused[0].0, "uscc");
+        assert!(refused[0].1.contains("individual_business"), "{refused:?}");
+        let mut org = profile(SubjectKind::OtherOrg);
+        org.id_card_no = Some("11010519491231002X".into());
+        assert_eq!(fields(org.validate(today())), vec!["id_card_no"]);
+        assert!(SubjectKind::IndividualBusiness.counts_as_individual());
     }
 }
