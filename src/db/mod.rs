@@ -3,6 +3,9 @@
 
 pub mod schema;
 
+#[cfg(test)]
+mod migration_tests;
+
 use std::time::Duration;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};

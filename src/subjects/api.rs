@@ -69,9 +69,12 @@ impl SubjectView {
 pub struct CreateSubjectRequest {
     pub kind: SubjectKind,
     pub name: String,
-    /// Required for an enterprise; 18 characters with a valid check character.
+    /// Required for an enterprise (and never starting 92, a 个体工商户's); a 个体工商户
+    /// (`individual_business`) needs one starting 92 or `id_card_no`. 18 characters with a
+    /// valid check character.
     pub uscc: Option<String>,
-    /// Individuals only; 18 characters with a valid check character and birth date.
+    /// Individuals and 个体工商户 (the operator's) only; 18 characters with a valid check
+    /// character and birth date.
     pub id_card_no: Option<String>,
     pub legal_representative: Option<String>,
     pub address: Option<String>,

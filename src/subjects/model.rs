@@ -93,6 +93,15 @@ pub fn check_uscc(code: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The first two characters of a 个体工商户's unified social credit code: registration
+/// authority 9 (工商 / market regulation), category 2 (个体工商户), GB 32100-2015 appendix A.
+pub const INDIVIDUAL_BUSINESS_USCC_PREFIX: &str = "92";
+
+/// Whether a (normalized) unified social credit code is a 个体工商户's.
+pub fn is_individual_business_uscc(code: &str) -> bool {
+    code.starts_with(INDIVIDUAL_BUSINESS_USCC_PREFIX)
+}
+
 /// Weights of digits 1–17 of a citizen ID number (2^(18-i) mod 11).
 const ID_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 /// Check character for each remainder of the weighted sum mod 11.
@@ -120,10 +129,7 @@ pub fn check_id_card_no(number: &str, today: NaiveDate) -> Result<(), String> {
     if bytes[0] == b'0' {
         return Err("does not start with a province code".into());
     }
-    let birth = std::str::from_utf8(&bytes[6..14])
-        .ok()
-        .and_then(|s| NaiveDate::parse_from_str(s, "%Y%m%d").ok())
-        .filter(|d| d.year() >= 1900 && *d <= today);
+    let birth = birth_date_from_id_card(number).filter(|d| d.year() >= 1900 && *d <= today);
     if birth.is_none() {
         return Err("characters 7 to 14 are not a valid birth date".into());
     }
@@ -140,6 +146,28 @@ pub fn check_id_card_no(number: &str, today: NaiveDate) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// The birth date a citizen ID number carries: characters 7–14 of an 18-character GB 11643
+/// number are YYYYMMDD. `None` when the number does not have that shape (17 digits and a
+/// digit or `X`) or those digits are not a real date. The check character is not verified
+/// here (`check_id_card_no` does that when a subject is registered), nor whether the date
+/// is plausible (in the past, after 1900). Used for APL art. 30: no penalty under 14.
+pub fn birth_date_from_id_card(id_card_no: &str) -> Option<NaiveDate> {
+    let bytes = id_card_no.trim().as_bytes();
+    if bytes.len() != 18
+        || !bytes[..17].iter().all(u8::is_ascii_digit)
+        || !(bytes[17].is_ascii_digit() || bytes[17] == b'X' || bytes[17] == b'x')
+    {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| {
+        bytes[range]
+            .iter()
+            .fold(0u32, |acc, digit| acc * 10 + u32::from(digit - b'0'))
+    };
+    let year = i32::try_from(number(6..10)).ok()?;
+    NaiveDate::from_ymd_opt(year, number(10..12), number(12..14))
 }
 
 /// Parses a mainland phone number loosely and returns it as digits only: a mobile number
@@ -239,7 +267,9 @@ impl SubjectProfile {
     }
 
     /// Every problem, each naming its field. An enterprise needs its unified social credit
-    /// code; only an individual has a citizen ID number.
+    /// code, and one starting 92 is a 个体工商户's, not an enterprise's. A 个体工商户 needs
+    /// its code (starting 92) or its operator's citizen ID number, or both. Only an
+    /// individual or a 个体工商户 (its operator) has a citizen ID number.
     pub fn validate(&self, today: NaiveDate) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
         if self.name.trim().is_empty() {
@@ -251,18 +281,33 @@ impl SubjectProfile {
             Some(code) => {
                 if let Err(message) = check_uscc(code) {
                     errors.push(FieldError::new("uscc", message));
+                } else if self.kind == SubjectKind::IndividualBusiness && !is_individual_business_uscc(code) {
+                    errors.push(FieldError::new("uscc", "a 个体工商户 code starts with 92"));
+                } else if self.kind == SubjectKind::Enterprise && is_individual_business_uscc(code) {
+                    errors.push(FieldError::new(
+                        "uscc",
+                        "a code starting with 92 is a 个体工商户's: register it with kind individual_business",
+                    ));
                 }
             }
             None if self.kind == SubjectKind::Enterprise => {
                 errors.push(FieldError::new("uscc", "required for an enterprise (统一社会信用代码)"))
             }
+            None if self.kind == SubjectKind::IndividualBusiness && self.id_card_no.is_none() => {
+                for field in ["uscc", "id_card_no"] {
+                    errors.push(FieldError::new(
+                        field,
+                        "a 个体工商户 needs its unified social credit code (starting 92) or its operator's citizen ID number",
+                    ));
+                }
+            }
             None => {}
         }
         if let Some(number) = &self.id_card_no {
-            if self.kind != SubjectKind::Individual {
+            if !matches!(self.kind, SubjectKind::Individual | SubjectKind::IndividualBusiness) {
                 errors.push(FieldError::new(
                     "id_card_no",
-                    "only an individual has a citizen ID number",
+                    "only an individual or a 个体工商户 (its operator) has a citizen ID number",
                 ));
             } else if let Err(message) = check_id_card_no(number, today) {
                 errors.push(FieldError::new("id_card_no", message));
@@ -359,6 +404,45 @@ mod tests {
     }
 
     #[test]
+    fn birth_dates_come_from_characters_7_to_14() {
+        let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        assert_eq!(birth_date_from_id_card("11010519491231002X"), date(1949, 12, 31));
+        assert_eq!(birth_date_from_id_card(" 11010519491231002x "), date(1949, 12, 31));
+        let leap = with_id_check("11010520000229001");
+        assert_eq!(birth_date_from_id_card(&leap), date(2000, 2, 29));
+        let child = with_id_check("44030520150601002");
+        assert_eq!(birth_date_from_id_card(&child), date(2015, 6, 1));
+        // Not real dates: 30 February, 29 February of a year that is not a leap year,
+        // month 13, day 00.
+        for first17 in [
+            "11010519900230001",
+            "11010519000229001",
+            "11010519491331002",
+            "11010519491200002",
+        ] {
+            assert_eq!(birth_date_from_id_card(&with_id_check(first17)), None, "{first17}");
+        }
+        // Not the shape of a GB 11643 number: the old 15-digit form, letters, other lengths.
+        for number in [
+            "110105491231002",
+            "1101051949123100Y2",
+            "11010519491231002Y",
+            "",
+            "11010519491231002X0",
+        ] {
+            assert_eq!(birth_date_from_id_card(number), None, "{number}");
+        }
+    }
+
+    #[test]
+    fn individual_business_codes_start_with_92() {
+        assert!(is_individual_business_uscc("92120104MA05K3LP2N"));
+        assert!(!is_individual_business_uscc("91120104MA05K3LP2R"));
+        assert_eq!(check_uscc("92120104MA05K3LP2N"), Ok(()));
+        assert_eq!(check_uscc("91120104MA05K3LP2R"), Ok(()));
+    }
+
+    #[test]
     fn phones_are_read_loosely_and_kept_as_digits() {
         assert_eq!(normalize_phone("138 1234 5678"), Ok("13812345678".into()));
         assert_eq!(normalize_phone("+86 138-1234-5678"), Ok("13812345678".into()));
@@ -419,5 +503,54 @@ mod tests {
         person.name = String::new();
         assert_eq!(fields(person.validate(today())), vec!["name", "contact_phone"]);
         assert!(profile(SubjectKind::OtherOrg).validate(today()).is_ok());
+    }
+
+    #[test]
+    fn individual_businesses_need_a_92_code_or_the_operators_id_number() {
+        let messages = |result: Result<(), Vec<FieldError>>| -> Vec<(String, String)> {
+            result
+                .err()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|e| (e.field, e.message))
+                .collect()
+        };
+        let mut shop = profile(SubjectKind::IndividualBusiness);
+        shop.name = "南开区某某小吃店".into();
+        // Neither: both fields are named.
+        assert_eq!(fields(shop.validate(today())), vec!["uscc", "id_card_no"]);
+        // Either one, or both.
+        shop.uscc = Some("92120104MA05K3LP2N".into());
+        assert_eq!(shop.validate(today()), Ok(()));
+        shop.id_card_no = Some("11010519491231002X".into());
+        assert_eq!(shop.validate(today()), Ok(()));
+        shop.uscc = None;
+        assert_eq!(shop.validate(today()), Ok(()));
+        // A valid code of another category (91: an enterprise) is refused for this kind, as
+        // is a wrong operator's ID number.
+        shop.uscc = Some("91120104MA05K3LP2R".into());
+        assert_eq!(
+            messages(shop.validate(today())),
+            vec![("uscc".to_string(), "a 个体工商户 code starts with 92".to_string())]
+        );
+        shop.uscc = Some("92120104MA05K3LP2N".into());
+        shop.id_card_no = Some("110105194912310021".into());
+        assert_eq!(fields(shop.validate(today())), vec!["id_card_no"]);
+        // A wrong check character is reported as such, not as a wrong category.
+        shop.id_card_no = None;
+        shop.uscc = Some("92120104MA05K3LP2M".into());
+        assert!(messages(shop.validate(today()))[0].1.contains("check character"));
+
+        // An enterprise with a 个体工商户's code is refused; other kinds are as before.
+        let mut enterprise = profile(SubjectKind::Enterprise);
+        enterprise.uscc = Some("92120104MA05K3LP2N".into());
+        let refused = messages(enterprise.validate(today()));
+        assert_eq!(refused.len(), 1);
+        assert_eq!(refused[0].0, "uscc");
+        assert!(refused[0].1.contains("individual_business"), "{refused:?}");
+        let mut org = profile(SubjectKind::OtherOrg);
+        org.id_card_no = Some("11010519491231002X".into());
+        assert_eq!(fields(org.validate(today())), vec!["id_card_no"]);
+        assert!(SubjectKind::IndividualBusiness.counts_as_individual());
     }
 }

@@ -351,3 +351,142 @@ async fn patches_are_validated_and_subjects_stay_within_their_agency() {
     let response = app.client.get(app.url("/api/v1/subjects")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
 }
+
+/// A 个体工商户's unified social credit code (registration authority 9, category 2), with a
+/// check character computed by GB 32100-2015; and the same body with category 1, an
+/// enterprise's, also valid.
+const INDIVIDUAL_BUSINESS_USCC: &str = "92120104MA05K3LP2N";
+const ENTERPRISE_USCC_SAME_BODY: &str = "91120104MA05K3LP2R";
+
+#[tokio::test]
+async fn individual_businesses_have_a_92_code_or_the_operators_id_number() {
+    let app = spawn_app().await;
+    let (_, officer) = app.user_token("li.si", &["officer"]).await;
+    let (_, supervisor) = app.user_token("zhao.liu", &["supervisor"]).await;
+    let shop = create(
+        &app,
+        &officer,
+        json!({"kind": "individual_business", "name": "南开区某某小吃店", "uscc": INDIVIDUAL_BUSINESS_USCC.to_lowercase(),
+               "legal_representative": "王五", "industry": "餐饮"}),
+    )
+    .await;
+    assert_eq!(shop["kind"], json!("individual_business"));
+    assert_eq!(shop["uscc"], json!(INDIVIDUAL_BUSINESS_USCC));
+
+    // A valid code of another category is refused for a 个体工商户, naming the field.
+    let body = json!({"kind": "individual_business", "name": "某小吃店", "uscc": ENTERPRISE_USCC_SAME_BODY});
+    let problem = expect_problem(
+        app.post("/api/v1/subjects", &officer, &body).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(error_fields(&problem), vec!["uscc"]);
+    assert_eq!(
+        problem["errors"][0]["message"],
+        json!("a 个体工商户 code starts with 92"),
+        "{problem}"
+    );
+    // Neither a code nor an ID number: both fields are named.
+    let problem = expect_problem(
+        app.post(
+            "/api/v1/subjects",
+            &officer,
+            &json!({"kind": "individual_business", "name": "某小吃店"}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(error_fields(&problem), vec!["uscc", "id_card_no"]);
+    // A 个体工商户's code does not make an enterprise.
+    let problem = expect_problem(
+        app.post(
+            "/api/v1/subjects",
+            &officer,
+            &json!({"kind": "enterprise", "name": "某小吃店", "uscc": INDIVIDUAL_BUSINESS_USCC}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(error_fields(&problem), vec!["uscc"]);
+    assert!(
+        problem["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("individual_business"),
+        "{problem}"
+    );
+
+    // The operator's ID number alone will do; it and the phone are personal data, masked
+    // as an individual's are.
+    let operator_id = with_id_check("12010419850615302");
+    let stall = create(
+        &app,
+        &officer,
+        json!({"kind": "individual_business", "name": "赵六水果摊", "id_card_no": operator_id,
+               "contact_phone": "13812345678"}),
+    )
+    .await;
+    assert!(stall["uscc"].is_null());
+    assert_eq!(stall["personal_data_masked"], json!(true));
+    assert_eq!(
+        stall["id_card_no"],
+        json!("1201**********302".to_string() + &operator_id[17..])
+    );
+    assert_eq!(stall["contact_phone"], json!("138****5678"));
+    let path = format!("/api/v1/subjects/{}", stall["id"].as_str().unwrap());
+    for token in [&officer, &supervisor] {
+        let (status, seen) = json_of(app.get(&path, token).await).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(seen["id_card_no"], stall["id_card_no"]);
+        assert_eq!(seen["personal_data_masked"], json!(true));
+        let (_, list) = json_of(app.get("/api/v1/subjects?kind=individual_business", token).await).await;
+        assert!(!list.to_string().contains(&operator_id), "{list}");
+    }
+    let (_, seen) = json_of(app.get(&path, &app.admin_token).await).await;
+    assert_eq!(seen["id_card_no"], json!(operator_id));
+    assert_eq!(seen["contact_phone"], json!("13812345678"));
+    assert_eq!(seen["personal_data_masked"], json!(false));
+
+    // A patch keeps to the same rules: the code must stay a 92 one.
+    let problem = expect_problem(
+        app.patch(&path, &officer, &json!({"uscc": ENTERPRISE_USCC_SAME_BODY}))
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(error_fields(&problem), vec!["uscc"]);
+
+    // The kind filter; the other kinds are not in it.
+    create(
+        &app,
+        &officer,
+        json!({"kind": "enterprise", "name": "天津某餐饮管理有限公司", "uscc": ENTERPRISE_USCC_SAME_BODY}),
+    )
+    .await;
+    create(
+        &app,
+        &officer,
+        json!({"kind": "individual", "name": "张三", "id_card_no": ID_CARD}),
+    )
+    .await;
+    let (status, list) = json_of(app.get("/api/v1/subjects?kind=individual_business", &officer).await).await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    let listed: Vec<(&str, &str)> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["name"].as_str().unwrap(), s["kind"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        listed,
+        vec![
+            ("南开区某某小吃店", "individual_business"),
+            ("赵六水果摊", "individual_business")
+        ]
+    );
+    let (_, individuals) = json_of(app.get("/api/v1/subjects?kind=individual", &officer).await).await;
+    assert_eq!(individuals["items"].as_array().unwrap().len(), 1);
+    assert_eq!(count(&app, &officer).await, 4, "refused subjects are not stored");
+}
