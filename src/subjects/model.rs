@@ -28,16 +28,6 @@ impl SubjectKind {
     }
 }
 
-/// The birth date an 18-digit citizen ID number carries (GB 11643: digits 7–14 are
-/// YYYYMMDD), when it is a real date.
-pub fn birth_date_from_id_card(id_card_no: &str) -> Option<NaiveDate> {
-    let digits = id_card_no.get(6..14)?;
-    if id_card_no.len() != 18 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    NaiveDate::parse_from_str(digits, "%Y%m%d").ok()
-}
-
 string_enum!(
     /// 风险等级 — drives how often a subject is inspected (分级分类监管).
     RiskLevel {
