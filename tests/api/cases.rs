@@ -44,7 +44,7 @@ async fn an_inspection_runs_from_registration_to_archive() {
     );
     assert_eq!(case["officers"][0]["lead"], json!(true));
     assert_eq!(case["powers"][0]["version"], json!(1));
-    assert_eq!(actions(&case), ["start", "transfer"]);
+    assert_eq!(actions(&case), ["start"]);
 
     w.step_refused(
         id,
@@ -87,10 +87,7 @@ async fn an_inspection_runs_from_registration_to_archive() {
         .await;
     assert_eq!(case["status"], json!("rectifying"));
     let problem = w.step_refused(id, json!({"action": "close"}), NotAllowed).await;
-    assert_eq!(
-        problem["allowed_actions"],
-        json!(["verify_rectification", "escalate", "transfer"])
-    );
+    assert_eq!(problem["allowed_actions"], json!(["verify_rectification", "escalate"]));
 
     // Not rectified yet: a new deadline, still rectifying.
     let case = w
@@ -217,18 +214,17 @@ async fn escalating_an_inspection_opens_a_linked_penalty_case() {
 async fn an_inspection_can_be_transferred() {
     let w = case_world().await;
     let id = w.open_ok("inspection", json!({})).await;
-    w.step_refused(
+    let transfer = json!({"action": "transfer", "to_department": "区市场监管局", "reason": "属食品安全职责"});
+    // A transfer (移送) is the supervisor's to approve, not the officers'.
+    w.step_refused(&id, transfer.clone(), NotAllowed).await;
+    w.step_refused_by(
+        &w.supervisor,
         &id,
         json!({"action": "transfer", "to_department": " ", "reason": "x"}),
         Invalid("to_department"),
     )
     .await;
-    let case = w
-        .step_ok(
-            &id,
-            json!({"action": "transfer", "to_department": "区市场监管局", "reason": "属食品安全职责"}),
-        )
-        .await;
+    let case = w.step_ok_by(&w.supervisor, &id, transfer).await;
     assert_eq!(
         (case["status"].clone(), case["transferred_to"].clone()),
         (json!("transferred"), json!("区市场监管局"))
@@ -682,7 +678,7 @@ async fn the_simple_procedure_decides_on_the_spot_within_its_limits() {
     assert_eq!(status, StatusCode::CREATED, "{case}");
     let id = case["id"].as_str().unwrap().to_string();
     assert_eq!(case["decision_due_on"], json!(null));
-    assert_eq!(actions(&case), ["decide", "transfer", "terminate"]);
+    assert_eq!(actions(&case), ["decide", "terminate"]);
 
     let fine = |amount: i64| json!({"action": "decide", "outcome": "penalty", "penalties": [{"type": "fine", "amount_fen": amount}], "credentials_shown": true, "party_heard": "当事人无异议"});
     let mut no_credentials = fine(10000);

@@ -332,6 +332,16 @@ pub struct Context<'a> {
     pub settings: ProcedureSettings,
     /// Audio or video evidence items attached to the case (音像记录).
     pub av_evidence_count: usize,
+    /// For proposals and decisions: each cited power as the power list holds it today
+    /// (`None` when it is no longer in force), for 从旧兼从轻 (APL art. 37).
+    pub current_powers: Vec<CurrentPower>,
+}
+
+/// A cited power's version in force at decision time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CurrentPower {
+    pub power_id: String,
+    pub in_force: Option<CitedPower>,
 }
 
 /// Work the store must do with the database to complete a step.

@@ -135,6 +135,46 @@ pub fn check_discretion(
     Ok(())
 }
 
+/// The power versions a decision applies (从旧兼从轻, APL art. 37): the case cites the
+/// versions in force on the violation date; where the version in force at decision time is
+/// lighter (a lower maximum fine) it applies instead. A power no longer in force at all no
+/// longer punishes the act: when none of the cited powers is in force, no penalty can be
+/// imposed. Returns the versions that apply and the codes of those replaced by a lighter one.
+pub fn applicable_powers(case: &Case, current: &[CurrentPower]) -> Result<(Vec<CitedPower>, Vec<String>), Refusal> {
+    let mut applied = Vec::new();
+    let mut lighter = Vec::new();
+    let mut retired = 0;
+    for cited in &case.powers {
+        match current.iter().find(|c| c.power_id == cited.power_id) {
+            // Not looked up (the power list was not consulted): the cited version applies.
+            None => applied.push(cited.clone()),
+            Some(CurrentPower { in_force: None, .. }) => retired += 1,
+            Some(CurrentPower {
+                in_force: Some(now), ..
+            }) => {
+                let lower_max = match (now.fine_max_fen, cited.fine_max_fen) {
+                    (Some(new), Some(old)) => new < old,
+                    (Some(_), None) => true,
+                    _ => false,
+                };
+                if lower_max && now.version != cited.version {
+                    lighter.push(format!("{} v{} → v{}", cited.code, cited.version, now.version));
+                    applied.push(now.clone());
+                } else {
+                    applied.push(cited.clone());
+                }
+            }
+        }
+    }
+    if retired > 0 && applied.is_empty() {
+        return Err(rule(
+            "violation_no_longer_punishable",
+            "none of the cited powers is in force any more: under the law in force now the act is not punished (从旧兼从轻, APL art. 37)",
+        ));
+    }
+    Ok((applied, lighter))
+}
+
 /// The amount from which a fine or a confiscation is "large" (较大数额, APL art. 63) for
 /// this subject: "以上" includes the figure.
 pub fn large_amount_threshold(case: &Case, settings: &ProcedureSettings) -> i64 {
@@ -258,5 +298,36 @@ mod tests {
             rule_of_refusal(check_discretion(&powers, &fine(5_000_001), None)),
             "discretion_range_exceeded"
         );
+    }
+
+    #[test]
+    fn the_lighter_law_in_force_at_decision_applies() {
+        let case = case(CaseKind::Penalty, Some(Procedure::Ordinary), CaseStatus::Proposed);
+        let cited = case.powers[0].clone();
+        let now = |max: Option<i64>, version: i32| CurrentPower {
+            power_id: cited.power_id.clone(),
+            in_force: Some(CitedPower {
+                version,
+                fine_max_fen: max,
+                ..cited.clone()
+            }),
+        };
+        // Unchanged or heavier now: the version of the violation date applies.
+        let (powers, lighter) = applicable_powers(&case, &[now(Some(9_000_000), 2)]).unwrap();
+        assert_eq!((powers[0].version, lighter.len()), (1, 0));
+        // Lighter now (a lower maximum): the new version applies, and the case says so.
+        let (powers, lighter) = applicable_powers(&case, &[now(Some(1_000_000), 2)]).unwrap();
+        assert_eq!(powers[0].fine_max_fen, Some(1_000_000));
+        assert_eq!(lighter, vec!["XF-1 v1 → v2".to_string()]);
+        assert!(check_discretion(&powers, &[p(PenaltyType::Fine, Some(1_000_001))], None).is_err());
+        // Retired: the act is no longer punished.
+        let retired = CurrentPower {
+            power_id: cited.power_id.clone(),
+            in_force: None,
+        };
+        match applicable_powers(&case, &[retired]) {
+            Err(Refusal::Rule { rule, .. }) => assert_eq!(rule, "violation_no_longer_punishable"),
+            other => panic!("{other:?}"),
+        }
     }
 }

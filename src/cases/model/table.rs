@@ -105,7 +105,7 @@ pub const TRANSITIONS: &[Transition] = &[
     row(Track::Inspection, &[S::Rectifying], A::VerifyRectification, Officer),
     row(Track::Inspection, &[S::InProgress, S::Rectifying], A::Escalate, Officer),
     row(Track::Inspection, &[S::InProgress], A::Close, Officer),
-    row(Track::Inspection, &[S::Registered, S::InProgress, S::Rectifying], A::Transfer, Officer),
+    row(Track::Inspection, &[S::Registered, S::InProgress, S::Rectifying], A::Transfer, Supervisor),
     // 普通程序 (§4.2): the head approves the filing, officers investigate, notify and
     // propose, the head decides.
     row(Track::Ordinary, &[S::PendingApproval], A::ApproveFiling, Supervisor),
@@ -134,7 +134,7 @@ pub const TRANSITIONS: &[Transition] = &[
     row(Track::Simple, &[S::Decided, S::Executed, S::Closed, S::Archived], A::AcknowledgeFiling, Supervisor),
     // Both procedures.
     row(Track::Penalty, &[S::Decided, S::Served, S::Executed], A::Close, Officer),
-    row(Track::Penalty, &[S::Filed, S::Investigating, S::Notified, S::Hearing, S::Proposed], A::Transfer, Officer),
+    row(Track::Penalty, &[S::Filed, S::Investigating, S::Notified, S::Hearing, S::Proposed], A::Transfer, Supervisor),
     row(Track::Penalty, &[S::Filed, S::Investigating, S::Notified, S::Hearing, S::Proposed], A::Terminate, Officer),
     // Both kinds.
     row(Track::Any, &[S::Closed], A::Archive, Officer),
@@ -187,15 +187,15 @@ mod tests {
             );
         }
         let inspection = case(CaseKind::Inspection, None, CaseStatus::Registered);
-        assert_eq!(
-            allowed_actions(&inspection, OFFICER),
-            vec![Action::Start, Action::Transfer]
-        );
+        assert_eq!(allowed_actions(&inspection, OFFICER), vec![Action::Start]);
         let supervisor = Relation {
             is_case_officer: false,
             is_supervisor: true,
         };
-        assert_eq!(allowed_actions(&inspection, supervisor), vec![Action::Void]);
+        assert_eq!(
+            allowed_actions(&inspection, supervisor),
+            vec![Action::Transfer, Action::Void]
+        );
         assert!(allowed_actions(&inspection, Relation::default()).is_empty());
         let closed = case(CaseKind::Penalty, Some(Procedure::Ordinary), CaseStatus::Closed);
         assert_eq!(allowed_actions(&closed, OFFICER), vec![Action::Archive]);
@@ -214,10 +214,7 @@ mod tests {
             "2024-09-10",
         ) {
             Err(Refusal::NotAllowed { allowed, .. }) => {
-                assert_eq!(
-                    allowed,
-                    vec![Action::RecordInvestigation, Action::Transfer, Action::Terminate]
-                )
+                assert_eq!(allowed, vec![Action::RecordInvestigation, Action::Terminate])
             }
             other => panic!("{other:?}"),
         }

@@ -67,6 +67,7 @@ pub fn run(case: &Case, command: Command, today: &str) -> Result<Applied, Refusa
         relation: OFFICER,
         settings: ProcedureSettings::default(),
         av_evidence_count: 0,
+        current_powers: Vec::new(),
     };
     apply(case, command, &ctx)
 }
@@ -122,6 +123,7 @@ pub fn run_as(case: &Case, command: Command, today: &str, relation: Relation) ->
         relation,
         settings: ProcedureSettings::default(),
         av_evidence_count: 0,
+        current_powers: Vec::new(),
     };
     apply(case, command, &ctx)
 }

@@ -89,15 +89,21 @@ pub fn prepare_case(conn: &mut DbConn, caller: &Caller, input: NewCase, today: N
     }
     let (candidates, names): (Vec<OfficerCandidate>, Vec<String>) = candidates.into_iter().flatten().unzip();
     check_new_case(&input, &candidates, today)?;
+    // A penalty case cites the law in force when the act was done (APL art. 37); an
+    // inspection the power list of its date.
+    let cited_on = match input.kind {
+        CaseKind::Penalty => input.violation_on.unwrap_or(opened_on),
+        CaseKind::Inspection => opened_on,
+    };
     let mut cited = Vec::new();
     for (i, power_id) in input.power_ids.iter().enumerate() {
-        match power_in_force(conn, agency_id, power_id, opened_on)? {
+        match power_in_force(conn, agency_id, power_id, cited_on)? {
             PowerLookup::InForce(power) => cited.push(power),
             PowerLookup::NotInForce => {
                 return Err(AppError::rule(
                     "power_not_in_force",
                     format!(
-                        "power_ids[{i}] was not in force on {opened_on}; cite a power of the power list in force on the case's date"
+                        "power_ids[{i}] was not in force on {cited_on}; cite a power of the power list in force on the date of the violation (APL art. 37) or of the inspection"
                     ),
                 ));
             }
@@ -219,7 +225,7 @@ pub fn transition(
     today: NaiveDate,
     now: chrono::DateTime<chrono::Utc>,
 ) -> AppResult<(Case, CaseMeta)> {
-    use crate::cases::model::{Context, Effect, apply};
+    use crate::cases::model::{Action, Context, CurrentPower, Effect, apply};
     use crate::cases::numbering::{Sequence, format_number, next_seq};
 
     let (case, mut meta) = load(conn, &caller.agency_id, case_id)?.ok_or(AppError::NotFound("case"))?;
@@ -235,6 +241,21 @@ pub fn transition(
     let horizon_start = case.opened_on.min(today) - chrono::Duration::days(60);
     let calendar = crate::calendar::store::load_range(conn, horizon_start, today + chrono::Duration::days(400))?;
     let settings = procedure_settings(conn, &caller.agency_id)?;
+    // 从旧兼从轻 (APL art. 37): a proposal or decision compares the cited versions with
+    // those in force today.
+    let mut current_powers = Vec::new();
+    if matches!(action, Action::ProposeDecision | Action::Decide) {
+        for cited in &case.powers {
+            let in_force = match power_in_force(conn, &caller.agency_id, &cited.power_id, today)? {
+                PowerLookup::InForce(power) => Some(power),
+                PowerLookup::NotInForce | PowerLookup::Unknown => None,
+            };
+            current_powers.push(CurrentPower {
+                power_id: cited.power_id.clone(),
+                in_force,
+            });
+        }
+    }
     let ctx = Context {
         today,
         calendar: &calendar,
@@ -242,6 +263,7 @@ pub fn transition(
         settings,
         // Evidence upload is not built yet, so no case holds audio or video evidence.
         av_evidence_count: 0,
+        current_powers,
     };
     let applied = apply(&case, command, &ctx)?;
     let mut next = applied.case;

@@ -23,8 +23,15 @@ pub fn archive(case: &Case, ctx: &Context<'_>) -> Result<Applied, Refusal> {
     Ok(Applied::new(next, payload))
 }
 
-/// `transfer` (移送) to another department or to judicial organs.
-pub fn transfer(case: &Case, input: TransferInput, _ctx: &Context<'_>) -> Result<Applied, Refusal> {
+/// `transfer` (移送) to another department or to judicial organs, approved by a supervisor
+/// (DESIGN §4.2); for judicial organs `to_department` names the receiving organ.
+pub fn transfer(case: &Case, input: TransferInput, ctx: &Context<'_>) -> Result<Applied, Refusal> {
+    if ctx.relation.is_case_officer {
+        return Err(rule(
+            "approver_is_case_officer",
+            "a transfer (移送) is approved by a supervisor who is not an officer of the case",
+        ));
+    }
     let mut next = case.clone();
     let to_department = required_text("to_department", &input.to_department, 200)?;
     let reason = required_text("reason", &input.reason, 2000)?;

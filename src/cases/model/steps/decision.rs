@@ -139,12 +139,15 @@ pub fn propose_decision(case: &Case, input: ProposeDecisionInput, ctx: &Context<
         proposed_on,
     };
     check_outcome(case, &proposal)?;
+    let mut lighter_law = Vec::new();
     if proposal.outcome == Outcome::Penalty {
         check_notice_gates(case, &proposal.penalties, ("proposed_on", proposed_on))?;
-        check_discretion(&case.powers, &proposal.penalties, proposal.mitigation_ground)?;
+        let (powers, lighter) = applicable_powers(case, &ctx.current_powers)?;
+        check_discretion(&powers, &proposal.penalties, proposal.mitigation_ground)?;
+        lighter_law = lighter;
     }
     next.status = CaseStatus::Proposed;
-    let payload = json!({"proposal": proposal, "minor": case.is_minor()});
+    let payload = json!({"proposal": proposal, "minor": case.is_minor(), "lighter_law_applied": lighter_law});
     next.proposal = Some(proposal);
     Ok(Applied::new(next, payload))
 }
@@ -241,6 +244,7 @@ fn decide_proposal(case: &Case, input: DecideInput, ctx: &Context<'_>) -> Result
     let outcome = proposal.outcome;
     check_outcome(case, proposal)?;
     let late = case.decision_due_on.is_some_and(|due| decided_on > due);
+    let mut lighter_law = Vec::new();
     if outcome == Outcome::Penalty {
         if let Some(due) = case.decision_due_on.filter(|_| late) {
             return Err(rule(
@@ -251,7 +255,9 @@ fn decide_proposal(case: &Case, input: DecideInput, ctx: &Context<'_>) -> Result
             ));
         }
         check_notice_gates(case, &penalties, ("decided_on", decided_on))?;
-        check_discretion(&case.powers, &penalties, proposal.mitigation_ground)?;
+        let (powers, lighter) = applicable_powers(case, &ctx.current_powers)?;
+        check_discretion(&powers, &penalties, proposal.mitigation_ground)?;
+        lighter_law = lighter;
         check_collective_discussion(case, &penalties, decided_on, &ctx.settings)?;
     }
     let decision = ProposedDecision {
@@ -279,6 +285,7 @@ fn decide_proposal(case: &Case, input: DecideInput, ctx: &Context<'_>) -> Result
         "decided_on": decided_on,
         "decided_late": late,
         "receiving_organ": proposal.receiving_organ,
+        "lighter_law_applied": lighter_law,
         "service_due_on": next.service_due_on,
     });
     Ok(Applied {
@@ -344,7 +351,8 @@ fn decide_on_the_spot(case: &Case, input: DecideInput, ctx: &Context<'_>) -> Res
             ),
         ));
     }
-    check_discretion(&case.powers, &penalties, input.mitigation_ground)?;
+    let (powers, lighter_law) = applicable_powers(case, &ctx.current_powers)?;
+    check_discretion(&powers, &penalties, input.mitigation_ground)?;
     let decision = ProposedDecision {
         outcome: Outcome::Penalty,
         penalties: penalties.clone(),
@@ -376,6 +384,7 @@ fn decide_on_the_spot(case: &Case, input: DecideInput, ctx: &Context<'_>) -> Res
         "served_on_the_spot": true,
         "payment_due_on": next.payment_due_on,
         "filing_acknowledgement_due_on": next.filing_acknowledgement_due_on,
+        "lighter_law_applied": lighter_law,
     });
     Ok(Applied {
         case: next,
@@ -656,6 +665,7 @@ mod tests {
             relation,
             settings: settings.clone(),
             av_evidence_count: 0,
+            current_powers: Vec::new(),
         };
         let extend = |days| {
             Command::ExtendDecisionDeadline(ExtendDecisionDeadlineInput {
