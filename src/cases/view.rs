@@ -6,8 +6,7 @@ use utoipa::ToSchema;
 
 use crate::cases::model::{
     Action, Case, CaseKind, CaseSource, CaseStatus, DefenseState, Finding, HearingState, InspectionResult, Outcome,
-    Penalty, Procedure, Proposal, Relation, ServiceMethod, SubjectKind, allowed_actions, late_payment_penalty_fen,
-    overdue_deadlines,
+    Penalty, Procedure, Proposal, Relation, ServiceMethod, SubjectKind, allowed_actions, overdue_deadlines,
 };
 use crate::cases::store::CaseMeta;
 use crate::clock;
@@ -119,6 +118,15 @@ pub struct CaseView {
     /// 15 days from service (APL art. 67).
     pub payment_due_on: Option<NaiveDate>,
     pub paid_fen: i64,
+    /// The party agreed to electronic service on this date (APL art. 61).
+    pub electronic_service_consent_on: Option<NaiveDate>,
+    /// Money collected on the spot is handed to the agency by this date (APL art. 71).
+    pub handover_due_on: Option<NaiveDate>,
+    pub handed_over_on: Option<NaiveDate>,
+    /// A reconsideration or lawsuit pending since: the late penalty is paused (APL art. 73).
+    pub remedy_pending_since: Option<NaiveDate>,
+    /// 申请人民法院强制执行 (APL art. 72).
+    pub court_enforcement_applied_on: Option<NaiveDate>,
     /// 加处罚款: 3 % of the fine per day late, at most the fine (APL art. 72), as of today
     /// or of full payment.
     pub late_payment_penalty_fen: i64,
@@ -144,10 +152,7 @@ impl CaseView {
     pub fn new(case: Case, meta: &CaseMeta, relation: Relation, today: NaiveDate) -> Self {
         let overdue_deadlines: Vec<String> = overdue_deadlines(&case, today).into_iter().map(String::from).collect();
         let allowed = allowed_actions(&case, relation);
-        let late = case
-            .fine_amount_fen()
-            .map(|fine| late_payment_penalty_fen(fine, case.payment_due_on, case.executed_on.unwrap_or(today)))
-            .unwrap_or(0);
+        let late = case.late_payment_penalty_fen(case.executed_on.unwrap_or(today));
         let notice = match case.notified_on.filter(|_| !case.notice_penalties.is_empty()) {
             Some(notified_on) => Some(NoticeView {
                 fine_amount_fen: crate::cases::model::fine_of(&case.notice_penalties),
@@ -235,6 +240,11 @@ impl CaseView {
             service_method: case.service_method,
             payment_due_on: case.payment_due_on,
             paid_fen: case.paid_fen,
+            electronic_service_consent_on: case.electronic_service_consent_on,
+            handover_due_on: case.handover_due_on,
+            handed_over_on: case.handed_over_on,
+            remedy_pending_since: case.remedy_pending_since,
+            court_enforcement_applied_on: case.court_enforcement_applied_on,
             late_payment_penalty_fen: late,
             executed_on: case.executed_on,
             closed_on: case.closed_on,

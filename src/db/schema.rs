@@ -204,6 +204,12 @@ diesel::table! {
         education_recorded_on -> Nullable<Date>,
         filing_acknowledgement_due_on -> Nullable<Date>,
         filing_acknowledged_on -> Nullable<Date>,
+        electronic_service_consent_on -> Nullable<Date>,
+        handover_due_on -> Nullable<Date>,
+        handed_over_on -> Nullable<Date>,
+        remedy_pending_since -> Nullable<Date>,
+        late_penalty_paused_days -> BigInt,
+        court_enforcement_applied_on -> Nullable<Date>,
     }
 }
 

@@ -731,13 +731,35 @@ async fn the_simple_procedure_decides_on_the_spot_within_its_limits() {
         )
         .await;
     w.step_ok(&small, fine(10000)).await;
+    // Collected on the spot against a 专用票据 receipt (APL art. 70).
+    w.step_refused(
+        &small,
+        json!({"action": "record_payment", "amount_fen": 10000, "paid_on": today(), "on_the_spot": true}),
+        Rule("receipt_required"),
+    )
+    .await;
     let case = w
         .step_ok(
             &small,
-            json!({"action": "record_payment", "amount_fen": 10000, "paid_on": today(), "on_the_spot": true}),
+            json!({"action": "record_payment", "amount_fen": 10000, "paid_on": today(), "on_the_spot": true, "receipt_no": "津财罚No.00012345"}),
         )
         .await;
     assert_eq!(case["status"], json!("executed"));
+    // The money reaches the agency within 2 working days (APL art. 71).
+    let (_, handover_due) = json_of(
+        w.app
+            .get(
+                &format!("/api/v1/calendar/add-working-days?from={}&days=2", today()),
+                w.lead_token(),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(case["handover_due_on"], handover_due["date"]);
+    let case = w
+        .step_ok(&small, json!({"action": "record_handover", "handed_over_on": today()}))
+        .await;
+    assert_eq!(case["handed_over_on"], json!(today()));
 }
 
 #[tokio::test]
@@ -1013,11 +1035,16 @@ async fn non_penalty_outcomes_need_no_notice() {
         (case["status"].clone(), case["decision"]["outcome"].clone()),
         (json!("decided"), json!("no_penalty_minor"))
     );
+    // Electronic service needs the party's consent (APL art. 61 ¶2).
+    let electronic = json!({"action": "serve", "method": "electronic", "served_on": today()});
+    w.step_refused(&id, electronic.clone(), Rule("electronic_service_consent_required"))
+        .await;
     w.step_ok(
         &id,
-        json!({"action": "serve", "method": "electronic", "served_on": today()}),
+        json!({"action": "record_service_consent", "address": "zhangsan@example.cn", "consented_on": today()}),
     )
     .await;
+    w.step_ok(&id, electronic).await;
     w.step_ok(&id, json!({"action": "close"})).await;
 
     let judicial = w.penalty_at(Stage::Investigating, json!({})).await;

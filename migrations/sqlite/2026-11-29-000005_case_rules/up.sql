@@ -10,6 +10,13 @@ ALTER TABLE cases ADD COLUMN discovered_on DATE;
 ALTER TABLE cases ADD COLUMN education_recorded_on DATE;
 ALTER TABLE cases ADD COLUMN filing_acknowledgement_due_on DATE;
 ALTER TABLE cases ADD COLUMN filing_acknowledged_on DATE;
+-- Service, on-the-spot collection and its hand-over, remedies, court enforcement (art. 61–73).
+ALTER TABLE cases ADD COLUMN electronic_service_consent_on DATE;
+ALTER TABLE cases ADD COLUMN handover_due_on DATE;
+ALTER TABLE cases ADD COLUMN handed_over_on DATE;
+ALTER TABLE cases ADD COLUMN remedy_pending_since DATE;
+ALTER TABLE cases ADD COLUMN late_penalty_paused_days BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE cases ADD COLUMN court_enforcement_applied_on DATE;
 
 -- Carry notices and decisions made before over to lists: the old single type with its fine.
 UPDATE cases SET

@@ -56,10 +56,22 @@ pub struct Case {
     pub filing_acknowledgement_due_on: Option<NaiveDate>,
     pub filing_acknowledged_on: Option<NaiveDate>,
     pub service_due_on: Option<NaiveDate>,
+    /// The party agreed to electronic service (APL art. 61 ¶2).
+    pub electronic_service_consent_on: Option<NaiveDate>,
+    /// The day service took effect (for a public notice, 30 days after publication).
     pub served_on: Option<NaiveDate>,
     pub service_method: Option<ServiceMethod>,
     pub payment_due_on: Option<NaiveDate>,
     pub paid_fen: i64,
+    /// Money collected on the spot is handed to the agency by this date (APL art. 71).
+    pub handover_due_on: Option<NaiveDate>,
+    pub handed_over_on: Option<NaiveDate>,
+    /// A reconsideration or lawsuit pending since this date: no late penalty accrues.
+    pub remedy_pending_since: Option<NaiveDate>,
+    /// Days of the late period that passed while a remedy was pending (APL art. 73 ¶3).
+    pub late_penalty_paused_days: i64,
+    /// 申请人民法院强制执行 (APL art. 72 (3)).
+    pub court_enforcement_applied_on: Option<NaiveDate>,
     pub executed_on: Option<NaiveDate>,
     pub closed_on: Option<NaiveDate>,
     pub archived_on: Option<NaiveDate>,
@@ -159,10 +171,16 @@ impl Case {
             filing_acknowledgement_due_on: None,
             filing_acknowledged_on: None,
             service_due_on: None,
+            electronic_service_consent_on: None,
             served_on: None,
             service_method: None,
             payment_due_on: None,
             paid_fen: 0,
+            handover_due_on: None,
+            handed_over_on: None,
+            remedy_pending_since: None,
+            late_penalty_paused_days: 0,
+            court_enforcement_applied_on: None,
             executed_on: None,
             closed_on: None,
             archived_on: None,
@@ -196,6 +214,19 @@ impl Case {
     /// 已满十四周岁不满十八周岁: to be penalised lightly (从轻或者减轻, APL art. 30).
     pub fn is_minor(&self) -> bool {
         self.age_at_violation().is_some_and(|age| (14..18).contains(&age))
+    }
+
+    /// The late-payment penalty as of `as_of` (APL art. 72), less the days a
+    /// reconsideration or lawsuit was pending (art. 73 ¶3).
+    pub fn late_payment_penalty_fen(&self, as_of: NaiveDate) -> i64 {
+        let Some(fine) = self.fine_amount_fen() else { return 0 };
+        let Some(due) = self.payment_due_on else { return 0 };
+        let mut paused = self.late_penalty_paused_days;
+        if let Some(since) = self.remedy_pending_since {
+            paused += (as_of - since.max(due)).num_days().max(0);
+        }
+        let days_late = ((as_of - due).num_days() - paused).max(0);
+        late_payment_penalty_fen(fine, Some(due), due + chrono::Duration::days(days_late))
     }
 
     /// 不满十四周岁: not penalised (APL art. 30).

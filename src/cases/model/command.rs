@@ -58,8 +58,13 @@ commands!(
     ExtendDecisionDeadline(ExtendDecisionDeadlineInput),
     Decide(DecideInput),
     AcknowledgeFiling(NoInput),
+    RecordServiceConsent(RecordServiceConsentInput),
     Serve(ServeInput),
     RecordPayment(RecordPaymentInput),
+    RecordHandover(RecordHandoverInput),
+    RecordRemedy(RecordRemedyInput),
+    ApprovePaymentPlan(ApprovePaymentPlanInput),
+    ApplyCourtEnforcement(ApplyCourtEnforcementInput),
     Close(NoInput),
     Archive(NoInput),
     Transfer(TransferInput),
@@ -281,6 +286,8 @@ pub struct ProposeDecisionInput {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct ServeInput {
     pub method: ServiceMethod,
+    /// The day of service; for `notice` (公告送达) the day the notice was published, and
+    /// service takes effect 30 days later (APL art. 61 with 民事诉讼法 art. 95).
     pub served_on: NaiveDate,
     #[serde(default)]
     pub receipt: Option<String>,
@@ -291,8 +298,73 @@ pub struct ServeInput {
 pub struct RecordPaymentInput {
     pub amount_fen: i64,
     pub paid_on: NaiveDate,
+    /// Collected by the officers on the spot (当场收缴, APL art. 68).
     #[serde(default)]
     pub on_the_spot: bool,
+    /// On the spot: the number of the 专用票据 handed to the party (APL art. 70).
+    #[serde(default)]
+    pub receipt_no: Option<String>,
+    /// On the spot above ¥100: why the fine would be hard to collect later (APL art. 68 (2)).
+    #[serde(default)]
+    pub collection_ground: Option<String>,
+}
+
+/// The input of `record_handover`: the money collected on the spot handed to the agency
+/// (APL art. 71: within 2 working days).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct RecordHandoverInput {
+    pub handed_over_on: NaiveDate,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// The input of `record_service_consent`: the party agreed to electronic service and
+/// named the address (APL art. 61 ¶2).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct RecordServiceConsentInput {
+    /// The fax, e-mail or other electronic address the party gave.
+    pub address: String,
+    #[serde(default)]
+    pub consented_on: Option<NaiveDate>,
+}
+
+/// The input of `record_remedy`: an administrative reconsideration or lawsuit filed or
+/// decided. While one is pending the late-payment penalty does not run (APL art. 73 ¶3).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct RecordRemedyInput {
+    pub kind: RemedyKind,
+    pub event: RemedyEvent,
+    pub on: NaiveDate,
+    /// For `decided`: what was decided (维持, 撤销, 变更…).
+    #[serde(default)]
+    pub result: Option<String>,
+}
+
+/// The input of `approve_payment_plan`: deferral or instalments (APL art. 66 ¶2).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct ApprovePaymentPlanInput {
+    /// The new last day to pay (for instalments, the last instalment's).
+    pub payment_due_on: NaiveDate,
+    /// Instalments, if any: `[{due_on, amount_fen}]`, adding up to what is owed.
+    #[serde(default)]
+    pub instalments: Vec<Instalment>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Instalment {
+    pub due_on: NaiveDate,
+    pub amount_fen: i64,
+}
+
+/// The input of `apply_court_enforcement` (申请人民法院强制执行, APL art. 72 (3)).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct ApplyCourtEnforcementInput {
+    pub applied_on: NaiveDate,
+    pub court: String,
+    /// The court's ruling, when known (准予执行, 不予执行…).
+    #[serde(default)]
+    pub outcome: Option<String>,
 }
 
 /// The input of `transfer`.

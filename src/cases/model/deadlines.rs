@@ -22,6 +22,10 @@ pub const ON_THE_SPOT_COLLECTION_MAX_FEN: i64 = 10_000;
 pub const LATE_PAYMENT_PERCENT_PER_DAY: i64 = 3;
 /// The most the decision period may be extended in all (calendar days beyond the 90).
 pub const MAX_EXTENSION_DAYS: u32 = 90;
+/// APL art. 71: money collected on the spot reaches the agency within 2 working days.
+pub const HANDOVER_WORKING_DAYS: u32 = 2;
+/// 民事诉讼法 art. 95: service by public notice takes effect 30 days after publication.
+pub const NOTICE_SERVICE_DAYS: u32 = 30;
 /// How far back a case may be entered after the fact (补录).
 pub const MAX_BACKDATE_DAYS: i64 = 366;
 
@@ -79,6 +83,7 @@ pub fn overdue_deadlines(case: &Case, today: NaiveDate) -> Vec<&'static str> {
     }
     if matches!(case.status, CaseStatus::Served | CaseStatus::Decided)
         && case.executed_on.is_none()
+        && case.court_enforcement_applied_on.is_none()
         && case.fine_amount_fen().unwrap_or(0) > 0
         && past(case.payment_due_on)
     {
@@ -86,6 +91,9 @@ pub fn overdue_deadlines(case: &Case, today: NaiveDate) -> Vec<&'static str> {
     }
     if case.filing_acknowledged_on.is_none() && past(case.filing_acknowledgement_due_on) {
         missed.push("filing_acknowledgement_due_on");
+    }
+    if case.handed_over_on.is_none() && past(case.handover_due_on) {
+        missed.push("handover_due_on");
     }
     if case.status == CaseStatus::Rectifying && past(case.rectification_deadline) {
         missed.push("rectification_deadline");

@@ -213,6 +213,23 @@ string_enum!(
 );
 
 string_enum!(
+    /// 行政救济 (APL art. 7, 73)
+    RemedyKind {
+        /// 行政复议
+        Reconsideration => "reconsideration",
+        /// 行政诉讼
+        Lawsuit => "lawsuit",
+    }
+);
+
+string_enum!(
+    RemedyEvent {
+        Filed => "filed",
+        Decided => "decided",
+    }
+);
+
+string_enum!(
     /// 隐患等级
     HazardLevel {
         None => "none",

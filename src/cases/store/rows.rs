@@ -63,6 +63,12 @@ pub struct CaseRow {
     pub education_recorded_on: Option<NaiveDate>,
     pub filing_acknowledgement_due_on: Option<NaiveDate>,
     pub filing_acknowledged_on: Option<NaiveDate>,
+    pub electronic_service_consent_on: Option<NaiveDate>,
+    pub handover_due_on: Option<NaiveDate>,
+    pub handed_over_on: Option<NaiveDate>,
+    pub remedy_pending_since: Option<NaiveDate>,
+    pub late_penalty_paused_days: i64,
+    pub court_enforcement_applied_on: Option<NaiveDate>,
 }
 
 /// Who entered a case and when; kept alongside the domain case.
@@ -98,6 +104,12 @@ impl CaseRow {
             education_recorded_on: self.education_recorded_on,
             filing_acknowledgement_due_on: self.filing_acknowledgement_due_on,
             filing_acknowledged_on: self.filing_acknowledged_on,
+            electronic_service_consent_on: self.electronic_service_consent_on,
+            handover_due_on: self.handover_due_on,
+            handed_over_on: self.handed_over_on,
+            remedy_pending_since: self.remedy_pending_since,
+            late_penalty_paused_days: self.late_penalty_paused_days,
+            court_enforcement_applied_on: self.court_enforcement_applied_on,
             subject_birth_date,
             defense_state: self.defense_state,
             hearing_state: self.hearing_state,
@@ -198,6 +210,12 @@ impl CaseRow {
             education_recorded_on: case.education_recorded_on,
             filing_acknowledgement_due_on: case.filing_acknowledgement_due_on,
             filing_acknowledged_on: case.filing_acknowledged_on,
+            electronic_service_consent_on: case.electronic_service_consent_on,
+            handover_due_on: case.handover_due_on,
+            handed_over_on: case.handed_over_on,
+            remedy_pending_since: case.remedy_pending_since,
+            late_penalty_paused_days: case.late_penalty_paused_days,
+            court_enforcement_applied_on: case.court_enforcement_applied_on,
         }
     }
 }

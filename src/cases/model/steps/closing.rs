@@ -95,8 +95,13 @@ pub(crate) fn check_complete(case: &Case, ctx: &Context<'_>) -> Result<(), Refus
             if outcome != Outcome::TransferJudicial && case.served_on.is_none() {
                 return Err(incomplete("the decision has not been served (送达)"));
             }
-            if case.fine_amount_fen().unwrap_or(0) > 0 && case.executed_on.is_none() {
-                return Err(incomplete("the fine has not been paid in full (执行)"));
+            if case.fine_amount_fen().unwrap_or(0) > 0
+                && case.executed_on.is_none()
+                && case.court_enforcement_applied_on.is_none()
+            {
+                return Err(incomplete(
+                    "the fine has not been paid in full (执行), nor court enforcement applied for",
+                ));
             }
         }
     }
