@@ -504,6 +504,7 @@ fn raw_insert_case(conn: &mut enforcement::db::DbConn, world: &CaseWorld) -> Res
                     display_name: String::new(),
                     certificate_no: None,
                     certificate_expires_on: None,
+                    recused: false,
                 })
                 .collect(),
             powers: vec![CitedPower {

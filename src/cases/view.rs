@@ -26,6 +26,8 @@ pub struct OfficerRef {
     pub certificate_no: Option<String>,
     /// 主办人 (the first officer)
     pub lead: bool,
+    /// Stepped aside (回避, APL art. 43): takes no further step.
+    pub recused: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -108,6 +110,8 @@ pub struct CaseView {
     /// 90 days from filing plus approved extensions (APL art. 60).
     pub decision_due_on: Option<NaiveDate>,
     pub decision: Option<DecisionView>,
+    /// A recusal request (回避申请) about this officer awaits a supervisor's decision.
+    pub recusal_requested_for: Option<String>,
     /// Simple procedure: the filing (备案) a supervisor acknowledges by this date (APL art. 52).
     pub filing_acknowledgement_due_on: Option<NaiveDate>,
     pub filing_acknowledged_on: Option<NaiveDate>,
@@ -189,6 +193,7 @@ impl CaseView {
                     display_name: o.display_name,
                     certificate_no: o.certificate_no,
                     lead: i == 0,
+                    recused: o.recused,
                 })
                 .collect(),
             powers: case
@@ -245,6 +250,7 @@ impl CaseView {
             handed_over_on: case.handed_over_on,
             remedy_pending_since: case.remedy_pending_since,
             court_enforcement_applied_on: case.court_enforcement_applied_on,
+            recusal_requested_for: case.recusal_requested_for,
             late_payment_penalty_fen: late,
             executed_on: case.executed_on,
             closed_on: case.closed_on,

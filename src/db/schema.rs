@@ -210,6 +210,7 @@ diesel::table! {
         remedy_pending_since -> Nullable<Date>,
         late_penalty_paused_days -> BigInt,
         court_enforcement_applied_on -> Nullable<Date>,
+        recusal_requested_for -> Nullable<Text>,
     }
 }
 
@@ -218,6 +219,7 @@ diesel::table! {
         case_id -> Text,
         user_id -> Text,
         position -> Integer,
+        recused -> Bool,
     }
 }
 

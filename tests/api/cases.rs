@@ -44,7 +44,7 @@ async fn an_inspection_runs_from_registration_to_archive() {
     );
     assert_eq!(case["officers"][0]["lead"], json!(true));
     assert_eq!(case["powers"][0]["version"], json!(1));
-    assert_eq!(actions(&case), ["start"]);
+    assert_eq!(actions(&case), ["start", "request_recusal"]);
 
     w.step_refused(
         id,
@@ -87,7 +87,10 @@ async fn an_inspection_runs_from_registration_to_archive() {
         .await;
     assert_eq!(case["status"], json!("rectifying"));
     let problem = w.step_refused(id, json!({"action": "close"}), NotAllowed).await;
-    assert_eq!(problem["allowed_actions"], json!(["verify_rectification", "escalate"]));
+    assert_eq!(
+        problem["allowed_actions"],
+        json!(["verify_rectification", "escalate", "request_recusal"])
+    );
 
     // Not rectified yet: a new deadline, still rectifying.
     let case = w
@@ -678,7 +681,7 @@ async fn the_simple_procedure_decides_on_the_spot_within_its_limits() {
     assert_eq!(status, StatusCode::CREATED, "{case}");
     let id = case["id"].as_str().unwrap().to_string();
     assert_eq!(case["decision_due_on"], json!(null));
-    assert_eq!(actions(&case), ["decide", "terminate"]);
+    assert_eq!(actions(&case), ["decide", "request_recusal", "terminate"]);
 
     let fine = |amount: i64| json!({"action": "decide", "outcome": "penalty", "penalties": [{"type": "fine", "amount_fen": amount}], "credentials_shown": true, "party_heard": "当事人无异议"});
     let mut no_credentials = fine(10000);
@@ -1325,4 +1328,56 @@ fn propose(penalties: Value, proposed_on: &str) -> Value {
         "discretion_reasoning": "情节一般",
         "proposed_on": proposed_on,
     })
+}
+
+#[tokio::test]
+async fn a_recused_officer_steps_aside_and_is_replaced() {
+    let w = case_world().await;
+    let id = w.penalty_at(Stage::Investigating, json!({})).await;
+    let (third, third_token) = w.app.officer_with_certificate("third.officer", "2035-12-31").await;
+    w.step_refused(
+        &id,
+        json!({"action": "request_recusal", "officer_id": third, "reason": "x"}),
+        Invalid("officer_id"),
+    )
+    .await;
+    let case = w
+        .step_ok(
+            &id,
+            json!({"action": "request_recusal", "officer_id": w.second.0, "reason": "当事人称该执法人员系其亲属"}),
+        )
+        .await;
+    assert_eq!(case["recusal_requested_for"], json!(w.second.0));
+    // A supervisor decides; two officers must remain (APL art. 42–43).
+    w.step_refused(
+        &id,
+        json!({"action": "decide_recusal", "granted": true, "reason": "属实"}),
+        NotAllowed,
+    )
+    .await;
+    w.step_refused_by(
+        &w.supervisor,
+        &id,
+        json!({"action": "decide_recusal", "granted": true, "reason": "属实"}),
+        Rule("replacement_required"),
+    )
+    .await;
+    let case = w
+        .step_ok_by(
+            &w.supervisor,
+            &id,
+            json!({"action": "decide_recusal", "granted": true, "replacement_officer_id": third, "reason": "经查属实，准予回避"}),
+        )
+        .await;
+    let officers = case["officers"].as_array().unwrap();
+    assert_eq!(officers.len(), 3);
+    assert_eq!(officers[1]["recused"], json!(true));
+    assert_eq!(
+        (officers[2]["id"].clone(), officers[2]["recused"].clone()),
+        (json!(third), json!(false))
+    );
+    // The recused officer takes no further step; the replacement does.
+    let body = json!({"action": "record_investigation", "record_type": "evidence", "content": "补充证据"});
+    w.step_refused_by(&w.second.1, &id, body.clone(), NotAllowed).await;
+    w.step_ok_by(&third_token, &id, body).await;
 }

@@ -16,6 +16,8 @@ ALTER TABLE cases DROP COLUMN handed_over_on;
 ALTER TABLE cases DROP COLUMN remedy_pending_since;
 ALTER TABLE cases DROP COLUMN late_penalty_paused_days;
 ALTER TABLE cases DROP COLUMN court_enforcement_applied_on;
+ALTER TABLE cases DROP COLUMN recusal_requested_for;
+ALTER TABLE case_officers DROP COLUMN recused;
 ALTER TABLE agency_settings DROP COLUMN filing_approval;
 ALTER TABLE agency_settings DROP COLUMN extension_rule;
 ALTER TABLE agency_settings DROP COLUMN extension_max_days;

@@ -17,6 +17,9 @@ ALTER TABLE cases ADD COLUMN handed_over_on DATE;
 ALTER TABLE cases ADD COLUMN remedy_pending_since DATE;
 ALTER TABLE cases ADD COLUMN late_penalty_paused_days BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE cases ADD COLUMN court_enforcement_applied_on DATE;
+-- Recusal (回避, art. 43): a pending request, and officers who stepped aside.
+ALTER TABLE cases ADD COLUMN recusal_requested_for TEXT;
+ALTER TABLE case_officers ADD COLUMN recused BOOLEAN NOT NULL DEFAULT 0;
 
 -- Carry notices and decisions made before over to lists: the old single type with its fine.
 UPDATE cases SET

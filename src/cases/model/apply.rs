@@ -58,6 +58,8 @@ pub fn apply(case: &Case, command: Command, ctx: &Context<'_>) -> Result<Applied
         Command::ApplyCourtEnforcement(input) => steps::execution::apply_court_enforcement(case, input, ctx),
         Command::Close(_) => steps::closing::close(case, ctx),
         Command::Archive(_) => steps::closing::archive(case, ctx),
+        Command::RequestRecusal(input) => steps::closing::request_recusal(case, input, ctx),
+        Command::DecideRecusal(input) => steps::closing::decide_recusal(case, input, ctx),
         Command::Transfer(input) => steps::closing::transfer(case, input, ctx),
         Command::Terminate(input) => steps::closing::terminate(case, input, ctx),
         Command::Void(input) => steps::closing::void(case, input, ctx),

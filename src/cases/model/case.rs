@@ -72,6 +72,8 @@ pub struct Case {
     pub late_penalty_paused_days: i64,
     /// 申请人民法院强制执行 (APL art. 72 (3)).
     pub court_enforcement_applied_on: Option<NaiveDate>,
+    /// The officer a pending recusal request (回避申请) is about.
+    pub recusal_requested_for: Option<String>,
     pub executed_on: Option<NaiveDate>,
     pub closed_on: Option<NaiveDate>,
     pub archived_on: Option<NaiveDate>,
@@ -181,6 +183,7 @@ impl Case {
             remedy_pending_since: None,
             late_penalty_paused_days: 0,
             court_enforcement_applied_on: None,
+            recusal_requested_for: None,
             executed_on: None,
             closed_on: None,
             archived_on: None,

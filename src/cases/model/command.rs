@@ -67,6 +67,8 @@ commands!(
     ApplyCourtEnforcement(ApplyCourtEnforcementInput),
     Close(NoInput),
     Archive(NoInput),
+    RequestRecusal(RequestRecusalInput),
+    DecideRecusal(DecideRecusalInput),
     Transfer(TransferInput),
     Terminate(TerminateInput),
     Void(VoidInput),
@@ -367,6 +369,23 @@ pub struct ApplyCourtEnforcementInput {
     pub outcome: Option<String>,
 }
 
+/// The input of `request_recusal`: the party asks that an officer step aside (APL art. 43).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct RequestRecusalInput {
+    pub officer_id: String,
+    pub reason: String,
+}
+
+/// The input of `decide_recusal` by a supervisor: granted, the officer steps aside and,
+/// where fewer than two would remain, `replacement_officer_id` takes the place.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct DecideRecusalInput {
+    pub granted: bool,
+    #[serde(default)]
+    pub replacement_officer_id: Option<String>,
+    pub reason: String,
+}
+
 /// The input of `transfer`.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct TransferInput {
@@ -424,6 +443,12 @@ pub enum Effect {
     AllocateDecisionNumber(DecisionDocument),
     /// Open a penalty case linked to this inspection (`source: inspection`).
     OpenPenaltyCase(EscalationRequest),
+    /// Put `replacement` on the case in the recused officer's place; the store checks the
+    /// replacement in the officer register (active, certificate valid today, not on the case).
+    ReplaceOfficer {
+        recused: String,
+        replacement: String,
+    },
 }
 
 /// Which numbered document a decision is.

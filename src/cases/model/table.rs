@@ -37,6 +37,8 @@ string_enum!(
         ApplyCourtEnforcement => "apply_court_enforcement",
         Close => "close",
         Archive => "archive",
+        RequestRecusal => "request_recusal",
+        DecideRecusal => "decide_recusal",
         Transfer => "transfer",
         Terminate => "terminate",
         Void => "void",
@@ -147,6 +149,8 @@ pub const TRANSITIONS: &[Transition] = &[
     row(Track::Penalty, &[S::Filed, S::Investigating, S::Notified, S::Hearing, S::Proposed], A::Transfer, Supervisor),
     row(Track::Penalty, &[S::Filed, S::Investigating, S::Notified, S::Hearing, S::Proposed], A::Terminate, Officer),
     // Both kinds.
+    row(Track::Any, &[S::Registered, S::InProgress, S::Rectifying, S::PendingApproval, S::Filed, S::Investigating, S::Notified, S::Hearing, S::Proposed], A::RequestRecusal, Officer),
+    row(Track::Any, &[S::Registered, S::InProgress, S::Rectifying, S::PendingApproval, S::Filed, S::Investigating, S::Notified, S::Hearing, S::Proposed], A::DecideRecusal, Supervisor),
     row(Track::Any, &[S::Closed], A::Archive, Officer),
     row(Track::Any, &[S::Registered, S::Filed, S::PendingApproval], A::Void, Supervisor),
     row(Track::Any, &[S::Closed, S::Archived], A::Correct, Supervisor),
@@ -197,14 +201,17 @@ mod tests {
             );
         }
         let inspection = case(CaseKind::Inspection, None, CaseStatus::Registered);
-        assert_eq!(allowed_actions(&inspection, OFFICER), vec![Action::Start]);
+        assert_eq!(
+            allowed_actions(&inspection, OFFICER),
+            vec![Action::Start, Action::RequestRecusal]
+        );
         let supervisor = Relation {
             is_case_officer: false,
             is_supervisor: true,
         };
         assert_eq!(
             allowed_actions(&inspection, supervisor),
-            vec![Action::Transfer, Action::Void]
+            vec![Action::DecideRecusal, Action::Transfer, Action::Void]
         );
         assert!(allowed_actions(&inspection, Relation::default()).is_empty());
         let closed = case(CaseKind::Penalty, Some(Procedure::Ordinary), CaseStatus::Closed);
@@ -224,7 +231,10 @@ mod tests {
             "2024-09-10",
         ) {
             Err(Refusal::NotAllowed { allowed, .. }) => {
-                assert_eq!(allowed, vec![Action::RecordInvestigation, Action::Terminate])
+                assert_eq!(
+                    allowed,
+                    vec![Action::RecordInvestigation, Action::RequestRecusal, Action::Terminate]
+                )
             }
             other => panic!("{other:?}"),
         }

@@ -338,11 +338,15 @@ pub struct CaseOfficer {
     pub certificate_no: Option<String>,
     /// The certificate must be valid on the date of each field step (APL art. 42).
     pub certificate_expires_on: Option<NaiveDate>,
+    /// Stepped aside (回避, APL art. 43): takes no further step of the case.
+    pub recused: bool,
 }
 
 impl CaseOfficer {
     pub fn certified_on(&self, date: NaiveDate) -> bool {
-        self.certificate_no.is_some() && self.certificate_expires_on.is_some_and(|expires| expires >= date)
+        !self.recused
+            && self.certificate_no.is_some()
+            && self.certificate_expires_on.is_some_and(|expires| expires >= date)
     }
 }
 

@@ -32,6 +32,7 @@ pub fn case(kind: CaseKind, procedure: Option<Procedure>, status: CaseStatus) ->
                 display_name: id.into(),
                 certificate_no: Some(format!("12010{id}")),
                 certificate_expires_on: Some(date("2030-12-31")),
+                recused: false,
             })
             .collect(),
         powers: vec![CitedPower {

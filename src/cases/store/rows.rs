@@ -69,6 +69,7 @@ pub struct CaseRow {
     pub remedy_pending_since: Option<NaiveDate>,
     pub late_penalty_paused_days: i64,
     pub court_enforcement_applied_on: Option<NaiveDate>,
+    pub recusal_requested_for: Option<String>,
 }
 
 /// Who entered a case and when; kept alongside the domain case.
@@ -110,6 +111,7 @@ impl CaseRow {
             remedy_pending_since: self.remedy_pending_since,
             late_penalty_paused_days: self.late_penalty_paused_days,
             court_enforcement_applied_on: self.court_enforcement_applied_on,
+            recusal_requested_for: self.recusal_requested_for,
             subject_birth_date,
             defense_state: self.defense_state,
             hearing_state: self.hearing_state,
@@ -216,6 +218,7 @@ impl CaseRow {
             remedy_pending_since: case.remedy_pending_since,
             late_penalty_paused_days: case.late_penalty_paused_days,
             court_enforcement_applied_on: case.court_enforcement_applied_on,
+            recusal_requested_for: case.recusal_requested_for.clone(),
         }
     }
 }
@@ -256,15 +259,17 @@ pub fn load(conn: &mut DbConn, agency_id: &str, case_id: &str) -> AppResult<Opti
             users::display_name,
             users::certificate_no,
             users::certificate_expires_on,
+            case_officers::recused,
         ))
-        .load::<(String, String, Option<String>, Option<NaiveDate>)>(conn)?
+        .load::<(String, String, Option<String>, Option<NaiveDate>, bool)>(conn)?
         .into_iter()
         .map(
-            |(user_id, display_name, certificate_no, certificate_expires_on)| CaseOfficer {
+            |(user_id, display_name, certificate_no, certificate_expires_on, recused)| CaseOfficer {
                 user_id,
                 display_name,
                 certificate_no,
                 certificate_expires_on,
+                recused,
             },
         )
         .collect();
@@ -352,6 +357,7 @@ pub fn save(
     meta: &CaseMeta,
     expected_version: i32,
     findings_changed: bool,
+    officers_changed: bool,
 ) -> QueryResult<bool> {
     let row = CaseRow::from_case(case, meta);
     let updated = diesel::update(
@@ -367,6 +373,26 @@ pub fn save(
     if findings_changed {
         diesel::delete(case_findings::table.filter(case_findings::case_id.eq(&case.id))).execute(conn)?;
         insert_findings(conn, &case.id, &case.findings)?;
+    }
+    // Recusals mark an officer and may add a replacement; the others stay as they were.
+    for (position, officer) in case.officers.iter().enumerate().filter(|_| officers_changed) {
+        let updated = diesel::update(
+            case_officers::table
+                .filter(case_officers::case_id.eq(&case.id))
+                .filter(case_officers::user_id.eq(&officer.user_id)),
+        )
+        .set(case_officers::recused.eq(officer.recused))
+        .execute(conn)?;
+        if updated == 0 {
+            diesel::insert_into(case_officers::table)
+                .values((
+                    case_officers::case_id.eq(&case.id),
+                    case_officers::user_id.eq(&officer.user_id),
+                    case_officers::position.eq(position as i32),
+                    case_officers::recused.eq(officer.recused),
+                ))
+                .execute(conn)?;
+        }
     }
     Ok(true)
 }

@@ -144,6 +144,7 @@ pub fn prepare_case(conn: &mut DbConn, caller: &Caller, input: NewCase, today: N
                 display_name,
                 certificate_no: c.certificate_no.clone(),
                 certificate_expires_on: c.certificate_expires_on,
+                recused: false,
             })
             .collect(),
         powers: cited,
@@ -208,7 +209,8 @@ pub fn insert_prepared_case(
 /// The caller's relation to a case.
 pub fn relation(case: &Case, caller: &Caller) -> crate::cases::model::Relation {
     crate::cases::model::Relation {
-        is_case_officer: caller.is_officer && case.officers.iter().any(|o| o.user_id == caller.user_id),
+        // A recused officer (回避) takes no further step of the case.
+        is_case_officer: caller.is_officer && case.officers.iter().any(|o| o.user_id == caller.user_id && !o.recused),
         is_supervisor: caller.is_supervisor,
     }
 }
@@ -303,11 +305,40 @@ pub fn transition(
             payload["penalty_case_id"] = serde_json::Value::String(child.id);
             payload["penalty_case_number"] = serde_json::Value::String(child.case_number);
         }
+        Effect::ReplaceOfficer { replacement, .. } => {
+            let found = officer_candidates(conn, &caller.agency_id, std::slice::from_ref(&replacement))?;
+            let Some(Some((candidate, display_name))) = found.into_iter().next() else {
+                return Err(AppError::field("replacement_officer_id", "no such user in this agency"));
+            };
+            if !candidate.is_officer || !candidate.active {
+                return Err(AppError::field(
+                    "replacement_officer_id",
+                    "is not an active officer of this agency",
+                ));
+            }
+            let officer = crate::cases::model::CaseOfficer {
+                user_id: candidate.user_id,
+                display_name,
+                certificate_no: candidate.certificate_no,
+                certificate_expires_on: candidate.certificate_expires_on,
+                recused: false,
+            };
+            if !officer.certified_on(today) {
+                return Err(AppError::rule(
+                    "officer_certificate_invalid",
+                    format!(
+                        "the replacement officer has no enforcement certificate (执法证) valid on {today} (APL art. 42)"
+                    ),
+                ));
+            }
+            next.officers.push(officer);
+        }
     }
     next.version = case.version + 1;
     meta.updated_at = crate::clock::to_db(now);
     let findings_changed = next.findings != case.findings;
-    if !save(conn, &next, &meta, case.version, findings_changed)? {
+    let officers_changed = next.officers != case.officers;
+    if !save(conn, &next, &meta, case.version, findings_changed, officers_changed)? {
         return Err(match if_match {
             Some(_) => AppError::PreconditionFailed("the case changed meanwhile; reload it and retry".into()),
             None => AppError::conflict("the case changed meanwhile; reload it and retry"),

@@ -23,6 +23,84 @@ pub fn archive(case: &Case, ctx: &Context<'_>) -> Result<Applied, Refusal> {
     Ok(Applied::new(next, payload))
 }
 
+/// `request_recusal` (申请回避, APL art. 43): the party's request that an officer of the
+/// case step aside, recorded by the officers for a supervisor to decide.
+pub fn request_recusal(case: &Case, input: RequestRecusalInput, _ctx: &Context<'_>) -> Result<Applied, Refusal> {
+    if let Some(pending) = &case.recusal_requested_for {
+        return Err(rule(
+            "recusal_pending",
+            format!("a recusal request about officer {pending} awaits a supervisor's decision"),
+        ));
+    }
+    if !case
+        .officers
+        .iter()
+        .any(|o| o.user_id == input.officer_id && !o.recused)
+    {
+        return Err(invalid("officer_id", "is not an officer of this case"));
+    }
+    let reason = required_text("reason", &input.reason, 2000)?;
+    let mut next = case.clone();
+    next.recusal_requested_for = Some(input.officer_id.clone());
+    Ok(Applied::new(
+        next,
+        json!({"officer_id": input.officer_id, "reason": reason}),
+    ))
+}
+
+/// `decide_recusal` by a supervisor who is not an officer of the case: granted, the officer
+/// takes no further step and, where fewer than two would remain, is replaced (art. 42–43).
+pub fn decide_recusal(case: &Case, input: DecideRecusalInput, ctx: &Context<'_>) -> Result<Applied, Refusal> {
+    let Some(officer_id) = case.recusal_requested_for.clone() else {
+        return Err(rule("no_recusal_requested", "no recusal request awaits a decision"));
+    };
+    if ctx.relation.is_case_officer {
+        return Err(rule(
+            "approver_is_case_officer",
+            "a recusal is decided by a supervisor who is not an officer of the case",
+        ));
+    }
+    let reason = required_text("reason", &input.reason, 2000)?;
+    let mut next = case.clone();
+    next.recusal_requested_for = None;
+    let mut effect = Effect::None;
+    if input.granted {
+        for officer in next.officers.iter_mut().filter(|o| o.user_id == officer_id) {
+            officer.recused = true;
+        }
+        let remaining = next.officers.iter().filter(|o| !o.recused).count();
+        match input.replacement_officer_id.clone() {
+            Some(replacement) => {
+                if case.officers.iter().any(|o| o.user_id == replacement) {
+                    return Err(invalid("replacement_officer_id", "is already on this case"));
+                }
+                effect = Effect::ReplaceOfficer {
+                    recused: officer_id.clone(),
+                    replacement,
+                };
+            }
+            None if remaining < 2 => {
+                return Err(rule(
+                    "replacement_required",
+                    "a case is handled by at least two officers (APL art. 42): name replacement_officer_id",
+                ));
+            }
+            None => {}
+        }
+    }
+    let payload = json!({
+        "officer_id": officer_id,
+        "granted": input.granted,
+        "replacement_officer_id": input.replacement_officer_id,
+        "reason": reason,
+    });
+    Ok(Applied {
+        case: next,
+        payload,
+        effect,
+    })
+}
+
 /// `transfer` (移送) to another department or to judicial organs, approved by a supervisor
 /// (DESIGN §4.2); for judicial organs `to_department` names the receiving organ.
 pub fn transfer(case: &Case, input: TransferInput, ctx: &Context<'_>) -> Result<Applied, Refusal> {
