@@ -213,11 +213,10 @@ impl Drop for ThrowAwayPg {
     }
 }
 
-#[test]
-fn postgres_individual_business_migration_keeps_subjects_and_their_cases() {
-    let Some(server_url) = std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) else {
-        return;
-    };
+/// A connection to a new database on the TEST_DATABASE_URL server (dropped with the
+/// guard), or `None` when no server is named.
+fn throw_away_pg() -> Option<(DbConn, ThrowAwayPg)> {
+    let server_url = std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty())?;
     let name = format!("enf_migr_{}", uuid::Uuid::now_v7().simple());
     let mut server = diesel::PgConnection::establish(&server_url)
         .unwrap_or_else(|e| panic!("TEST_DATABASE_URL is set but PostgreSQL is unreachable: {e}"));
@@ -240,8 +239,103 @@ fn postgres_individual_business_migration_keeps_subjects_and_their_cases() {
     } else {
         format!("{base}/{name}?{query}")
     };
-    let mut conn = establish(&DatabaseUrl::parse(&url).unwrap()).unwrap();
+    Some((establish(&DatabaseUrl::parse(&url).unwrap()).unwrap(), guard))
+}
+
+#[test]
+fn postgres_individual_business_migration_keeps_subjects_and_their_cases() {
+    let Some((mut conn, guard)) = throw_away_pg() else {
+        return;
+    };
     individual_business_migration_keeps_subjects_and_their_cases(&mut conn);
+    drop(conn);
+    drop(guard);
+}
+
+const CASE_RULES: &str = "2026-11-29-000005_case_rules";
+
+#[derive(QueryableByName, Debug, PartialEq)]
+struct Lists {
+    #[diesel(sql_type = Text)]
+    id: String,
+    #[diesel(sql_type = Text)]
+    notice_penalties: String,
+    #[diesel(sql_type = Text)]
+    penalties: String,
+}
+
+/// Notices and decisions made before penalties became lists keep what they said: the
+/// old single type (renamed to its list type) with its fine.
+fn case_rules_migration_turns_old_notices_into_lists(conn: &mut DbConn) {
+    while next_pending(conn).is_some_and(|next| next.as_str() < CASE_RULES) {
+        run_next(conn).unwrap();
+    }
+    assert_eq!(next_pending(conn).as_deref(), Some(CASE_RULES));
+    conn.batch_execute(
+        "INSERT INTO agencies (id, code, name, case_prefix, created_at)
+             VALUES ('a1', 'XF', '学府街道办事处', '学府', '2026-11-28 08:00:00');
+         INSERT INTO users (id, agency_id, username, display_name, password_hash, roles, created_at, updated_at)
+             VALUES ('u1', 'a1', 'li.si', '李四', 'x', 'officer', '2026-11-28 08:00:00', '2026-11-28 08:00:00');
+         INSERT INTO subjects (id, agency_id, kind, name, created_at, updated_at)
+             VALUES ('s1', 'a1', 'enterprise', '某公司', '2026-11-28 09:00:00', '2026-11-28 09:00:00');
+         INSERT INTO cases (id, agency_id, kind, case_number, number_year, number_seq, status, subject_id,
+                            summary, source, opened_on, version, created_at, created_by, updated_at,
+                            notice_decision_type, notice_fine_fen, decision_type, fine_amount_fen, outcome)
+             VALUES ('c1', 'a1', 'penalty', '学府罚〔2026〕1号', 2026, 1, 'decided', 's1', '占道', 'routine',
+                     '2026-11-01', 3, '2026-11-28 11:00:00', 'u1', '2026-11-28 11:00:00',
+                     'fine', 50000, 'fine', 30000, 'penalty'),
+                    ('c2', 'a1', 'penalty', '学府罚〔2026〕2号', 2026, 2, 'notified', 's1', '无证', 'routine',
+                     '2026-11-01', 2, '2026-11-28 11:00:00', 'u1', '2026-11-28 11:00:00',
+                     'revocation', 20000, NULL, NULL, NULL),
+                    ('c3', 'a1', 'penalty', '学府罚〔2026〕3号', 2026, 3, 'filed', 's1', '乱堆', 'routine',
+                     '2026-11-01', 1, '2026-11-28 11:00:00', 'u1', '2026-11-28 11:00:00',
+                     NULL, NULL, NULL, NULL, NULL);",
+    )
+    .unwrap();
+    run_next(conn).unwrap();
+    let rows: Vec<Lists> = diesel::sql_query("SELECT id, notice_penalties, penalties FROM cases ORDER BY id")
+        .load(conn)
+        .unwrap();
+    let json = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap();
+    let lists: Vec<(String, serde_json::Value, serde_json::Value)> = rows
+        .iter()
+        .map(|r| (r.id.clone(), json(&r.notice_penalties), json(&r.penalties)))
+        .collect();
+    assert_eq!(
+        lists,
+        vec![
+            (
+                "c1".into(),
+                serde_json::json!([{"type": "fine", "amount_fen": 50000}]),
+                serde_json::json!([{"type": "fine", "amount_fen": 30000}])
+            ),
+            (
+                "c2".into(),
+                serde_json::json!([{"type": "fine", "amount_fen": 20000}, {"type": "revoke_license"}]),
+                serde_json::json!([])
+            ),
+            ("c3".into(), serde_json::json!([]), serde_json::json!([])),
+        ]
+    );
+    // The app reads them back as the domain's lists.
+    let loaded = crate::cases::store::load(conn, "a1", "c1").unwrap().unwrap().0;
+    assert_eq!(loaded.fine_amount_fen(), Some(30000));
+}
+
+#[test]
+fn sqlite_case_rules_migration_turns_old_notices_into_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = DatabaseUrl::parse(&dir.path().join("upgrade.db").to_string_lossy()).unwrap();
+    let mut conn = establish(&url).unwrap();
+    case_rules_migration_turns_old_notices_into_lists(&mut conn);
+}
+
+#[test]
+fn postgres_case_rules_migration_turns_old_notices_into_lists() {
+    let Some((mut conn, guard)) = throw_away_pg() else {
+        return;
+    };
+    case_rules_migration_turns_old_notices_into_lists(&mut conn);
     drop(conn);
     drop(guard);
 }
