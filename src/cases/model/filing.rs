@@ -316,4 +316,14 @@ mod tests {
         assert_eq!(rule(check_new_case(&new, &one, today)), "two_officers_required");
         assert!(check_new_case(&new, &two, today).is_ok());
     }
+
+    #[test]
+    fn a_continuing_violation_runs_from_its_end_to_its_discovery() {
+        // Ended 2022-09-02, discovered 2024-09-02: the last day of two years, still in time.
+        assert!(check_limitation(date("2022-09-02"), false, date("2024-09-02")).is_ok());
+        assert_eq!(
+            rule_of_refusal(check_limitation(date("2022-09-02"), false, date("2024-09-03"))),
+            "limitation_period_expired"
+        );
+    }
 }

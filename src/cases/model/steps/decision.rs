@@ -698,4 +698,117 @@ mod tests {
             "extension_rule_missing"
         );
     }
+
+    #[test]
+    fn the_head_decides_the_proposal_or_lighter_and_is_not_on_the_case() {
+        let mut notified = notified_case(PenaltyType::Fine, 200_000, "2024-09-02");
+        notified.defense_state = Some(DefenseState::Waived);
+        let proposed = run(&notified, propose(PenaltyType::Fine, 200_000), "2024-09-05")
+            .unwrap()
+            .case;
+        assert_eq!(proposed.status, CaseStatus::Proposed);
+        let decide = |penalties: Option<Vec<Penalty>>| {
+            Command::Decide(DecideInput {
+                outcome: None,
+                penalties,
+                decided_on: None,
+                credentials_shown: None,
+                party_heard: None,
+                mitigation_ground: None,
+            })
+        };
+        let on_case = Relation {
+            is_case_officer: true,
+            is_supervisor: true,
+        };
+        assert_eq!(
+            rule_of(run_as(&proposed, decide(None), "2024-09-06", on_case)),
+            "decider_is_case_officer"
+        );
+        assert_eq!(
+            rule_of(run_as(
+                &proposed,
+                decide(Some(penalty(PenaltyType::Fine, 200_001))),
+                "2024-09-06",
+                HEAD
+            )),
+            "heavier_than_proposed"
+        );
+        let lighter = run_as(
+            &proposed,
+            decide(Some(penalty(PenaltyType::Fine, 150_000))),
+            "2024-09-06",
+            HEAD,
+        )
+        .unwrap();
+        assert_eq!(lighter.case.fine_amount_fen(), Some(150_000));
+        assert_eq!(lighter.payload["as_proposed"], serde_json::json!(false));
+    }
+
+    #[test]
+    fn a_child_under_14_is_not_penalised_and_a_minor_is_flagged() {
+        let mut investigating = case(CaseKind::Penalty, Some(Procedure::Ordinary), CaseStatus::Investigating);
+        investigating.subject_kind = SubjectKind::Individual;
+        // Violation on 2024-09-01; 14th birthday on that very day: no longer under 14.
+        investigating.subject_birth_date = Some(date("2010-09-01"));
+        assert!(!investigating.is_under_14());
+        assert!(investigating.is_minor());
+        investigating.subject_birth_date = Some(date("2010-09-02"));
+        assert!(investigating.is_under_14());
+        assert_eq!(
+            rule_of(run(
+                &investigating,
+                notify(PenaltyType::Warning, 0, "2024-09-03"),
+                "2024-09-03"
+            )),
+            "minor_under_14"
+        );
+        let no_penalty = |outcome: Outcome| {
+            Command::ProposeDecision(ProposeDecisionInput {
+                outcome,
+                penalties: vec![],
+                facts: "事实".into(),
+                legal_basis: "《行政处罚法》第三十条".into(),
+                discretion_reasoning: "不满十四周岁".into(),
+                no_penalty_ground: None,
+                mitigation_ground: None,
+                receiving_organ: None,
+                proposed_on: None,
+            })
+        };
+        assert!(run(&investigating, no_penalty(Outcome::NoPenaltyMinorUnder14), "2024-09-03").is_ok());
+        investigating.subject_birth_date = Some(date("1990-01-01"));
+        assert_eq!(
+            rule_of(run(
+                &investigating,
+                no_penalty(Outcome::NoPenaltyMinorUnder14),
+                "2024-09-03"
+            )),
+            "not_under_14"
+        );
+        assert_eq!(
+            rule_of(run(&investigating, no_penalty(Outcome::NoPenaltyMinor), "2024-09-03")),
+            "no_penalty_ground_required"
+        );
+    }
+
+    #[test]
+    fn an_on_the_spot_decision_needs_two_officers_certified_that_day() {
+        let mut filed = case(CaseKind::Penalty, Some(Procedure::Simple), CaseStatus::Filed);
+        filed.officers[1].certificate_expires_on = Some(date("2024-09-01"));
+        let on_spot = Command::Decide(DecideInput {
+            outcome: Some(Outcome::Penalty),
+            penalties: Some(penalty(PenaltyType::Warning, 0)),
+            decided_on: Some(date("2024-09-02")),
+            credentials_shown: Some(true),
+            party_heard: Some("无异议".into()),
+            mitigation_ground: None,
+        });
+        assert_eq!(
+            rule_of(run(&filed, on_spot.clone(), "2024-09-02")),
+            "officer_certificate_invalid"
+        );
+        filed.officers[1].certificate_expires_on = Some(date("2024-09-02"));
+        assert!(run(&filed, on_spot, "2024-09-02").is_ok(), "valid through its last day");
+    }
 }
