@@ -114,7 +114,8 @@ fn if_match(req: &HttpRequest) -> AppResult<Option<i32>> {
         (status = 200, body = CaseView),
         (status = 400, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem, description = "not allowed now; see allowed_actions"),
-        (status = 412, body = Problem), (status = 422, body = Problem),
+        (status = 412, body = Problem, description = "If-Match names another version"),
+        (status = 422, body = Problem, description = "invalid fields, or a rule of the law named in `rule` (README, rule table): e.g. notice_required, heavier_than_notified, decider_is_case_officer, minor_under_14, hearing_request_period_running, decision_period_expired, officer_certificate_invalid"),
     ),
     security(("bearer" = []))
 )]
