@@ -205,6 +205,26 @@ async fn a_filing_is_approved_or_refused_by_a_supervisor_who_is_not_on_the_case(
 }
 
 #[tokio::test]
+#[ignore = "GET /cases?overdue=true lists a refused filing past its 90 days, which the case view does not count (reported)"]
+async fn a_refused_filing_is_never_overdue() {
+    let w = case_world().await;
+    let (_, case) = w
+        .open("penalty", json!({"opened_on": ago(100), "violation_on": ago(101)}))
+        .await;
+    let id = case["id"].as_str().unwrap().to_string();
+    let case = w
+        .step_ok_by(
+            &w.supervisor,
+            &id,
+            json!({"action": "refuse_filing", "reason": "不属于本机关管辖"}),
+        )
+        .await;
+    assert_eq!(case["overdue_deadlines"], json!([]));
+    assert_eq!(w.listed("overdue=true").await, Vec::<String>::new());
+    assert_eq!(w.listed("overdue=false").await, vec![id]);
+}
+
+#[tokio::test]
 async fn the_head_decides_the_proposal_or_lighter_and_is_not_on_the_case() {
     let w = case_world().await;
     let (chief_id, chief) = w.app.user_token("chief.officer", &["officer", "supervisor"]).await;
@@ -425,6 +445,20 @@ async fn a_party_that_stays_away_from_its_hearing_has_waived_it() {
     .await;
 }
 
+#[tokio::test]
+#[ignore = "schedule_hearing accepts any host_id, even one that names no user of the agency (reported)"]
+async fn a_hearing_host_is_a_user_of_the_agency() {
+    let w = case_world().await;
+    let id = case_awaiting_its_hearing(&w).await;
+    let hearing_on = w.app.add_working_days(ago(28), 7).await;
+    w.step_refused(
+        &id,
+        json!({"action": "schedule_hearing", "notified_on": ago(28), "hearing_on": hearing_on, "host_id": "no-such-user"}),
+        Invalid("host_id"),
+    )
+    .await;
+}
+
 // ---------------------------------------------------------------------------------------
 // APL art. 51–52: the simple procedure hears the party on the spot and is filed (备案).
 
@@ -503,6 +537,18 @@ async fn an_on_the_spot_decision_is_acknowledged_once_by_a_supervisor_off_the_ca
         .await;
 }
 
+#[tokio::test]
+#[ignore = "GET /cases?overdue=true leaves out filing_acknowledgement_due_on, which the case view counts (reported)"]
+async fn an_unacknowledged_on_the_spot_decision_is_listed_as_overdue() {
+    let w = case_world().await;
+    let late = decided_on_the_spot(&w, json!(w.officers()), ago(30)).await;
+    let fresh = decided_on_the_spot(&w, json!(w.officers()), today()).await;
+    assert_eq!(w.case(&late).await["overdue"], json!(true));
+    assert_eq!(w.case(&fresh).await["overdue"], json!(false));
+    assert_eq!(w.listed("overdue=true").await, vec![late]);
+    assert_eq!(w.listed("overdue=false").await, vec![fresh]);
+}
+
 // ---------------------------------------------------------------------------------------
 // APL art. 30: age on the violation date, from the birth date in the ID number.
 
@@ -530,6 +576,23 @@ async fn a_party_under_14_on_the_violation_date_is_not_penalised() {
     w.step_refused(&id, notify(fine(10000)), Rule("minor_under_14")).await;
     w.step_refused(&id, proposal("penalty", fine(10000)), Rule("minor_under_14"))
         .await;
+}
+
+#[tokio::test]
+#[ignore = "the API spells the outcome no_penalty_minor_under14, not DESIGN's no_penalty_minor_under_14: 400 (reported)"]
+async fn the_under_14_outcome_is_decided_for_a_party_under_14_only() {
+    let w = case_world().await;
+    let under_14 = proposal("no_penalty_minor_under_14", json!([]));
+    let child = case_against_someone_born(&w, "李小明", next_day(fourteenth_birthday_on_the_violation())).await;
+    let case = w.propose_and_decide(&child, under_14.clone()).await;
+    assert_eq!(case["decision"]["outcome"], json!("no_penalty_minor_under_14"));
+    assert_eq!(case["decision"]["penalties"], json!([]));
+    assert!(
+        case["decision"]["decision_number"].as_str().unwrap().contains("不罚字"),
+        "{case}"
+    );
+    let fourteen = case_against_someone_born(&w, "李小华", fourteenth_birthday_on_the_violation()).await;
+    w.step_refused(&fourteen, under_14, Rule("not_under_14")).await;
 }
 
 #[tokio::test]
@@ -624,6 +687,26 @@ async fn a_fine_below_the_discretion_range_needs_a_mitigation_ground() {
     let case = w.propose_and_decide(&id, mitigated).await;
     assert_eq!(case["decision"]["penalties"], fine(50000));
     assert_eq!(case["proposal"]["mitigation_ground"], json!("eliminated_harm"));
+}
+
+#[tokio::test]
+#[ignore = "an enterprise may claim the 14-17 mitigation ground (accepted under the wire name minor14_to17; the declared name minor_14_to_17 is a 400) (reported)"]
+async fn the_minor_mitigation_ground_is_only_for_a_party_aged_14_to_17() {
+    let w = case_world().await;
+    let ranged = w.app.seed_power_with_range("XF-CG-010", 100000, 5000000).await;
+    let id = w
+        .penalty_at(Stage::Notified(Notice::fine(100000)), json!({"power_ids": [ranged]}))
+        .await;
+    w.step_ok(&id, json!({"action": "waive_defense"})).await;
+    w.step_refused(
+        &id,
+        with(
+            proposal("penalty", fine(50000)),
+            json!({"mitigation_ground": "minor_14_to_17"}),
+        ),
+        Invalid("mitigation_ground"),
+    )
+    .await;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -796,6 +879,14 @@ async fn a_no_penalty_outcome_after_the_ninety_days_is_decided_but_counted_late(
     assert_eq!(case["decision"]["outcome"], json!("no_penalty_unfounded"));
     assert_eq!(case["overdue_deadlines"], json!(["decision_due_on"]));
     assert_eq!(case["overdue"], json!(true));
+}
+
+#[tokio::test]
+#[ignore = "GET /cases?overdue=true leaves out a decision made after decision_due_on, which the case view counts (reported)"]
+async fn a_no_penalty_outcome_decided_late_is_listed_as_overdue() {
+    let w = case_world().await;
+    let (id, _) = unfounded_decided_a_day_late(&w).await;
+    assert_eq!(w.listed("overdue=true").await, vec![id]);
 }
 
 // ---------------------------------------------------------------------------------------
