@@ -782,3 +782,94 @@ pub fn days_ago(n: i64) -> String {
 pub fn today() -> String {
     enforcement::clock::today().to_string()
 }
+
+/// A GB 11643 citizen ID number of someone born on `born`, registered in Tianjin's Nankai
+/// district (120104), with its check character computed.
+pub fn citizen_id(born: chrono::NaiveDate) -> String {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const CHECK: &[u8; 11] = b"10X98765432";
+    let first17 = format!("120104{}123", born.format("%Y%m%d"));
+    let sum: u32 = first17
+        .bytes()
+        .zip(WEIGHTS)
+        .map(|(digit, weight)| u32::from(digit - b'0') * weight)
+        .sum();
+    format!("{first17}{}", CHECK[(sum % 11) as usize] as char)
+}
+
+impl TestApp {
+    /// `from` plus `days` working days by the service's own calendar
+    /// (`GET /calendar/add-working-days`), which must know every year it spans.
+    pub async fn add_working_days(&self, from: chrono::NaiveDate, days: u32) -> chrono::NaiveDate {
+        let path = format!("/api/v1/calendar/add-working-days?from={from}&days={days}");
+        let (status, body) = json_of(self.get(&path, &self.admin_token).await).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(
+            body["calendar_complete"],
+            json!(true),
+            "the calendar lacks a year: {body}"
+        );
+        body["date"].as_str().unwrap().parse().unwrap()
+    }
+
+    /// Whether `day` is a working day by the service's calendar.
+    pub async fn is_working_day(&self, day: chrono::NaiveDate) -> bool {
+        self.add_working_days(day - chrono::Duration::days(1), 1).await == day
+    }
+
+    /// A penalty power in force since 2020 whose discretion range for fines is
+    /// `fine_min_fen..=fine_max_fen`, created through the API by the admin.
+    pub async fn seed_power_with_range(&self, code: &str, fine_min_fen: i64, fine_max_fen: i64) -> String {
+        let body = json!({
+            "code": code,
+            "name": format!("职权{code}"),
+            "category": "penalty",
+            "legal_basis": "《城市市容和环境卫生管理条例》第三十六条",
+            "source_department": "城市管理",
+            "fine_min_fen": fine_min_fen,
+            "fine_max_fen": fine_max_fen,
+            "requires_av_record": false,
+            "effective_from": "2020-01-01",
+        });
+        let (status, created) = json_of(self.post("/api/v1/powers", &self.admin_token, &body).await).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        created["id"].as_str().unwrap().to_string()
+    }
+
+    /// An individual born on `born`, with a valid citizen ID number that says so.
+    pub async fn seed_person(&self, name: &str, born: chrono::NaiveDate) -> String {
+        self.seed_subject(json!({"kind": "individual", "name": name, "id_card_no": citizen_id(born)}))
+            .await
+    }
+
+    /// Replaces the agency's procedure settings (`PUT /settings`, as the admin).
+    pub async fn put_settings(&self, settings: Value) {
+        let (status, body) = json_of(self.put("/api/v1/settings", &self.admin_token, &settings).await).await;
+        assert_eq!(status, StatusCode::OK, "{settings} → {body}");
+    }
+}
+
+impl CaseWorld {
+    /// Ids of the agency's cases, as the lead officer lists them with `query` (e.g. `overdue=true`).
+    pub async fn listed(&self, query: &str) -> Vec<String> {
+        let path = format!("/api/v1/cases?limit=200&{query}");
+        let (status, list) = json_of(self.app.get(&path, self.lead_token()).await).await;
+        assert_eq!(status, StatusCode::OK, "{list}");
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_string())
+            .collect()
+    }
+
+    /// A filing (`open`) that a rule must refuse with 422 naming `rule`, creating no case.
+    pub async fn open_refused(&self, kind: &str, extra: Value, rule: &str) -> Value {
+        let before = self.listed("").await;
+        let (status, problem) = self.open(kind, extra.clone()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{extra} → {problem}");
+        assert_eq!(problem["rule"], json!(rule), "{extra} → {problem}");
+        assert_eq!(self.listed("").await, before, "a refused filing creates no case");
+        problem
+    }
+}
