@@ -505,6 +505,7 @@ fn raw_insert_case(conn: &mut enforcement::db::DbConn, world: &CaseWorld) -> Res
                     certificate_no: None,
                     certificate_expires_on: None,
                     recused: false,
+                    active: true,
                 })
                 .collect(),
             powers: vec![CitedPower {

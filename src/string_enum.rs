@@ -12,9 +12,10 @@ macro_rules! string_enum {
             serde::Serialize, serde::Deserialize, utoipa::ToSchema,
             diesel::AsExpression, diesel::FromSqlRow,
         )]
-        #[serde(rename_all = "snake_case")]
         #[diesel(sql_type = diesel::sql_types::Text)]
-        pub enum $name { $($(#[$vmeta])* $variant),+ }
+        // Each variant travels as its declared word: serde's snake_case would spell
+        // `Hotline12345` as `hotline12345`, not `hotline_12345`.
+        pub enum $name { $($(#[$vmeta])* #[serde(rename = $text)] $variant),+ }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];

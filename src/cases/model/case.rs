@@ -200,7 +200,9 @@ impl Case {
     }
 
     /// The party's age in whole years on the day of the violation (APL art. 30), when the
-    /// party is a natural person whose birth date is known.
+    /// party is a natural person whose birth date is known. A year of age is complete only
+    /// from the day after the birthday (the courts' reckoning of 周岁, 法释〔2006〕1号 art. 2):
+    /// on its 14th birthday a party is still under 14, the reading that favours it.
     pub fn age_at_violation(&self) -> Option<i32> {
         let born = self.subject_birth_date?;
         let on = self.violation_on?;
@@ -208,7 +210,7 @@ impl Case {
             return None;
         }
         let mut age = on.year() - born.year();
-        if (on.month(), on.day()) < (born.month(), born.day()) {
+        if (on.month(), on.day()) <= (born.month(), born.day()) {
             age -= 1;
         }
         Some(age)

@@ -20,8 +20,6 @@ pub const SIMPLE_MAX_FINE_ORGANISATION_FEN: i64 = 300_000;
 pub const ON_THE_SPOT_COLLECTION_MAX_FEN: i64 = 10_000;
 /// APL art. 72: late payment adds 3 % of the fine per day, never more than the fine.
 pub const LATE_PAYMENT_PERCENT_PER_DAY: i64 = 3;
-/// The most the decision period may be extended in all (calendar days beyond the 90).
-pub const MAX_EXTENSION_DAYS: u32 = 90;
 /// APL art. 71: money collected on the spot reaches the agency within 2 working days.
 pub const HANDOVER_WORKING_DAYS: u32 = 2;
 /// 民事诉讼法 art. 95: service by public notice takes effect 30 days after publication.

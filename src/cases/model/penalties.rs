@@ -175,6 +175,18 @@ pub fn applicable_powers(case: &Case, current: &[CurrentPower]) -> Result<(Vec<C
     Ok((applied, lighter))
 }
 
+/// A ground of lighter punishment must fit the party: the 14–17 ground only for a party
+/// of that age on the violation date (APL art. 30).
+pub fn check_mitigation_ground(case: &Case, ground: Option<MitigationGround>) -> Result<(), Refusal> {
+    if ground == Some(MitigationGround::Minor14To17) && !case.is_minor() {
+        return Err(rule(
+            "mitigation_ground_not_applicable",
+            "minor_14_to_17 applies only to a party aged 14 to 17 on the violation date, as its ID number shows (APL art. 30)",
+        ));
+    }
+    Ok(())
+}
+
 /// The amount from which a fine or a confiscation is "large" (较大数额, APL art. 63) for
 /// this subject: "以上" includes the figure.
 pub fn large_amount_threshold(case: &Case, settings: &ProcedureSettings) -> i64 {

@@ -340,11 +340,14 @@ pub struct CaseOfficer {
     pub certificate_expires_on: Option<NaiveDate>,
     /// Stepped aside (回避, APL art. 43): takes no further step of the case.
     pub recused: bool,
+    /// A deactivated user (离岗) no longer counts as one of the case's officers.
+    pub active: bool,
 }
 
 impl CaseOfficer {
     pub fn certified_on(&self, date: NaiveDate) -> bool {
         !self.recused
+            && self.active
             && self.certificate_no.is_some()
             && self.certificate_expires_on.is_some_and(|expires| expires >= date)
     }

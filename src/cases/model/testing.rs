@@ -33,6 +33,7 @@ pub fn case(kind: CaseKind, procedure: Option<Procedure>, status: CaseStatus) ->
                 certificate_no: Some(format!("12010{id}")),
                 certificate_expires_on: Some(date("2030-12-31")),
                 recused: false,
+                active: true,
             })
             .collect(),
         powers: vec![CitedPower {

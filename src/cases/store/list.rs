@@ -77,11 +77,12 @@ pub fn list_ids(
         );
     }
     // The SQL form of `model::overdue_deadlines`; a test checks the two agree.
-    let final_states = ["closed", "archived", "transferred", "terminated", "voided"];
+    let final_states: Vec<CaseStatus> = CaseStatus::ALL.iter().copied().filter(|s| s.is_final()).collect();
     let decision_overdue = cases::outcome
         .is_null()
         .and(cases::status.ne_all(final_states))
         .and(cases::decision_due_on.lt(today));
+    let decided_late = cases::decided_on.gt(cases::decision_due_on);
     let service_overdue = cases::status
         .eq("decided")
         .and(cases::served_on.is_null())
@@ -89,14 +90,22 @@ pub fn list_ids(
     let payment_overdue = cases::status
         .eq_any(["served", "decided"])
         .and(cases::executed_on.is_null())
+        .and(cases::court_enforcement_applied_on.is_null())
         .and(cases::fine_amount_fen.gt(0))
         .and(cases::payment_due_on.lt(today));
+    let acknowledgement_overdue = cases::filing_acknowledged_on
+        .is_null()
+        .and(cases::filing_acknowledgement_due_on.lt(today));
+    let handover_overdue = cases::handed_over_on.is_null().and(cases::handover_due_on.lt(today));
     let rectification_overdue = cases::status
         .eq("rectifying")
         .and(cases::rectification_deadline.lt(today));
     let overdue = decision_overdue
+        .or(decided_late)
         .or(service_overdue)
         .or(payment_overdue)
+        .or(acknowledgement_overdue)
+        .or(handover_overdue)
         .or(rectification_overdue);
     // NULL dates compare as NULL; a case without the date is simply not overdue by it.
     let overdue = coalesce_bool(overdue, false);

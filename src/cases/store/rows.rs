@@ -260,16 +260,18 @@ pub fn load(conn: &mut DbConn, agency_id: &str, case_id: &str) -> AppResult<Opti
             users::certificate_no,
             users::certificate_expires_on,
             case_officers::recused,
+            users::active,
         ))
-        .load::<(String, String, Option<String>, Option<NaiveDate>, bool)>(conn)?
+        .load::<(String, String, Option<String>, Option<NaiveDate>, bool, bool)>(conn)?
         .into_iter()
         .map(
-            |(user_id, display_name, certificate_no, certificate_expires_on, recused)| CaseOfficer {
+            |(user_id, display_name, certificate_no, certificate_expires_on, recused, active)| CaseOfficer {
                 user_id,
                 display_name,
                 certificate_no,
                 certificate_expires_on,
                 recused,
+                active,
             },
         )
         .collect();

@@ -145,6 +145,7 @@ pub fn prepare_case(conn: &mut DbConn, caller: &Caller, input: NewCase, today: N
                 certificate_no: c.certificate_no.clone(),
                 certificate_expires_on: c.certificate_expires_on,
                 recused: false,
+                active: true,
             })
             .collect(),
         powers: cited,
@@ -227,7 +228,7 @@ pub fn transition(
     today: NaiveDate,
     now: chrono::DateTime<chrono::Utc>,
 ) -> AppResult<(Case, CaseMeta)> {
-    use crate::cases::model::{Action, Context, CurrentPower, Effect, apply};
+    use crate::cases::model::{Action, Command, Context, CurrentPower, Effect, apply};
     use crate::cases::numbering::{Sequence, format_number, next_seq};
 
     let (case, mut meta) = load(conn, &caller.agency_id, case_id)?.ok_or(AppError::NotFound("case"))?;
@@ -240,6 +241,18 @@ pub fn transition(
         )));
     }
     let action = command.action();
+    // The hearing's host is a user of the agency (the model checks they are off the case).
+    if let Command::ScheduleHearing(input) = &command {
+        let host_active: Option<bool> = users::table
+            .filter(users::agency_id.eq(&caller.agency_id))
+            .filter(users::id.eq(input.host_id.trim()))
+            .select(users::active)
+            .first(conn)
+            .optional()?;
+        if host_active != Some(true) {
+            return Err(AppError::field("host_id", "no active user of this agency"));
+        }
+    }
     let horizon_start = case.opened_on.min(today) - chrono::Duration::days(60);
     let calendar = crate::calendar::store::load_range(conn, horizon_start, today + chrono::Duration::days(400))?;
     let settings = procedure_settings(conn, &caller.agency_id)?;
@@ -322,6 +335,7 @@ pub fn transition(
                 certificate_no: candidate.certificate_no,
                 certificate_expires_on: candidate.certificate_expires_on,
                 recused: false,
+                active: true,
             };
             if !officer.certified_on(today) {
                 return Err(AppError::rule(

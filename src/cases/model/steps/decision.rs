@@ -143,6 +143,7 @@ pub fn propose_decision(case: &Case, input: ProposeDecisionInput, ctx: &Context<
     if proposal.outcome == Outcome::Penalty {
         check_notice_gates(case, &proposal.penalties, ("proposed_on", proposed_on))?;
         let (powers, lighter) = applicable_powers(case, &ctx.current_powers)?;
+        check_mitigation_ground(case, proposal.mitigation_ground)?;
         check_discretion(&powers, &proposal.penalties, proposal.mitigation_ground)?;
         lighter_law = lighter;
     }
@@ -352,6 +353,7 @@ fn decide_on_the_spot(case: &Case, input: DecideInput, ctx: &Context<'_>) -> Res
         ));
     }
     let (powers, lighter_law) = applicable_powers(case, &ctx.current_powers)?;
+    check_mitigation_ground(case, input.mitigation_ground)?;
     check_discretion(&powers, &penalties, input.mitigation_ground)?;
     let decision = ProposedDecision {
         outcome: Outcome::Penalty,
@@ -749,11 +751,12 @@ mod tests {
     fn a_child_under_14_is_not_penalised_and_a_minor_is_flagged() {
         let mut investigating = case(CaseKind::Penalty, Some(Procedure::Ordinary), CaseStatus::Investigating);
         investigating.subject_kind = SubjectKind::Individual;
-        // Violation on 2024-09-01; 14th birthday on that very day: no longer under 14.
-        investigating.subject_birth_date = Some(date("2010-09-01"));
+        // Violation on 2024-09-01. Born 2010-08-31: 14 full years the day after the birthday.
+        investigating.subject_birth_date = Some(date("2010-08-31"));
         assert!(!investigating.is_under_14());
         assert!(investigating.is_minor());
-        investigating.subject_birth_date = Some(date("2010-09-02"));
+        // Born 2010-09-01: the 14th birthday itself still counts as under 14.
+        investigating.subject_birth_date = Some(date("2010-09-01"));
         assert!(investigating.is_under_14());
         assert_eq!(
             rule_of(run(
