@@ -2,15 +2,12 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{CurrentUser, Role};
-use crate::cases::model::{
-    Action, CaseKind, CaseStatus, Command, CreateCaseRequest, NewCase, ProcedureSettings, TransitionRequest,
-};
+use crate::cases::model::{Action, Command, CreateCaseRequest, NewCase, ProcedureSettings, TransitionRequest};
 use crate::cases::store::{self, Caller, CaseFilter};
 use crate::cases::view::CaseView;
 use crate::clock;
@@ -205,50 +202,23 @@ pub async fn get_case(state: web::Data<AppState>, user: CurrentUser, id: web::Pa
         .json(view))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct CaseListParams {
-    pub kind: Option<CaseKind>,
-    pub status: Option<CaseStatus>,
-    pub officer_id: Option<String>,
-    pub subject_id: Option<String>,
-    pub power_id: Option<String>,
-    /// 立案日期 from (inclusive).
-    pub opened_from: Option<NaiveDate>,
-    /// 立案日期 to (inclusive).
-    pub opened_to: Option<NaiveDate>,
-    /// Only cases past a deadline with the step undone (or, with `false`, only those not).
-    pub overdue: Option<bool>,
-    /// Text in the case number or summary.
-    pub q: Option<String>,
-}
-
 /// The agency's cases, oldest entry first.
 #[utoipa::path(
     get, path = "/api/v1/cases", tag = "cases",
-    params(CaseListParams, PageParams),
+    params(CaseFilter, PageParams),
     responses((status = 200, body = inline(Page<CaseView>)), (status = 400, body = Problem)),
     security(("bearer" = []))
 )]
 pub async fn list_cases(
     state: web::Data<AppState>,
     user: CurrentUser,
-    query: ApiQuery<CaseListParams>,
+    query: ApiQuery<CaseFilter>,
     page: ApiQuery<PageParams>,
 ) -> AppResult<HttpResponse> {
     let params = query.0;
     let page = page.0.validate()?;
-    let filter = CaseFilter {
-        kind: params.kind,
-        status: params.status,
-        officer_id: params.officer_id,
-        subject_id: params.subject_id,
-        power_id: params.power_id,
-        opened_from: params.opened_from,
-        opened_to: params.opened_to,
-        overdue: params.overdue,
-        q: params.q.filter(|q| !q.trim().is_empty()),
-    };
+    let mut filter = params;
+    filter.q = filter.q.filter(|q| !q.trim().is_empty());
     let caller = caller_of(&user);
     let request = page.clone();
     let views = state

@@ -2,18 +2,22 @@
 
 use super::*;
 
-/// List filters of `GET /cases`.
-#[derive(Debug, Default, Clone)]
+/// List filters of `GET /cases` (its query parameters).
+#[derive(Debug, Default, Clone, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CaseFilter {
     pub kind: Option<CaseKind>,
     pub status: Option<CaseStatus>,
     pub officer_id: Option<String>,
     pub subject_id: Option<String>,
     pub power_id: Option<String>,
+    /// 立案日期 from (inclusive).
     pub opened_from: Option<NaiveDate>,
+    /// 立案日期 to (inclusive).
     pub opened_to: Option<NaiveDate>,
-    /// Only cases past a deadline (`Some(true)`), or only those that are not.
+    /// Only cases past a deadline with the step undone (or, with `false`, only those not).
     pub overdue: Option<bool>,
+    /// Text in the case number or summary.
     pub q: Option<String>,
 }
 
