@@ -2,17 +2,15 @@
 //! power at a time or by importing the spreadsheet the office keeps.
 
 use actix_web::http::header;
-use actix_web::web::BytesMut;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{CurrentUser, Role};
 use crate::clock;
 use crate::error::{AppError, AppResult, FieldError, Problem};
-use crate::http::{ApiJson, ApiQuery, Page, PageParams, double_option};
+use crate::http::{ApiJson, ApiQuery, Page, PageParams, double_option, read_body};
 use crate::powers::import::{ImportFormat, XLSX_CONTENT_TYPE};
 use crate::powers::model::{
     ImportOutcome, PowerCategory, PowerContent, PowerDraft, RowError, in_force_on, normalize_code, plan_change,
@@ -540,28 +538,6 @@ pub async fn get_version(
     Ok(HttpResponse::Ok().json(PowerVersionView::from_row(row, clock::today())))
 }
 
-/// Reads the raw body up to `limit` bytes: 413 past it, whether the length is declared
-/// or the body is chunked.
-async fn read_body(req: &HttpRequest, mut payload: web::Payload, limit: usize) -> AppResult<BytesMut> {
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > limit) {
-        return Err(AppError::PayloadTooLarge(limit));
-    }
-    let mut body = BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| AppError::bad_request(format!("the body could not be read: {e}")))?;
-        if body.len() + chunk.len() > limit {
-            return Err(AppError::PayloadTooLarge(limit));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
-}
-
 /// Import a power list from CSV or XLSX (admin).
 ///
 /// The header row names the columns: `code,name,category,legal_basis,source_department,
@@ -606,7 +582,7 @@ pub async fn import_powers(
     let format = ImportFormat::from_content_type(content_type).ok_or_else(|| {
         AppError::UnsupportedMediaType(format!("send the list as text/csv or as {XLSX_CONTENT_TYPE}"))
     })?;
-    let body = read_body(&req, payload, IMPORT_LIMIT_BYTES).await?;
+    let body = read_body(&req, payload.into_inner(), IMPORT_LIMIT_BYTES).await?;
     let dry_run = query.0.dry_run.unwrap_or(false);
     let change_note = note(query.0.change_note)?.unwrap_or_else(|| format!("import ({})", format.as_str()));
     let agency_id = caller.agency_id.clone();
