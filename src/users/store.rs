@@ -1,10 +1,11 @@
 //! User queries. Every read of another user is scoped to the caller's agency.
 
 use chrono::{NaiveDate, NaiveDateTime};
+use diesel::dsl::AsSelect;
 use diesel::prelude::*;
 
-use crate::db::DbConn;
 use crate::db::schema::users;
+use crate::db::{DbConn, MultiBackend};
 use crate::http::PageRequest;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -75,15 +76,7 @@ pub struct UserFilter {
 
 /// A page of an agency's users in creation order (ids are time-ordered UUIDv7).
 pub fn list(conn: &mut DbConn, agency_id: &str, filter: &UserFilter, page: &PageRequest) -> QueryResult<Vec<UserRow>> {
-    let mut query = users::table
-        .filter(users::agency_id.eq(agency_id))
-        .select(UserRow::as_select())
-        .order(users::id.asc())
-        .limit(page.limit + 1)
-        .into_boxed();
-    if let Some(after) = &page.after {
-        query = query.filter(users::id.gt(after.clone()));
-    }
+    let mut query = page_in_agency(agency_id, page);
     if let Some(role) = &filter.role {
         query = query.filter(users::roles.like(format!("%{role}%")));
     }
@@ -100,6 +93,24 @@ pub fn list(conn: &mut DbConn, agency_id: &str, filter: &UserFilter, page: &Page
         );
     }
     query.load(conn)
+}
+
+/// A query for `UserRow`s that more filters can narrow.
+pub type UserPageQuery<'a> = users::BoxedQuery<'a, MultiBackend, AsSelect<UserRow, MultiBackend>>;
+
+/// The agency's users in creation order, one page of them (`limit + 1` rows after the
+/// cursor, see `Page::from_rows`), for a list to narrow with its own filters.
+pub fn page_in_agency<'a>(agency_id: &'a str, page: &PageRequest) -> UserPageQuery<'a> {
+    let mut query = users::table
+        .filter(users::agency_id.eq(agency_id))
+        .select(UserRow::as_select())
+        .order(users::id.asc())
+        .limit(page.limit + 1)
+        .into_boxed();
+    if let Some(after) = &page.after {
+        query = query.filter(users::id.gt(after.clone()));
+    }
+    query
 }
 
 pub fn update(conn: &mut DbConn, id: &str, changes: &UserChanges) -> QueryResult<UserRow> {
