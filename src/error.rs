@@ -27,6 +27,22 @@ impl FieldError {
     }
 }
 
+/// Adds a problem to `errors` when a text field is blank or longer than `max` characters.
+pub fn check_text(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) {
+    if value.trim().is_empty() {
+        errors.push(FieldError::new(field, "must not be blank"));
+    } else if value.chars().count() > max {
+        errors.push(FieldError::new(field, format!("must be at most {max} characters")));
+    }
+}
+
+/// `check_text` for an optional field, which may be absent.
+pub fn check_optional_text(field: &str, value: Option<&str>, max: usize, errors: &mut Vec<FieldError>) {
+    if let Some(value) = value {
+        check_text(field, value, max, errors);
+    }
+}
+
 /// The body of every error response.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Problem {

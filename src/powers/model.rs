@@ -8,7 +8,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::error::FieldError;
+use crate::error::{FieldError, check_text};
 
 string_enum!(
     /// The kind of power (职权类别).
@@ -94,14 +94,6 @@ impl PowerContent {
 /// The largest fine a power may name: ¥10 billion, far beyond any street-level fine,
 /// low enough that sums never overflow.
 pub const MAX_FINE_FEN: i64 = 1_000_000_000_000;
-
-fn check_text(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) {
-    if value.trim().is_empty() {
-        errors.push(FieldError::new(field, "must not be blank"));
-    } else if value.chars().count() > max {
-        errors.push(FieldError::new(field, format!("must be at most {max} characters")));
-    }
-}
 
 /// Codes are compared without regard to ASCII case: `xf-cg-001` typed into a spreadsheet
 /// is the power `XF-CG-001`, not a second one.
