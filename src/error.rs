@@ -134,38 +134,25 @@ impl AppError {
     }
 
     pub fn code(&self) -> &'static str {
-        match self {
-            AppError::BadRequest { .. } => "bad-request",
-            AppError::Validation(_) => "validation-failed",
-            AppError::Rule { .. } => "rule-violated",
-            AppError::Unauthenticated(_) => "unauthenticated",
-            AppError::Forbidden(_) => "forbidden",
-            AppError::NotFound(_) => "not-found",
-            AppError::Conflict { .. } => "conflict",
-            AppError::PreconditionFailed(_) => "precondition-failed",
-            AppError::PayloadTooLarge(_) => "payload-too-large",
-            AppError::UnsupportedMediaType(_) => "unsupported-media-type",
-            AppError::TooManyRequests { .. } => "too-many-requests",
-            AppError::Unavailable(_) => "unavailable",
-            AppError::Internal(_) => "internal",
-        }
+        self.code_and_title().0
     }
 
-    fn title(&self) -> &'static str {
+    /// The stable machine code of the problem, and its title for people.
+    fn code_and_title(&self) -> (&'static str, &'static str) {
         match self {
-            AppError::BadRequest { .. } => "Malformed request",
-            AppError::Validation(_) => "Invalid input",
-            AppError::Rule { .. } => "Refused by a rule",
-            AppError::Unauthenticated(_) => "Authentication required",
-            AppError::Forbidden(_) => "Forbidden",
-            AppError::NotFound(_) => "Not found",
-            AppError::Conflict { .. } => "Conflict",
-            AppError::PreconditionFailed(_) => "Precondition failed",
-            AppError::PayloadTooLarge(_) => "Payload too large",
-            AppError::UnsupportedMediaType(_) => "Unsupported media type",
-            AppError::TooManyRequests { .. } => "Too many requests",
-            AppError::Unavailable(_) => "Service unavailable",
-            AppError::Internal(_) => "Internal error",
+            AppError::BadRequest { .. } => ("bad-request", "Malformed request"),
+            AppError::Validation(_) => ("validation-failed", "Invalid input"),
+            AppError::Rule { .. } => ("rule-violated", "Refused by a rule"),
+            AppError::Unauthenticated(_) => ("unauthenticated", "Authentication required"),
+            AppError::Forbidden(_) => ("forbidden", "Forbidden"),
+            AppError::NotFound(_) => ("not-found", "Not found"),
+            AppError::Conflict { .. } => ("conflict", "Conflict"),
+            AppError::PreconditionFailed(_) => ("precondition-failed", "Precondition failed"),
+            AppError::PayloadTooLarge(_) => ("payload-too-large", "Payload too large"),
+            AppError::UnsupportedMediaType(_) => ("unsupported-media-type", "Unsupported media type"),
+            AppError::TooManyRequests { .. } => ("too-many-requests", "Too many requests"),
+            AppError::Unavailable(_) => ("unavailable", "Service unavailable"),
+            AppError::Internal(_) => ("internal", "Internal error"),
         }
     }
 
@@ -191,10 +178,10 @@ impl AppError {
     }
 
     pub fn to_problem(&self) -> Problem {
-        let code = self.code();
+        let (code, title) = self.code_and_title();
         Problem {
             type_uri: format!("/problems/{code}"),
-            title: self.title().into(),
+            title: title.into(),
             status: self.status_code().as_u16(),
             detail: self.detail(),
             code: code.into(),
