@@ -2,6 +2,7 @@
 //! digits, phone numbers, masking of personal data, and what a subject record must hold.
 
 use chrono::{Datelike, NaiveDate};
+use diesel::prelude::{AsChangeset, Insertable, Queryable, Selectable};
 
 use crate::error::{FieldError, check_optional_text, check_text};
 
@@ -215,7 +216,10 @@ pub fn mask_phone(phone: &str) -> String {
 }
 
 /// A subject's fields after a create or a patch, normalized, before the rules look at it.
-#[derive(Debug, Clone, PartialEq)]
+/// The register's row holds them as they are (`SubjectRow` embeds them), so each is
+/// declared once.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = crate::db::schema::subjects, treat_none_as_null = true)]
 pub struct SubjectProfile {
     pub kind: SubjectKind,
     pub name: String,
