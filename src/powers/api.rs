@@ -56,19 +56,20 @@ pub struct PowerView {
 
 impl PowerView {
     fn from_rows(power: PowerRow, version: PowerVersionRow, today: NaiveDate) -> Self {
+        let content = version.content;
         PowerView {
             in_force: in_force_on(version.effective_from, version.effective_to, today),
-            category: version.category(),
+            category: content.category,
             id: power.id,
             version: version.version,
             current_version: power.current_version,
             code: power.code,
-            name: version.name,
-            legal_basis: version.legal_basis,
-            source_department: version.source_department,
-            fine_min_fen: version.fine_min_fen,
-            fine_max_fen: version.fine_max_fen,
-            requires_av_record: version.requires_av_record,
+            name: content.name,
+            legal_basis: content.legal_basis,
+            source_department: content.source_department,
+            fine_min_fen: content.fine_min_fen,
+            fine_max_fen: content.fine_max_fen,
+            requires_av_record: content.requires_av_record,
             effective_from: version.effective_from,
             effective_to: version.effective_to,
             created_at: clock::from_db(power.created_at),
@@ -103,18 +104,19 @@ pub struct PowerVersionView {
 
 impl PowerVersionView {
     fn from_row(row: PowerVersionRow, today: NaiveDate) -> Self {
+        let content = row.content;
         PowerVersionView {
             in_force: in_force_on(row.effective_from, row.effective_to, today),
-            category: row.category(),
+            category: content.category,
             power_id: row.power_id,
             version: row.version,
             code: row.code,
-            name: row.name,
-            legal_basis: row.legal_basis,
-            source_department: row.source_department,
-            fine_min_fen: row.fine_min_fen,
-            fine_max_fen: row.fine_max_fen,
-            requires_av_record: row.requires_av_record,
+            name: content.name,
+            legal_basis: content.legal_basis,
+            source_department: content.source_department,
+            fine_min_fen: content.fine_min_fen,
+            fine_max_fen: content.fine_max_fen,
+            requires_av_record: content.requires_av_record,
             effective_from: row.effective_from,
             effective_to: row.effective_to,
             change_note: row.change_note,
@@ -457,7 +459,7 @@ pub async fn patch_power(
                     "the code identifies the power and cannot change; retire this power and add a new one",
                 ));
             }
-            let was = current.content();
+            let was = current.content.clone();
             let content = PowerContent {
                 name: patch.name.unwrap_or(was.name),
                 category: patch.category.unwrap_or(was.category),

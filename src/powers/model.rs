@@ -5,6 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
+use diesel::prelude::{Insertable, Queryable, Selectable};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -40,8 +41,10 @@ impl PowerCategory {
 }
 
 /// What one version of a power says. Versions are compared by this content: an edit
-/// that changes none of it makes no new version.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// that changes none of it makes no new version. A stored version holds it as it is
+/// (`PowerVersionRow` embeds it), so each field is declared once.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = crate::db::schema::power_versions)]
 pub struct PowerContent {
     /// 事项名称
     pub name: String,
