@@ -202,6 +202,19 @@ impl AppError {
     }
 }
 
+impl AppError {
+    /// A unique-index violation as the conflict `on_duplicate` makes: two requests raced
+    /// past the check that refuses the second. Any other database error as usual.
+    pub fn from_unique_violation(error: diesel::result::Error, on_duplicate: impl FnOnce() -> AppError) -> AppError {
+        match error {
+            diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
+                on_duplicate()
+            }
+            other => other.into(),
+        }
+    }
+}
+
 impl From<diesel::result::Error> for AppError {
     fn from(error: diesel::result::Error) -> Self {
         match error {

@@ -290,12 +290,15 @@ fn import_problem(row_errors: Vec<RowError>) -> HttpResponse {
 
 /// A second edit of the same power at the same moment loses on the unique version index.
 fn concurrent_edit(error: diesel::result::Error) -> AppError {
-    match error {
-        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
-            AppError::conflict("the power list was changed by another request at the same time; reload and retry")
-        }
-        other => other.into(),
-    }
+    AppError::from_unique_violation(error, || {
+        AppError::conflict("the power list was changed by another request at the same time; reload and retry")
+    })
+}
+
+/// The 409 of a code the agency's list already holds, whether the check found it or the
+/// unique index refused a request that raced past the check.
+fn duplicate_code_conflict(code: &str) -> AppError {
+    AppError::conflict(format!("the power code {code} is taken"))
 }
 
 fn note(value: Option<String>) -> AppResult<Option<String>> {
@@ -348,19 +351,15 @@ pub async fn create_power(
     let (power, version) = state
         .db_write(move |conn| {
             if store::code_taken(conn, &agency_id, &draft.code)? {
-                return Err(AppError::conflict(format!("the power code {} is taken", draft.code)));
+                return Err(duplicate_code_conflict(&draft.code));
             }
             let context = ChangeContext {
                 by: Some(&by),
                 note: change_note.as_deref(),
                 now: clock::to_db(clock::now()),
             };
-            store::create(conn, &agency_id, &draft, context).map_err(|e| match e {
-                diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
-                    AppError::conflict(format!("the power code {} is taken", draft.code))
-                }
-                other => other.into(),
-            })
+            store::create(conn, &agency_id, &draft, context)
+                .map_err(|e| AppError::from_unique_violation(e, || duplicate_code_conflict(&draft.code)))
         })
         .await?;
     tracing::info!(power_id = %power.id, code = %power.code, by = %caller.id, "power created");

@@ -127,12 +127,7 @@ pub struct SubjectListParams {
 /// A unique-index violation on (agency_id, uscc) that slipped past the check (two
 /// requests at once) is the same 409 as the check's.
 fn duplicate_uscc(uscc: &Option<String>) -> impl Fn(diesel::result::Error) -> AppError + '_ {
-    move |error| match error {
-        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
-            duplicate_uscc_conflict(uscc.as_deref().unwrap_or_default())
-        }
-        other => other.into(),
-    }
+    move |error| AppError::from_unique_violation(error, || duplicate_uscc_conflict(uscc.as_deref().unwrap_or_default()))
 }
 
 fn duplicate_uscc_conflict(uscc: &str) -> AppError {
