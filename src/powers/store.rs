@@ -7,8 +7,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::db::DbConn;
 use crate::db::schema::{power_versions, powers};
+use crate::db::{DbConn, contains_text};
 use crate::http::PageRequest;
 use crate::powers::import::{ImportFormat, read_sheet, rows_of};
 use crate::powers::model::{
@@ -242,13 +242,9 @@ pub fn list(
     if let Some(q) = &filter.q {
         let pattern = crate::db::like_pattern(q);
         query = query.filter(
-            crate::db::lower(power_versions::code)
-                .like(pattern.clone())
-                .escape('\\')
-                .or(crate::db::lower(power_versions::name)
-                    .like(pattern.clone())
-                    .escape('\\'))
-                .or(crate::db::lower(power_versions::legal_basis).like(pattern).escape('\\')),
+            contains_text(power_versions::code, pattern.clone())
+                .or(contains_text(power_versions::name, pattern.clone()))
+                .or(contains_text(power_versions::legal_basis, pattern)),
         );
     }
     query.load(conn)

@@ -7,8 +7,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::auth::{CurrentUser, Role};
-use crate::db::DbConn;
 use crate::db::schema::subjects;
+use crate::db::{DbConn, contains_text};
 use crate::http::PageRequest;
 use crate::subjects::model::{RiskLevel, SubjectKind, SubjectProfile};
 
@@ -103,16 +103,10 @@ pub fn list(
     if let Some(q) = &filter.q {
         let pattern = crate::db::like_pattern(q);
         query = query.filter(
-            crate::db::lower(subjects::name)
-                .like(pattern.clone())
-                .escape('\\')
+            contains_text(subjects::name, pattern.clone())
                 // lower(NULL) LIKE … is NULL, which OR treats as false.
-                .or(crate::db::lower(subjects::uscc.assume_not_null())
-                    .like(pattern.clone())
-                    .escape('\\'))
-                .or(crate::db::lower(subjects::industry.assume_not_null())
-                    .like(pattern)
-                    .escape('\\')),
+                .or(contains_text(subjects::uscc.assume_not_null(), pattern.clone()))
+                .or(contains_text(subjects::industry.assume_not_null(), pattern)),
         );
     }
     query.load(conn)

@@ -5,7 +5,7 @@ use diesel::dsl::AsSelect;
 use diesel::prelude::*;
 
 use crate::db::schema::users;
-use crate::db::{DbConn, MultiBackend};
+use crate::db::{DbConn, MultiBackend, contains_text};
 use crate::http::PageRequest;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -85,12 +85,8 @@ pub fn list(conn: &mut DbConn, agency_id: &str, filter: &UserFilter, page: &Page
     }
     if let Some(q) = &filter.q {
         let pattern = crate::db::like_pattern(q);
-        query = query.filter(
-            crate::db::lower(users::username)
-                .like(pattern.clone())
-                .escape('\\')
-                .or(crate::db::lower(users::display_name).like(pattern).escape('\\')),
-        );
+        query = query
+            .filter(contains_text(users::username, pattern.clone()).or(contains_text(users::display_name, pattern)));
     }
     query.load(conn)
 }
