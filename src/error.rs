@@ -27,6 +27,22 @@ impl FieldError {
     }
 }
 
+/// Adds a problem to `errors` when a text field is blank or longer than `max` characters.
+pub fn check_text(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) {
+    if value.trim().is_empty() {
+        errors.push(FieldError::new(field, "must not be blank"));
+    } else if value.chars().count() > max {
+        errors.push(FieldError::new(field, format!("must be at most {max} characters")));
+    }
+}
+
+/// `check_text` for an optional field, which may be absent.
+pub fn check_optional_text(field: &str, value: Option<&str>, max: usize, errors: &mut Vec<FieldError>) {
+    if let Some(value) = value {
+        check_text(field, value, max, errors);
+    }
+}
+
 /// The body of every error response.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Problem {
@@ -118,38 +134,25 @@ impl AppError {
     }
 
     pub fn code(&self) -> &'static str {
-        match self {
-            AppError::BadRequest { .. } => "bad-request",
-            AppError::Validation(_) => "validation-failed",
-            AppError::Rule { .. } => "rule-violated",
-            AppError::Unauthenticated(_) => "unauthenticated",
-            AppError::Forbidden(_) => "forbidden",
-            AppError::NotFound(_) => "not-found",
-            AppError::Conflict { .. } => "conflict",
-            AppError::PreconditionFailed(_) => "precondition-failed",
-            AppError::PayloadTooLarge(_) => "payload-too-large",
-            AppError::UnsupportedMediaType(_) => "unsupported-media-type",
-            AppError::TooManyRequests { .. } => "too-many-requests",
-            AppError::Unavailable(_) => "unavailable",
-            AppError::Internal(_) => "internal",
-        }
+        self.code_and_title().0
     }
 
-    fn title(&self) -> &'static str {
+    /// The stable machine code of the problem, and its title for people.
+    fn code_and_title(&self) -> (&'static str, &'static str) {
         match self {
-            AppError::BadRequest { .. } => "Malformed request",
-            AppError::Validation(_) => "Invalid input",
-            AppError::Rule { .. } => "Refused by a rule",
-            AppError::Unauthenticated(_) => "Authentication required",
-            AppError::Forbidden(_) => "Forbidden",
-            AppError::NotFound(_) => "Not found",
-            AppError::Conflict { .. } => "Conflict",
-            AppError::PreconditionFailed(_) => "Precondition failed",
-            AppError::PayloadTooLarge(_) => "Payload too large",
-            AppError::UnsupportedMediaType(_) => "Unsupported media type",
-            AppError::TooManyRequests { .. } => "Too many requests",
-            AppError::Unavailable(_) => "Service unavailable",
-            AppError::Internal(_) => "Internal error",
+            AppError::BadRequest { .. } => ("bad-request", "Malformed request"),
+            AppError::Validation(_) => ("validation-failed", "Invalid input"),
+            AppError::Rule { .. } => ("rule-violated", "Refused by a rule"),
+            AppError::Unauthenticated(_) => ("unauthenticated", "Authentication required"),
+            AppError::Forbidden(_) => ("forbidden", "Forbidden"),
+            AppError::NotFound(_) => ("not-found", "Not found"),
+            AppError::Conflict { .. } => ("conflict", "Conflict"),
+            AppError::PreconditionFailed(_) => ("precondition-failed", "Precondition failed"),
+            AppError::PayloadTooLarge(_) => ("payload-too-large", "Payload too large"),
+            AppError::UnsupportedMediaType(_) => ("unsupported-media-type", "Unsupported media type"),
+            AppError::TooManyRequests { .. } => ("too-many-requests", "Too many requests"),
+            AppError::Unavailable(_) => ("unavailable", "Service unavailable"),
+            AppError::Internal(_) => ("internal", "Internal error"),
         }
     }
 
@@ -175,10 +178,10 @@ impl AppError {
     }
 
     pub fn to_problem(&self) -> Problem {
-        let code = self.code();
+        let (code, title) = self.code_and_title();
         Problem {
             type_uri: format!("/problems/{code}"),
-            title: self.title().into(),
+            title: title.into(),
             status: self.status_code().as_u16(),
             detail: self.detail(),
             code: code.into(),
@@ -195,6 +198,19 @@ impl AppError {
                 _ => None,
             },
             request_id: crate::http::current_request_id(),
+        }
+    }
+}
+
+impl AppError {
+    /// A unique-index violation as the conflict `on_duplicate` makes: two requests raced
+    /// past the check that refuses the second. Any other database error as usual.
+    pub fn from_unique_violation(error: diesel::result::Error, on_duplicate: impl FnOnce() -> AppError) -> AppError {
+        match error {
+            diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
+                on_duplicate()
+            }
+            other => other.into(),
         }
     }
 }

@@ -204,18 +204,34 @@ fn read_json_body(req: &HttpRequest, payload: &mut Payload) -> impl Future<Outpu
             let essence = v.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
             essence == "application/json" || essence.ends_with("+json")
         });
-    let declared_length = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    let mut payload = payload.take();
+    let body = read_body(req, payload.take(), limit);
     async move {
         if content_type_ok == Some(false) {
             return Err(AppError::UnsupportedMediaType(
                 "the body must be JSON (Content-Type: application/json)".into(),
             ));
         }
+        let body = body.await?;
+        if body.is_empty() {
+            return Err(AppError::bad_request("a JSON body is required"));
+        }
+        Ok(body.freeze())
+    }
+}
+
+/// Reads the raw body up to `limit` bytes: 413 past it, whether the length is declared
+/// or the body is chunked. Nothing is read until the future is awaited.
+pub fn read_body(
+    req: &HttpRequest,
+    mut payload: Payload,
+    limit: usize,
+) -> impl Future<Output = AppResult<BytesMut>> + 'static {
+    let declared_length = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    async move {
         if declared_length.is_some_and(|n| n > limit) {
             return Err(AppError::PayloadTooLarge(limit));
         }
@@ -227,10 +243,7 @@ fn read_json_body(req: &HttpRequest, payload: &mut Payload) -> impl Future<Outpu
             }
             body.extend_from_slice(&chunk);
         }
-        if body.is_empty() {
-            return Err(AppError::bad_request("a JSON body is required"));
-        }
-        Ok(body.freeze())
+        Ok(body)
     }
 }
 

@@ -2,12 +2,13 @@
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use diesel::sql_types::Bool;
 
 use crate::auth::model::{FAILED_LOGIN_WINDOW, MAX_FAILED_LOGINS};
 use crate::auth::tokens::{new_refresh_token, refresh_token_digest};
 use crate::clock;
-use crate::db::DbConn;
 use crate::db::schema::{auth_sessions, login_failures, refresh_tokens, users};
+use crate::db::{DbConn, MultiBackend};
 use crate::users::store::UserRow;
 
 /// Recent failures for a username, newest first, as many as the throttle looks at.
@@ -148,24 +149,25 @@ pub fn rotate_refresh_token(
 }
 
 pub fn revoke_session(conn: &mut DbConn, session_id: &str, reason: &str, now: DateTime<Utc>) -> QueryResult<()> {
-    diesel::update(
-        auth_sessions::table
-            .filter(auth_sessions::id.eq(session_id))
-            .filter(auth_sessions::revoked_at.is_null()),
-    )
-    .set((
-        auth_sessions::revoked_at.eq(clock::to_db(now)),
-        auth_sessions::revoked_reason.eq(reason),
-    ))
-    .execute(conn)
-    .map(|_| ())
+    revoke_live_sessions(conn, Box::new(auth_sessions::id.eq(session_id)), reason, now)
 }
 
 /// Ends every session of a user (password reset, deactivation).
 pub fn revoke_all_sessions(conn: &mut DbConn, user_id: &str, reason: &str, now: DateTime<Utc>) -> QueryResult<()> {
+    revoke_live_sessions(conn, Box::new(auth_sessions::user_id.eq(user_id)), reason, now)
+}
+
+/// Revokes the sessions `which` selects that are still live; one already revoked keeps
+/// its time and reason.
+fn revoke_live_sessions<'a>(
+    conn: &mut DbConn,
+    which: Box<dyn BoxableExpression<auth_sessions::table, MultiBackend, SqlType = Bool> + 'a>,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
     diesel::update(
         auth_sessions::table
-            .filter(auth_sessions::user_id.eq(user_id))
+            .filter(which)
             .filter(auth_sessions::revoked_at.is_null()),
     )
     .set((

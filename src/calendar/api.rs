@@ -7,7 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{CurrentUser, Role};
 use crate::calendar::model::{CalendarDay, MAX_WORKING_DAYS, validate_year};
-use crate::calendar::store;
+use crate::calendar::store::{self, YearListing};
 use crate::clock;
 use crate::error::{AppError, AppResult, Problem};
 use crate::http::{ApiJson, ApiQuery};
@@ -21,6 +21,17 @@ pub struct CalendarYear {
     pub source: Option<String>,
     pub updated_at: Option<DateTime<Utc>>,
     pub days: Vec<CalendarDay>,
+}
+
+impl CalendarYear {
+    fn new(year: i32, listing: YearListing) -> Self {
+        CalendarYear {
+            year,
+            source: listing.source,
+            updated_at: listing.updated_at.map(clock::from_db),
+            days: listing.days,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -68,12 +79,7 @@ pub async fn get_year(
 ) -> AppResult<HttpResponse> {
     let year = check_year(year.into_inner())?;
     let listing = state.db(move |conn| Ok(store::year(conn, year)?)).await?;
-    Ok(HttpResponse::Ok().json(CalendarYear {
-        year,
-        source: listing.source,
-        updated_at: listing.updated_at.map(clock::from_db),
-        days: listing.days,
-    }))
+    Ok(HttpResponse::Ok().json(CalendarYear::new(year, listing)))
 }
 
 /// Replace a year's exceptions (admin), e.g. when the State Council publishes next year's
@@ -104,12 +110,7 @@ pub async fn put_year(
         })
         .await?;
     tracing::info!(year, by = %caller.id, entries = listing.days.len(), "calendar year replaced");
-    Ok(HttpResponse::Ok().json(CalendarYear {
-        year,
-        source: listing.source,
-        updated_at: listing.updated_at.map(clock::from_db),
-        days: listing.days,
-    }))
+    Ok(HttpResponse::Ok().json(CalendarYear::new(year, listing)))
 }
 
 /// The date N working days after a date (APL art. 85), as every legal deadline uses it.

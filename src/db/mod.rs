@@ -230,8 +230,17 @@ diesel::define_sql_function! {
     fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
 }
 
+/// `lower(column) LIKE pattern ESCAPE '\'`: whether the column holds, in any case, the
+/// text `pattern` was made from by `like_pattern`.
+pub fn contains_text<C>(column: C, pattern: String) -> diesel::dsl::Escape<diesel::dsl::Like<lower<C>, String>>
+where
+    C: Expression<SqlType = diesel::sql_types::Text>,
+{
+    lower(column).like(pattern).escape('\\')
+}
+
 /// A case-insensitive `LIKE` pattern matching `needle` anywhere, with `%`, `_` and `\`
-/// escaped (use with `.escape('\\')`).
+/// escaped (use with `contains_text`, or `.escape('\\')`).
 pub fn like_pattern(needle: &str) -> String {
     let escaped = needle
         .trim()

@@ -7,11 +7,14 @@ use crate::db::DbConn;
 use crate::db::schema::users;
 use crate::http::PageRequest;
 use crate::officers::model::ExpiryWindow;
-use crate::users::store::UserRow;
+use crate::users::store::{UserPageQuery, UserRow, page_in_agency};
 
-/// Roles are a comma-separated column; no other role name contains "officer".
-fn officer_role_pattern() -> String {
-    "%officer%".to_string()
+/// A page of the agency's active officers. Roles are a comma-separated column; no other
+/// role name contains "officer".
+fn active_officers<'a>(agency_id: &'a str, page: &PageRequest) -> UserPageQuery<'a> {
+    page_in_agency(agency_id, page)
+        .filter(users::active.eq(true))
+        .filter(users::roles.like("%officer%".to_string()))
 }
 
 /// A page of the agency's active officers in creation order, optionally only those whose
@@ -22,17 +25,7 @@ pub fn list(
     window: Option<ExpiryWindow>,
     page: &PageRequest,
 ) -> QueryResult<Vec<UserRow>> {
-    let mut query = users::table
-        .filter(users::agency_id.eq(agency_id))
-        .filter(users::active.eq(true))
-        .filter(users::roles.like(officer_role_pattern()))
-        .select(UserRow::as_select())
-        .order(users::id.asc())
-        .limit(page.limit + 1)
-        .into_boxed();
-    if let Some(after) = &page.after {
-        query = query.filter(users::id.gt(after.clone()));
-    }
+    let mut query = active_officers(agency_id, page);
     match window {
         None => {}
         Some(ExpiryWindow::Missing) => query = query.filter(users::certificate_expires_on.is_null()),
@@ -57,18 +50,8 @@ pub fn list_certified(
     unexpired_from: NaiveDate,
     page: &PageRequest,
 ) -> QueryResult<Vec<UserRow>> {
-    let mut query = users::table
-        .filter(users::agency_id.eq(agency_id))
-        .filter(users::active.eq(true))
-        .filter(users::roles.like(officer_role_pattern()))
+    active_officers(agency_id, page)
         .filter(users::certificate_no.is_not_null())
         .filter(users::certificate_expires_on.ge(unexpired_from))
-        .select(UserRow::as_select())
-        .order(users::id.asc())
-        .limit(page.limit + 1)
-        .into_boxed();
-    if let Some(after) = &page.after {
-        query = query.filter(users::id.gt(after.clone()));
-    }
-    query.load(conn)
+        .load(conn)
 }

@@ -2,17 +2,15 @@
 //! power at a time or by importing the spreadsheet the office keeps.
 
 use actix_web::http::header;
-use actix_web::web::BytesMut;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{CurrentUser, Role};
 use crate::clock;
 use crate::error::{AppError, AppResult, FieldError, Problem};
-use crate::http::{ApiJson, ApiQuery, Page, PageParams, double_option};
+use crate::http::{ApiJson, ApiQuery, Page, PageParams, double_option, read_body};
 use crate::powers::import::{ImportFormat, XLSX_CONTENT_TYPE};
 use crate::powers::model::{
     ImportOutcome, PowerCategory, PowerContent, PowerDraft, RowError, in_force_on, normalize_code, plan_change,
@@ -58,19 +56,20 @@ pub struct PowerView {
 
 impl PowerView {
     fn from_rows(power: PowerRow, version: PowerVersionRow, today: NaiveDate) -> Self {
+        let content = version.content;
         PowerView {
             in_force: in_force_on(version.effective_from, version.effective_to, today),
-            category: version.category(),
+            category: content.category,
             id: power.id,
             version: version.version,
             current_version: power.current_version,
             code: power.code,
-            name: version.name,
-            legal_basis: version.legal_basis,
-            source_department: version.source_department,
-            fine_min_fen: version.fine_min_fen,
-            fine_max_fen: version.fine_max_fen,
-            requires_av_record: version.requires_av_record,
+            name: content.name,
+            legal_basis: content.legal_basis,
+            source_department: content.source_department,
+            fine_min_fen: content.fine_min_fen,
+            fine_max_fen: content.fine_max_fen,
+            requires_av_record: content.requires_av_record,
             effective_from: version.effective_from,
             effective_to: version.effective_to,
             created_at: clock::from_db(power.created_at),
@@ -105,18 +104,19 @@ pub struct PowerVersionView {
 
 impl PowerVersionView {
     fn from_row(row: PowerVersionRow, today: NaiveDate) -> Self {
+        let content = row.content;
         PowerVersionView {
             in_force: in_force_on(row.effective_from, row.effective_to, today),
-            category: row.category(),
+            category: content.category,
             power_id: row.power_id,
             version: row.version,
             code: row.code,
-            name: row.name,
-            legal_basis: row.legal_basis,
-            source_department: row.source_department,
-            fine_min_fen: row.fine_min_fen,
-            fine_max_fen: row.fine_max_fen,
-            requires_av_record: row.requires_av_record,
+            name: content.name,
+            legal_basis: content.legal_basis,
+            source_department: content.source_department,
+            fine_min_fen: content.fine_min_fen,
+            fine_max_fen: content.fine_max_fen,
+            requires_av_record: content.requires_av_record,
             effective_from: row.effective_from,
             effective_to: row.effective_to,
             change_note: row.change_note,
@@ -290,12 +290,15 @@ fn import_problem(row_errors: Vec<RowError>) -> HttpResponse {
 
 /// A second edit of the same power at the same moment loses on the unique version index.
 fn concurrent_edit(error: diesel::result::Error) -> AppError {
-    match error {
-        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
-            AppError::conflict("the power list was changed by another request at the same time; reload and retry")
-        }
-        other => other.into(),
-    }
+    AppError::from_unique_violation(error, || {
+        AppError::conflict("the power list was changed by another request at the same time; reload and retry")
+    })
+}
+
+/// The 409 of a code the agency's list already holds, whether the check found it or the
+/// unique index refused a request that raced past the check.
+fn duplicate_code_conflict(code: &str) -> AppError {
+    AppError::conflict(format!("the power code {code} is taken"))
 }
 
 fn note(value: Option<String>) -> AppResult<Option<String>> {
@@ -348,19 +351,15 @@ pub async fn create_power(
     let (power, version) = state
         .db_write(move |conn| {
             if store::code_taken(conn, &agency_id, &draft.code)? {
-                return Err(AppError::conflict(format!("the power code {} is taken", draft.code)));
+                return Err(duplicate_code_conflict(&draft.code));
             }
             let context = ChangeContext {
                 by: Some(&by),
                 note: change_note.as_deref(),
                 now: clock::to_db(clock::now()),
             };
-            store::create(conn, &agency_id, &draft, context).map_err(|e| match e {
-                diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
-                    AppError::conflict(format!("the power code {} is taken", draft.code))
-                }
-                other => other.into(),
-            })
+            store::create(conn, &agency_id, &draft, context)
+                .map_err(|e| AppError::from_unique_violation(e, || duplicate_code_conflict(&draft.code)))
         })
         .await?;
     tracing::info!(power_id = %power.id, code = %power.code, by = %caller.id, "power created");
@@ -459,7 +458,7 @@ pub async fn patch_power(
                     "the code identifies the power and cannot change; retire this power and add a new one",
                 ));
             }
-            let was = current.content();
+            let was = current.content.clone();
             let content = PowerContent {
                 name: patch.name.unwrap_or(was.name),
                 category: patch.category.unwrap_or(was.category),
@@ -540,28 +539,6 @@ pub async fn get_version(
     Ok(HttpResponse::Ok().json(PowerVersionView::from_row(row, clock::today())))
 }
 
-/// Reads the raw body up to `limit` bytes: 413 past it, whether the length is declared
-/// or the body is chunked.
-async fn read_body(req: &HttpRequest, mut payload: web::Payload, limit: usize) -> AppResult<BytesMut> {
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > limit) {
-        return Err(AppError::PayloadTooLarge(limit));
-    }
-    let mut body = BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| AppError::bad_request(format!("the body could not be read: {e}")))?;
-        if body.len() + chunk.len() > limit {
-            return Err(AppError::PayloadTooLarge(limit));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
-}
-
 /// Import a power list from CSV or XLSX (admin).
 ///
 /// The header row names the columns: `code,name,category,legal_basis,source_department,
@@ -606,7 +583,7 @@ pub async fn import_powers(
     let format = ImportFormat::from_content_type(content_type).ok_or_else(|| {
         AppError::UnsupportedMediaType(format!("send the list as text/csv or as {XLSX_CONTENT_TYPE}"))
     })?;
-    let body = read_body(&req, payload, IMPORT_LIMIT_BYTES).await?;
+    let body = read_body(&req, payload.into_inner(), IMPORT_LIMIT_BYTES).await?;
     let dry_run = query.0.dry_run.unwrap_or(false);
     let change_note = note(query.0.change_note)?.unwrap_or_else(|| format!("import ({})", format.as_str()));
     let agency_id = caller.agency_id.clone();

@@ -89,9 +89,11 @@ pub fn read_sheet(format: ImportFormat, bytes: &[u8]) -> Result<Sheet, RowError>
     Ok(sheet)
 }
 
-fn push_row(sheet: &mut Sheet, row: usize, cells: Vec<String>) {
+/// Adds a row read from the file: the first non-blank one is the header. A file with
+/// more than `MAX_ROWS` data rows is refused at the row past the limit.
+fn push_row(sheet: &mut Sheet, row: usize, cells: Vec<String>) -> Result<(), RowError> {
     if cells.iter().all(|c| c.is_empty()) {
-        return;
+        return Ok(());
     }
     if sheet.header.is_empty() {
         sheet.header_row = row;
@@ -99,6 +101,14 @@ fn push_row(sheet: &mut Sheet, row: usize, cells: Vec<String>) {
     } else {
         sheet.rows.push((row, cells));
     }
+    if sheet.rows.len() > MAX_ROWS {
+        return Err(RowError::new(
+            row,
+            None,
+            format!("the file has more than {MAX_ROWS} rows"),
+        ));
+    }
+    Ok(())
 }
 
 /// Reads UTF-8 CSV. Excel's "CSV UTF-8" adds a BOM; a file in GBK (Excel's default "CSV"
@@ -136,14 +146,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<Sheet, RowError> {
             .map_or((1, 0), |p| (p.line() as usize, p.byte() as usize));
         let row = (line + blank_lines_at(bytes, byte)).saturating_sub(extra_lines);
         extra_lines += record.iter().map(|cell| cell.matches('\n').count()).sum::<usize>();
-        push_row(&mut sheet, row, record.iter().map(|c| c.trim().to_string()).collect());
-        if sheet.rows.len() > MAX_ROWS {
-            return Err(RowError::new(
-                row,
-                None,
-                format!("the file has more than {MAX_ROWS} rows"),
-            ));
-        }
+        push_row(&mut sheet, row, record.iter().map(|c| c.trim().to_string()).collect())?;
     }
     Ok(sheet)
 }
@@ -188,14 +191,7 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Sheet, RowError> {
                 }
             }
         }
-        push_row(&mut sheet, row, texts);
-        if sheet.rows.len() > MAX_ROWS {
-            return Err(RowError::new(
-                row,
-                None,
-                format!("the file has more than {MAX_ROWS} rows"),
-            ));
-        }
+        push_row(&mut sheet, row, texts)?;
     }
     Ok(sheet)
 }

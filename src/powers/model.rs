@@ -5,10 +5,11 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
+use diesel::prelude::{Insertable, Queryable, Selectable};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::error::FieldError;
+use crate::error::{FieldError, check_text};
 
 string_enum!(
     /// The kind of power (职权类别).
@@ -40,8 +41,10 @@ impl PowerCategory {
 }
 
 /// What one version of a power says. Versions are compared by this content: an edit
-/// that changes none of it makes no new version.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// that changes none of it makes no new version. A stored version holds it as it is
+/// (`PowerVersionRow` embeds it), so each field is declared once.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = crate::db::schema::power_versions)]
 pub struct PowerContent {
     /// 事项名称
     pub name: String,
@@ -94,14 +97,6 @@ impl PowerContent {
 /// The largest fine a power may name: ¥10 billion, far beyond any street-level fine,
 /// low enough that sums never overflow.
 pub const MAX_FINE_FEN: i64 = 1_000_000_000_000;
-
-fn check_text(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) {
-    if value.trim().is_empty() {
-        errors.push(FieldError::new(field, "must not be blank"));
-    } else if value.chars().count() > max {
-        errors.push(FieldError::new(field, format!("must be at most {max} characters")));
-    }
-}
 
 /// Codes are compared without regard to ASCII case: `xf-cg-001` typed into a spreadsheet
 /// is the power `XF-CG-001`, not a second one.

@@ -7,8 +7,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::db::DbConn;
 use crate::db::schema::{power_versions, powers};
+use crate::db::{DbConn, contains_text};
 use crate::http::PageRequest;
 use crate::powers::import::{ImportFormat, read_sheet, rows_of};
 use crate::powers::model::{
@@ -35,13 +35,8 @@ pub struct PowerVersionRow {
     pub agency_id: String,
     pub version: i32,
     pub code: String,
-    pub name: String,
-    pub category: PowerCategory,
-    pub legal_basis: String,
-    pub source_department: String,
-    pub fine_min_fen: Option<i64>,
-    pub fine_max_fen: Option<i64>,
-    pub requires_av_record: bool,
+    #[diesel(embed)]
+    pub content: PowerContent,
     pub effective_from: NaiveDate,
     pub effective_to: Option<NaiveDate>,
     pub change_note: Option<String>,
@@ -50,25 +45,9 @@ pub struct PowerVersionRow {
 }
 
 impl PowerVersionRow {
-    pub fn category(&self) -> PowerCategory {
-        self.category
-    }
-
-    pub fn content(&self) -> PowerContent {
-        PowerContent {
-            name: self.name.clone(),
-            category: self.category(),
-            legal_basis: self.legal_basis.clone(),
-            source_department: self.source_department.clone(),
-            fine_min_fen: self.fine_min_fen,
-            fine_max_fen: self.fine_max_fen,
-            requires_av_record: self.requires_av_record,
-        }
-    }
-
     pub fn as_current(&self) -> CurrentVersion {
         CurrentVersion {
-            content: self.content(),
+            content: self.content.clone(),
             effective_from: self.effective_from,
             effective_to: self.effective_to,
         }
@@ -89,13 +68,7 @@ impl PowerVersionRow {
             agency_id: power.agency_id.clone(),
             version,
             code: power.code.clone(),
-            name: content.name.clone(),
-            category: content.category,
-            legal_basis: content.legal_basis.clone(),
-            source_department: content.source_department.clone(),
-            fine_min_fen: content.fine_min_fen,
-            fine_max_fen: content.fine_max_fen,
-            requires_av_record: content.requires_av_record,
+            content: content.clone(),
             effective_from: span.0,
             effective_to: span.1,
             change_note: note.map(str::to_string),
@@ -269,13 +242,9 @@ pub fn list(
     if let Some(q) = &filter.q {
         let pattern = crate::db::like_pattern(q);
         query = query.filter(
-            crate::db::lower(power_versions::code)
-                .like(pattern.clone())
-                .escape('\\')
-                .or(crate::db::lower(power_versions::name)
-                    .like(pattern.clone())
-                    .escape('\\'))
-                .or(crate::db::lower(power_versions::legal_basis).like(pattern).escape('\\')),
+            contains_text(power_versions::code, pattern.clone())
+                .or(contains_text(power_versions::name, pattern.clone()))
+                .or(contains_text(power_versions::legal_basis, pattern)),
         );
     }
     query.load(conn)

@@ -1,12 +1,16 @@
 //! `/public/…`: disclosure before enforcement (事前公开), readable without logging in.
 
 use actix_web::{HttpResponse, web};
-use serde::Deserialize;
+use chrono::NaiveDate;
+use diesel::QueryResult;
+use serde::{Deserialize, Serialize};
 use utoipa::IntoParams;
 
+use crate::agencies::store::AgencyRow;
 use crate::clock;
+use crate::db::DbConn;
 use crate::error::{AppError, AppResult, Problem};
-use crate::http::{ApiQuery, Page, PageParams};
+use crate::http::{ApiQuery, Page, PageParams, PageRequest};
 use crate::public::model::{PublicOfficer, PublicPower};
 use crate::public::store;
 use crate::state::AppState;
@@ -33,18 +37,7 @@ pub async fn public_powers(
     query: ApiQuery<PublicListParams>,
     page: ApiQuery<PageParams>,
 ) -> AppResult<HttpResponse> {
-    let page = page.0.validate()?;
-    let code = query.0.agency.trim().to_string();
-    let today = clock::today();
-    let request = page.clone();
-    let rows = state
-        .db(move |conn| {
-            let agency = store::agency_by_code(conn, &code)?.ok_or(AppError::NotFound("agency"))?;
-            Ok(store::powers_in_force(conn, &agency, today, &request)?)
-        })
-        .await?;
-    let page = Page::from_rows(rows, &page, |(_, key)| key.clone()).map(|(power, _)| power);
-    Ok(HttpResponse::Ok().json(page))
+    agency_page(state, query, page, store::powers_in_force).await
 }
 
 /// The agency's certified officers (执法人员公示): name, certificate number, enforcement
@@ -63,6 +56,20 @@ pub async fn public_officers(
     query: ApiQuery<PublicListParams>,
     page: ApiQuery<PageParams>,
 ) -> AppResult<HttpResponse> {
+    agency_page(state, query, page, store::certified_officers).await
+}
+
+/// A store function reading one of an agency's public lists as of a day: a page of items,
+/// each with its pagination key.
+type PublicList<T> = fn(&mut DbConn, &AgencyRow, NaiveDate, &PageRequest) -> QueryResult<Vec<(T, String)>>;
+
+/// A page of one of the agency's public lists, for the agency the query names, as of today.
+async fn agency_page<T: Serialize + Send + 'static>(
+    state: web::Data<AppState>,
+    query: ApiQuery<PublicListParams>,
+    page: ApiQuery<PageParams>,
+    list: PublicList<T>,
+) -> AppResult<HttpResponse> {
     let page = page.0.validate()?;
     let code = query.0.agency.trim().to_string();
     let today = clock::today();
@@ -70,9 +77,9 @@ pub async fn public_officers(
     let rows = state
         .db(move |conn| {
             let agency = store::agency_by_code(conn, &code)?.ok_or(AppError::NotFound("agency"))?;
-            Ok(store::certified_officers(conn, &agency, today, &request)?)
+            Ok(list(conn, &agency, today, &request)?)
         })
         .await?;
-    let page = Page::from_rows(rows, &page, |(_, key)| key.clone()).map(|(officer, _)| officer);
+    let page = Page::from_rows(rows, &page, |(_, key)| key.clone()).map(|(item, _)| item);
     Ok(HttpResponse::Ok().json(page))
 }

@@ -33,11 +33,11 @@ pub fn powers_in_force(
         .map(|(power, version)| {
             (
                 PublicPower {
-                    category: version.category(),
+                    category: version.content.category,
                     code: version.code,
-                    name: version.name,
-                    legal_basis: version.legal_basis,
-                    source_department: version.source_department,
+                    name: version.content.name,
+                    legal_basis: version.content.legal_basis,
+                    source_department: version.content.source_department,
                 },
                 power.code,
             )

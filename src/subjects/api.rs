@@ -47,18 +47,19 @@ pub struct SubjectView {
 impl SubjectView {
     fn from_row(row: SubjectRow, unmasked: bool) -> Self {
         let masked = !unmasked;
+        let profile = row.profile;
         SubjectView {
-            kind: row.kind,
-            risk_level: row.risk_level,
-            id_card_no: row.id_card_no.map(|n| if masked { mask_id_card_no(&n) } else { n }),
-            contact_phone: row.contact_phone.map(|p| if masked { mask_phone(&p) } else { p }),
+            kind: profile.kind,
+            risk_level: profile.risk_level,
+            id_card_no: profile.id_card_no.map(|n| if masked { mask_id_card_no(&n) } else { n }),
+            contact_phone: profile.contact_phone.map(|p| if masked { mask_phone(&p) } else { p }),
             personal_data_masked: masked,
             id: row.id,
-            name: row.name,
-            uscc: row.uscc,
-            legal_representative: row.legal_representative,
-            address: row.address,
-            industry: row.industry,
+            name: profile.name,
+            uscc: profile.uscc,
+            legal_representative: profile.legal_representative,
+            address: profile.address,
+            industry: profile.industry,
             created_at: clock::from_db(row.created_at),
             updated_at: clock::from_db(row.updated_at),
         }
@@ -126,12 +127,7 @@ pub struct SubjectListParams {
 /// A unique-index violation on (agency_id, uscc) that slipped past the check (two
 /// requests at once) is the same 409 as the check's.
 fn duplicate_uscc(uscc: &Option<String>) -> impl Fn(diesel::result::Error) -> AppError + '_ {
-    move |error| match error {
-        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
-            duplicate_uscc_conflict(uscc.as_deref().unwrap_or_default())
-        }
-        other => other.into(),
-    }
+    move |error| AppError::from_unique_violation(error, || duplicate_uscc_conflict(uscc.as_deref().unwrap_or_default()))
 }
 
 fn duplicate_uscc_conflict(uscc: &str) -> AppError {
@@ -180,26 +176,18 @@ pub async fn create_subject(
     let row = SubjectRow {
         id: uuid::Uuid::now_v7().to_string(),
         agency_id: caller.agency_id.clone(),
-        kind: profile.kind,
-        name: profile.name,
-        uscc: profile.uscc,
-        id_card_no: profile.id_card_no,
-        legal_representative: profile.legal_representative,
-        address: profile.address,
-        industry: profile.industry,
-        risk_level: profile.risk_level,
-        contact_phone: profile.contact_phone,
+        profile,
         created_at: now,
         updated_at: now,
     };
     let (row, unmasked) = state
         .db_write(move |conn| {
-            if let Some(uscc) = &row.uscc
+            if let Some(uscc) = &row.profile.uscc
                 && store::uscc_taken(conn, &row.agency_id, uscc, None)?
             {
                 return Err(duplicate_uscc_conflict(uscc));
             }
-            store::insert(conn, &row).map_err(duplicate_uscc(&row.uscc))?;
+            store::insert(conn, &row).map_err(duplicate_uscc(&row.profile.uscc))?;
             let unmasked = store::may_see_unmasked(conn, &caller, &row.id)?;
             tracing::info!(subject_id = %row.id, by = %caller.id, "subject registered");
             Ok((row, unmasked))
@@ -292,16 +280,17 @@ pub async fn patch_subject(
     let (row, unmasked) = state
         .db_write(move |conn| {
             let current = store::find_in_agency(conn, &caller.agency_id, &id)?.ok_or(AppError::NotFound("subject"))?;
+            let was = current.profile;
             let profile = SubjectProfile {
-                kind: patch.kind.unwrap_or(current.kind),
-                name: patch.name.unwrap_or(current.name),
-                uscc: patch.uscc.unwrap_or(current.uscc),
-                id_card_no: patch.id_card_no.unwrap_or(current.id_card_no),
-                legal_representative: patch.legal_representative.unwrap_or(current.legal_representative),
-                address: patch.address.unwrap_or(current.address),
-                industry: patch.industry.unwrap_or(current.industry),
-                risk_level: patch.risk_level.unwrap_or(current.risk_level),
-                contact_phone: patch.contact_phone.unwrap_or(current.contact_phone),
+                kind: patch.kind.unwrap_or(was.kind),
+                name: patch.name.unwrap_or(was.name),
+                uscc: patch.uscc.unwrap_or(was.uscc),
+                id_card_no: patch.id_card_no.unwrap_or(was.id_card_no),
+                legal_representative: patch.legal_representative.unwrap_or(was.legal_representative),
+                address: patch.address.unwrap_or(was.address),
+                industry: patch.industry.unwrap_or(was.industry),
+                risk_level: patch.risk_level.unwrap_or(was.risk_level),
+                contact_phone: patch.contact_phone.unwrap_or(was.contact_phone),
             }
             .normalized();
             profile.validate(today).map_err(AppError::Validation)?;
@@ -311,18 +300,10 @@ pub async fn patch_subject(
                 return Err(duplicate_uscc_conflict(uscc));
             }
             let changes = SubjectChanges {
-                kind: profile.kind,
-                name: profile.name,
-                uscc: profile.uscc.clone(),
-                id_card_no: profile.id_card_no,
-                legal_representative: profile.legal_representative,
-                address: profile.address,
-                industry: profile.industry,
-                risk_level: profile.risk_level,
-                contact_phone: profile.contact_phone,
+                profile,
                 updated_at: clock::to_db(clock::now()),
             };
-            let row = store::update(conn, &current.id, &changes).map_err(duplicate_uscc(&profile.uscc))?;
+            let row = store::update(conn, &current.id, &changes).map_err(duplicate_uscc(&changes.profile.uscc))?;
             let unmasked = store::may_see_unmasked(conn, &caller, &row.id)?;
             tracing::info!(subject_id = %row.id, by = %caller.id, "subject updated");
             Ok((row, unmasked))

@@ -2,8 +2,9 @@
 //! digits, phone numbers, masking of personal data, and what a subject record must hold.
 
 use chrono::{Datelike, NaiveDate};
+use diesel::prelude::{AsChangeset, Insertable, Queryable, Selectable};
 
-use crate::error::FieldError;
+use crate::error::{FieldError, check_optional_text, check_text};
 
 string_enum!(
     /// What kind of party a subject is.
@@ -215,7 +216,10 @@ pub fn mask_phone(phone: &str) -> String {
 }
 
 /// A subject's fields after a create or a patch, normalized, before the rules look at it.
-#[derive(Debug, Clone, PartialEq)]
+/// The register's row holds them as they are (`SubjectRow` embeds them), so each is
+/// declared once.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = crate::db::schema::subjects, treat_none_as_null = true)]
 pub struct SubjectProfile {
     pub kind: SubjectKind,
     pub name: String,
@@ -226,16 +230,6 @@ pub struct SubjectProfile {
     pub industry: Option<String>,
     pub risk_level: Option<RiskLevel>,
     pub contact_phone: Option<String>,
-}
-
-fn check_text(field: &str, value: Option<&str>, max: usize, errors: &mut Vec<FieldError>) {
-    if let Some(value) = value {
-        if value.trim().is_empty() {
-            errors.push(FieldError::new(field, "must not be blank"));
-        } else if value.chars().count() > max {
-            errors.push(FieldError::new(field, format!("must be at most {max} characters")));
-        }
-    }
 }
 
 impl SubjectProfile {
@@ -262,11 +256,7 @@ impl SubjectProfile {
     /// individual or a 个体工商户 (its operator) has a citizen ID number.
     pub fn validate(&self, today: NaiveDate) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
-        if self.name.trim().is_empty() {
-            errors.push(FieldError::new("name", "must not be blank"));
-        } else if self.name.chars().count() > 200 {
-            errors.push(FieldError::new("name", "must be at most 200 characters"));
-        }
+        check_text("name", &self.name, 200, &mut errors);
         match &self.uscc {
             Some(code) => {
                 if let Err(message) = check_uscc(code) {
@@ -303,14 +293,14 @@ impl SubjectProfile {
                 errors.push(FieldError::new("id_card_no", message));
             }
         }
-        check_text(
+        check_optional_text(
             "legal_representative",
             self.legal_representative.as_deref(),
             100,
             &mut errors,
         );
-        check_text("address", self.address.as_deref(), 300, &mut errors);
-        check_text("industry", self.industry.as_deref(), 100, &mut errors);
+        check_optional_text("address", self.address.as_deref(), 300, &mut errors);
+        check_optional_text("industry", self.industry.as_deref(), 100, &mut errors);
         if let Some(phone) = &self.contact_phone
             && let Err(message) = normalize_phone(phone)
         {

@@ -7,42 +7,28 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::auth::{CurrentUser, Role};
-use crate::db::DbConn;
 use crate::db::schema::subjects;
+use crate::db::{DbConn, contains_text};
 use crate::http::PageRequest;
-use crate::subjects::model::{RiskLevel, SubjectKind};
+use crate::subjects::model::{RiskLevel, SubjectKind, SubjectProfile};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = subjects)]
 pub struct SubjectRow {
     pub id: String,
     pub agency_id: String,
-    pub kind: SubjectKind,
-    pub name: String,
-    pub uscc: Option<String>,
-    pub id_card_no: Option<String>,
-    pub legal_representative: Option<String>,
-    pub address: Option<String>,
-    pub industry: Option<String>,
-    pub risk_level: Option<RiskLevel>,
-    pub contact_phone: Option<String>,
+    #[diesel(embed)]
+    pub profile: SubjectProfile,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
 
 /// Every column a patch may change, already merged with the current row.
 #[derive(Debug, AsChangeset)]
-#[diesel(table_name = subjects, treat_none_as_null = true)]
+#[diesel(table_name = subjects)]
 pub struct SubjectChanges {
-    pub kind: SubjectKind,
-    pub name: String,
-    pub uscc: Option<String>,
-    pub id_card_no: Option<String>,
-    pub legal_representative: Option<String>,
-    pub address: Option<String>,
-    pub industry: Option<String>,
-    pub risk_level: Option<RiskLevel>,
-    pub contact_phone: Option<String>,
+    #[diesel(embed)]
+    pub profile: SubjectProfile,
     pub updated_at: NaiveDateTime,
 }
 
@@ -117,16 +103,10 @@ pub fn list(
     if let Some(q) = &filter.q {
         let pattern = crate::db::like_pattern(q);
         query = query.filter(
-            crate::db::lower(subjects::name)
-                .like(pattern.clone())
-                .escape('\\')
+            contains_text(subjects::name, pattern.clone())
                 // lower(NULL) LIKE … is NULL, which OR treats as false.
-                .or(crate::db::lower(subjects::uscc.assume_not_null())
-                    .like(pattern.clone())
-                    .escape('\\'))
-                .or(crate::db::lower(subjects::industry.assume_not_null())
-                    .like(pattern)
-                    .escape('\\')),
+                .or(contains_text(subjects::uscc.assume_not_null(), pattern.clone()))
+                .or(contains_text(subjects::industry.assume_not_null(), pattern)),
         );
     }
     query.load(conn)

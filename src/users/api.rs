@@ -105,6 +105,14 @@ pub struct UserListParams {
     pub q: Option<String>,
 }
 
+/// Hashes a new password on the blocking pool: argon2 takes long enough to stall the
+/// other requests of an async worker.
+async fn hash_new_password(password: String) -> AppResult<String> {
+    web::block(move || hash_password(&password))
+        .await?
+        .map_err(|e| AppError::internal(anyhow::anyhow!("{e}")))
+}
+
 fn trimmed(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_string())
 }
@@ -144,10 +152,7 @@ pub async fn create_user(
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let password = body.password;
-    let password_hash = web::block(move || hash_password(&password))
-        .await?
-        .map_err(|e| AppError::internal(anyhow::anyhow!("{e}")))?;
+    let password_hash = hash_new_password(body.password).await?;
     let now = clock::to_db(clock::now());
     let row = UserRow {
         id: uuid::Uuid::now_v7().to_string(),
@@ -267,11 +272,7 @@ pub async fn patch_user(
         check_new_password(password).map_err(|e| AppError::Validation(vec![e]))?;
     }
     let password_hash = match patch.password.clone() {
-        Some(password) => Some(
-            web::block(move || hash_password(&password))
-                .await?
-                .map_err(|e| AppError::internal(anyhow::anyhow!("{e}")))?,
-        ),
+        Some(password) => Some(hash_new_password(password).await?),
         None => None,
     };
     let agency_id = caller.agency_id.clone();

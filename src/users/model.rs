@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 
 use crate::auth::password::check_password_strength;
 use crate::auth::{Role, Roles};
-use crate::error::FieldError;
+use crate::error::{FieldError, check_optional_text, check_text};
 
 /// Everything about a user that the rules look at, after a create or a patch.
 #[derive(Debug, Clone)]
@@ -34,16 +34,6 @@ pub fn check_username(username: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn check_text(field: &str, value: &Option<String>, max: usize, errors: &mut Vec<FieldError>) {
-    if let Some(value) = value {
-        if value.trim().is_empty() {
-            errors.push(FieldError::new(field, "must not be blank"));
-        } else if value.chars().count() > max {
-            errors.push(FieldError::new(field, format!("must be at most {max} characters")));
-        }
-    }
-}
-
 impl UserProfile {
     /// Checks the whole profile; every problem is reported, each naming its field.
     /// An officer carries a certificate number and its expiry (执法证); legal counsel
@@ -53,10 +43,15 @@ impl UserProfile {
         if let Err(message) = check_username(&self.username) {
             errors.push(FieldError::new("username", message));
         }
-        check_text("display_name", &Some(self.display_name.clone()), 100, &mut errors);
-        check_text("certificate_no", &self.certificate_no, 64, &mut errors);
-        check_text("enforcement_field", &self.enforcement_field, 100, &mut errors);
-        check_text("legal_qualification", &self.legal_qualification, 100, &mut errors);
+        check_text("display_name", &self.display_name, 100, &mut errors);
+        check_optional_text("certificate_no", self.certificate_no.as_deref(), 64, &mut errors);
+        check_optional_text("enforcement_field", self.enforcement_field.as_deref(), 100, &mut errors);
+        check_optional_text(
+            "legal_qualification",
+            self.legal_qualification.as_deref(),
+            100,
+            &mut errors,
+        );
         if self.roles.is_empty() {
             errors.push(FieldError::new("roles", "at least one role is required"));
         }

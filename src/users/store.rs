@@ -1,10 +1,11 @@
 //! User queries. Every read of another user is scoped to the caller's agency.
 
 use chrono::{NaiveDate, NaiveDateTime};
+use diesel::dsl::AsSelect;
 use diesel::prelude::*;
 
-use crate::db::DbConn;
 use crate::db::schema::users;
+use crate::db::{DbConn, MultiBackend, contains_text};
 use crate::http::PageRequest;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -75,6 +76,27 @@ pub struct UserFilter {
 
 /// A page of an agency's users in creation order (ids are time-ordered UUIDv7).
 pub fn list(conn: &mut DbConn, agency_id: &str, filter: &UserFilter, page: &PageRequest) -> QueryResult<Vec<UserRow>> {
+    let mut query = page_in_agency(agency_id, page);
+    if let Some(role) = &filter.role {
+        query = query.filter(users::roles.like(format!("%{role}%")));
+    }
+    if let Some(active) = filter.active {
+        query = query.filter(users::active.eq(active));
+    }
+    if let Some(q) = &filter.q {
+        let pattern = crate::db::like_pattern(q);
+        query = query
+            .filter(contains_text(users::username, pattern.clone()).or(contains_text(users::display_name, pattern)));
+    }
+    query.load(conn)
+}
+
+/// A query for `UserRow`s that more filters can narrow.
+pub type UserPageQuery<'a> = users::BoxedQuery<'a, MultiBackend, AsSelect<UserRow, MultiBackend>>;
+
+/// The agency's users in creation order, one page of them (`limit + 1` rows after the
+/// cursor, see `Page::from_rows`), for a list to narrow with its own filters.
+pub fn page_in_agency<'a>(agency_id: &'a str, page: &PageRequest) -> UserPageQuery<'a> {
     let mut query = users::table
         .filter(users::agency_id.eq(agency_id))
         .select(UserRow::as_select())
@@ -84,22 +106,7 @@ pub fn list(conn: &mut DbConn, agency_id: &str, filter: &UserFilter, page: &Page
     if let Some(after) = &page.after {
         query = query.filter(users::id.gt(after.clone()));
     }
-    if let Some(role) = &filter.role {
-        query = query.filter(users::roles.like(format!("%{role}%")));
-    }
-    if let Some(active) = filter.active {
-        query = query.filter(users::active.eq(active));
-    }
-    if let Some(q) = &filter.q {
-        let pattern = crate::db::like_pattern(q);
-        query = query.filter(
-            crate::db::lower(users::username)
-                .like(pattern.clone())
-                .escape('\\')
-                .or(crate::db::lower(users::display_name).like(pattern).escape('\\')),
-        );
-    }
-    query.load(conn)
+    query
 }
 
 pub fn update(conn: &mut DbConn, id: &str, changes: &UserChanges) -> QueryResult<UserRow> {
