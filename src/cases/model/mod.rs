@@ -38,6 +38,7 @@ pub use deadlines::*;
 pub use filing::*;
 pub use penalties::*;
 pub use refusal::*;
-pub use steps::decision::{ProposedDecision, minor_under_14, needs_collective_discussion};
+pub use steps::decision::{ProposedDecision, needs_collective_discussion};
+pub use steps::proposal::minor_under_14;
 pub use table::*;
 pub use terms::*;

@@ -8,3 +8,4 @@ pub mod filing;
 pub mod hearing;
 pub mod inspection;
 pub mod notice;
+pub mod proposal;
