@@ -445,6 +445,7 @@ fn raw_create_statements(
         agency_id: world.agency_id.clone(),
         is_officer: true,
         is_supervisor: false,
+        is_counsel: false,
     };
     let input = NewCase::try_from(CreateCaseRequest {
         kind: CaseKind::Inspection,
@@ -526,6 +527,7 @@ fn raw_insert_case(conn: &mut enforcement::db::DbConn, world: &CaseWorld) -> Res
             subject_name: String::new(),
             number_year: year,
             number_seq: seq,
+            legal_review_reasons: Vec::new(),
         };
         insert(conn, &case, &meta)?;
         enforcement::record::store::append_first(

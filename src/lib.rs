@@ -17,6 +17,7 @@ pub mod db;
 pub mod error;
 pub mod http;
 pub mod idempotency;
+pub mod legal_reviews;
 pub mod officers;
 pub mod openapi;
 pub mod ops;

@@ -10,7 +10,7 @@ use anyhow::bail;
 use utoipa::OpenApi;
 use utoipa::openapi::path::PathItem;
 
-use crate::{auth, calendar, cases, officers, ops, powers, public, subjects, users};
+use crate::{auth, calendar, cases, legal_reviews, officers, ops, powers, public, subjects, users};
 
 /// Declares the handlers: `Operations`, their OpenAPI document, and `HANDLERS`, each
 /// handler's Rust path (`users::api::get_user`) with a route to it for a given method.
@@ -67,6 +67,10 @@ handlers![
     cases::api::transition,
     cases::api::get_record,
     cases::api::verify_record,
+    legal_reviews::api::submit_review,
+    legal_reviews::api::list_reviews,
+    legal_reviews::api::get_review,
+    legal_reviews::api::sign_opinion,
 ];
 
 /// A handler with the method and path its operation documents.

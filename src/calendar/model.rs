@@ -69,6 +69,19 @@ impl WorkCalendar {
         }
     }
 
+    /// The working days after `from` up to and including `to` (0 when `to` is not later).
+    pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> u32 {
+        let mut count = 0;
+        let mut day = from;
+        while day < to {
+            day = day.succ_opt().unwrap_or(NaiveDate::MAX);
+            if self.is_working_day(day) {
+                count += 1;
+            }
+        }
+        count
+    }
+
     /// The date `days` working days after `from`, counting from the day after `from`
     /// (the day of the act is not counted). `days = 0` gives `from`.
     pub fn add_working_days(&self, from: NaiveDate, days: u32) -> NaiveDate {

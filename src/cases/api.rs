@@ -17,12 +17,18 @@ use crate::idempotency::{self, IdempotencyKey, StoredReply};
 use crate::record::chain::{Event, Verification, verify};
 use crate::state::AppState;
 
-fn caller_of(user: &CurrentUser) -> Caller {
+pub fn caller_of(user: &CurrentUser) -> Caller {
     Caller {
         user_id: user.id.clone(),
         agency_id: user.agency_id.clone(),
         is_officer: user.has(Role::Officer),
         is_supervisor: user.has(Role::Supervisor),
+        is_counsel: user.has(Role::LegalCounsel)
+            && user
+                .user
+                .legal_qualification
+                .as_deref()
+                .is_some_and(|q| !q.trim().is_empty()),
     }
 }
 

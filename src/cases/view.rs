@@ -6,7 +6,8 @@ use utoipa::ToSchema;
 
 use crate::cases::model::{
     Action, Case, CaseKind, CaseSource, CaseStatus, DefenseState, Finding, HearingState, InspectionResult, Outcome,
-    Penalty, Procedure, Proposal, Relation, ServiceMethod, SubjectKind, allowed_actions, overdue_deadlines,
+    Penalty, Procedure, Proposal, Relation, ReviewOutcome, ServiceMethod, SubjectKind, allowed_actions,
+    overdue_deadlines,
 };
 use crate::cases::store::CaseMeta;
 use crate::clock;
@@ -107,6 +108,16 @@ pub struct CaseView {
     pub education_recorded_on: Option<NaiveDate>,
     /// The officers' proposed decision for the head (APL art. 57).
     pub proposal: Option<Proposal>,
+    /// The decision needs counsel's approved review of the proposal first (APL art. 58).
+    pub legal_review_required: bool,
+    /// Why, under the agency's scope: `ordinary_procedure`, or for `major_only`
+    /// `large_amount`, `hearing_rights`, `hearing_held`, `complex`, `major_public_interest`.
+    pub legal_review_reasons: Vec<String>,
+    /// The latest review of the proposal and its outcome (`GET /legal-reviews/{id}`).
+    pub legal_review_id: Option<String>,
+    pub legal_review_outcome: Option<ReviewOutcome>,
+    /// Counsel found the case should go to judicial organs (涉嫌犯罪移送).
+    pub criminal_transfer_flagged: bool,
     /// 90 days from filing plus approved extensions (APL art. 60).
     pub decision_due_on: Option<NaiveDate>,
     pub decision: Option<DecisionView>,
@@ -231,6 +242,11 @@ impl CaseView {
             notice,
             education_recorded_on: case.education_recorded_on,
             proposal: case.proposal,
+            legal_review_required: !meta.legal_review_reasons.is_empty(),
+            legal_review_reasons: meta.legal_review_reasons.iter().map(|r| r.to_string()).collect(),
+            legal_review_id: case.legal_review_id,
+            legal_review_outcome: case.legal_review_outcome,
+            criminal_transfer_flagged: case.criminal_transfer_flagged,
             filing_acknowledgement_due_on: case.filing_acknowledgement_due_on,
             filing_acknowledged_on: case.filing_acknowledged_on,
             defense_state: case.defense_state,

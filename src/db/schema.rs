@@ -136,6 +136,31 @@ diesel::table! {
         extension_rule -> Nullable<Text>,
         extension_max_days -> Integer,
         acknowledgement_working_days -> Integer,
+        legal_review_scope -> Text,
+    }
+}
+
+diesel::table! {
+    legal_reviews (id) {
+        id -> Text,
+        agency_id -> Text,
+        case_id -> Text,
+        seq -> Integer,
+        status -> Text,
+        proposal -> Text,
+        package -> Text,
+        submitted_at -> Timestamp,
+        submitted_on -> Date,
+        submitted_by -> Text,
+        record_length -> Integer,
+        record_head_hash -> Text,
+        outcome -> Nullable<Text>,
+        checklist -> Nullable<Text>,
+        opinion -> Nullable<Text>,
+        opinion_hash -> Nullable<Text>,
+        reviewer_id -> Nullable<Text>,
+        reviewed_at -> Nullable<Timestamp>,
+        reviewed_on -> Nullable<Date>,
     }
 }
 
@@ -211,6 +236,9 @@ diesel::table! {
         late_penalty_paused_days -> BigInt,
         court_enforcement_applied_on -> Nullable<Date>,
         recusal_requested_for -> Nullable<Text>,
+        legal_review_id -> Nullable<Text>,
+        legal_review_outcome -> Nullable<Text>,
+        criminal_transfer_flagged -> Bool,
     }
 }
 
@@ -278,9 +306,11 @@ diesel::joinable!(case_powers -> power_versions (power_version_id));
 diesel::joinable!(case_findings -> cases (case_id));
 diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(cases -> subjects (subject_id));
+diesel::joinable!(legal_reviews -> cases (case_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
+    legal_reviews,
     users,
     auth_sessions,
     refresh_tokens,

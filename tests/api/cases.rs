@@ -360,6 +360,15 @@ async fn an_ordinary_penalty_case_runs_from_filing_to_archive() {
     );
     w.step_refused(&id, json!({"action": "decide", "decided_on": days_ago(20)}), NotAllowed)
         .await;
+    // No decision without counsel's approved review (法制审核, APL art. 58).
+    w.step_refused_by(
+        &w.supervisor,
+        &id,
+        json!({"action": "decide", "decided_on": days_ago(20)}),
+        Rule("legal_review_required"),
+    )
+    .await;
+    w.approve_review(&id).await;
     let tomorrow = (enforcement::clock::today() + chrono::Duration::days(1)).to_string();
     w.step_refused_by(
         &w.supervisor,
@@ -472,6 +481,8 @@ async fn an_ordinary_penalty_case_runs_from_filing_to_archive() {
             "record_investigation",
             "notify",
             "propose_decision",
+            "submit_legal_review",
+            "record_legal_opinion",
             "decide",
             "serve",
             "record_payment",
@@ -633,6 +644,7 @@ async fn hearings_follow_their_periods_and_major_cases_need_a_collective_discuss
 
     w.step_ok(&id, propose(json!([{"type": "revoke_license"}]), &days_ago(21)))
         .await;
+    w.approve_review(&id).await;
     let decide = json!({"action": "decide", "decided_on": days_ago(20)});
     w.step_refused_by(
         &w.supervisor,

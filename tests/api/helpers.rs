@@ -387,6 +387,8 @@ pub struct CaseWorld {
     pub lead: (String, String),
     pub second: (String, String),
     pub supervisor: String,
+    /// Legal counsel with a legal qualification (法制审核): (id, token).
+    pub counsel: (String, String),
     pub enterprise: String,
     pub individual: String,
     /// A power with a discretion maximum of ¥50,000.
@@ -560,6 +562,7 @@ pub async fn case_world() -> CaseWorld {
     let lead = app.officer_with_certificate("lead.officer", "2035-12-31").await;
     let second = app.officer_with_certificate("second.officer", "2035-12-31").await;
     let (_, supervisor) = app.user_token("chief", &["supervisor"]).await;
+    let counsel = app.user_token("counsel", &["legal_counsel"]).await;
     let enterprise = app
         .seed_subject(json!({"kind": "enterprise", "name": "天津市学府餐饮有限公司", "uscc": "91350100M000100Y43"}))
         .await;
@@ -573,6 +576,7 @@ pub async fn case_world() -> CaseWorld {
         lead,
         second,
         supervisor,
+        counsel,
         enterprise,
         individual,
         power,
@@ -726,6 +730,7 @@ impl CaseWorld {
             let mut proposal = notice.propose();
             proposal["proposed_on"] = json!(decided_on);
             self.step_ok(id, proposal).await;
+            self.approve_review(id).await;
             self.step_ok_by(
                 &self.supervisor,
                 id,
@@ -743,12 +748,41 @@ impl CaseWorld {
         case
     }
 
-    /// The officers propose `proposal` (a `propose_decision` body) and the supervisor
-    /// decides it as proposed, today; returns the decided case.
+    /// The officers propose `proposal` (a `propose_decision` body), counsel approves it and
+    /// the supervisor decides it as proposed, today; returns the decided case.
     pub async fn propose_and_decide(&self, case_id: &str, proposal: Value) -> Value {
         self.step_ok(case_id, proposal).await;
+        self.approve_review(case_id).await;
         self.step_ok_by(&self.supervisor, case_id, json!({"action": "decide"}))
             .await
+    }
+
+    /// Submits the case's proposal to counsel, who approves it with every item passing;
+    /// returns the signed review.
+    pub async fn approve_review(&self, case_id: &str) -> Value {
+        let (status, review) = json_of(
+            self.app
+                .post(
+                    &format!("/api/v1/cases/{case_id}/legal-reviews"),
+                    self.lead_token(),
+                    &json!({}),
+                )
+                .await,
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{review}");
+        let (status, signed) = json_of(
+            self.app
+                .post(
+                    &format!("/api/v1/legal-reviews/{}/opinion", review["id"].as_str().unwrap()),
+                    &self.counsel.1,
+                    &passing_opinion("approved"),
+                )
+                .await,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{signed}");
+        signed
     }
 
     pub async fn case(&self, case_id: &str) -> Value {
@@ -872,4 +906,25 @@ impl CaseWorld {
         assert_eq!(self.listed("").await, before, "a refused filing creates no case");
         problem
     }
+}
+
+/// An opinion with the ten checklist items of DESIGN §5.2 all passing.
+pub fn passing_opinion(outcome: &str) -> Value {
+    let items = [
+        "subject_legal",
+        "officers_qualified",
+        "within_authority",
+        "facts_clear",
+        "evidence_sufficient",
+        "procedure_legal",
+        "law_correct",
+        "discretion_appropriate",
+        "documents_complete",
+        "criminal_transfer_needed",
+    ];
+    json!({
+        "outcome": outcome,
+        "checklist": items.iter().map(|item| json!({"item": item, "pass": true, "comment": "符合规定"})).collect::<Vec<_>>(),
+        "opinion": "经审核，本案事实清楚，证据确凿，程序合法，适用法律正确，裁量适当，同意。",
+    })
 }

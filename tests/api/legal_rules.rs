@@ -236,6 +236,7 @@ async fn the_head_decides_the_proposal_or_lighter_and_is_not_on_the_case() {
     w.step_ok(&id, json!({"action": "waive_defense"})).await;
     let case = w.step_ok(&id, proposal("penalty", fine(300000))).await;
     assert_eq!(case["status"], json!("proposed"));
+    w.approve_review(&id).await;
 
     let decide = json!({"action": "decide"});
     // The officers propose; deciding is not their step at all.
@@ -838,6 +839,7 @@ async fn a_penalty_is_decided_by_the_ninetieth_day_after_filing() {
         with(proposal("penalty", fine(100000)), json!({"proposed_on": ninetieth})),
     )
     .await;
+    w.approve_review(&id).await;
     w.step_refused_by(
         &w.supervisor,
         &id,

@@ -20,6 +20,7 @@ pub fn apply(case: &Case, command: Command, ctx: &Context<'_>) -> Result<Applied
         let who = match rows[0].actor {
             Actor::CaseOfficer => "the case's own officers",
             Actor::Supervisor => "a supervisor",
+            Actor::Counsel => "legal counsel who is not an officer of the case",
         };
         return Err(Refusal::NotAllowed {
             detail: format!("only {who} may {} this case", action.as_str()),
@@ -45,6 +46,8 @@ pub fn apply(case: &Case, command: Command, ctx: &Context<'_>) -> Result<Applied
         Command::HearingNotAttended(input) => steps::hearing::hearing_not_attended(case, input, ctx),
         Command::RecordEducation(input) => steps::proposal::record_education(case, input, ctx),
         Command::ProposeDecision(input) => steps::proposal::propose_decision(case, input, ctx),
+        Command::SubmitLegalReview(input) => steps::review::submit_legal_review(case, input, ctx),
+        Command::RecordLegalOpinion(input) => steps::review::record_legal_opinion(case, input, ctx),
         Command::RecordCollectiveDiscussion(input) => steps::decision::record_collective_discussion(case, input, ctx),
         Command::ExtendDecisionDeadline(input) => steps::decision::extend_decision_deadline(case, input, ctx),
         Command::Decide(input) => steps::decision::decide(case, input, ctx),

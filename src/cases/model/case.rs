@@ -46,6 +46,12 @@ pub struct Case {
     pub education_recorded_on: Option<NaiveDate>,
     // decision
     pub proposal: Option<Proposal>,
+    /// The latest legal review of the current proposal and its outcome (法制审核, art. 58);
+    /// a new proposal clears the outcome.
+    pub legal_review_id: Option<String>,
+    pub legal_review_outcome: Option<ReviewOutcome>,
+    /// Counsel found that the case should go to judicial organs (涉嫌犯罪).
+    pub criminal_transfer_flagged: bool,
     pub decision_due_on: Option<NaiveDate>,
     pub outcome: Option<Outcome>,
     pub penalties: Vec<Penalty>,
@@ -98,6 +104,12 @@ pub struct Proposal {
     /// For `transfer_judicial`: the organ the case goes to (e.g. 公安机关).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receiving_organ: Option<String>,
+    /// 案件情况疑难复杂、涉及多个法律关系 (art. 58 (3)).
+    #[serde(default)]
+    pub complex: bool,
+    /// 涉及重大公共利益 (art. 58 (1)).
+    #[serde(default)]
+    pub major_public_interest: bool,
     pub proposed_on: NaiveDate,
 }
 
@@ -166,6 +178,9 @@ impl Case {
             collective_discussion_on: None,
             education_recorded_on: None,
             proposal: None,
+            legal_review_id: None,
+            legal_review_outcome: None,
+            criminal_transfer_flagged: false,
             outcome: None,
             penalties: Vec::new(),
             decided_on: None,
@@ -291,6 +306,14 @@ pub struct ProcedureSettings {
     /// working days are listed as overdue (default 5).
     #[serde(default = "default_acknowledgement_working_days")]
     pub acknowledgement_working_days: u32,
+    /// Which decisions need counsel's passing review first (APL art. 58): `all_ordinary`
+    /// (default) or `major_only`.
+    #[serde(default = "default_legal_review_scope")]
+    pub legal_review_scope: LegalReviewScope,
+}
+
+fn default_legal_review_scope() -> LegalReviewScope {
+    LegalReviewScope::AllOrdinary
 }
 
 fn default_true() -> bool {
@@ -315,6 +338,7 @@ impl Default for ProcedureSettings {
             extension_rule: None,
             extension_max_days: default_extension_max_days(),
             acknowledgement_working_days: default_acknowledgement_working_days(),
+            legal_review_scope: default_legal_review_scope(),
         }
     }
 }

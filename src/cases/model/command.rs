@@ -54,6 +54,8 @@ commands!(
     HearingNotAttended(HearingNotAttendedInput),
     RecordEducation(RecordEducationInput),
     ProposeDecision(ProposeDecisionInput),
+    SubmitLegalReview(SubmitLegalReviewInput),
+    RecordLegalOpinion(LegalOpinionInput),
     RecordCollectiveDiscussion(RecordCollectiveDiscussionInput),
     ExtendDecisionDeadline(ExtendDecisionDeadlineInput),
     Decide(DecideInput),
@@ -282,6 +284,44 @@ pub struct ProposeDecisionInput {
     /// Defaults to today; may be earlier for a case entered after the fact (补录).
     #[serde(default)]
     pub proposed_on: Option<NaiveDate>,
+    /// 案件情况疑难复杂 (legal review in scope under `major_only`).
+    #[serde(default)]
+    pub complex: bool,
+    /// 涉及重大公共利益 (legal review in scope under `major_only`).
+    #[serde(default)]
+    pub major_public_interest: bool,
+}
+
+/// The input of `submit_legal_review` (`POST /cases/{id}/legal-reviews`): the current
+/// proposal goes to counsel with the documents listed.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct SubmitLegalReviewInput {
+    /// The documents and evidence submitted with it (文书、证据目录).
+    #[serde(default)]
+    pub documents: Vec<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// One item of counsel's checklist.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ChecklistItem {
+    pub item: ReviewItem,
+    pub pass: bool,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// The input of `record_legal_opinion` (`POST /legal-reviews/{id}/opinion`).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct LegalOpinionInput {
+    /// Set by the API from the path.
+    #[serde(default)]
+    pub review_id: String,
+    pub outcome: ReviewOutcome,
+    /// All ten items, each once.
+    pub checklist: Vec<ChecklistItem>,
+    pub opinion: String,
 }
 
 /// The input of `serve`.
@@ -443,6 +483,18 @@ pub enum Effect {
     AllocateDecisionNumber(DecisionDocument),
     /// Open a penalty case linked to this inspection (`source: inspection`).
     OpenPenaltyCase(EscalationRequest),
+    /// Open a legal review of the current proposal (its row, with the package counsel reads).
+    CreateLegalReview {
+        documents: Vec<String>,
+        note: Option<String>,
+    },
+    /// Sign the pending review once with counsel's opinion.
+    SignLegalReview {
+        review_id: String,
+        outcome: ReviewOutcome,
+        checklist: Vec<ChecklistItem>,
+        opinion: String,
+    },
     /// Put `replacement` on the case in the recused officer's place; the store checks the
     /// replacement in the officer register (active, certificate valid today, not on the case).
     ReplaceOfficer {

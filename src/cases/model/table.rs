@@ -24,6 +24,8 @@ string_enum!(
         HearingNotAttended => "hearing_not_attended",
         RecordEducation => "record_education",
         ProposeDecision => "propose_decision",
+        SubmitLegalReview => "submit_legal_review",
+        RecordLegalOpinion => "record_legal_opinion",
         RecordCollectiveDiscussion => "record_collective_discussion",
         ExtendDecisionDeadline => "extend_decision_deadline",
         Decide => "decide",
@@ -53,6 +55,8 @@ pub enum Actor {
     CaseOfficer,
     /// A supervisor of the agency (负责人 / 法制机构): approvals and corrections.
     Supervisor,
+    /// Legal counsel with a legal qualification, not an officer of the case (法制审核).
+    Counsel,
 }
 
 /// Which cases a row of the table applies to.
@@ -100,7 +104,7 @@ const fn row(track: Track, from: &'static [CaseStatus], action: Action, actor: A
 }
 
 use Action as A;
-use Actor::{CaseOfficer as Officer, Supervisor};
+use Actor::{CaseOfficer as Officer, Counsel, Supervisor};
 
 /// The state machine of every case, in one place.
 #[rustfmt::skip]
@@ -131,7 +135,10 @@ pub const TRANSITIONS: &[Transition] = &[
     row(Track::Ordinary, &[S::Investigating, S::Notified, S::Hearing, S::Proposed], A::RecordCollectiveDiscussion, Officer),
     row(Track::Ordinary, &[S::Investigating, S::Notified, S::Hearing, S::Proposed], A::RecordCollectiveDiscussion, Supervisor),
     row(Track::Ordinary, &[S::Filed, S::Investigating, S::Notified, S::Hearing, S::Proposed], A::ExtendDecisionDeadline, Supervisor),
-    // SEAM(legal-review): a proposal in scope goes to counsel before the head decides.
+    // 法制审核 (art. 58): the proposal goes to counsel, who approves it (back to the head),
+    // asks for changes or rejects it (back to the investigation).
+    row(Track::Ordinary, &[S::Proposed], A::SubmitLegalReview, Officer),
+    row(Track::Ordinary, &[S::LegalReview], A::RecordLegalOpinion, Counsel),
     row(Track::Ordinary, &[S::Proposed], A::Decide, Supervisor),
     row(Track::Ordinary, &[S::Investigating, S::Notified, S::Hearing, S::Proposed, S::Decided], A::RecordServiceConsent, Officer),
     row(Track::Ordinary, &[S::Decided], A::Serve, Officer),
@@ -161,6 +168,8 @@ pub const TRANSITIONS: &[Transition] = &[
 pub struct Relation {
     pub is_case_officer: bool,
     pub is_supervisor: bool,
+    /// Holds the legal_counsel role and a legal qualification, and is not on the case.
+    pub is_counsel: bool,
 }
 
 impl Relation {
@@ -168,6 +177,7 @@ impl Relation {
         match actor {
             Actor::CaseOfficer => self.is_case_officer,
             Actor::Supervisor => self.is_supervisor,
+            Actor::Counsel => self.is_counsel,
         }
     }
 }
@@ -208,6 +218,7 @@ mod tests {
         let supervisor = Relation {
             is_case_officer: false,
             is_supervisor: true,
+            is_counsel: false,
         };
         assert_eq!(
             allowed_actions(&inspection, supervisor),

@@ -57,6 +57,8 @@ string_enum!(
         Hearing => "hearing",
         /// 已提出处理意见 (the officers' proposed decision, for the head)
         Proposed => "proposed",
+        /// 法制审核中 (the proposal is with counsel)
+        LegalReview => "legal_review",
         /// 已作出决定
         Decided => "decided",
         /// 已送达
@@ -226,6 +228,54 @@ string_enum!(
     RemedyEvent {
         Filed => "filed",
         Decided => "decided",
+    }
+);
+
+string_enum!(
+    /// 法制审核意见 (DESIGN §5.2)
+    ReviewOutcome {
+        /// 同意: every checklist item passes
+        Approved => "approved",
+        /// 退回补充调查
+        NeedsChanges => "needs_changes",
+        /// 不同意
+        Rejected => "rejected",
+    }
+);
+
+string_enum!(
+    /// The ten items counsel checks (DESIGN §5.2).
+    ReviewItem {
+        /// 执法主体合法
+        SubjectLegal => "subject_legal",
+        /// 执法人员具备资格
+        OfficersQualified => "officers_qualified",
+        /// 未超越法定职权
+        WithinAuthority => "within_authority",
+        /// 事实清楚
+        FactsClear => "facts_clear",
+        /// 证据确凿充分
+        EvidenceSufficient => "evidence_sufficient",
+        /// 程序合法
+        ProcedureLegal => "procedure_legal",
+        /// 适用法律正确
+        LawCorrect => "law_correct",
+        /// 裁量适当
+        DiscretionAppropriate => "discretion_appropriate",
+        /// 文书齐全规范
+        DocumentsComplete => "documents_complete",
+        /// 涉嫌犯罪应当移送司法机关: passing means no transfer is needed
+        CriminalTransferNeeded => "criminal_transfer_needed",
+    }
+);
+
+string_enum!(
+    /// Which decisions need a passing legal review (法制审核范围, APL art. 58).
+    LegalReviewScope {
+        /// Every decision of the ordinary procedure (as Tianjin's platform does).
+        AllOrdinary => "all_ordinary",
+        /// The categories of art. 58 and the agency's amount thresholds.
+        MajorOnly => "major_only",
     }
 );
 

@@ -59,6 +59,7 @@ pub fn calendar() -> WorkCalendar {
 pub const OFFICER: Relation = Relation {
     is_case_officer: true,
     is_supervisor: false,
+    is_counsel: false,
 };
 
 pub fn run(case: &Case, command: Command, today: &str) -> Result<Applied, Refusal> {
@@ -109,12 +110,15 @@ pub fn propose(kind: PenaltyType, amount: i64) -> Command {
         mitigation_ground: None,
         receiving_organ: None,
         proposed_on: None,
+        complex: false,
+        major_public_interest: false,
     })
 }
 
 pub const HEAD: Relation = Relation {
     is_case_officer: false,
     is_supervisor: true,
+    is_counsel: false,
 };
 
 pub fn run_as(case: &Case, command: Command, today: &str, relation: Relation) -> Result<Applied, Refusal> {
@@ -133,7 +137,9 @@ pub fn run_as(case: &Case, command: Command, today: &str, relation: Relation) ->
 /// The officers propose `kind`/`amount` on `on`, and the head decides it as proposed on
 /// the same day, as seen on `today`: the proposal's gates are those of that day.
 pub fn decide_as_head(case: &Case, kind: PenaltyType, amount: i64, on: &str, today: &str) -> Result<Applied, Refusal> {
-    let proposed = run(case, propose(kind, amount), on)?;
+    let mut proposed = run(case, propose(kind, amount), on)?;
+    // Counsel's review is the subject of its own tests (steps/review.rs).
+    proposed.case.legal_review_outcome = Some(ReviewOutcome::Approved);
     let decide = Command::Decide(DecideInput {
         outcome: None,
         penalties: None,

@@ -10,8 +10,8 @@ use diesel::prelude::*;
 
 use crate::cases::model::{
     Case, CaseKind, CaseOfficer, CaseSource, CaseStatus, CitedPower, CreateCaseRequest, DefenseState, Finding,
-    HazardLevel, HearingState, InspectionResult, NewCase, OfficerCandidate, Outcome, Procedure, ProcedureSettings,
-    ServiceMethod, SubjectKind,
+    HazardLevel, HearingState, InspectionResult, LegalReviewScope, NewCase, OfficerCandidate, Outcome, Procedure,
+    ProcedureSettings, ReviewOutcome, ServiceMethod, SubjectKind,
 };
 use crate::db::DbConn;
 use crate::db::schema::{

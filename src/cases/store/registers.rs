@@ -118,7 +118,7 @@ pub fn officer_candidates(
 }
 
 pub fn procedure_settings(conn: &mut DbConn, agency_id: &str) -> QueryResult<ProcedureSettings> {
-    type SettingsRow = (i32, i64, i64, bool, Option<String>, i32, i32);
+    type SettingsRow = (i32, i64, i64, bool, Option<String>, i32, i32, LegalReviewScope);
     let row: Option<SettingsRow> = agency_settings::table
         .find(agency_id)
         .select((
@@ -129,6 +129,7 @@ pub fn procedure_settings(conn: &mut DbConn, agency_id: &str) -> QueryResult<Pro
             agency_settings::extension_rule,
             agency_settings::extension_max_days,
             agency_settings::acknowledgement_working_days,
+            agency_settings::legal_review_scope,
         ))
         .first(conn)
         .optional()?;
@@ -141,6 +142,7 @@ pub fn procedure_settings(conn: &mut DbConn, agency_id: &str) -> QueryResult<Pro
             extension_rule,
             extension_max_days,
             acknowledgement,
+            legal_review_scope,
         )) => ProcedureSettings {
             defense_period_working_days: days.max(0) as u32,
             hearing_threshold_individual_fen: individual,
@@ -149,6 +151,7 @@ pub fn procedure_settings(conn: &mut DbConn, agency_id: &str) -> QueryResult<Pro
             extension_rule,
             extension_max_days: extension_max_days.max(0) as u32,
             acknowledgement_working_days: acknowledgement.max(0) as u32,
+            legal_review_scope,
         },
         None => ProcedureSettings::default(),
     })
@@ -171,6 +174,7 @@ pub fn save_procedure_settings(
             agency_settings::extension_rule.eq(settings.extension_rule.as_deref()),
             agency_settings::extension_max_days.eq(settings.extension_max_days as i32),
             agency_settings::acknowledgement_working_days.eq(settings.acknowledgement_working_days as i32),
+            agency_settings::legal_review_scope.eq(settings.legal_review_scope),
             agency_settings::updated_at.eq(crate::clock::to_db(crate::clock::now())),
             agency_settings::updated_by.eq(by),
         ))

@@ -70,6 +70,9 @@ pub struct CaseRow {
     pub late_penalty_paused_days: i64,
     pub court_enforcement_applied_on: Option<NaiveDate>,
     pub recusal_requested_for: Option<String>,
+    pub legal_review_id: Option<String>,
+    pub legal_review_outcome: Option<ReviewOutcome>,
+    pub criminal_transfer_flagged: bool,
 }
 
 /// Who entered a case and when; kept alongside the domain case.
@@ -81,6 +84,8 @@ pub struct CaseMeta {
     pub subject_name: String,
     pub number_year: i32,
     pub number_seq: i32,
+    /// Why a decision needs counsel's review under the agency's scope (`[]` if it does not).
+    pub legal_review_reasons: Vec<&'static str>,
 }
 
 impl CaseRow {
@@ -112,6 +117,9 @@ impl CaseRow {
             late_penalty_paused_days: self.late_penalty_paused_days,
             court_enforcement_applied_on: self.court_enforcement_applied_on,
             recusal_requested_for: self.recusal_requested_for,
+            legal_review_id: self.legal_review_id,
+            legal_review_outcome: self.legal_review_outcome,
+            criminal_transfer_flagged: self.criminal_transfer_flagged,
             subject_birth_date,
             defense_state: self.defense_state,
             hearing_state: self.hearing_state,
@@ -219,6 +227,9 @@ impl CaseRow {
             late_penalty_paused_days: case.late_penalty_paused_days,
             court_enforcement_applied_on: case.court_enforcement_applied_on,
             recusal_requested_for: case.recusal_requested_for.clone(),
+            legal_review_id: case.legal_review_id.clone(),
+            legal_review_outcome: case.legal_review_outcome,
+            criminal_transfer_flagged: case.criminal_transfer_flagged,
         }
     }
 }
@@ -305,14 +316,18 @@ pub fn load(conn: &mut DbConn, agency_id: &str, case_id: &str) -> AppResult<Opti
         subject_name,
         number_year: row.number_year,
         number_seq: row.number_seq,
+        legal_review_reasons: Vec::new(),
     };
     let birth_date = id_card_no
         .as_deref()
         .and_then(crate::subjects::model::birth_date_from_id_card);
-    Ok(Some((
-        row.into_case((subject_kind, birth_date), officers, powers, findings)?,
-        meta,
-    )))
+    let case = row.into_case((subject_kind, birth_date), officers, powers, findings)?;
+    let mut meta = meta;
+    if case.proposal.is_some() {
+        let settings = procedure_settings(conn, agency_id)?;
+        meta.legal_review_reasons = crate::cases::model::legal_review_reasons(&case, &settings);
+    }
+    Ok(Some((case, meta)))
 }
 
 fn cited_powers(conn: &mut DbConn, case_id: &str) -> QueryResult<Vec<CitedPower>> {

@@ -24,6 +24,8 @@ pub struct Caller {
     pub agency_id: String,
     pub is_officer: bool,
     pub is_supervisor: bool,
+    /// Holds the legal_counsel role and a legal qualification (法律职业资格).
+    pub is_counsel: bool,
 }
 
 /// A new case that passed the rules of filing and awaits its number.
@@ -184,6 +186,7 @@ pub fn insert_prepared_case(
         subject_name: subject_name.clone(),
         number_year: year,
         number_seq: seq,
+        legal_review_reasons: Vec::new(),
     };
     insert(conn, &case, &meta)?;
     let payload = serde_json::json!({
@@ -213,6 +216,8 @@ pub fn relation(case: &Case, caller: &Caller) -> crate::cases::model::Relation {
         // A recused officer (回避) takes no further step of the case.
         is_case_officer: caller.is_officer && case.officers.iter().any(|o| o.user_id == caller.user_id && !o.recused),
         is_supervisor: caller.is_supervisor,
+        // Counsel reviews only cases it did not handle (DESIGN §5.2).
+        is_counsel: caller.is_counsel && !case.officers.iter().any(|o| o.user_id == caller.user_id),
     }
 }
 
@@ -318,6 +323,41 @@ pub fn transition(
             payload["penalty_case_id"] = serde_json::Value::String(child.id);
             payload["penalty_case_number"] = serde_json::Value::String(child.case_number);
         }
+        Effect::CreateLegalReview { documents, note } => {
+            let review_id = crate::legal_reviews::store::create(
+                conn,
+                &case,
+                &meta,
+                &caller.user_id,
+                (&documents, note.as_deref()),
+                crate::clock::to_db(now),
+                today,
+            )?;
+            payload["review_id"] = serde_json::Value::String(review_id.clone());
+            next.legal_review_id = Some(review_id);
+        }
+        Effect::SignLegalReview {
+            review_id,
+            outcome,
+            checklist,
+            opinion,
+        } => {
+            let opinion_hash = payload["opinion_hash"].as_str().unwrap_or_default().to_string();
+            crate::legal_reviews::store::sign(
+                conn,
+                &review_id,
+                &case.id,
+                crate::legal_reviews::store::Signature {
+                    outcome,
+                    checklist: &checklist,
+                    opinion: &opinion,
+                    opinion_hash: &opinion_hash,
+                    reviewer_id: &caller.user_id,
+                },
+                crate::clock::to_db(now),
+                today,
+            )?;
+        }
         Effect::ReplaceOfficer { replacement, .. } => {
             let found = officer_candidates(conn, &caller.agency_id, std::slice::from_ref(&replacement))?;
             let Some(Some((candidate, display_name))) = found.into_iter().next() else {
@@ -350,6 +390,7 @@ pub fn transition(
     }
     next.version = case.version + 1;
     meta.updated_at = crate::clock::to_db(now);
+    meta.legal_review_reasons = crate::cases::model::legal_review_reasons(&next, &ctx.settings);
     let findings_changed = next.findings != case.findings;
     let officers_changed = next.officers != case.officers;
     if !save(conn, &next, &meta, case.version, findings_changed, officers_changed)? {

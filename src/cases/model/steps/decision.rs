@@ -157,12 +157,7 @@ fn decide_proposal(case: &Case, input: DecideInput, ctx: &Context<'_>) -> Result
         lighter_law = lighter;
         check_collective_discussion(case, &penalties, decided_on, &ctx.settings)?;
     }
-    let decision = ProposedDecision {
-        outcome,
-        penalties: penalties.clone(),
-        decided_on,
-    };
-    check_legal_review(case, &decision)?;
+    super::review::check_legal_review(case, &ctx.settings)?;
     // A transfer to judicial organs is handed over, not served on the party.
     if outcome != Outcome::TransferJudicial {
         next.service_due_on = Some(working_deadline(ctx, decided_on, SERVICE_PERIOD_WORKING_DAYS)?);
@@ -251,12 +246,6 @@ fn decide_on_the_spot(case: &Case, input: DecideInput, ctx: &Context<'_>) -> Res
     let (powers, lighter_law) = applicable_powers(case, &ctx.current_powers)?;
     check_mitigation_ground(case, input.mitigation_ground)?;
     check_discretion(&powers, &penalties, input.mitigation_ground)?;
-    let decision = ProposedDecision {
-        outcome: Outcome::Penalty,
-        penalties: penalties.clone(),
-        decided_on,
-    };
-    check_legal_review(case, &decision)?;
     next.served_on = Some(decided_on);
     next.service_method = Some(ServiceMethod::InPerson);
     next.payment_due_on = match fine > 0 {
@@ -321,21 +310,6 @@ pub fn acknowledge_filing(case: &Case, ctx: &Context<'_>) -> Result<Applied, Ref
     next.filing_acknowledged_on = Some(ctx.today);
     let late = case.filing_acknowledgement_due_on.is_some_and(|due| ctx.today > due);
     Ok(Applied::new(next, json!({"acknowledged_on": ctx.today, "late": late})))
-}
-
-/// The decision as the legal-review gate sees it.
-#[derive(Debug, Clone)]
-pub struct ProposedDecision {
-    pub outcome: Outcome,
-    pub penalties: Vec<Penalty>,
-    pub decided_on: NaiveDate,
-}
-
-/// 法制审核 (APL art. 58). SEAM(legal-review): the legal-review capability decides which
-/// decisions need an approved opinion signed by counsel and checks it here; until it
-/// lands, no decision is held back by this gate.
-pub(crate) fn check_legal_review(_case: &Case, _decision: &ProposedDecision) -> Result<(), Refusal> {
-    Ok(())
 }
 
 /// APL art. 57 (负责人集体讨论): major cases — penalties that give hearing rights, or a
@@ -556,6 +530,7 @@ mod tests {
         let supervisor = Relation {
             is_case_officer: false,
             is_supervisor: true,
+            is_counsel: false,
         };
         let settings = ProcedureSettings {
             extension_rule: Some("《市场监督管理行政处罚程序规定》第六十四条".into()),
@@ -581,6 +556,7 @@ mod tests {
         let own = Relation {
             is_case_officer: true,
             is_supervisor: true,
+            is_counsel: false,
         };
         assert_eq!(
             rule_of(apply(&filed, extend(30), &ctx("2024-11-01", own))),
@@ -605,10 +581,28 @@ mod tests {
     fn the_head_decides_the_proposal_or_lighter_and_is_not_on_the_case() {
         let mut notified = notified_case(PenaltyType::Fine, 200_000, "2024-09-02");
         notified.defense_state = Some(DefenseState::Waived);
-        let proposed = run(&notified, propose(PenaltyType::Fine, 200_000), "2024-09-05")
+        let mut proposed = run(&notified, propose(PenaltyType::Fine, 200_000), "2024-09-05")
             .unwrap()
             .case;
         assert_eq!(proposed.status, CaseStatus::Proposed);
+        // In scope (all ordinary decisions), the head decides only an approved proposal.
+        assert_eq!(
+            rule_of(run_as(
+                &proposed,
+                Command::Decide(DecideInput {
+                    outcome: None,
+                    penalties: None,
+                    decided_on: None,
+                    credentials_shown: None,
+                    party_heard: None,
+                    mitigation_ground: None,
+                }),
+                "2024-09-06",
+                HEAD
+            )),
+            "legal_review_required"
+        );
+        proposed.legal_review_outcome = Some(ReviewOutcome::Approved);
         let decide = |penalties: Option<Vec<Penalty>>| {
             Command::Decide(DecideInput {
                 outcome: None,
@@ -622,6 +616,7 @@ mod tests {
         let on_case = Relation {
             is_case_officer: true,
             is_supervisor: true,
+            is_counsel: false,
         };
         assert_eq!(
             rule_of(run_as(&proposed, decide(None), "2024-09-06", on_case)),

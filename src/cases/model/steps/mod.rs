@@ -9,3 +9,4 @@ pub mod hearing;
 pub mod inspection;
 pub mod notice;
 pub mod proposal;
+pub mod review;

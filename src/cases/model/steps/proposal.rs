@@ -58,6 +58,8 @@ pub fn propose_decision(case: &Case, input: ProposeDecisionInput, ctx: &Context<
         no_penalty_ground: input.no_penalty_ground,
         mitigation_ground: input.mitigation_ground,
         receiving_organ,
+        complex: input.complex,
+        major_public_interest: input.major_public_interest,
         proposed_on,
     };
     check_outcome(case, &proposal)?;
@@ -70,6 +72,8 @@ pub fn propose_decision(case: &Case, input: ProposeDecisionInput, ctx: &Context<
         lighter_law = lighter;
     }
     next.status = CaseStatus::Proposed;
+    // A new proposal is reviewed anew (DESIGN §5.2).
+    next.legal_review_outcome = None;
     let payload = json!({"proposal": proposal, "minor": case.is_minor(), "lighter_law_applied": lighter_law});
     next.proposal = Some(proposal);
     Ok(Applied::new(next, payload))
@@ -145,6 +149,8 @@ mod tests {
                 mitigation_ground: None,
                 receiving_organ: None,
                 proposed_on: None,
+                complex: false,
+                major_public_interest: false,
             })
         };
         assert!(run(&investigating, no_penalty(Outcome::NoPenaltyMinorUnder14), "2024-09-03").is_ok());

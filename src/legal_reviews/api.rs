@@ -1,0 +1,286 @@
+//! `POST /cases/{id}/legal-reviews`, `GET /legal-reviews`, `GET /legal-reviews/{id}`,
+//! `POST /legal-reviews/{id}/opinion`.
+
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::{CurrentUser, Role};
+use crate::cases::api::caller_of;
+use crate::cases::model::{ChecklistItem, Command, LegalOpinionInput, ReviewOutcome, SubmitLegalReviewInput};
+use crate::clock;
+use crate::db::DbConn;
+use crate::error::{AppError, AppResult, Problem};
+use crate::http::{ApiJson, ApiQuery, Page, PageParams};
+use crate::legal_reviews::store::{self, ReviewRow};
+use crate::state::AppState;
+
+/// A review in counsel's queue.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReviewSummary {
+    pub id: String,
+    pub case_id: String,
+    pub case_number: String,
+    /// 1 for the first submission of the case, 2 for a resubmission, ….
+    pub seq: i32,
+    /// `pending` or `done`.
+    pub status: String,
+    pub outcome: Option<ReviewOutcome>,
+    pub submitted_at: DateTime<Utc>,
+    pub submitted_on: NaiveDate,
+    /// Working days from submission to the opinion, or to today while pending.
+    pub age_working_days: u32,
+    /// The case's decision deadline (APL art. 60).
+    pub decision_due_on: Option<NaiveDate>,
+    pub reviewer_id: Option<String>,
+    pub reviewed_at: Option<DateTime<Utc>>,
+}
+
+/// A review with everything counsel reads and signs.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReviewView {
+    pub id: String,
+    pub case_id: String,
+    pub seq: i32,
+    pub status: String,
+    /// The proposal as submitted (`propose_decision`).
+    pub proposal: Value,
+    /// The case as it stood: party, facts, cited power versions, notice, defence and
+    /// hearing, the documents listed.
+    pub package: Value,
+    pub submitted_at: DateTime<Utc>,
+    pub submitted_on: NaiveDate,
+    pub submitted_by: String,
+    /// The case record's length and head hash when submitted.
+    pub record_length: i32,
+    pub record_head_hash: String,
+    pub outcome: Option<ReviewOutcome>,
+    pub checklist: Option<Vec<ChecklistItem>>,
+    pub opinion: Option<String>,
+    /// SHA-256 of `signed_content` in canonical JSON; the case record's
+    /// `record_legal_opinion` event carries the same hash.
+    pub opinion_hash: Option<String>,
+    pub signed_content: Option<Value>,
+    pub reviewer_id: Option<String>,
+    pub reviewed_at: Option<DateTime<Utc>>,
+    pub reviewed_on: Option<NaiveDate>,
+}
+
+impl ReviewView {
+    fn new(row: ReviewRow) -> AppResult<Self> {
+        let parse = |text: &str| serde_json::from_str::<Value>(text).map_err(AppError::internal);
+        let checklist: Option<Vec<ChecklistItem>> = row
+            .checklist
+            .as_deref()
+            .map(|c| serde_json::from_str(c).map_err(AppError::internal))
+            .transpose()?;
+        let signed_content = match (&row.outcome, &checklist, &row.opinion, row.reviewed_on) {
+            (Some(outcome), Some(checklist), Some(opinion), Some(reviewed_on)) => Some(json!({
+                "review_id": row.id, "outcome": outcome, "checklist": checklist,
+                "opinion": opinion, "reviewed_on": reviewed_on,
+            })),
+            _ => None,
+        };
+        Ok(ReviewView {
+            proposal: parse(&row.proposal)?,
+            package: parse(&row.package)?,
+            submitted_at: clock::from_db(row.submitted_at),
+            reviewed_at: row.reviewed_at.map(clock::from_db),
+            id: row.id,
+            case_id: row.case_id,
+            seq: row.seq,
+            status: row.status,
+            submitted_on: row.submitted_on,
+            submitted_by: row.submitted_by,
+            record_length: row.record_length,
+            record_head_hash: row.record_head_hash,
+            outcome: row.outcome,
+            checklist,
+            opinion: row.opinion,
+            opinion_hash: row.opinion_hash,
+            signed_content,
+            reviewer_id: row.reviewer_id,
+            reviewed_on: row.reviewed_on,
+        })
+    }
+}
+
+fn load_view(conn: &mut DbConn, agency_id: &str, id: &str) -> AppResult<ReviewView> {
+    ReviewView::new(store::find(conn, agency_id, id)?.ok_or(AppError::NotFound("legal review"))?)
+}
+
+/// Submit the case's current proposal to counsel (法制审核, APL art. 58): officers of the case.
+#[utoipa::path(
+    post, path = "/api/v1/cases/{id}/legal-reviews", tag = "legal reviews",
+    params(("id" = String, Path)),
+    request_body(content = SubmitLegalReviewInput, description = "`{}`, or the documents listed and a note"),
+    responses(
+        (status = 201, body = ReviewView),
+        (status = 400, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem, description = "the case has no proposal to review now, or the caller is not its officer"),
+        (status = 413, body = Problem), (status = 415, body = Problem),
+        (status = 422, body = Problem, description = "legal_review_already_approved, or invalid fields"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn submit_review(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+    body: ApiJson<SubmitLegalReviewInput>,
+) -> AppResult<HttpResponse> {
+    let caller = caller_of(&user);
+    let case_id = id.into_inner();
+    let view = state
+        .db_write(move |conn| {
+            let command = Command::SubmitLegalReview(body.0);
+            let (case, _) =
+                crate::cases::store::transition(conn, &caller, &case_id, command, None, clock::today(), clock::now())?;
+            let review_id = case.legal_review_id.ok_or(AppError::NotFound("legal review"))?;
+            load_view(conn, &caller.agency_id, &review_id)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct QueueParams {
+    /// `pending` (counsel's queue) or `done`; all when absent.
+    pub status: Option<QueueStatus>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueStatus {
+    Pending,
+    Done,
+}
+
+/// Counsel's queue across the agency, oldest submission first: legal counsel and supervisors.
+#[utoipa::path(
+    get, path = "/api/v1/legal-reviews", tag = "legal reviews",
+    params(QueueParams, PageParams),
+    responses((status = 200, body = inline(Page<ReviewSummary>)), (status = 400, body = Problem), (status = 403, body = Problem)),
+    security(("bearer" = []))
+)]
+pub async fn list_reviews(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: ApiQuery<QueueParams>,
+    page: ApiQuery<PageParams>,
+) -> AppResult<HttpResponse> {
+    user.require_any(&[Role::LegalCounsel, Role::Supervisor])?;
+    let request = page.0.validate()?;
+    let status = query.0.status.map(|s| match s {
+        QueueStatus::Pending => "pending",
+        QueueStatus::Done => "done",
+    });
+    let agency_id = user.agency_id.clone();
+    let page = state
+        .db(move |conn| {
+            let today = clock::today();
+            let rows = store::queue(conn, &agency_id, status, &request)?;
+            let earliest = rows.iter().map(|(r, _, _)| r.submitted_on).min().unwrap_or(today);
+            let calendar = crate::calendar::store::load_range(conn, earliest, today)?;
+            let summaries: Vec<ReviewSummary> = rows
+                .into_iter()
+                .map(|(row, case_number, decision_due_on)| {
+                    let until = row.reviewed_on.unwrap_or(today);
+                    ReviewSummary {
+                        age_working_days: calendar.working_days_between(row.submitted_on, until),
+                        submitted_at: clock::from_db(row.submitted_at),
+                        reviewed_at: row.reviewed_at.map(clock::from_db),
+                        id: row.id,
+                        case_id: row.case_id,
+                        case_number,
+                        seq: row.seq,
+                        status: row.status,
+                        outcome: row.outcome,
+                        submitted_on: row.submitted_on,
+                        decision_due_on,
+                        reviewer_id: row.reviewer_id,
+                    }
+                })
+                .collect();
+            Ok(Page::from_rows(summaries, &request, |s| s.id.clone()))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// A review with its package and, once signed, the opinion and its hash.
+#[utoipa::path(
+    get, path = "/api/v1/legal-reviews/{id}", tag = "legal reviews",
+    params(("id" = String, Path)),
+    responses((status = 200, body = ReviewView), (status = 404, body = Problem)),
+    security(("bearer" = []))
+)]
+pub async fn get_review(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let agency_id = user.agency_id.clone();
+    let id = id.into_inner();
+    let view = state.db(move |conn| load_view(conn, &agency_id, &id)).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Counsel's signed opinion (DESIGN §5.2): legal counsel with a legal qualification who is
+/// not an officer of the case, once per review.
+#[utoipa::path(
+    post, path = "/api/v1/legal-reviews/{id}/opinion", tag = "legal reviews",
+    params(("id" = String, Path)),
+    request_body = LegalOpinionInput,
+    responses(
+        (status = 200, body = ReviewView),
+        (status = 400, body = Problem),
+        (status = 403, body = Problem, description = "not legal counsel with a legal qualification, or an officer of the case"),
+        (status = 404, body = Problem),
+        (status = 409, body = Problem, description = "already signed, or the case is not awaiting this review"),
+        (status = 413, body = Problem), (status = 415, body = Problem),
+        (status = 422, body = Problem, description = "checklist_item_failed, or the checklist does not hold the ten items"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn sign_opinion(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+    body: ApiJson<LegalOpinionInput>,
+) -> AppResult<HttpResponse> {
+    user.require(Role::LegalCounsel)?;
+    let caller = caller_of(&user);
+    if !caller.is_counsel {
+        return Err(AppError::Forbidden(
+            "a legal review is signed by counsel holding a legal qualification (法律职业资格)".into(),
+        ));
+    }
+    let review_id = id.into_inner();
+    let mut input = body.0;
+    input.review_id = review_id.clone();
+    let view = state
+        .db_write(move |conn| {
+            let review = store::find(conn, &caller.agency_id, &review_id)?.ok_or(AppError::NotFound("legal review"))?;
+            let (case, _) = crate::cases::store::load(conn, &caller.agency_id, &review.case_id)?
+                .ok_or(AppError::NotFound("case"))?;
+            if case.officers.iter().any(|o| o.user_id == caller.user_id) {
+                return Err(AppError::Forbidden(
+                    "an officer of the case cannot review it (DESIGN §5.2)".into(),
+                ));
+            }
+            if review.status != "pending" {
+                return Err(AppError::conflict(
+                    "this review is already signed; an opinion is signed once",
+                ));
+            }
+            let command = Command::RecordLegalOpinion(input);
+            crate::cases::store::transition(conn, &caller, &case.id, command, None, clock::today(), clock::now())?;
+            load_view(conn, &caller.agency_id, &review_id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
