@@ -8,6 +8,7 @@ mod cases;
 mod cli;
 mod conventions;
 mod helpers;
+mod legal_review;
 mod legal_rules;
 mod officers;
 mod ops;
