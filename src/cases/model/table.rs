@@ -149,7 +149,7 @@ pub const TRANSITIONS: &[Transition] = &[
     // 简易程序 (§4.3): decided on the spot by the officers, filed with the agency.
     row(Track::Simple, &[S::Filed], A::Decide, Officer),
     row(Track::Simple, &[S::Decided], A::RecordPayment, Officer),
-    row(Track::Simple, &[S::Executed, S::Closed], A::RecordHandover, Officer),
+    row(Track::Simple, &[S::Decided, S::Executed, S::Closed], A::RecordHandover, Officer),
     row(Track::Simple, &[S::Decided, S::Executed, S::Closed, S::Archived], A::AcknowledgeFiling, Supervisor),
     // Both procedures.
     row(Track::Penalty, &[S::Decided, S::Served, S::Executed], A::Close, Officer),

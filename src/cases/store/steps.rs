@@ -262,11 +262,17 @@ pub fn transition(
     let calendar = crate::calendar::store::load_range(conn, horizon_start, today + chrono::Duration::days(400))?;
     let settings = procedure_settings(conn, &caller.agency_id)?;
     // 从旧兼从轻 (APL art. 37): a proposal or decision compares the cited versions with
-    // those in force today.
+    // those in force on its own date ("作出行政处罚决定时"), which may be earlier (补录).
     let mut current_powers = Vec::new();
+    let step_date = match &command {
+        Command::ProposeDecision(input) => input.proposed_on,
+        Command::Decide(input) => input.decided_on,
+        _ => None,
+    };
     if matches!(action, Action::ProposeDecision | Action::Decide) {
+        let as_of = step_date.unwrap_or(today).min(today);
         for cited in &case.powers {
-            let in_force = match power_in_force(conn, &caller.agency_id, &cited.power_id, today)? {
+            let in_force = match power_in_force(conn, &caller.agency_id, &cited.power_id, as_of)? {
                 PowerLookup::InForce(power) => Some(power),
                 PowerLookup::NotInForce | PowerLookup::Unknown => None,
             };

@@ -119,7 +119,14 @@ pub fn record_payment(case: &Case, input: RecordPaymentInput, ctx: &Context<'_>)
             ));
         };
         receipt_no = Some(required_text("receipt_no", number, 64)?);
-        next.handover_due_on = Some(working_deadline(ctx, paid_on, HANDOVER_WORKING_DAYS)?);
+        let due = working_deadline(ctx, paid_on, HANDOVER_WORKING_DAYS)?;
+        // Money not yet handed over keeps the earliest due date; after a hand-over a new
+        // collection starts a new one.
+        next.handover_due_on = match (case.handover_due_on, case.handed_over_on) {
+            (Some(earlier), None) => Some(earlier.min(due)),
+            _ => Some(due),
+        };
+        next.handed_over_on = None;
     }
     let remaining = fine - case.paid_fen;
     if input.amount_fen > remaining {
@@ -164,7 +171,7 @@ pub fn record_handover(case: &Case, input: RecordHandoverInput, ctx: &Context<'_
         "handed_over_on",
         input.handed_over_on,
         ctx.today,
-        case.executed_on.map(|d| (d, "the collection")),
+        case.decided_on.map(|d| (d, "the decision")),
     )?;
     next.handed_over_on = Some(handed_over_on);
     let late = handed_over_on > due;
@@ -237,15 +244,17 @@ pub fn approve_payment_plan(
         let total: i64 = input.instalments.iter().map(|i| i.amount_fen).sum();
         let ordered = input.instalments.windows(2).all(|w| w[0].due_on < w[1].due_on);
         let last = input.instalments.last().map(|i| i.due_on);
+        let first_after_today = input.instalments.first().is_some_and(|i| i.due_on > ctx.today);
         if input.instalments.iter().any(|i| i.amount_fen <= 0)
             || total != owed
             || !ordered
+            || !first_after_today
             || last != Some(input.payment_due_on)
         {
             return Err(invalid(
                 "instalments",
                 format!(
-                    "instalments have positive amounts adding up to the {} owed, in date order, the last due on payment_due_on",
+                    "instalments fall due after today, in date order, with positive amounts adding up to the {} owed, the last on payment_due_on",
                     yuan(owed)
                 ),
             ));
