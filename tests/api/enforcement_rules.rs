@@ -33,10 +33,6 @@ fn fine(amount_fen: i64) -> Value {
     json!([{"type": "fine", "amount_fen": amount_fen}])
 }
 
-fn last_event(record: &Value) -> Value {
-    record["events"].as_array().unwrap().last().unwrap().clone()
-}
-
 /// The payload of the case's latest `action` event.
 async fn last_payload(w: &CaseWorld, case_id: &str, action: &str) -> Value {
     let record = w.record(case_id).await;
