@@ -1,0 +1,6 @@
+//! 执法文书: the 行政处罚决定书 and 不予行政处罚决定书 a decision issues (APL art. 59) and
+//! the 行政处罚事先告知书 a notice issues (art. 44, 62–64).
+//!
+//! `model` builds the content from a case (plain Rust).
+
+pub mod model;
