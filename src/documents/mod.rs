@@ -3,7 +3,10 @@
 //! (`cases::store::transition`), in the step's transaction, with its content hash in the
 //! step's record event; it is never changed afterwards.
 //!
-//! `model` builds the content from a case (plain Rust), `store` keeps it.
+//! `model` builds the content from a case (plain Rust), `store` keeps it, `html` prints it
+//! as an A4 page, `api` serves it.
 
+pub mod api;
+pub mod html;
 pub mod model;
 pub mod store;
