@@ -7,6 +7,7 @@ mod calendar;
 mod cases;
 mod cli;
 mod conventions;
+mod documents;
 mod helpers;
 mod legal_review;
 mod legal_rules;
