@@ -26,6 +26,7 @@ use crate::error;
         (name = "powers", description = "The power list (权责清单): versions and CSV/XLSX import; read: staff, write: admin"),
         (name = "subjects", description = "Inspected and penalised parties (检查对象名录库), with validated codes and masked personal data"),
         (name = "officers", description = "Certified enforcement officers (执法人员) and their certificates"),
+        (name = "documents", description = "行政处罚决定书, 不予行政处罚决定书 and 行政处罚事先告知书 issued by the case steps, with their content hashes and printable pages"),
         (name = "public", description = "Disclosure before enforcement (事前公开), without login"),
     )
 )]

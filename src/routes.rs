@@ -10,7 +10,7 @@ use anyhow::bail;
 use utoipa::OpenApi;
 use utoipa::openapi::path::PathItem;
 
-use crate::{auth, calendar, cases, legal_reviews, officers, ops, powers, public, subjects, users};
+use crate::{auth, calendar, cases, documents, legal_reviews, officers, ops, powers, public, subjects, users};
 
 /// Declares the handlers: `Operations`, their OpenAPI document, and `HANDLERS`, each
 /// handler's Rust path (`users::api::get_user`) with a route to it for a given method.
@@ -71,6 +71,9 @@ handlers![
     legal_reviews::api::list_reviews,
     legal_reviews::api::get_review,
     legal_reviews::api::sign_opinion,
+    documents::api::list_case_documents,
+    documents::api::get_document,
+    documents::api::get_document_html,
 ];
 
 /// A handler with the method and path its operation documents.

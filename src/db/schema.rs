@@ -165,6 +165,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    documents (id) {
+        id -> Text,
+        agency_id -> Text,
+        case_id -> Text,
+        kind -> Text,
+        number -> Text,
+        content -> Text,
+        content_hash -> Text,
+        issued_at -> Timestamp,
+        superseded_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     number_counters (agency_id, counter, year) {
         agency_id -> Text,
         counter -> Text,
@@ -307,9 +321,11 @@ diesel::joinable!(case_findings -> cases (case_id));
 diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(cases -> subjects (subject_id));
 diesel::joinable!(legal_reviews -> cases (case_id));
+diesel::joinable!(documents -> cases (case_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
+    documents,
     legal_reviews,
     users,
     auth_sessions,

@@ -7,6 +7,7 @@ mod calendar;
 mod cases;
 mod cli;
 mod conventions;
+mod documents;
 mod enforcement_rules;
 mod helpers;
 mod legal_review;

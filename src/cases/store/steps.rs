@@ -304,6 +304,9 @@ pub fn transition(
             let number = format_number(&agency.case_prefix, sequence, year, seq);
             payload["decision_number"] = serde_json::Value::String(number.clone());
             next.decision_number = Some(number);
+            // 决定书 (APL art. 59): its content is fixed now and its hash recorded.
+            let issued = crate::documents::store::issue_decision(conn, &next, document, now)?;
+            payload["document"] = issued.reference();
         }
         Effect::OpenPenaltyCase(request) => {
             let input = NewCase::try_from(CreateCaseRequest {
@@ -393,6 +396,11 @@ pub fn transition(
             }
             next.officers.push(officer);
         }
+    }
+    // 事先告知书 (APL art. 44, 62–64), fixed and recorded like a decision.
+    if action == Action::Notify {
+        let issued = crate::documents::store::issue_notice(conn, &next, &meta, &payload, now)?;
+        payload["document"] = issued.reference();
     }
     next.version = case.version + 1;
     meta.updated_at = crate::clock::to_db(now);

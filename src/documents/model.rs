@@ -1,0 +1,981 @@
+//! The content of a document (执法文书) as plain Rust: what 行政处罚决定书 (APL art. 59),
+//! 不予行政处罚决定书 and 行政处罚事先告知书 (art. 44, 62–64) say, built from a `Case` and
+//! the names the registers hold when the step issues it. No actix, no SQL.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+
+use crate::cases::model::{
+    Case, DecisionDocument, InvestigationRecordType, NoPenaltyGround, Outcome, Penalty, PenaltyType, Procedure,
+    RemedyKind, SubjectKind,
+};
+
+string_enum!(
+    /// Which document (文书种类).
+    DocumentKind {
+        /// 行政处罚决定书 (APL art. 59)
+        Decision => "decision",
+        /// 不予行政处罚决定书 (APL art. 57 ¶1 (2)–(3))
+        NoPenaltyDecision => "no_penalty_decision",
+        /// 行政处罚事先告知书 (APL art. 44, 62–64)
+        Notice => "notice",
+    }
+);
+
+impl DocumentKind {
+    /// The title printed on the document.
+    pub fn title(self) -> &'static str {
+        match self {
+            DocumentKind::Decision => "行政处罚决定书",
+            DocumentKind::NoPenaltyDecision => "不予行政处罚决定书",
+            DocumentKind::Notice => "行政处罚事先告知书",
+        }
+    }
+
+    pub fn for_decision(document: DecisionDocument) -> Self {
+        match document {
+            DecisionDocument::Penalty => DocumentKind::Decision,
+            DecisionDocument::NoPenalty => DocumentKind::NoPenaltyDecision,
+        }
+    }
+}
+
+string_enum!(
+    /// The party's procedural rights a notice announces.
+    RightKind {
+        /// 陈述、申辩 (APL art. 7, 44–45)
+        Defense => "defense",
+        /// 听证 (APL art. 63–64)
+        Hearing => "hearing",
+    }
+);
+
+/// 当事人: the party as the register holds it when the document is issued. The document
+/// is served on the party itself, so nothing is masked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Party {
+    pub kind: SubjectKind,
+    /// 企业, 自然人, 个体工商户, 其他组织.
+    pub kind_label: String,
+    pub name: String,
+    /// 统一社会信用代码.
+    pub uscc: Option<String>,
+    /// 公民身份号码.
+    pub id_card_no: Option<String>,
+    /// 法定代表人（负责人）.
+    pub legal_representative: Option<String>,
+    pub address: Option<String>,
+}
+
+impl Party {
+    pub fn new(
+        kind: SubjectKind,
+        name: String,
+        (uscc, id_card_no): (Option<String>, Option<String>),
+        legal_representative: Option<String>,
+        address: Option<String>,
+    ) -> Party {
+        Party {
+            kind_label: subject_kind_label(kind).to_string(),
+            kind,
+            name,
+            uscc,
+            id_card_no,
+            legal_representative,
+            address,
+        }
+    }
+}
+
+/// 执法人员 who handled the case, with their certificate (执法证) numbers (APL art. 42, 52).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Officer {
+    pub name: String,
+    pub certificate_no: Option<String>,
+}
+
+/// One investigation record of the case (证据): what the case record holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct EvidenceItem {
+    pub record_type: InvestigationRecordType,
+    /// 询问笔录, 现场检查（勘验）笔录, 证据材料, 其他.
+    pub label: String,
+    pub content: String,
+    pub recorded_on: NaiveDate,
+    /// The `seq` of the record event that holds it.
+    pub record_seq: i32,
+}
+
+impl EvidenceItem {
+    pub fn new(record_type: InvestigationRecordType, content: String, recorded_on: NaiveDate, record_seq: i32) -> Self {
+        EvidenceItem {
+            label: record_type_label(record_type).to_string(),
+            record_type,
+            content,
+            recorded_on,
+            record_seq,
+        }
+    }
+}
+
+/// One penalty, in the document's words (`罚款人民币伍佰元整（¥500.00）`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PenaltyLine {
+    #[serde(rename = "type")]
+    pub kind: PenaltyType,
+    pub amount_fen: Option<i64>,
+    pub text: String,
+}
+
+impl PenaltyLine {
+    pub fn new(penalty: &Penalty) -> Self {
+        PenaltyLine {
+            kind: penalty.kind,
+            amount_fen: penalty.amount_fen,
+            text: penalty_text(penalty),
+        }
+    }
+}
+
+/// How and where to pay (APL art. 67), and what a late payment costs (art. 72).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Payment {
+    /// The money to pay: fines and confiscated illegal gains (罚没款), in fen.
+    pub amount_fen: i64,
+    /// The fines among it, on which a late penalty accrues.
+    pub fine_fen: i64,
+    /// 自收到本决定书之日起十五日内.
+    pub period: String,
+    /// The last day, when already known (an on-the-spot decision is served at once);
+    /// otherwise 15 days from service.
+    pub due_on: Option<NaiveDate>,
+    /// 到指定的银行或者通过电子支付系统缴纳.
+    pub channel: String,
+    /// 加处罚款 (APL art. 72), when a fine is due.
+    pub late_penalty: Option<String>,
+    pub text: String,
+}
+
+/// A channel of remedy (救济途径) and its time limit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Remedy {
+    pub kind: RemedyKind,
+    /// 申请行政复议 / 提起行政诉讼.
+    pub channel: String,
+    /// 60日 / 6个月, counted from receipt of the document.
+    pub time_limit: String,
+    pub basis: String,
+    pub text: String,
+}
+
+/// A right the notice announces, with the day it must be used by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Right {
+    pub kind: RightKind,
+    /// 陈述、申辩 / 听证.
+    pub name: String,
+    pub due_on: Option<NaiveDate>,
+    pub basis: String,
+    pub text: String,
+}
+
+/// What a document says, fixed when it is issued. Its SHA-256 over the canonical JSON is
+/// the document's `content_hash`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DocumentContent {
+    pub kind: DocumentKind,
+    pub title: String,
+    /// 文号: the decision number (学府罚决字〔2026〕第1号) or the notice's (学府罚告〔2026〕第001号).
+    pub number: String,
+    /// 案号.
+    pub case_number: String,
+    pub procedure: Option<Procedure>,
+    /// The issuing agency (行政机关名称).
+    pub agency_name: String,
+    pub party: Party,
+    pub officers: Vec<Officer>,
+    /// 违法事实.
+    pub facts: String,
+    /// 证据: the case's investigation records.
+    pub evidence: Vec<EvidenceItem>,
+    /// 法律依据.
+    pub legal_basis: String,
+    /// 裁量理由, when the officers stated one.
+    pub discretion_reasoning: Option<String>,
+    /// Decisions: the outcome decided.
+    pub outcome: Option<Outcome>,
+    /// The operative sentence (决定如下 / 拟作出如下行政处罚 / 决定不予行政处罚).
+    pub decision_text: String,
+    /// The penalties decided (a decision) or proposed (a notice).
+    pub penalties: Vec<PenaltyLine>,
+    pub payment: Option<Payment>,
+    /// Notices: 陈述、申辩 and, where the law gives it, 听证.
+    pub rights: Vec<Right>,
+    /// Decisions: 行政复议 and 行政诉讼.
+    pub remedies: Vec<Remedy>,
+    /// 行政复议、行政诉讼期间不停止执行 (APL art. 73), for penalties.
+    pub remedy_note: Option<String>,
+    /// The decision date or the notice date (落款日期).
+    pub issued_on: NaiveDate,
+}
+
+/// What the registers and the record hold beside the case when a document is issued.
+#[derive(Debug, Clone)]
+pub struct Sources {
+    pub agency_name: String,
+    pub party: Party,
+    /// The case's investigation records, in record order.
+    pub evidence: Vec<EvidenceItem>,
+    /// The legal bases of the cited power versions: the basis of an on-the-spot decision,
+    /// whose step states none.
+    pub power_bases: Vec<String>,
+}
+
+/// The facts and basis a notice states (its step's input; the case keeps only the
+/// penalties).
+#[derive(Debug, Clone)]
+pub struct NoticeText {
+    pub facts: String,
+    pub legal_basis: String,
+}
+
+pub const APL: &str = "《中华人民共和国行政处罚法》";
+const RECONSIDERATION_BASIS: &str = "《中华人民共和国行政复议法》第二十条";
+const LAWSUIT_BASIS: &str = "《中华人民共和国行政诉讼法》第四十六条";
+
+/// The decision document of a decided case (行政处罚决定书 or 不予行政处罚决定书).
+pub fn decision(case: &Case, number: &str, sources: &Sources) -> Result<DocumentContent, String> {
+    let outcome = case.outcome.ok_or("the case has no decided outcome")?;
+    let issued_on = case.decided_on.ok_or("the case has no decision date")?;
+    let kind = match outcome {
+        Outcome::Penalty => DocumentKind::Decision,
+        Outcome::NoPenaltyMinor | Outcome::NoPenaltyMinorUnder14 | Outcome::NoPenaltyUnfounded => {
+            DocumentKind::NoPenaltyDecision
+        }
+        Outcome::TransferJudicial => return Err("a transfer to judicial organs is not decided by a document".into()),
+    };
+    let you = addressee(sources.party.kind);
+    let (facts, legal_basis, discretion_reasoning) = match &case.proposal {
+        Some(proposal) if case.procedure != Some(Procedure::Simple) => (
+            proposal.facts.clone(),
+            proposal.legal_basis.clone(),
+            Some(proposal.discretion_reasoning.clone()),
+        ),
+        _ => (case.summary.clone(), sources.power_bases.join("；"), None),
+    };
+    let ground = case.proposal.as_ref().and_then(|p| p.no_penalty_ground);
+    let decision_text = match outcome {
+        Outcome::Penalty => format!("依据{legal_basis}的规定，本机关决定对{you}作出如下行政处罚："),
+        _ => no_penalty_text(outcome, ground),
+    };
+    let penalties: Vec<PenaltyLine> = match outcome {
+        Outcome::Penalty => case.penalties.iter().map(PenaltyLine::new).collect(),
+        _ => Vec::new(),
+    };
+    let payment = match outcome {
+        Outcome::Penalty => payment(&case.penalties, case.payment_due_on, you),
+        _ => None,
+    };
+    Ok(DocumentContent {
+        kind,
+        title: kind.title().to_string(),
+        number: number.to_string(),
+        case_number: case.case_number.clone(),
+        procedure: case.procedure,
+        agency_name: sources.agency_name.clone(),
+        party: sources.party.clone(),
+        officers: officers(case),
+        facts,
+        evidence: sources.evidence.clone(),
+        legal_basis,
+        discretion_reasoning,
+        outcome: Some(outcome),
+        decision_text,
+        penalties,
+        payment,
+        rights: Vec::new(),
+        remedies: remedies(you),
+        remedy_note: (outcome == Outcome::Penalty).then(|| {
+            format!("行政复议或者行政诉讼期间，本决定不停止执行，法律另有规定的除外（{APL}第七十三条第一款）。")
+        }),
+        issued_on,
+    })
+}
+
+/// The prior notice of a notified case (行政处罚事先告知书).
+pub fn notice(case: &Case, number: &str, sources: &Sources, text: NoticeText) -> Result<DocumentContent, String> {
+    let issued_on = case.notified_on.ok_or("the case has no notice date")?;
+    let you = addressee(sources.party.kind);
+    let mut rights = vec![Right {
+        kind: RightKind::Defense,
+        name: "陈述、申辩".into(),
+        due_on: case.defense_due_on,
+        basis: format!("{APL}第七条、第四十四条、第四十五条"),
+        text: format!(
+            "根据{APL}第四十四条、第四十五条的规定，{you}有权进行陈述和申辩。{you}如有异议，应当{}向本机关提出陈述、申辩意见；逾期未提出的，视为放弃陈述、申辩的权利。本机关不因{you}陈述、申辩而给予更重的处罚。",
+            by_day(case.defense_due_on)
+        ),
+    }];
+    if case.hearing_rights {
+        rights.push(Right {
+            kind: RightKind::Hearing,
+            name: "听证".into(),
+            due_on: case.hearing_request_due_on,
+            basis: format!("{APL}第六十三条、第六十四条"),
+            text: format!(
+                "根据{APL}第六十三条、第六十四条的规定，{you}有权要求举行听证。要求听证的，应当在收到本告知书之日起五个工作日内（{}）提出；逾期未提出的，视为放弃听证的权利。",
+                by_day(case.hearing_request_due_on)
+            ),
+        });
+    }
+    Ok(DocumentContent {
+        kind: DocumentKind::Notice,
+        title: DocumentKind::Notice.title().to_string(),
+        number: number.to_string(),
+        case_number: case.case_number.clone(),
+        procedure: case.procedure,
+        agency_name: sources.agency_name.clone(),
+        party: sources.party.clone(),
+        officers: officers(case),
+        decision_text: format!("依据{}的规定，本机关拟对{you}作出如下行政处罚：", text.legal_basis),
+        facts: text.facts,
+        evidence: sources.evidence.clone(),
+        legal_basis: text.legal_basis,
+        discretion_reasoning: None,
+        outcome: None,
+        penalties: case.notice_penalties.iter().map(PenaltyLine::new).collect(),
+        payment: None,
+        rights,
+        remedies: Vec::new(),
+        remedy_note: None,
+        issued_on,
+    })
+}
+
+/// The number of a case's `nth` notice: 学府罚告〔2026〕第001号 for the first, with
+/// 之二, 之三… for the notices that replace it (重新告知). It follows the case number.
+pub fn notice_number(prefix: &str, year: i32, seq: i32, nth: u32) -> String {
+    let base = format!("{prefix}罚告〔{year}〕第{seq:03}号");
+    match nth {
+        0 | 1 => base,
+        n => format!("{base}之{}", small_number_in_words(n)),
+    }
+}
+
+/// SHA-256 (hex) of the content's canonical JSON, as the record describes it.
+pub fn content_hash(content: &Value) -> String {
+    hex::encode(Sha256::digest(crate::record::chain::canonical_json(content).as_bytes()))
+}
+
+fn officers(case: &Case) -> Vec<Officer> {
+    case.officers
+        .iter()
+        .filter(|o| !o.recused)
+        .map(|o| Officer {
+            name: o.display_name.clone(),
+            certificate_no: o.certificate_no.clone(),
+        })
+        .collect()
+}
+
+/// 你 to a natural person or sole trader, 你单位 to an organisation.
+pub fn addressee(kind: SubjectKind) -> &'static str {
+    match kind.counts_as_individual() {
+        true => "你",
+        false => "你单位",
+    }
+}
+
+fn by_day(due_on: Option<NaiveDate>) -> String {
+    match due_on {
+        Some(day) => format!("于{}前（含当日）", chinese_date(day)),
+        None => "在规定期限内".into(),
+    }
+}
+
+/// The payment section of a penalty with money to pay (APL art. 67, 72).
+fn payment(penalties: &[Penalty], due_on: Option<NaiveDate>, you: &str) -> Option<Payment> {
+    let money: i64 = penalties
+        .iter()
+        .filter(|p| matches!(p.kind, PenaltyType::Fine | PenaltyType::ConfiscateIllegalGains))
+        .filter_map(|p| p.amount_fen)
+        .sum();
+    if money <= 0 {
+        return None;
+    }
+    let fine_fen = crate::cases::model::fine_of(penalties);
+    let period = "自收到本决定书之日起十五日内".to_string();
+    let channel = "到指定的银行或者通过电子支付系统缴纳".to_string();
+    let late_penalty = (fine_fen > 0).then(|| {
+        format!(
+            "到期不缴纳罚款的，本机关可以每日按罚款数额的百分之三加处罚款，加处罚款的数额不得超出罚款的数额（{APL}第七十二条第一款第（一）项），并可以依法申请人民法院强制执行。"
+        )
+    });
+    let due = match due_on {
+        Some(day) => format!("（即{}前）", chinese_date(day)),
+        None => String::new(),
+    };
+    let what = if money == fine_fen { "罚款" } else { "罚没款" };
+    let text = format!(
+        "{you}应当{period}{due}，{channel}上述{what}人民币{}（{}）（{APL}第六十七条）。{}",
+        amount_in_words(money),
+        amount_in_figures(money),
+        late_penalty.as_deref().unwrap_or_default()
+    );
+    Some(Payment {
+        amount_fen: money,
+        fine_fen,
+        period,
+        due_on,
+        channel,
+        late_penalty,
+        text,
+    })
+}
+
+/// 行政复议 (60 days) and 行政诉讼 (6 months), counted from receipt of the decision.
+fn remedies(you: &str) -> Vec<Remedy> {
+    vec![
+        Remedy {
+            kind: RemedyKind::Reconsideration,
+            channel: "申请行政复议".into(),
+            time_limit: "60日".into(),
+            basis: RECONSIDERATION_BASIS.into(),
+            text: format!(
+                "{you}如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议（{RECONSIDERATION_BASIS}）；"
+            ),
+        },
+        Remedy {
+            kind: RemedyKind::Lawsuit,
+            channel: "提起行政诉讼".into(),
+            time_limit: "6个月".into(),
+            basis: LAWSUIT_BASIS.into(),
+            text: format!("也可以自收到本决定书之日起六个月内依法向人民法院提起行政诉讼（{LAWSUIT_BASIS}）。"),
+        },
+    ]
+}
+
+/// Why no penalty is imposed, with its article (APL art. 30, 33, 57).
+fn no_penalty_text(outcome: Outcome, ground: Option<NoPenaltyGround>) -> String {
+    match (outcome, ground) {
+        (Outcome::NoPenaltyMinorUnder14, _) => format!(
+            "当事人实施违法行为时不满十四周岁，依据{APL}第三十条的规定，本机关决定不予行政处罚，责令监护人加以管教。"
+        ),
+        (Outcome::NoPenaltyUnfounded, _) => {
+            format!("经调查，违法事实不能成立，依据{APL}第五十七条第一款第（三）项的规定，本机关决定不予行政处罚。")
+        }
+        (_, Some(NoPenaltyGround::FirstViolationMinorHarmCorrected)) => format!(
+            "当事人初次违法且危害后果轻微并及时改正，依据{APL}第三十三条第一款的规定，本机关决定不予行政处罚，并已对当事人进行教育。"
+        ),
+        _ => format!(
+            "当事人违法行为轻微并及时改正，没有造成危害后果，依据{APL}第三十三条第一款的规定，本机关决定不予行政处罚，并已对当事人进行教育。"
+        ),
+    }
+}
+
+/// 警告, 通报批评, 罚款人民币伍佰元整（¥500.00）, …
+pub fn penalty_text(penalty: &Penalty) -> String {
+    let label = penalty_label(penalty.kind);
+    match (penalty.kind, penalty.amount_fen) {
+        (PenaltyType::ConfiscateProperty, Some(fen)) => format!(
+            "{label}（价值人民币{}（{}））",
+            amount_in_words(fen),
+            amount_in_figures(fen)
+        ),
+        (_, Some(fen)) => format!("{label}人民币{}（{}）", amount_in_words(fen), amount_in_figures(fen)),
+        (_, None) => label.to_string(),
+    }
+}
+
+/// The Chinese name of a penalty type (APL art. 9).
+pub fn penalty_label(kind: PenaltyType) -> &'static str {
+    match kind {
+        PenaltyType::Warning => "警告",
+        PenaltyType::PublicCriticism => "通报批评",
+        PenaltyType::Fine => "罚款",
+        PenaltyType::ConfiscateIllegalGains => "没收违法所得",
+        PenaltyType::ConfiscateProperty => "没收非法财物",
+        PenaltyType::SuspendLicense => "暂扣许可证件",
+        PenaltyType::LowerQualification => "降低资质等级",
+        PenaltyType::RevokeLicense => "吊销许可证件",
+        PenaltyType::RestrictBusiness => "限制开展生产经营活动",
+        PenaltyType::SuspendBusiness => "责令停产停业",
+        PenaltyType::CloseDown => "责令关闭",
+        PenaltyType::RestrictPractice => "限制从业",
+    }
+}
+
+pub fn subject_kind_label(kind: SubjectKind) -> &'static str {
+    match kind {
+        SubjectKind::Enterprise => "企业",
+        SubjectKind::Individual => "自然人",
+        SubjectKind::IndividualBusiness => "个体工商户",
+        SubjectKind::OtherOrg => "其他组织",
+    }
+}
+
+pub fn record_type_label(kind: InvestigationRecordType) -> &'static str {
+    match kind {
+        InvestigationRecordType::Inquiry => "询问笔录",
+        InvestigationRecordType::Site => "现场检查（勘验）笔录",
+        InvestigationRecordType::Evidence => "证据材料",
+        InvestigationRecordType::Other => "其他材料",
+    }
+}
+
+/// 2026年11月29日.
+pub fn chinese_date(day: NaiveDate) -> String {
+    format!("{}年{}月{}日", day.year(), day.month(), day.day())
+}
+
+/// ¥12,345.60
+pub fn amount_in_figures(fen: i64) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    let fen = fen.unsigned_abs();
+    let yuan = (fen / 100).to_string();
+    let mut grouped = String::new();
+    for (i, digit) in yuan.chars().enumerate() {
+        if i > 0 && (yuan.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    format!("{sign}¥{grouped}.{:02}", fen % 100)
+}
+
+const DIGITS: [char; 10] = ['零', '壹', '贰', '叁', '肆', '伍', '陆', '柒', '捌', '玖'];
+
+/// 人民币大写 as on financial documents: 伍佰元整, 壹万零伍佰元伍角, 壹拾万元整, 零元整.
+pub fn amount_in_words(fen: i64) -> String {
+    let fen = fen.unsigned_abs();
+    let yuan = fen / 100;
+    let jiao = (fen / 10 % 10) as usize;
+    let cents = (fen % 10) as usize;
+    let mut out = String::new();
+    if yuan > 0 {
+        out.push_str(&integer_in_words(yuan));
+        out.push('元');
+    }
+    if jiao == 0 && cents == 0 {
+        if yuan == 0 {
+            out.push_str("零元");
+        }
+        out.push('整');
+        return out;
+    }
+    if jiao > 0 {
+        out.push(DIGITS[jiao]);
+        out.push('角');
+    } else if yuan > 0 {
+        out.push('零');
+    }
+    if cents > 0 {
+        out.push(DIGITS[cents]);
+        out.push('分');
+    }
+    out
+}
+
+/// A positive integer in financial capitals: 壹万零伍佰, 壹拾亿零伍.
+fn integer_in_words(n: u64) -> String {
+    const SECTIONS: [&str; 5] = ["", "万", "亿", "万亿", "亿亿"];
+    let mut groups = Vec::new();
+    let mut rest = n;
+    while rest > 0 {
+        groups.push((rest % 10_000) as usize);
+        rest /= 10_000;
+    }
+    let mut out = String::new();
+    let mut zero_pending = false;
+    for (i, group) in groups.iter().enumerate().rev() {
+        if *group == 0 {
+            zero_pending = !out.is_empty();
+            continue;
+        }
+        if !out.is_empty() && (zero_pending || *group < 1000) {
+            out.push('零');
+        }
+        out.push_str(&group_in_words(*group));
+        out.push_str(SECTIONS[i.min(SECTIONS.len() - 1)]);
+        zero_pending = false;
+    }
+    out
+}
+
+/// 1–9999 without leading zeros: 伍佰, 壹仟零伍, 壹拾.
+fn group_in_words(group: usize) -> String {
+    const UNITS: [&str; 4] = ["仟", "佰", "拾", ""];
+    let digits = [group / 1000, group / 100 % 10, group / 10 % 10, group % 10];
+    let mut out = String::new();
+    let mut zero_pending = false;
+    for (digit, unit) in digits.into_iter().zip(UNITS) {
+        if digit == 0 {
+            zero_pending = !out.is_empty();
+            continue;
+        }
+        if zero_pending {
+            out.push('零');
+            zero_pending = false;
+        }
+        out.push(DIGITS[digit]);
+        out.push_str(unit);
+    }
+    out
+}
+
+/// 二, 三, …, 十, 十一, …, 九十九 (for 之二, 之三…); larger numbers in digits.
+fn small_number_in_words(n: u32) -> String {
+    const SMALL: [&str; 10] = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    match n {
+        1..=9 => SMALL[n as usize].to_string(),
+        10..=99 => {
+            let tens = match n / 10 {
+                1 => "",
+                t => SMALL[t as usize],
+            };
+            format!("{tens}十{}", SMALL[(n % 10) as usize])
+        }
+        _ => n.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cases::model::{CaseKind, CaseOfficer, CaseSource, CaseStatus, CitedPower, Opening, Proposal};
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn case(kind: CaseKind, procedure: Option<Procedure>, status: CaseStatus) -> Case {
+        let mut case = Case::open(Opening {
+            id: "c".into(),
+            agency_id: "a".into(),
+            kind,
+            procedure,
+            case_number: "学府罚〔2024〕第001号".into(),
+            subject_id: "s".into(),
+            subject_kind: SubjectKind::Enterprise,
+            subject_birth_date: None,
+            summary: "占道经营".into(),
+            source: CaseSource::Routine,
+            parent_case_id: None,
+            opened_on: date("2024-09-02"),
+            violation_on: Some(date("2024-09-01")),
+            violation_ended_on: None,
+            discovered_on: None,
+            serious_harm: false,
+            filing_approval: false,
+            officers: ["李四", "王五"]
+                .into_iter()
+                .map(|name| CaseOfficer {
+                    user_id: name.into(),
+                    display_name: name.into(),
+                    certificate_no: Some("12010001".into()),
+                    certificate_expires_on: Some(date("2030-12-31")),
+                    recused: false,
+                    active: true,
+                })
+                .collect(),
+            powers: vec![CitedPower {
+                power_id: "p".into(),
+                power_version_id: "pv".into(),
+                version: 1,
+                code: "XF-1".into(),
+                name: "职权".into(),
+                fine_min_fen: None,
+                fine_max_fen: Some(5_000_000),
+                requires_av_record: false,
+            }],
+        });
+        case.status = status;
+        case
+    }
+
+    fn sources(kind: SubjectKind) -> Sources {
+        let (name, codes) = match kind.counts_as_individual() {
+            true => ("张三", (None, Some("11010519491231002X".to_string()))),
+            false => ("天津市学府餐饮有限公司", (Some("91350100M000100Y43".to_string()), None)),
+        };
+        Sources {
+            agency_name: "学府街道办事处".into(),
+            party: Party::new(kind, name.into(), codes, None, Some("学府街1号".into())),
+            evidence: vec![EvidenceItem::new(
+                InvestigationRecordType::Inquiry,
+                "当事人承认占道经营".into(),
+                date("2024-09-03"),
+                3,
+            )],
+            power_bases: vec!["《城市市容和环境卫生管理条例》第三十六条".into()],
+        }
+    }
+
+    fn decided(penalties: Vec<Penalty>) -> Case {
+        let mut case = case(CaseKind::Penalty, Some(Procedure::Ordinary), CaseStatus::Decided);
+        case.proposal = Some(Proposal {
+            outcome: Outcome::Penalty,
+            penalties: penalties.clone(),
+            facts: "当事人在学府街占道经营".into(),
+            legal_basis: "《城市市容和环境卫生管理条例》第三十六条".into(),
+            discretion_reasoning: "情节一般".into(),
+            no_penalty_ground: None,
+            mitigation_ground: None,
+            receiving_organ: None,
+            complex: false,
+            major_public_interest: false,
+            proposed_on: date("2024-09-20"),
+        });
+        case.outcome = Some(Outcome::Penalty);
+        case.penalties = penalties;
+        case.decided_on = Some(date("2024-09-23"));
+        case.decision_number = Some("学府罚决字〔2024〕第1号".into());
+        case
+    }
+
+    fn fine(kind: PenaltyType, amount_fen: i64) -> Penalty {
+        Penalty {
+            kind,
+            amount_fen: Some(amount_fen),
+        }
+    }
+
+    fn plain(kind: PenaltyType) -> Penalty {
+        Penalty { kind, amount_fen: None }
+    }
+
+    #[test]
+    fn penalties_are_written_in_chinese_with_amounts_in_words_and_figures() {
+        let texts: Vec<String> = [
+            plain(PenaltyType::Warning),
+            plain(PenaltyType::PublicCriticism),
+            fine(PenaltyType::Fine, 50_000),
+            fine(PenaltyType::ConfiscateIllegalGains, 1_050_050),
+            fine(PenaltyType::ConfiscateProperty, 12_000),
+            plain(PenaltyType::SuspendLicense),
+            plain(PenaltyType::RevokeLicense),
+            plain(PenaltyType::SuspendBusiness),
+            plain(PenaltyType::CloseDown),
+            plain(PenaltyType::RestrictPractice),
+        ]
+        .iter()
+        .map(penalty_text)
+        .collect();
+        assert_eq!(
+            texts,
+            [
+                "警告",
+                "通报批评",
+                "罚款人民币伍佰元整（¥500.00）",
+                "没收违法所得人民币壹万零伍佰元伍角（¥10,500.50）",
+                "没收非法财物（价值人民币壹佰贰拾元整（¥120.00））",
+                "暂扣许可证件",
+                "吊销许可证件",
+                "责令停产停业",
+                "责令关闭",
+                "限制从业",
+            ]
+        );
+        for kind in PenaltyType::ALL {
+            assert!(!penalty_label(*kind).is_ascii(), "{kind} has a Chinese name");
+        }
+    }
+
+    #[test]
+    fn amounts_in_words_follow_the_financial_style() {
+        let cases = [
+            (0, "零元整"),
+            (5, "伍分"),
+            (50, "伍角"),
+            (100, "壹元整"),
+            (1_005, "壹拾元零伍分"),
+            (20_000, "贰佰元整"),
+            (300_000, "叁仟元整"),
+            (1_000_000, "壹万元整"),
+            (10_000_000, "壹拾万元整"),
+            (10_050_000, "壹拾万零伍佰元整"),
+            (100_100_000, "壹佰万壹仟元整"),
+            (100_000_000_500, "壹拾亿零伍元整"),
+            (123_456_789, "壹佰贰拾叁万肆仟伍佰陆拾柒元捌角玖分"),
+            (1_000_010, "壹万元壹角"),
+        ];
+        for (fen, words) in cases {
+            assert_eq!(amount_in_words(fen), words, "{fen} fen");
+        }
+        assert_eq!(amount_in_figures(123_456_789), "¥1,234,567.89");
+        assert_eq!(amount_in_figures(5), "¥0.05");
+        assert_eq!(amount_in_figures(100_000), "¥1,000.00");
+    }
+
+    #[test]
+    fn a_penalty_decision_holds_the_party_facts_evidence_basis_penalties_payment_and_remedies() {
+        let case = decided(vec![
+            fine(PenaltyType::Fine, 50_000),
+            fine(PenaltyType::ConfiscateIllegalGains, 12_000),
+        ]);
+        let content = decision(&case, "学府罚决字〔2024〕第1号", &sources(SubjectKind::Enterprise)).unwrap();
+        assert_eq!(content.kind, DocumentKind::Decision);
+        assert_eq!(content.title, "行政处罚决定书");
+        assert_eq!(content.number, "学府罚决字〔2024〕第1号");
+        assert_eq!(content.case_number, "学府罚〔2024〕第001号");
+        assert_eq!(content.party.name, "天津市学府餐饮有限公司");
+        assert_eq!(content.party.kind_label, "企业");
+        assert_eq!(content.party.uscc.as_deref(), Some("91350100M000100Y43"));
+        assert_eq!(content.facts, "当事人在学府街占道经营");
+        assert_eq!(content.evidence[0].label, "询问笔录");
+        assert_eq!(content.legal_basis, "《城市市容和环境卫生管理条例》第三十六条");
+        assert!(content.decision_text.contains("本机关决定对你单位作出如下行政处罚"));
+        assert_eq!(
+            content.penalties.iter().map(|p| p.text.as_str()).collect::<Vec<_>>(),
+            [
+                "罚款人民币伍佰元整（¥500.00）",
+                "没收违法所得人民币壹佰贰拾元整（¥120.00）"
+            ]
+        );
+        assert_eq!(content.issued_on, date("2024-09-23"));
+        assert_eq!(content.agency_name, "学府街道办事处");
+        assert_eq!(content.officers.len(), 2);
+        // Pay the fine and the illegal gains within 15 days of receipt; late penalty on the fine.
+        let payment = content.payment.unwrap();
+        assert_eq!((payment.amount_fen, payment.fine_fen), (62_000, 50_000));
+        assert_eq!(payment.period, "自收到本决定书之日起十五日内");
+        assert_eq!(payment.due_on, None, "served later: the last day is not known yet");
+        assert!(
+            payment.text.contains("人民币陆佰贰拾元整（¥620.00）"),
+            "{}",
+            payment.text
+        );
+        assert!(payment.text.contains("指定的银行或者通过电子支付系统"));
+        let late = payment.late_penalty.unwrap();
+        assert!(late.contains("百分之三") && late.contains("第七十二条"), "{late}");
+        // Both channels of remedy with their time limits and articles.
+        let remedies: Vec<_> = content
+            .remedies
+            .iter()
+            .map(|r| (r.kind, r.channel.as_str(), r.time_limit.as_str(), r.basis.as_str()))
+            .collect();
+        assert_eq!(
+            remedies,
+            [
+                (
+                    RemedyKind::Reconsideration,
+                    "申请行政复议",
+                    "60日",
+                    "《中华人民共和国行政复议法》第二十条"
+                ),
+                (
+                    RemedyKind::Lawsuit,
+                    "提起行政诉讼",
+                    "6个月",
+                    "《中华人民共和国行政诉讼法》第四十六条"
+                ),
+            ]
+        );
+        assert!(content.remedies[0].text.contains("六十日内"));
+        assert!(content.remedies[1].text.contains("六个月内"));
+        assert!(content.remedy_note.unwrap().contains("不停止执行"));
+    }
+
+    #[test]
+    fn a_warning_alone_asks_for_no_payment() {
+        let case = decided(vec![plain(PenaltyType::Warning)]);
+        let content = decision(&case, "学府罚决字〔2024〕第2号", &sources(SubjectKind::Individual)).unwrap();
+        assert_eq!(content.payment, None);
+        assert_eq!(content.penalties[0].text, "警告");
+        assert!(content.decision_text.contains("对你作出"));
+        assert_eq!(
+            content.party.id_card_no.as_deref(),
+            Some("11010519491231002X"),
+            "not masked"
+        );
+    }
+
+    #[test]
+    fn an_on_the_spot_decision_states_the_cited_basis_and_its_due_date() {
+        let mut case = case(CaseKind::Penalty, Some(Procedure::Simple), CaseStatus::Decided);
+        case.outcome = Some(Outcome::Penalty);
+        case.penalties = vec![fine(PenaltyType::Fine, 10_000)];
+        case.decided_on = Some(date("2024-09-02"));
+        case.payment_due_on = Some(date("2024-09-17"));
+        let content = decision(&case, "学府罚决字〔2024〕第3号", &sources(SubjectKind::Individual)).unwrap();
+        assert_eq!(content.facts, "占道经营");
+        assert_eq!(content.legal_basis, "《城市市容和环境卫生管理条例》第三十六条");
+        let payment = content.payment.unwrap();
+        assert_eq!(payment.due_on, Some(date("2024-09-17")));
+        assert!(payment.text.contains("即2024年9月17日前"), "{}", payment.text);
+    }
+
+    #[test]
+    fn a_no_penalty_decision_states_its_ground_and_keeps_the_remedies() {
+        let mut case = decided(Vec::new());
+        if let Some(proposal) = case.proposal.as_mut() {
+            proposal.outcome = Outcome::NoPenaltyMinor;
+            proposal.no_penalty_ground = Some(NoPenaltyGround::FirstViolationMinorHarmCorrected);
+        }
+        case.outcome = Some(Outcome::NoPenaltyMinor);
+        let content = decision(&case, "学府不罚字〔2024〕第1号", &sources(SubjectKind::Enterprise)).unwrap();
+        assert_eq!(content.kind, DocumentKind::NoPenaltyDecision);
+        assert_eq!(content.title, "不予行政处罚决定书");
+        assert!(content.decision_text.contains("初次违法"), "{}", content.decision_text);
+        assert!(content.decision_text.contains("决定不予行政处罚"));
+        assert!(content.penalties.is_empty() && content.payment.is_none() && content.remedy_note.is_none());
+        assert_eq!(content.remedies.len(), 2);
+
+        case.outcome = Some(Outcome::NoPenaltyUnfounded);
+        let content = decision(&case, "学府不罚字〔2024〕第2号", &sources(SubjectKind::Enterprise)).unwrap();
+        assert!(content.decision_text.contains("违法事实不能成立"));
+        case.outcome = Some(Outcome::NoPenaltyMinorUnder14);
+        let content = decision(&case, "学府不罚字〔2024〕第3号", &sources(SubjectKind::Individual)).unwrap();
+        assert!(content.decision_text.contains("不满十四周岁"));
+        case.outcome = Some(Outcome::TransferJudicial);
+        assert!(decision(&case, "-", &sources(SubjectKind::Individual)).is_err());
+    }
+
+    #[test]
+    fn a_notice_states_the_proposed_penalties_and_the_rights_with_their_days() {
+        let mut case = case(CaseKind::Penalty, Some(Procedure::Ordinary), CaseStatus::Notified);
+        case.notice_penalties = vec![fine(PenaltyType::Fine, 2_000_000)];
+        case.notified_on = Some(date("2024-09-27"));
+        case.defense_due_on = Some(date("2024-10-10"));
+        let text = NoticeText {
+            facts: "当事人在学府街占道经营".into(),
+            legal_basis: "《城市市容和环境卫生管理条例》第三十六条".into(),
+        };
+        let number = notice_number("学府", 2024, 1, 1);
+        let content = notice(&case, &number, &sources(SubjectKind::Enterprise), text.clone()).unwrap();
+        assert_eq!(content.title, "行政处罚事先告知书");
+        assert_eq!(content.number, "学府罚告〔2024〕第001号");
+        assert_eq!(content.penalties[0].text, "罚款人民币贰万元整（¥20,000.00）");
+        assert!(content.decision_text.contains("拟对你单位作出如下行政处罚"));
+        assert_eq!(content.rights.len(), 1, "no hearing rights");
+        assert_eq!(content.rights[0].name, "陈述、申辩");
+        assert_eq!(content.rights[0].due_on, Some(date("2024-10-10")));
+        assert!(content.rights[0].text.contains("于2024年10月10日前（含当日）"));
+        assert!(content.remedies.is_empty() && content.payment.is_none());
+
+        case.hearing_rights = true;
+        case.hearing_request_due_on = Some(date("2024-10-10"));
+        let content = notice(&case, &number, &sources(SubjectKind::Enterprise), text).unwrap();
+        assert_eq!(content.rights[1].kind, RightKind::Hearing);
+        assert!(content.rights[1].text.contains("五个工作日内"));
+        assert!(content.rights[1].basis.contains("第六十三条"));
+    }
+
+    #[test]
+    fn renotices_are_numbered_after_the_first() {
+        assert_eq!(notice_number("学府", 2026, 7, 1), "学府罚告〔2026〕第007号");
+        assert_eq!(notice_number("学府", 2026, 7, 2), "学府罚告〔2026〕第007号之二");
+        assert_eq!(notice_number("学府", 2026, 7, 11), "学府罚告〔2026〕第007号之十一");
+        assert_eq!(notice_number("学府", 2026, 7, 20), "学府罚告〔2026〕第007号之二十");
+    }
+
+    #[test]
+    fn the_hash_is_over_the_canonical_json() {
+        let value = serde_json::json!({"b": 1, "a": "甲"});
+        let expected = hex::encode(Sha256::digest("{\"a\":\"甲\",\"b\":1}".as_bytes()));
+        assert_eq!(content_hash(&value), expected);
+    }
+}
