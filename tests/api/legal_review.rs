@@ -83,6 +83,22 @@ async fn only_qualified_counsel_off_the_case_signs_once() {
         StatusCode::FORBIDDEN,
     )
     .await;
+    // Counsel whose legal qualification is no longer on record: 403 as well.
+    let (unqualified, unqualified_token) = w.app.user_token("counsel.unqualified", &["legal_counsel"]).await;
+    {
+        use diesel::RunQueryDsl;
+        let mut conn = w.app.raw_connection();
+        diesel::sql_query(format!(
+            "UPDATE users SET legal_qualification = NULL WHERE id = '{unqualified}'"
+        ))
+        .execute(&mut conn)
+        .unwrap();
+    }
+    expect_problem(
+        sign(&w, &unqualified_token, review_id, &opinion).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
     assert_eq!(w.case(&id).await["status"], json!("legal_review"));
     // An approval needs every item to pass.
     let problem = expect_problem(
