@@ -773,16 +773,23 @@ async fn a_lighter_maximum_in_force_at_the_proposal_applies_instead() {
     let w = case_world().await;
     let power = power_from(&w, "XF-CG-037", ago(100), 100_000).await;
     patch_power(&w, &power, json!({"fine_max_fen": 50_000, "effective_from": ago(20)})).await;
-    // The notice keeps within the version of the violation date (¥1,000)…
-    let id = notified_under(&w, &power, 80_000).await;
+    // The case cites the version of the violation date (¥1,000)…
+    let id = w.penalty_at(Stage::Investigating, citing(&power, ago(60))).await;
     assert_eq!(w.case(&id).await["powers"][0]["version"], json!(1));
-    // …but the proposal is held to the lighter maximum in force now (¥500).
+    // …but a notice given now is held to the lighter maximum in force on its date (¥500).
     w.step_refused(
         &id,
-        proposal("penalty", fine(80_000)),
+        Notice::fine(80_000).on(ago(5).to_string()).notify(),
         Rule("discretion_range_exceeded"),
     )
     .await;
+    w.step_ok(&id, Notice::fine(50_000).on(ago(5).to_string()).notify())
+        .await;
+    assert_eq!(
+        last_payload(&w, &id, "notify").await["lighter_law_applied"],
+        json!(["XF-CG-037 v1 → v2"])
+    );
+    w.step_ok(&id, json!({"action": "waive_defense"})).await;
     w.step_ok(&id, proposal("penalty", fine(50_000))).await;
     w.approve_review(&id).await;
     assert_eq!(
@@ -970,4 +977,18 @@ async fn a_back_dated_proposal_and_decision_apply_the_law_in_force_on_their_date
         .step_ok_by(&w.supervisor, &id, json!({"action": "decide", "decided_on": ago(20)}))
         .await;
     assert_eq!(case["decision"]["outcome"], json!("penalty"));
+}
+
+#[tokio::test]
+async fn a_continuing_violation_cites_the_law_in_force_when_it_ended() {
+    let w = case_world().await;
+    let power = power_from(&w, "XF-CG-038", ago(100), 100_000).await;
+    patch_power(&w, &power, json!({"fine_max_fen": 50_000, "effective_from": ago(20)})).await;
+    let id = w
+        .open_ok(
+            "penalty",
+            json!({"power_ids": [power], "violation_on": ago(40), "violation_ended_on": ago(10), "opened_on": ago(5)}),
+        )
+        .await;
+    assert_eq!(w.case(&id).await["powers"][0]["version"], json!(2));
 }

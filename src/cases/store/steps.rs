@@ -93,8 +93,9 @@ pub fn prepare_case(conn: &mut DbConn, caller: &Caller, input: NewCase, today: N
     check_new_case(&input, &candidates, today)?;
     // A penalty case cites the law in force when the act was done (APL art. 37); an
     // inspection the power list of its date.
+    // A continuing violation is judged by the law in force when it ended (行为终了之日).
     let cited_on = match input.kind {
-        CaseKind::Penalty => input.violation_on.unwrap_or(opened_on),
+        CaseKind::Penalty => input.violation_ended_on.or(input.violation_on).unwrap_or(opened_on),
         CaseKind::Inspection => opened_on,
     };
     let mut cited = Vec::new();
@@ -261,15 +262,16 @@ pub fn transition(
     let horizon_start = case.opened_on.min(today) - chrono::Duration::days(60);
     let calendar = crate::calendar::store::load_range(conn, horizon_start, today + chrono::Duration::days(400))?;
     let settings = procedure_settings(conn, &caller.agency_id)?;
-    // 从旧兼从轻 (APL art. 37): a proposal or decision compares the cited versions with
-    // those in force on its own date ("作出行政处罚决定时"), which may be earlier (补录).
+    // 从旧兼从轻 (APL art. 37): a notice, proposal or decision compares the cited versions
+    // with those in force on its own date ("作出行政处罚决定时"), which may be earlier (补录).
     let mut current_powers = Vec::new();
     let step_date = match &command {
+        Command::Notify(input) => input.notified_on,
         Command::ProposeDecision(input) => input.proposed_on,
         Command::Decide(input) => input.decided_on,
         _ => None,
     };
-    if matches!(action, Action::ProposeDecision | Action::Decide) {
+    if matches!(action, Action::Notify | Action::ProposeDecision | Action::Decide) {
         let as_of = step_date.unwrap_or(today).min(today);
         for cited in &case.powers {
             let in_force = match power_in_force(conn, &caller.agency_id, &cited.power_id, as_of)? {

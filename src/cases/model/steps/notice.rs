@@ -34,7 +34,9 @@ pub fn notify(case: &Case, input: NotifyInput, ctx: &Context<'_>) -> Result<Appl
     let facts = required_text("facts", &input.facts, 10_000)?;
     let legal_basis = required_text("legal_basis", &input.legal_basis, 2000)?;
     let penalties = check_penalties("penalties", &input.penalties)?;
-    check_fine_maximum(&case.powers, &penalties)?;
+    // The lighter law in force on the notice's date bounds what may be notified (APL art. 37).
+    let (powers, lighter_law) = applicable_powers(case, &ctx.current_powers)?;
+    check_fine_maximum(&powers, &penalties)?;
     if case.is_under_14() {
         return Err(minor_under_14(case));
     }
@@ -67,6 +69,7 @@ pub fn notify(case: &Case, input: NotifyInput, ctx: &Context<'_>) -> Result<Appl
         "defense_due_on": defense_due_on,
         "hearing_rights": hearing_rights,
         "hearing_request_due_on": next.hearing_request_due_on,
+        "lighter_law_applied": lighter_law,
         "renotice": case.status == CaseStatus::Notified,
     });
     Ok(Applied::new(next, payload))
