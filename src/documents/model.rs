@@ -645,56 +645,8 @@ fn small_number_in_words(n: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cases::model::{CaseKind, CaseOfficer, CaseSource, CaseStatus, CitedPower, Opening, Proposal};
-
-    fn date(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
-
-    fn case(kind: CaseKind, procedure: Option<Procedure>, status: CaseStatus) -> Case {
-        let mut case = Case::open(Opening {
-            id: "c".into(),
-            agency_id: "a".into(),
-            kind,
-            procedure,
-            case_number: "学府罚〔2024〕第001号".into(),
-            subject_id: "s".into(),
-            subject_kind: SubjectKind::Enterprise,
-            subject_birth_date: None,
-            summary: "占道经营".into(),
-            source: CaseSource::Routine,
-            parent_case_id: None,
-            opened_on: date("2024-09-02"),
-            violation_on: Some(date("2024-09-01")),
-            violation_ended_on: None,
-            discovered_on: None,
-            serious_harm: false,
-            filing_approval: false,
-            officers: ["李四", "王五"]
-                .into_iter()
-                .map(|name| CaseOfficer {
-                    user_id: name.into(),
-                    display_name: name.into(),
-                    certificate_no: Some("12010001".into()),
-                    certificate_expires_on: Some(date("2030-12-31")),
-                    recused: false,
-                    active: true,
-                })
-                .collect(),
-            powers: vec![CitedPower {
-                power_id: "p".into(),
-                power_version_id: "pv".into(),
-                version: 1,
-                code: "XF-1".into(),
-                name: "职权".into(),
-                fine_min_fen: None,
-                fine_max_fen: Some(5_000_000),
-                requires_av_record: false,
-            }],
-        });
-        case.status = status;
-        case
-    }
+    use crate::cases::model::testing::{case, date};
+    use crate::cases::model::{CaseKind, CaseStatus, Proposal};
 
     fn sources(kind: SubjectKind) -> Sources {
         let (name, codes) = match kind.counts_as_individual() {

@@ -29,7 +29,7 @@ pub mod steps;
 mod table;
 mod terms;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 
 pub use apply::apply;
 pub use case::*;
