@@ -10,3 +10,4 @@ pub mod api;
 pub mod html;
 pub mod model;
 pub mod store;
+pub mod words;
