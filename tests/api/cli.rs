@@ -27,6 +27,19 @@ fn enforcement(data_dir: &std::path::Path, database_url: &str, args: &[&str], st
     (output.status.success(), text)
 }
 
+/// `enforcement init` for the agency the tests use (学府街道办事处, admin `admin`).
+const INIT_XF: [&str; 9] = [
+    "init",
+    "--agency-name",
+    "学府街道办事处",
+    "--agency-code",
+    "XF",
+    "--case-prefix",
+    "学府",
+    "--admin-username",
+    "admin",
+];
+
 fn database_url(url: &enforcement::db::DatabaseUrl) -> String {
     match url.backend {
         enforcement::db::Backend::Sqlite => format!("sqlite://{}", url.target),
@@ -40,17 +53,7 @@ fn init_creates_an_agency_once_and_never_with_a_weak_password() {
     let dir = tempfile::tempdir().unwrap();
     let (url, _db) = fresh_database(dir.path());
     let url = database_url(&url);
-    let args = [
-        "init",
-        "--agency-name",
-        "学府街道办事处",
-        "--agency-code",
-        "XF",
-        "--case-prefix",
-        "学府",
-        "--admin-username",
-        "admin",
-    ];
+    let args = INIT_XF;
     let (ok, out) = enforcement(dir.path(), &url, &args, "short\n");
     assert!(!ok && out.contains("at least 12 characters"), "{out}");
     let (ok, out) = enforcement(dir.path(), &url, &args, "");
@@ -79,17 +82,7 @@ fn serve_keeps_secrets_out_of_logs_and_stops_gracefully_on_sigterm() {
     let (url, _db) = fresh_database(dir.path());
     let url = database_url(&url);
     let password = "a-very-secret-admin-password";
-    let init = [
-        "init",
-        "--agency-name",
-        "学府街道办事处",
-        "--agency-code",
-        "XF",
-        "--case-prefix",
-        "学府",
-        "--admin-username",
-        "admin",
-    ];
+    let init = INIT_XF;
     let (ok, out) = enforcement(dir.path(), &url, &init, &format!("{password}\n"));
     assert!(ok, "{out}");
 
@@ -253,17 +246,7 @@ fn log_lines_from_database_work_carry_the_request_id() {
     let (url, _db) = fresh_database(dir.path());
     let url = database_url(&url);
     let password = "a-strong-admin-password";
-    let init = [
-        "init",
-        "--agency-name",
-        "学府街道办事处",
-        "--agency-code",
-        "XF",
-        "--case-prefix",
-        "学府",
-        "--admin-username",
-        "admin",
-    ];
+    let init = INIT_XF;
     let (ok, out) = enforcement(dir.path(), &url, &init, &format!("{password}\n"));
     assert!(ok, "{out}");
     let mut server = Served::start(
