@@ -198,7 +198,8 @@ pub async fn get_case(state: web::Data<AppState>, user: CurrentUser, id: web::Pa
     let id = id.into_inner();
     let view = state
         .db(move |conn| {
-            let (case, meta) = store::load(conn, &caller.agency_id, &id)?.ok_or(AppError::NotFound("case"))?;
+            let (case, meta) =
+                store::load_for_view(conn, &caller.agency_id, &id, None)?.ok_or(AppError::NotFound("case"))?;
             let relation = store::relation(&case, &caller);
             Ok(CaseView::new(case, &meta, relation, clock::today()))
         })
@@ -231,9 +232,10 @@ pub async fn list_cases(
         .db(move |conn| {
             let today = clock::today();
             let ids = store::list_ids(conn, &caller.agency_id, &filter, &request, today)?;
+            let settings = store::procedure_settings(conn, &caller.agency_id)?;
             let mut views = Vec::with_capacity(ids.len());
             for id in ids {
-                if let Some((case, meta)) = store::load(conn, &caller.agency_id, &id)? {
+                if let Some((case, meta)) = store::load_for_view(conn, &caller.agency_id, &id, Some(&settings))? {
                     let relation = store::relation(&case, &caller);
                     views.push(CaseView::new(case, &meta, relation, today));
                 }

@@ -82,8 +82,7 @@ pub fn create(
         .filter(legal_reviews::case_id.eq(&case.id))
         .count()
         .get_result(conn)?;
-    let events = crate::record::store::events(conn, &case.id)?;
-    let head_hash = events.last().map(|e| e.hash.clone()).unwrap_or_default();
+    let (record_length, record_head_hash) = crate::record::store::head(conn, &case.id)?;
     let row = ReviewRow {
         id: uuid::Uuid::now_v7().to_string(),
         agency_id: case.agency_id.clone(),
@@ -95,8 +94,8 @@ pub fn create(
         submitted_at: now,
         submitted_on: today,
         submitted_by: submitted_by.to_string(),
-        record_length: events.len() as i32,
-        record_head_hash: head_hash,
+        record_length,
+        record_head_hash,
         outcome: None,
         checklist: None,
         opinion: None,
@@ -160,15 +159,6 @@ pub fn find(conn: &mut DbConn, agency_id: &str, id: &str) -> QueryResult<Option<
         .select(ReviewRow::as_select())
         .first(conn)
         .optional()
-}
-
-/// The reviews of a case, first submission first.
-pub fn of_case(conn: &mut DbConn, case_id: &str) -> QueryResult<Vec<ReviewRow>> {
-    legal_reviews::table
-        .filter(legal_reviews::case_id.eq(case_id))
-        .order(legal_reviews::seq.asc())
-        .select(ReviewRow::as_select())
-        .load(conn)
 }
 
 /// Counsel's queue: the agency's reviews, oldest submission first, with the case number

@@ -50,17 +50,19 @@ pub fn append(
     payload: &Value,
     at: DateTime<Utc>,
 ) -> QueryResult<Event> {
+    let (length, head_hash) = head(conn, case_id)?;
+    insert_event(conn, case_id, length + 1, head_hash, actor_id, action, payload, at)
+}
+
+/// The record's length and the hash of its last event (the genesis hash when empty).
+pub fn head(conn: &mut DbConn, case_id: &str) -> QueryResult<(i32, String)> {
     let last: Option<(i32, String)> = case_events::table
         .filter(case_events::case_id.eq(case_id))
         .order(case_events::seq.desc())
         .select((case_events::seq, case_events::hash))
         .first(conn)
         .optional()?;
-    let (seq, prev_hash) = match last {
-        Some((seq, hash)) => (seq + 1, hash),
-        None => (1, GENESIS_HASH.to_string()),
-    };
-    insert_event(conn, case_id, seq, prev_hash, actor_id, action, payload, at)
+    Ok(last.unwrap_or_else(|| (0, GENESIS_HASH.to_string())))
 }
 
 /// Appends the first event of a case inserted in this same transaction.

@@ -68,6 +68,18 @@ pub fn yuan(fen: i64) -> String {
     format!("¥{}.{:02}", fen / 100, (fen % 100).abs())
 }
 
+/// Approvals (立案审批, extensions, transfers, recusals, payment plans, 备案) are the head's:
+/// a supervisor who is not an officer of the case (APL art. 57).
+pub(crate) fn approver_off_the_case(ctx: &Context<'_>, what: &str) -> Result<(), Refusal> {
+    if ctx.relation.is_case_officer {
+        return Err(rule(
+            "approver_is_case_officer",
+            format!("an officer of the case cannot {what}; a supervisor who is not on the case must"),
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use crate::cases::model::*;

@@ -84,7 +84,8 @@ pub struct CaseMeta {
     pub subject_name: String,
     pub number_year: i32,
     pub number_seq: i32,
-    /// Why a decision needs counsel's review under the agency's scope (`[]` if it does not).
+    /// Why a decision needs counsel's review under the agency's scope (`[]` if it does not);
+    /// filled in where a view is built (`load_for_view`, `transition`).
     pub legal_review_reasons: Vec<&'static str>,
 }
 
@@ -321,11 +322,29 @@ pub fn load(conn: &mut DbConn, agency_id: &str, case_id: &str) -> AppResult<Opti
     let birth_date = id_card_no
         .as_deref()
         .and_then(crate::subjects::model::birth_date_from_id_card);
-    let case = row.into_case((subject_kind, birth_date), officers, powers, findings)?;
-    let mut meta = meta;
+    Ok(Some((
+        row.into_case((subject_kind, birth_date), officers, powers, findings)?,
+        meta,
+    )))
+}
+
+/// A case as its view shows it: `load`, with the legal-review reasons of the agency's
+/// settings (`settings` when the caller already has them, as a page of cases does).
+pub fn load_for_view(
+    conn: &mut DbConn,
+    agency_id: &str,
+    case_id: &str,
+    settings: Option<&ProcedureSettings>,
+) -> AppResult<Option<(Case, CaseMeta)>> {
+    let Some((case, mut meta)) = load(conn, agency_id, case_id)? else {
+        return Ok(None);
+    };
     if case.proposal.is_some() {
-        let settings = procedure_settings(conn, agency_id)?;
-        meta.legal_review_reasons = crate::cases::model::legal_review_reasons(&case, &settings);
+        let reasons = match settings {
+            Some(settings) => crate::cases::model::legal_review_reasons(&case, settings),
+            None => crate::cases::model::legal_review_reasons(&case, &procedure_settings(conn, agency_id)?),
+        };
+        meta.legal_review_reasons = reasons;
     }
     Ok(Some((case, meta)))
 }

@@ -54,12 +54,7 @@ pub fn decide_recusal(case: &Case, input: DecideRecusalInput, ctx: &Context<'_>)
     let Some(officer_id) = case.recusal_requested_for.clone() else {
         return Err(rule("no_recusal_requested", "no recusal request awaits a decision"));
     };
-    if ctx.relation.is_case_officer {
-        return Err(rule(
-            "approver_is_case_officer",
-            "a recusal is decided by a supervisor who is not an officer of the case",
-        ));
-    }
+    approver_off_the_case(ctx, "decide a recusal")?;
     let reason = required_text("reason", &input.reason, 2000)?;
     let mut next = case.clone();
     next.recusal_requested_for = None;
@@ -104,12 +99,7 @@ pub fn decide_recusal(case: &Case, input: DecideRecusalInput, ctx: &Context<'_>)
 /// `transfer` (移送) to another department or to judicial organs, approved by a supervisor
 /// (DESIGN §4.2); for judicial organs `to_department` names the receiving organ.
 pub fn transfer(case: &Case, input: TransferInput, ctx: &Context<'_>) -> Result<Applied, Refusal> {
-    if ctx.relation.is_case_officer {
-        return Err(rule(
-            "approver_is_case_officer",
-            "a transfer (移送) is approved by a supervisor who is not an officer of the case",
-        ));
-    }
+    approver_off_the_case(ctx, "approve its transfer (移送)")?;
     let mut next = case.clone();
     let to_department = required_text("to_department", &input.to_department, 200)?;
     let reason = required_text("reason", &input.reason, 2000)?;

@@ -50,12 +50,7 @@ pub fn extend_decision_deadline(
         return Err(invalid("days", "must be at least 1"));
     }
     let reason = required_text("reason", &input.reason, 2000)?;
-    if ctx.relation.is_case_officer {
-        return Err(rule(
-            "approver_is_case_officer",
-            "an officer of the case cannot approve its own extension; another supervisor must",
-        ));
-    }
+    approver_off_the_case(ctx, "approve its extension")?;
     let original = add_calendar_days(case.opened_on, DECISION_PERIOD_DAYS);
     let previous = case.decision_due_on.unwrap_or(original);
     if today > previous {
@@ -301,12 +296,7 @@ pub fn acknowledge_filing(case: &Case, ctx: &Context<'_>) -> Result<Applied, Ref
             "the decision's filing is already acknowledged",
         ));
     }
-    if ctx.relation.is_case_officer {
-        return Err(rule(
-            "approver_is_case_officer",
-            "an officer of the case cannot acknowledge its own filing; another supervisor must",
-        ));
-    }
+    approver_off_the_case(ctx, "acknowledge its filing")?;
     next.filing_acknowledged_on = Some(ctx.today);
     let late = case.filing_acknowledgement_due_on.is_some_and(|due| ctx.today > due);
     Ok(Applied::new(next, json!({"acknowledged_on": ctx.today, "late": late})))

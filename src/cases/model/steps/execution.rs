@@ -225,12 +225,7 @@ pub fn approve_payment_plan(
     input: ApprovePaymentPlanInput,
     ctx: &Context<'_>,
 ) -> Result<Applied, Refusal> {
-    if ctx.relation.is_case_officer {
-        return Err(rule(
-            "approver_is_case_officer",
-            "a deferral or instalments are approved by a supervisor who is not an officer of the case",
-        ));
-    }
+    approver_off_the_case(ctx, "approve a deferral or instalments")?;
     let fine = case.fine_amount_fen().unwrap_or(0);
     let owed = fine - case.paid_fen;
     if owed <= 0 {

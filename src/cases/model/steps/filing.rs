@@ -5,7 +5,7 @@ use crate::cases::model::*;
 
 /// `approve_filing` by a supervisor who is not an officer of the case → `filed`.
 pub fn approve_filing(case: &Case, ctx: &Context<'_>) -> Result<Applied, Refusal> {
-    check_not_on_case(ctx, "approve its filing")?;
+    approver_off_the_case(ctx, "approve its filing")?;
     let mut next = case.clone();
     next.status = CaseStatus::Filed;
     Ok(Applied::new(next, json!({"approved_on": ctx.today})))
@@ -13,20 +13,10 @@ pub fn approve_filing(case: &Case, ctx: &Context<'_>) -> Result<Applied, Refusal
 
 /// `refuse_filing` with a reason (不予立案) → `filing_refused`; the number stays taken.
 pub fn refuse_filing(case: &Case, input: RefuseFilingInput, ctx: &Context<'_>) -> Result<Applied, Refusal> {
-    check_not_on_case(ctx, "refuse its filing")?;
+    approver_off_the_case(ctx, "refuse its filing")?;
     let reason = required_text("reason", &input.reason, 2000)?;
     let mut next = case.clone();
     next.terminated_reason = Some(reason.clone());
     next.status = CaseStatus::FilingRefused;
     Ok(Applied::new(next, json!({"refused_on": ctx.today, "reason": reason})))
-}
-
-fn check_not_on_case(ctx: &Context<'_>, what: &str) -> Result<(), Refusal> {
-    if ctx.relation.is_case_officer {
-        return Err(rule(
-            "approver_is_case_officer",
-            format!("an officer of the case cannot {what}; another supervisor must"),
-        ));
-    }
-    Ok(())
 }
