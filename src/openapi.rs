@@ -26,6 +26,7 @@ use crate::error;
         (name = "powers", description = "The power list (权责清单): versions and CSV/XLSX import; read: staff, write: admin"),
         (name = "subjects", description = "Inspected and penalised parties (检查对象名录库), with validated codes and masked personal data"),
         (name = "officers", description = "Certified enforcement officers (执法人员) and their certificates"),
+        (name = "legal reviews", description = "法制审核: counsel's queue, the review package and the signed opinion"),
         (name = "documents", description = "行政处罚决定书, 不予行政处罚决定书 and 行政处罚事先告知书 issued by the case steps, with their content hashes and printable pages"),
         (name = "public", description = "Disclosure before enforcement (事前公开), without login"),
     )
@@ -49,11 +50,57 @@ impl Modify for BearerAuth {
     }
 }
 
-/// The whole document: `ApiDoc` with the operations of every routed handler.
+/// The whole document: `ApiDoc` with the operations of every routed handler, and the error
+/// answers as the service sends them.
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut document = ApiDoc::openapi();
     document.merge(crate::routes::Operations::openapi());
+    describe_error_answers(&mut document);
     document
+}
+
+/// Every error answer is `application/problem+json` (RFC 9457), and every operation that
+/// takes a bearer token can answer 401: said once here instead of on each handler.
+fn describe_error_answers(document: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, RefOr, ResponseBuilder};
+
+    let problem = || {
+        ContentBuilder::new()
+            .schema(Some(utoipa::openapi::Ref::from_schema_name("Problem")))
+            .build()
+    };
+    for item in document.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            for (status, response) in operation.responses.responses.iter_mut() {
+                let RefOr::T(response) = response else { continue };
+                if !(status.starts_with('4') || status.starts_with('5')) {
+                    continue;
+                }
+                if let Some(content) = response.content.shift_remove("application/json") {
+                    response.content.insert("application/problem+json".into(), content);
+                }
+            }
+            let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+            if secured && !operation.responses.responses.contains_key("401") {
+                operation.responses.responses.insert(
+                    "401".into(),
+                    RefOr::T(
+                        ResponseBuilder::new()
+                            .description("no valid bearer token")
+                            .content("application/problem+json", problem())
+                            .build(),
+                    ),
+                );
+            }
+        }
+    }
 }
 
 pub fn yaml() -> anyhow::Result<String> {

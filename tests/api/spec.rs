@@ -94,3 +94,35 @@ fn both_backends_have_the_same_migrations() {
         );
     }
 }
+
+/// Error answers are documented as the service sends them: problem+json, and a 401 on
+/// every operation that takes a bearer token (the server's own 401 is checked in auth.rs).
+#[tokio::test]
+async fn error_answers_are_documented_as_problem_json() {
+    let app = spawn_app().await;
+    let document = serde_json::to_value(enforcement::openapi::document()).unwrap();
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let responses = operation["responses"].as_object().unwrap();
+            for (status, response) in responses {
+                if status.starts_with('4') || status.starts_with('5') {
+                    let content = response["content"].as_object().unwrap();
+                    assert!(
+                        content.keys().all(|k| k == "application/problem+json"),
+                        "{method} {path} {status}: {content:?}"
+                    );
+                }
+            }
+            if operation["security"].as_array().is_some_and(|s| !s.is_empty()) {
+                assert!(responses.contains_key("401"), "{method} {path} lacks 401");
+            }
+        }
+    }
+    // And the server does answer a missing token with problem+json.
+    let response = app.client.get(app.url("/api/v1/legal-reviews")).send().await.unwrap();
+    assert_eq!(response.status(), 401);
+    assert_eq!(
+        response.headers()["content-type"].to_str().unwrap(),
+        "application/problem+json"
+    );
+}
