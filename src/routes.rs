@@ -10,7 +10,9 @@ use anyhow::bail;
 use utoipa::OpenApi;
 use utoipa::openapi::path::PathItem;
 
-use crate::{auth, calendar, cases, documents, evidence, legal_reviews, officers, ops, powers, public, subjects, users};
+use crate::{
+    auth, calendar, cases, documents, evidence, legal_reviews, officers, ops, powers, public, subjects, users,
+};
 
 /// Declares the handlers: `Operations`, their OpenAPI document, and `HANDLERS`, each
 /// handler's Rust path (`users::api::get_user`) with a route to it for a given method.

@@ -5,8 +5,8 @@ use std::io::{Read, Seek, SeekFrom, Write};
 use std::sync::Arc;
 
 use actix_web::body::SizedStream;
-use actix_web::http::header::{self, Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue};
 use actix_web::http::StatusCode;
+use actix_web::http::header::{self, Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue};
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
@@ -226,7 +226,12 @@ pub async fn upload_evidence(
 ) -> AppResult<HttpResponse> {
     let params = params.0;
     let case_id = id.into_inner();
-    let header_text = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let header_text = |name: &str| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
     let expected = model::expected_digest(
         header_text("content-digest").as_deref(),
         header_text("x-content-sha256").as_deref(),
@@ -254,8 +259,12 @@ pub async fn upload_evidence(
     let correction_reason = params.correction_reason;
     // Refuse before reading the body, so a refused upload writes nothing.
     {
-        let (caller, case_id, captured_by, reason) =
-            (caller.clone(), case_id.clone(), captured_by.clone(), correction_reason.clone());
+        let (caller, case_id, captured_by, reason) = (
+            caller.clone(),
+            case_id.clone(),
+            captured_by.clone(),
+            correction_reason.clone(),
+        );
         state
             .db(move |conn| store::check_upload(conn, &caller, &case_id, captured_by.as_deref(), reason.as_deref()))
             .await?;
@@ -281,7 +290,9 @@ pub async fn upload_evidence(
     let sha256 = hex::encode(received.sha256);
     {
         let (writer, sha256) = (received.writer, sha256.clone());
-        blocking(move || writer.commit(&sha256)).await?.map_err(storage_failed)?;
+        blocking(move || writer.commit(&sha256))
+            .await?
+            .map_err(storage_failed)?;
     }
     let upload = StoredUpload {
         kind: params.kind,
@@ -310,7 +321,10 @@ pub async fn upload_evidence(
 }
 
 fn empty_evidence() -> AppError {
-    AppError::rule("empty_evidence", "the request body is empty: an evidence item is a file of at least one byte")
+    AppError::rule(
+        "empty_evidence",
+        "the request body is empty: an evidence item is a file of at least one byte",
+    )
 }
 
 /// A case's evidence, oldest first.
@@ -412,9 +426,7 @@ pub async fn get_evidence_content(
     let etag = format!("\"{}\"", row.sha256);
     let header_text = |name: header::HeaderName| req.headers().get(name).and_then(|v| v.to_str().ok());
     if header_text(header::IF_NONE_MATCH).is_some_and(|h| model::etag_matches(h, &etag)) {
-        return Ok(HttpResponse::NotModified()
-            .insert_header((header::ETAG, etag))
-            .finish());
+        return Ok(HttpResponse::NotModified().insert_header((header::ETAG, etag)).finish());
     }
     let size = u64::try_from(row.size_bytes).unwrap_or(0);
     let mut range = model::parse_range(header_text(header::RANGE), size);
@@ -484,7 +496,10 @@ pub async fn get_evidence_content(
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         // Whatever the file holds, it runs nothing in the reader's session.
         .insert_header((header::CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'"))
-        .insert_header((header::CONTENT_DISPOSITION, disposition(&row.filename, &row.content_type)));
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            disposition(&row.filename, &row.content_type),
+        ));
     if status == StatusCode::PARTIAL_CONTENT {
         response.insert_header((
             header::CONTENT_RANGE,

@@ -204,7 +204,13 @@ pub fn sanitize_filename(original: &str) -> Result<String, String> {
     }
     let cleaned: String = original
         .chars()
-        .map(|c| if c == '/' || c == '\\' || c.is_control() { '_' } else { c })
+        .map(|c| {
+            if c == '/' || c == '\\' || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
         .collect();
     let cleaned = cleaned.trim().to_string();
     if cleaned.chars().all(|c| c == '.') {
@@ -267,7 +273,10 @@ pub fn shown_inline(content_type: &str) -> bool {
 /// dictionary such as `sha-256=:<base64>:`) or `X-Content-SHA256: <hex>`. When both are
 /// given they must agree. A `Content-Digest` naming only other algorithms gives nothing
 /// to check against (RFC 9530 §2: a recipient ignores algorithms it does not support).
-pub fn expected_digest(content_digest: Option<&str>, x_content_sha256: Option<&str>) -> Result<Option<[u8; 32]>, AppError> {
+pub fn expected_digest(
+    content_digest: Option<&str>,
+    x_content_sha256: Option<&str>,
+) -> Result<Option<[u8; 32]>, AppError> {
     let from_dictionary = content_digest.map(parse_content_digest).transpose()?.flatten();
     let from_hex = x_content_sha256
         .map(|value| {
@@ -394,9 +403,10 @@ pub fn parse_range(header: Option<&str>, size: u64) -> RangeRequest {
 /// Whether `If-None-Match` or `If-Range` names this ETag (`"<sha256>"`, weak or strong;
 /// `*` matches any).
 pub fn etag_matches(header: &str, etag: &str) -> bool {
-    header.split(',').map(str::trim).any(|candidate| {
-        candidate == "*" || candidate == etag || candidate.strip_prefix("W/") == Some(etag)
-    })
+    header
+        .split(',')
+        .map(str::trim)
+        .any(|candidate| candidate == "*" || candidate == etag || candidate.strip_prefix("W/") == Some(etag))
 }
 
 #[cfg(test)]
@@ -427,7 +437,12 @@ mod tests {
 
     #[test]
     fn a_closed_case_takes_evidence_only_as_a_stated_correction() {
-        for status in [CaseStatus::Closed, CaseStatus::Archived, CaseStatus::Terminated, CaseStatus::Voided] {
+        for status in [
+            CaseStatus::Closed,
+            CaseStatus::Archived,
+            CaseStatus::Terminated,
+            CaseStatus::Voided,
+        ] {
             let refused = check_attachment(status, relation(true, false), None).unwrap_err();
             assert_eq!(refused.to_problem().rule.as_deref(), Some("case_closed_evidence"));
             let refused = check_attachment(status, relation(true, false), Some("   ")).unwrap_err();
@@ -532,10 +547,16 @@ mod tests {
         assert_eq!(parse_range(None, size), Full);
         assert_eq!(parse_range(Some("bytes=0-99"), size), Partial { first: 0, last: 99 });
         assert_eq!(parse_range(Some("bytes=500-"), size), Partial { first: 500, last: 999 });
-        assert_eq!(parse_range(Some("bytes=900-5000"), size), Partial { first: 900, last: 999 });
+        assert_eq!(
+            parse_range(Some("bytes=900-5000"), size),
+            Partial { first: 900, last: 999 }
+        );
         assert_eq!(parse_range(Some("bytes=-100"), size), Partial { first: 900, last: 999 });
         assert_eq!(parse_range(Some("bytes=-5000"), size), Partial { first: 0, last: 999 });
-        assert_eq!(parse_range(Some("bytes=999-999"), size), Partial { first: 999, last: 999 });
+        assert_eq!(
+            parse_range(Some("bytes=999-999"), size),
+            Partial { first: 999, last: 999 }
+        );
         assert_eq!(parse_range(Some("bytes=1000-"), size), Unsatisfiable);
         assert_eq!(parse_range(Some("bytes=-0"), size), Unsatisfiable);
         assert_eq!(parse_range(Some("bytes=0-1,5-9"), size), Full);

@@ -52,10 +52,7 @@ pub fn verify_all(
     mut progress: impl FnMut(Progress),
 ) -> anyhow::Result<Report> {
     let contents = all_contents(conn)?;
-    let bytes_total: u64 = contents
-        .iter()
-        .map(|c| u64::try_from(c.size_bytes).unwrap_or(0))
-        .sum();
+    let bytes_total: u64 = contents.iter().map(|c| u64::try_from(c.size_bytes).unwrap_or(0)).sum();
     let mut report = Report {
         contents: contents.len(),
         items: contents.iter().map(|c| c.items.len()).sum(),
@@ -75,9 +72,9 @@ pub fn verify_all(
             state.bytes_done += read;
             progress(state);
         })?;
-        let intact = found
-            .as_ref()
-            .is_some_and(|(hash, size)| *hash == content.sha256 && i64::try_from(*size).ok() == Some(content.size_bytes));
+        let intact = found.as_ref().is_some_and(|(hash, size)| {
+            *hash == content.sha256 && i64::try_from(*size).ok() == Some(content.size_bytes)
+        });
         if intact {
             report.intact += 1;
         } else {

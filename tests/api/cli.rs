@@ -5,7 +5,7 @@ use std::process::{Command, Stdio};
 
 use crate::helpers::{fresh_database, init_logging};
 
-fn enforcement(data_dir: &std::path::Path, database_url: &str, args: &[&str], stdin: &str) -> (bool, String) {
+pub fn enforcement(data_dir: &std::path::Path, database_url: &str, args: &[&str], stdin: &str) -> (bool, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_enforcement"))
         .args(args)
         .env("DATABASE_URL", database_url)
@@ -40,7 +40,7 @@ const INIT_XF: [&str; 9] = [
     "admin",
 ];
 
-fn database_url(url: &enforcement::db::DatabaseUrl) -> String {
+pub fn database_url(url: &enforcement::db::DatabaseUrl) -> String {
     match url.backend {
         enforcement::db::Backend::Sqlite => format!("sqlite://{}", url.target),
         enforcement::db::Backend::Postgres => url.target.clone(),

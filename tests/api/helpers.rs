@@ -114,10 +114,16 @@ pub struct TestApp {
 
 /// One agency (学府街道办事处, code XF) with an admin `admin`, served on a random port.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Like [`spawn_app`], with the settings adjusted first.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     init_logging();
     let data_dir = tempfile::tempdir().expect("temp dir");
     let (database, db) = fresh_database(data_dir.path());
-    let settings = test_settings(data_dir.path(), database);
+    let mut settings = test_settings(data_dir.path(), database);
+    adjust(&mut settings);
     let init_settings = settings.clone();
     tokio::task::spawn_blocking(move || {
         init(
@@ -559,7 +565,12 @@ fn events_len(record: &Value) -> usize {
 }
 
 pub async fn case_world() -> CaseWorld {
-    let app = spawn_app().await;
+    case_world_with(|_| {}).await
+}
+
+/// Like [`case_world`], with the server's settings adjusted first.
+pub async fn case_world_with(adjust: impl FnOnce(&mut Settings)) -> CaseWorld {
+    let app = spawn_app_with(adjust).await;
     let lead = app.officer_with_certificate("lead.officer", "2035-12-31").await;
     let second = app.officer_with_certificate("second.officer", "2035-12-31").await;
     let (_, supervisor) = app.user_token("chief", &["supervisor"]).await;

@@ -9,6 +9,7 @@ mod cli;
 mod conventions;
 mod documents;
 mod enforcement_rules;
+mod evidence;
 mod helpers;
 mod legal_review;
 mod legal_rules;
