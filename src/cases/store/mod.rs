@@ -11,11 +11,11 @@ use diesel::prelude::*;
 use crate::cases::model::{
     Case, CaseKind, CaseOfficer, CaseSource, CaseStatus, CitedPower, CreateCaseRequest, DefenseState, Finding,
     HazardLevel, HearingState, InspectionResult, LegalReviewScope, NewCase, OfficerCandidate, Outcome, Procedure,
-    ProcedureSettings, ReviewOutcome, ServiceMethod, SubjectKind,
+    ProcedureSettings, ReviewOutcome, Revocation, RevocationAuthority, RevocationKind, ServiceMethod, SubjectKind,
 };
 use crate::db::DbConn;
 use crate::db::schema::{
-    agency_settings, case_findings, case_officers, case_powers, cases, power_versions, powers, subjects, users,
+    agency_settings, case_findings, case_officers, case_powers, case_revocations, cases, power_versions, powers, subjects, users,
 };
 use crate::error::{AppError, AppResult};
 use crate::http::PageRequest;
