@@ -15,7 +15,9 @@ use crate::cases::model::{
 };
 use crate::cases::store::{CaseFilter, matching};
 use crate::db::DbConn;
-use crate::db::schema::{case_findings, case_officers, case_powers, cases, legal_reviews, power_versions, users};
+use crate::db::schema::{
+    case_findings, case_officers, case_powers, case_revocations, cases, legal_reviews, power_versions, users,
+};
 use crate::stats::model::{self, Headline, Period};
 
 /// A rate: how many of how many, the exact fraction and the percentage.
@@ -252,25 +254,6 @@ impl Counter<'_> {
         Ok(ids.into_iter().collect())
     }
 
-    /// Findings of a level on cases opened in the period (voided excluded); only the
-    /// rectified ones with `rectified`.
-    fn findings(&self, conn: &mut DbConn, level: HazardLevel, rectified: Option<bool>) -> QueryResult<i64> {
-        let rectified = match rectified {
-            Some(value) => vec![value],
-            None => vec![true, false],
-        };
-        case_findings::table
-            .inner_join(cases::table)
-            .filter(cases::agency_id.eq(self.agency_id))
-            .filter(cases::opened_on.ge(self.period.from))
-            .filter(cases::opened_on.le(self.period.to))
-            .filter(cases::status.ne(CaseStatus::Voided))
-            .filter(case_findings::hazard_level.eq(level))
-            .filter(case_findings::rectified.eq_any(rectified))
-            .count()
-            .get_result(conn)
-    }
-
     fn reviews(&self, conn: &mut DbConn) -> QueryResult<ReviewFigures> {
         let signed: Vec<(Option<String>, NaiveDate, Option<NaiveDate>)> = legal_reviews::table
             .filter(legal_reviews::agency_id.eq(self.agency_id))
@@ -311,126 +294,199 @@ impl Counter<'_> {
     }
 }
 
-/// The summary of a period for an agency.
+/// A decision as the summary reads it: procedure, penalties (JSON), fine, and the case id
+/// again when the decision was revoked.
+type DecisionRow = (Option<Procedure>, String, Option<i64>, Option<String>);
+
+/// The summary of a period for an agency: a handful of grouped queries over the period's
+/// cases, decisions, findings and reviews (each range read once, by index), and the
+/// drill-down queries that list the same cases through `GET /cases` — a test holds every
+/// figure to its drill-down.
 pub fn summary(conn: &mut DbConn, agency_id: &str, period: Period, today: NaiveDate) -> QueryResult<Summary> {
     let counter = Counter {
         agency_id,
         period,
         today,
     };
-    let mut drill_down = BTreeMap::new();
-    let mut figure = |conn: &mut DbConn, name: String, filter: CaseFilter| -> QueryResult<i64> {
-        let value = counter.count(conn, &filter)?;
-        drill_down.insert(name, cases_query(&filter));
-        Ok(value)
-    };
     let opened = counter.opened();
-    let cases_total = figure(conn, "cases_total".into(), opened.clone())?;
+    let decided = counter.decided();
+    let mut drill_down = BTreeMap::new();
+    let mut drill = |name: String, filter: &CaseFilter| {
+        drill_down.insert(name, cases_query(filter));
+    };
+
+    // The period's cases by kind, inspection result and whether transferred.
+    let groups: Vec<(CaseKind, Option<InspectionResult>, Option<String>, i64)> = cases::table
+        .filter(cases::agency_id.eq(agency_id))
+        .filter(cases::opened_on.ge(period.from))
+        .filter(cases::opened_on.le(period.to))
+        .filter(cases::status.ne(CaseStatus::Voided))
+        .group_by((cases::kind, cases::inspection_result, cases::transferred_to))
+        .select((
+            cases::kind,
+            cases::inspection_result,
+            cases::transferred_to,
+            diesel::dsl::count_star(),
+        ))
+        .load(conn)?;
+    let (mut cases_total, mut inspection_cases, mut penalty_cases, mut transfers) = (0, 0, 0, 0);
+    let mut inspections_by_result: BTreeMap<String, i64> =
+        InspectionResult::ALL.iter().map(|r| (r.to_string(), 0)).collect();
+    for (kind, result, transferred_to, count) in groups {
+        cases_total += count;
+        match kind {
+            CaseKind::Inspection => inspection_cases += count,
+            CaseKind::Penalty => penalty_cases += count,
+        }
+        if kind == CaseKind::Inspection
+            && let Some(result) = result
+        {
+            *inspections_by_result.entry(result.to_string()).or_default() += count;
+        }
+        if transferred_to.is_some() {
+            transfers += count;
+        }
+    }
+    drill("cases_total".into(), &opened);
     let of_kind = |kind| CaseFilter {
         kind: Some(kind),
         ..opened.clone()
     };
-    let inspection_cases = figure(conn, "inspection_cases".into(), of_kind(CaseKind::Inspection))?;
-    let penalty_cases = figure(conn, "penalty_cases".into(), of_kind(CaseKind::Penalty))?;
-    let mut inspections_by_result = BTreeMap::new();
+    drill("inspection_cases".into(), &of_kind(CaseKind::Inspection));
+    drill("penalty_cases".into(), &of_kind(CaseKind::Penalty));
     for result in InspectionResult::ALL {
         let filter = CaseFilter {
             inspection_result: Some(*result),
             ..of_kind(CaseKind::Inspection)
         };
-        let count = figure(conn, format!("inspections_by_result.{result}"), filter)?;
-        inspections_by_result.insert(result.to_string(), count);
+        drill(format!("inspections_by_result.{result}"), &filter);
     }
-    let decided = counter.decided();
-    let total_decisions = figure(conn, "penalty_decisions.total".into(), decided.clone())?;
-    let fined = CaseFilter {
-        fined: Some(true),
-        ..decided.clone()
-    };
-    let fines_total_fen = counter.fines(conn, &fined)?;
-    let mut by_procedure = BTreeMap::new();
+    drill(
+        "transfers".into(),
+        &CaseFilter {
+            transferred: Some(true),
+            ..opened.clone()
+        },
+    );
+
+    // The period's penalty decisions, standing or revoked since.
+    let decisions: Vec<DecisionRow> = cases::table
+        .left_join(case_revocations::table)
+        .filter(cases::agency_id.eq(agency_id))
+        .filter(cases::decided_on.ge(period.from))
+        .filter(cases::decided_on.le(period.to))
+        .filter(cases::outcome.eq(Outcome::Penalty))
+        .select((
+            cases::procedure,
+            cases::penalties,
+            cases::fine_amount_fen,
+            case_revocations::case_id.nullable(),
+        ))
+        .load(conn)?;
+    let mut by_procedure: BTreeMap<String, i64> = Procedure::ALL.iter().map(|p| (p.to_string(), 0)).collect();
+    let mut by_type: BTreeMap<String, i64> = PenaltyType::ALL.iter().map(|t| (t.to_string(), 0)).collect();
+    let (mut total_decisions, mut revoked, mut fines_total_fen) = (0, 0, 0);
+    for (procedure, penalties, fine, revocation) in decisions {
+        if revocation.is_some() {
+            revoked += 1;
+            continue;
+        }
+        total_decisions += 1;
+        fines_total_fen += fine.unwrap_or(0).max(0);
+        if let Some(procedure) = procedure {
+            *by_procedure.entry(procedure.to_string()).or_default() += 1;
+        }
+        let penalties: Vec<crate::cases::model::Penalty> = serde_json::from_str(&penalties).unwrap_or_default();
+        let types: std::collections::BTreeSet<String> = penalties.iter().map(|p| p.kind.to_string()).collect();
+        for penalty_type in types {
+            *by_type.entry(penalty_type).or_default() += 1;
+        }
+    }
+    drill("penalty_decisions.total".into(), &decided);
+    drill(
+        "fines_total_fen".into(),
+        &CaseFilter {
+            fined: Some(true),
+            ..decided.clone()
+        },
+    );
     for procedure in Procedure::ALL {
         let filter = CaseFilter {
             procedure: Some(*procedure),
             ..decided.clone()
         };
-        let count = figure(conn, format!("penalty_decisions.by_procedure.{procedure}"), filter)?;
-        by_procedure.insert(procedure.to_string(), count);
+        drill(format!("penalty_decisions.by_procedure.{procedure}"), &filter);
     }
-    let mut by_type = BTreeMap::new();
     for penalty_type in PenaltyType::ALL {
         let filter = CaseFilter {
             penalty_type: Some(*penalty_type),
             ..decided.clone()
         };
-        let count = figure(conn, format!("penalty_decisions.by_type.{penalty_type}"), filter)?;
-        by_type.insert(penalty_type.to_string(), count);
+        drill(format!("penalty_decisions.by_type.{penalty_type}"), &filter);
     }
-    let revoked = figure(
-        conn,
+    drill(
         "penalty_decisions.revoked".into(),
-        CaseFilter {
+        &CaseFilter {
             revoked: Some(true),
             ..decided.clone()
         },
-    )?;
-    let overdue_cases = figure(
-        conn,
-        "overdue_cases".into(),
-        CaseFilter {
-            overdue: Some(true),
-            ..opened.clone()
-        },
-    )?;
-    let transfers = figure(
-        conn,
-        "transfers".into(),
-        CaseFilter {
-            transferred: Some(true),
-            ..opened.clone()
-        },
-    )?;
-    let mut review_filters = Vec::new();
-    for outcome in ReviewOutcome::ALL {
-        review_filters.push((
-            format!("legal_reviews.by_outcome.{outcome}"),
-            CaseFilter {
-                review_outcome: Some(*outcome),
-                reviewed_from: Some(period.from),
-                reviewed_to: Some(period.to),
-                ..CaseFilter::default()
-            },
-        ));
-    }
-    let mut hazard_filters = Vec::new();
-    for level in [HazardLevel::General, HazardLevel::Major] {
-        for (what, rectified) in [("found", None), ("rectified", Some(true))] {
-            hazard_filters.push((
-                format!("hazards.{level}.{what}"),
-                CaseFilter {
-                    hazard_level: Some(level),
-                    hazard_rectified: rectified,
-                    ..opened.clone()
-                },
-            ));
-        }
-    }
-    drill_down.insert("fines_total_fen".into(), cases_query(&fined));
-    drill_down.insert("officer_participation".into(), cases_query(&opened));
-    drill_down.insert("power_performance".into(), cases_query(&opened));
-    for (name, filter) in review_filters.iter().chain(&hazard_filters) {
-        drill_down.insert(name.clone(), cases_query(filter));
-    }
+    );
+
+    // Findings by level and whether rectified.
+    let findings: Vec<(HazardLevel, bool, i64)> = case_findings::table
+        .inner_join(cases::table)
+        .filter(cases::agency_id.eq(agency_id))
+        .filter(cases::opened_on.ge(period.from))
+        .filter(cases::opened_on.le(period.to))
+        .filter(cases::status.ne(CaseStatus::Voided))
+        .group_by((case_findings::hazard_level, case_findings::rectified))
+        .select((
+            case_findings::hazard_level,
+            case_findings::rectified,
+            diesel::dsl::count_star(),
+        ))
+        .load(conn)?;
     let mut hazards = BTreeMap::new();
     for level in [HazardLevel::General, HazardLevel::Major] {
+        let of_level = findings.iter().filter(|(l, ..)| *l == level);
         hazards.insert(
             level.to_string(),
             HazardFigures {
-                found: counter.findings(conn, level, None)?,
-                rectified: counter.findings(conn, level, Some(true))?,
+                found: of_level.clone().map(|(.., count)| count).sum(),
+                rectified: of_level
+                    .filter(|(_, rectified, _)| *rectified)
+                    .map(|(.., count)| count)
+                    .sum(),
             },
         );
+        for (what, rectified) in [("found", None), ("rectified", Some(true))] {
+            let filter = CaseFilter {
+                hazard_level: Some(level),
+                hazard_rectified: rectified,
+                ..opened.clone()
+            };
+            drill(format!("hazards.{level}.{what}"), &filter);
+        }
     }
+
+    let overdue_filter = CaseFilter {
+        overdue: Some(true),
+        ..opened.clone()
+    };
+    let overdue_cases = counter.count(conn, &overdue_filter)?;
+    drill("overdue_cases".into(), &overdue_filter);
+    for outcome in ReviewOutcome::ALL {
+        let filter = CaseFilter {
+            review_outcome: Some(*outcome),
+            reviewed_from: Some(period.from),
+            reviewed_to: Some(period.to),
+            ..CaseFilter::default()
+        };
+        drill(format!("legal_reviews.by_outcome.{outcome}"), &filter);
+    }
+    drill("officer_participation".into(), &opened);
+    drill("power_performance".into(), &opened);
+
     let officers = counter.officers(conn)?;
     let on_cases = counter.officers_on_cases(conn)?;
     let participating = officers.iter().filter(|(id, _)| on_cases.contains(id)).count();
