@@ -400,6 +400,13 @@ fn main() {
                     report.written.cases as f64 / generated_s
                 );
                 let xf = report.agencies.iter().find(|a| a.code == "XF").unwrap().id.clone();
+                // Let the load settle before measuring: its dirty pages written out (PostgreSQL
+                // checkpoint; SQLite WAL folded into the database), not during the runs.
+                let settle = match backend.as_str() {
+                    "postgres" => "CHECKPOINT",
+                    _ => "PRAGMA wal_checkpoint(TRUNCATE)",
+                };
+                diesel::sql_query(settle).execute(&mut conn).unwrap();
                 (db, conn, report.written.cases, Some(generated_s), xf)
             }
         };
