@@ -290,3 +290,75 @@ impl ProgressBar {
 fn permille(done: u64, total: u64) -> u64 {
     (done.saturating_mul(1000)).checked_div(total).unwrap_or(1000).min(1000)
 }
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct StatsArgs {
+    /// A year, e.g. 2024.
+    #[arg(long)]
+    pub year: Option<String>,
+    /// A quarter, e.g. 2024Q3.
+    #[arg(long)]
+    pub quarter: Option<String>,
+    /// First day (with --to), YYYY-MM-DD.
+    #[arg(long)]
+    pub from: Option<chrono::NaiveDate>,
+    /// Last day (with --from), YYYY-MM-DD.
+    #[arg(long)]
+    pub to: Option<chrono::NaiveDate>,
+    /// text (the report's paragraph), csv or xlsx.
+    #[arg(long, default_value = "text")]
+    pub format: String,
+    /// The agency's code; may be left out when the database holds one agency.
+    #[arg(long)]
+    pub agency_code: Option<String>,
+    /// Write to this file instead of stdout (xlsx needs one).
+    #[arg(long)]
+    pub output: Option<std::path::PathBuf>,
+}
+
+/// `enforcement stats`: the same report as `GET /stats/report`, from the command line.
+pub fn stats(settings: &Settings, args: &StatsArgs) -> anyhow::Result<()> {
+    use crate::stats::api::{ReportFormat, render, report_data};
+    use diesel::prelude::*;
+
+    let format: ReportFormat = serde_json::from_value(serde_json::Value::String(args.format.trim().to_lowercase()))
+        .map_err(|_| anyhow::anyhow!("--format is text, csv or xlsx, not {}", args.format))?;
+    let period = crate::stats::model::Period::parse(args.year.as_deref(), args.quarter.as_deref(), args.from, args.to)
+        .map_err(|e| anyhow::anyhow!("{}", e.to_problem().detail))?;
+    if matches!(format, ReportFormat::Xlsx) && args.output.is_none() {
+        bail!("--format xlsx writes a workbook: give --output FILE.xlsx");
+    }
+    let pool = prepare_database(settings)?;
+    let mut conn = pool.get().context("getting a database connection")?;
+    let agency_id = match &args.agency_code {
+        Some(code) => {
+            crate::agencies::store::find_by_code(&mut conn, code.trim())?
+                .ok_or_else(|| anyhow::anyhow!("no agency has the code {}", code.trim()))?
+                .id
+        }
+        None => {
+            let ids: Vec<String> = crate::db::schema::agencies::table
+                .select(crate::db::schema::agencies::id)
+                .limit(2)
+                .load(&mut conn)?;
+            match ids.as_slice() {
+                [only] => only.clone(),
+                [] => bail!("the database holds no agency; create one with `enforcement init`"),
+                _ => bail!("the database holds several agencies: give --agency-code"),
+            }
+        }
+    };
+    let (summary, breakdowns) = report_data(&mut conn, &agency_id, period, clock::today())?;
+    let rendered = render(format, &summary, &breakdowns)?;
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, &rendered.bytes).with_context(|| format!("writing {}", path.display()))?;
+            eprintln!("wrote {} ({} bytes)", path.display(), rendered.bytes.len());
+        }
+        None => {
+            use std::io::Write as _;
+            std::io::stdout().write_all(&rendered.bytes)?;
+        }
+    }
+    Ok(())
+}

@@ -29,6 +29,7 @@ pub mod public;
 pub mod record;
 pub mod routes;
 pub mod state;
+pub mod stats;
 pub mod subjects;
 pub mod telemetry;
 pub mod users;

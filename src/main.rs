@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use enforcement::app::Application;
-use enforcement::cli::{self, InitArgs, LoadSamplePowersArgs};
+use enforcement::cli::{self, InitArgs, LoadSamplePowersArgs, StatsArgs};
 use enforcement::config::Settings;
 use enforcement::demo::{self, DemoArgs, ServeDemo};
 use enforcement::powers::model::ImportOutcome;
@@ -44,6 +44,8 @@ enum Command {
     Demo(DemoArgs),
     /// Re-hash every stored evidence file against the hash recorded on upload; fails when any is damaged or missing.
     VerifyEvidence,
+    /// Print the statistics report of a period (the report's paragraph, CSV or XLSX), as GET /stats/report.
+    Stats(StatsArgs),
 }
 
 fn main() -> ExitCode {
@@ -85,6 +87,7 @@ fn run(command: Command) -> anyhow::Result<()> {
         }
         Command::Openapi => Ok(()),
         Command::VerifyEvidence => cli::verify_evidence(&settings).map(|_| ()),
+        Command::Stats(args) => cli::stats(&settings, &args),
         Command::LoadSamplePowers(args) => {
             let run = cli::load_sample_powers(&settings, &args)?;
             let count = |outcome| run.rows.iter().filter(|r| r.action.outcome == outcome).count();

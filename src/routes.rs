@@ -11,7 +11,7 @@ use utoipa::OpenApi;
 use utoipa::openapi::path::PathItem;
 
 use crate::{
-    auth, calendar, cases, documents, evidence, legal_reviews, officers, ops, powers, public, subjects, users,
+    auth, calendar, cases, documents, evidence, legal_reviews, officers, ops, powers, public, stats, subjects, users,
 };
 
 /// Declares the handlers: `Operations`, their OpenAPI document, and `HANDLERS`, each
@@ -81,6 +81,9 @@ handlers![
     evidence::api::get_evidence,
     evidence::api::get_evidence_content,
     evidence::api::verify_evidence,
+    stats::api::get_summary,
+    stats::api::get_breakdown,
+    stats::api::get_report,
 ];
 
 /// A handler with the method and path its operation documents.

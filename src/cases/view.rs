@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 
 use crate::cases::model::{
     Action, Case, CaseKind, CaseSource, CaseStatus, DefenseState, Finding, HearingState, InspectionResult, Outcome,
-    Penalty, Procedure, Proposal, Relation, ReviewOutcome, ServiceMethod, SubjectKind, allowed_actions,
+    Penalty, Procedure, Proposal, Relation, ReviewOutcome, Revocation, ServiceMethod, SubjectKind, allowed_actions,
     overdue_deadlines,
 };
 use crate::cases::store::CaseMeta;
@@ -151,6 +151,8 @@ pub struct CaseView {
     pub transferred_to: Option<String>,
     pub transfer_reason: Option<String>,
     pub terminated_reason: Option<String>,
+    /// The decision was revoked (撤销) or found void (确认无效): its penalties no longer stand.
+    pub revocation: Option<Revocation>,
     /// Whether a deadline has passed with its step undone.
     pub overdue: bool,
     /// Which deadlines: `decision_due_on`, `service_due_on`, `payment_due_on`, `rectification_deadline`.
@@ -274,6 +276,7 @@ impl CaseView {
             transferred_to: case.transferred_to,
             transfer_reason: case.transfer_reason,
             terminated_reason: case.terminated_reason,
+            revocation: case.revocation,
             overdue: !overdue_deadlines.is_empty(),
             overdue_deadlines,
             allowed_actions: allowed,

@@ -14,6 +14,9 @@ use diesel::r2d2::{self, ManageConnection, R2D2Connection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 /// The connection every store function takes; the backend is picked from the URL scheme.
+/// The backend type of `DbConn`, for boxed queries that run on either database.
+pub type DbBackend = <DbConn as diesel::Connection>::Backend;
+
 #[derive(diesel::MultiConnection)]
 pub enum DbConn {
     Postgresql(diesel::PgConnection),

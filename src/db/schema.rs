@@ -141,6 +141,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    case_revocations (case_id) {
+        case_id -> Text,
+        kind -> Text,
+        authority -> Text,
+        revoked_on -> Date,
+        document_no -> Nullable<Text>,
+        reason -> Text,
+    }
+}
+
+diesel::table! {
     evidence (id) {
         id -> Text,
         agency_id -> Text,
@@ -345,11 +356,13 @@ diesel::joinable!(cases -> subjects (subject_id));
 diesel::joinable!(legal_reviews -> cases (case_id));
 diesel::joinable!(documents -> cases (case_id));
 diesel::joinable!(evidence -> cases (case_id));
+diesel::joinable!(case_revocations -> cases (case_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
     documents,
     evidence,
+    case_revocations,
     legal_reviews,
     users,
     auth_sessions,

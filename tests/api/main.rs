@@ -20,5 +20,6 @@ mod powers;
 mod public;
 mod record;
 mod spec;
+mod stats;
 mod subjects;
 mod users;

@@ -27,6 +27,21 @@ pub fn apply(case: &Case, command: Command, ctx: &Context<'_>) -> Result<Applied
             allowed: allowed_actions(case, ctx.relation),
         });
     }
+    // A revoked or void decision is no longer served, paid or enforced (APL art. 75).
+    if let Some(revocation) = &case.revocation
+        && matches!(
+            action,
+            Action::Serve | Action::RecordPayment | Action::ApprovePaymentPlan | Action::ApplyCourtEnforcement
+        )
+    {
+        return Err(rule(
+            "decision_revoked",
+            format!(
+                "the decision was {} on {}: it is no longer served, paid or enforced",
+                revocation.kind, revocation.on
+            ),
+        ));
+    }
     match command {
         Command::Start(input) => steps::inspection::start(case, input, ctx),
         Command::RecordFindings(input) => steps::inspection::record_findings(case, input, ctx),
@@ -57,6 +72,7 @@ pub fn apply(case: &Case, command: Command, ctx: &Context<'_>) -> Result<Applied
         Command::RecordPayment(input) => steps::execution::record_payment(case, input, ctx),
         Command::RecordHandover(input) => steps::execution::record_handover(case, input, ctx),
         Command::RecordRemedy(input) => steps::execution::record_remedy(case, input, ctx),
+        Command::RevokeDecision(input) => steps::execution::revoke_decision(case, input, ctx),
         Command::ApprovePaymentPlan(input) => steps::execution::approve_payment_plan(case, input, ctx),
         Command::ApplyCourtEnforcement(input) => steps::execution::apply_court_enforcement(case, input, ctx),
         Command::Close(_) => steps::closing::close(case, ctx),

@@ -86,7 +86,22 @@ pub struct Case {
     pub transferred_to: Option<String>,
     pub transfer_reason: Option<String>,
     pub terminated_reason: Option<String>,
+    /// The penalty decision was revoked or found void: its penalties no longer stand.
+    pub revocation: Option<Revocation>,
     pub version: i32,
+}
+
+/// A penalty decision revoked (撤销) or found void (确认无效).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Revocation {
+    pub kind: RevocationKind,
+    pub authority: RevocationAuthority,
+    /// The day the revoking decision or judgment took effect.
+    pub on: NaiveDate,
+    /// Its number (e.g. 区政府行复决字〔2024〕第12号), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_no: Option<String>,
+    pub reason: String,
 }
 
 /// The officers' proposed decision (处理意见), which the head decides (APL art. 57).
@@ -205,11 +220,18 @@ impl Case {
             transferred_to: None,
             transfer_reason: None,
             terminated_reason: None,
+            revocation: None,
             version: 1,
         }
     }
 
     /// The fine decided (the sum of fines among the penalties), if any.
+    /// Whether the decision's penalties stand: decided as a penalty and not revoked or
+    /// found void since.
+    pub fn penalty_stands(&self) -> bool {
+        self.outcome == Some(Outcome::Penalty) && self.revocation.is_none()
+    }
+
     pub fn fine_amount_fen(&self) -> Option<i64> {
         (self.outcome == Some(Outcome::Penalty)).then(|| fine_of(&self.penalties))
     }
@@ -239,6 +261,10 @@ impl Case {
     /// The late-payment penalty as of `as_of` (APL art. 72), less the days a
     /// reconsideration or lawsuit was pending (art. 73 ¶3).
     pub fn late_payment_penalty_fen(&self, as_of: NaiveDate) -> i64 {
+        // A revoked or void decision owes nothing, late penalty included.
+        if self.revocation.is_some() {
+            return 0;
+        }
         let Some(fine) = self.fine_amount_fen() else { return 0 };
         let Some(due) = self.payment_due_on else { return 0 };
         let mut paused = self.late_penalty_paused_days;

@@ -65,6 +65,7 @@ commands!(
     RecordPayment(RecordPaymentInput),
     RecordHandover(RecordHandoverInput),
     RecordRemedy(RecordRemedyInput),
+    RevokeDecision(RevokeDecisionInput),
     ApprovePaymentPlan(ApprovePaymentPlanInput),
     ApplyCourtEnforcement(ApplyCourtEnforcementInput),
     Close(NoInput),
@@ -380,6 +381,21 @@ pub struct RecordRemedyInput {
     /// For `decided`: what was decided (维持, 撤销, 变更…).
     #[serde(default)]
     pub result: Option<String>,
+}
+
+/// The input of `revoke_decision`: the penalty decision was revoked or found void — by the
+/// agency correcting itself, a reconsideration decision or a court (APL art. 75, 行政复议法
+/// art. 64, 行政诉讼法 art. 70, 75). Recorded by a supervisor.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct RevokeDecisionInput {
+    pub kind: RevocationKind,
+    pub authority: RevocationAuthority,
+    /// The day the revoking decision or judgment took effect: not before the decision, not
+    /// in the future.
+    pub on: NaiveDate,
+    #[serde(default)]
+    pub document_no: Option<String>,
+    pub reason: String,
 }
 
 /// The input of `approve_payment_plan`: deferral or instalments (APL art. 66 ¶2).

@@ -76,10 +76,12 @@ pub fn overdue_deadlines(case: &Case, today: NaiveDate) -> Vec<&'static str> {
     if undecided_past_due || decided_late {
         missed.push("decision_due_on");
     }
-    if case.status == CaseStatus::Decided && case.served_on.is_none() && past(case.service_due_on) {
+    let stands = case.revocation.is_none();
+    if stands && case.status == CaseStatus::Decided && case.served_on.is_none() && past(case.service_due_on) {
         missed.push("service_due_on");
     }
-    if matches!(case.status, CaseStatus::Served | CaseStatus::Decided)
+    if stands
+        && matches!(case.status, CaseStatus::Served | CaseStatus::Decided)
         && case.executed_on.is_none()
         && case.court_enforcement_applied_on.is_none()
         && case.fine_amount_fen().unwrap_or(0) > 0

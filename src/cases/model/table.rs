@@ -35,6 +35,7 @@ string_enum!(
         RecordPayment => "record_payment",
         RecordHandover => "record_handover",
         RecordRemedy => "record_remedy",
+        RevokeDecision => "revoke_decision",
         ApprovePaymentPlan => "approve_payment_plan",
         ApplyCourtEnforcement => "apply_court_enforcement",
         Close => "close",
@@ -144,6 +145,7 @@ pub const TRANSITIONS: &[Transition] = &[
     row(Track::Ordinary, &[S::Decided], A::Serve, Officer),
     row(Track::Ordinary, &[S::Served], A::RecordPayment, Officer),
     row(Track::Penalty, &[S::Decided, S::Served, S::Executed], A::RecordRemedy, Officer),
+    row(Track::Penalty, &[S::Decided, S::Served, S::Executed, S::Closed, S::Archived], A::RevokeDecision, Supervisor),
     row(Track::Penalty, &[S::Decided, S::Served], A::ApprovePaymentPlan, Supervisor),
     row(Track::Penalty, &[S::Decided, S::Served], A::ApplyCourtEnforcement, Officer),
     // 简易程序 (§4.3): decided on the spot by the officers, filed with the agency.

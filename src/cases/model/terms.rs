@@ -225,6 +225,29 @@ string_enum!(
 );
 
 string_enum!(
+    /// How a penalty decision lost its force (APL art. 48 ¶2, 75; 行政复议法 art. 64, 67;
+    /// 行政诉讼法 art. 70, 75).
+    RevocationKind {
+        /// 撤销: revoked by the agency itself, a reconsideration organ or a court
+        Revoked => "revoked",
+        /// 确认无效: found void (APL art. 38)
+        Void => "void",
+    }
+);
+
+string_enum!(
+    /// Who revoked a decision or found it void.
+    RevocationAuthority {
+        /// 行政复议决定
+        Reconsideration => "reconsideration",
+        /// 人民法院判决
+        Lawsuit => "lawsuit",
+        /// 行政机关自行纠正 (APL art. 75 ¶1, 执法监督)
+        SelfCorrection => "self_correction",
+    }
+);
+
+string_enum!(
     RemedyEvent {
         Filed => "filed",
         Decided => "decided",

@@ -10,13 +10,15 @@ use diesel::prelude::*;
 
 use crate::cases::model::{
     Case, CaseKind, CaseOfficer, CaseSource, CaseStatus, CitedPower, CreateCaseRequest, DefenseState, Finding,
-    HazardLevel, HearingState, InspectionResult, LegalReviewScope, NewCase, OfficerCandidate, Outcome, Procedure,
-    ProcedureSettings, ReviewOutcome, ServiceMethod, SubjectKind,
+    HazardLevel, HearingState, InspectionResult, LegalReviewScope, NewCase, OfficerCandidate, Outcome, PenaltyType,
+    Procedure, ProcedureSettings, ReviewOutcome, Revocation, RevocationAuthority, RevocationKind, ServiceMethod,
+    SubjectKind,
 };
-use crate::db::DbConn;
 use crate::db::schema::{
-    agency_settings, case_findings, case_officers, case_powers, cases, power_versions, powers, subjects, users,
+    agency_settings, case_findings, case_officers, case_powers, case_revocations, cases, legal_reviews, power_versions,
+    powers, subjects, users,
 };
+use crate::db::{DbBackend, DbConn};
 use crate::error::{AppError, AppResult};
 use crate::http::PageRequest;
 

@@ -96,6 +96,7 @@ impl CaseRow {
         officers: Vec<CaseOfficer>,
         powers: Vec<CitedPower>,
         findings: Vec<Finding>,
+        revocation: Option<Revocation>,
     ) -> AppResult<Case> {
         Ok(Case {
             kind: self.kind,
@@ -160,6 +161,7 @@ impl CaseRow {
             transferred_to: self.transferred_to,
             transfer_reason: self.transfer_reason,
             terminated_reason: self.terminated_reason,
+            revocation,
             version: self.version,
         })
     }
@@ -310,6 +312,24 @@ pub fn load(conn: &mut DbConn, agency_id: &str, case_id: &str) -> AppResult<Opti
             },
         )
         .collect();
+    let revocation = case_revocations::table
+        .filter(case_revocations::case_id.eq(case_id))
+        .select((
+            case_revocations::kind,
+            case_revocations::authority,
+            case_revocations::revoked_on,
+            case_revocations::document_no,
+            case_revocations::reason,
+        ))
+        .first::<(RevocationKind, RevocationAuthority, NaiveDate, Option<String>, String)>(conn)
+        .optional()?
+        .map(|(kind, authority, on, document_no, reason)| Revocation {
+            kind,
+            authority,
+            on,
+            document_no,
+            reason,
+        });
     let meta = CaseMeta {
         created_at: row.created_at,
         created_by: row.created_by.clone(),
@@ -323,7 +343,7 @@ pub fn load(conn: &mut DbConn, agency_id: &str, case_id: &str) -> AppResult<Opti
         .as_deref()
         .and_then(crate::subjects::model::birth_date_from_id_card);
     Ok(Some((
-        row.into_case((subject_kind, birth_date), officers, powers, findings)?,
+        row.into_case((subject_kind, birth_date), officers, powers, findings, revocation)?,
         meta,
     )))
 }
@@ -474,4 +494,19 @@ pub fn insert(conn: &mut DbConn, case: &Case, meta: &CaseMeta) -> QueryResult<()
             .execute(conn)?;
     }
     insert_findings(conn, &case.id, &case.findings)
+}
+
+/// Records that a case's decision was revoked or found void (once: the key is the case).
+pub fn insert_revocation(conn: &mut DbConn, case_id: &str, revocation: &Revocation) -> QueryResult<()> {
+    diesel::insert_into(case_revocations::table)
+        .values((
+            case_revocations::case_id.eq(case_id),
+            case_revocations::kind.eq(revocation.kind),
+            case_revocations::authority.eq(revocation.authority),
+            case_revocations::revoked_on.eq(revocation.on),
+            case_revocations::document_no.eq(revocation.document_no.as_deref()),
+            case_revocations::reason.eq(&revocation.reason),
+        ))
+        .execute(conn)?;
+    Ok(())
 }

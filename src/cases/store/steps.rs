@@ -415,6 +415,9 @@ pub fn transition(
             None => AppError::conflict("the case changed meanwhile; reload it and retry"),
         });
     }
+    if let (None, Some(revocation)) = (&case.revocation, &next.revocation) {
+        insert_revocation(conn, &case.id, revocation)?;
+    }
     crate::record::store::append(conn, &case.id, &caller.user_id, action.as_str(), &payload, now)?;
     Ok((next, meta))
 }

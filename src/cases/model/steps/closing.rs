@@ -160,10 +160,13 @@ pub(crate) fn check_complete(case: &Case, ctx: &Context<'_>) -> Result<(), Refus
             let Some(outcome) = case.outcome else {
                 return Err(incomplete("no decision is recorded"));
             };
-            if outcome != Outcome::TransferJudicial && case.served_on.is_none() {
+            // A revoked or void decision is not served or enforced any further.
+            let stands = case.revocation.is_none();
+            if stands && outcome != Outcome::TransferJudicial && case.served_on.is_none() {
                 return Err(incomplete("the decision has not been served (送达)"));
             }
-            if case.fine_amount_fen().unwrap_or(0) > 0
+            if stands
+                && case.fine_amount_fen().unwrap_or(0) > 0
                 && case.executed_on.is_none()
                 && case.court_enforcement_applied_on.is_none()
             {

@@ -218,6 +218,53 @@ pub fn record_remedy(case: &Case, input: RecordRemedyInput, ctx: &Context<'_>) -
     ))
 }
 
+/// `revoke_decision`: the penalty decision was revoked (撤销) or found void (确认无效) — by
+/// the agency correcting its own error (APL art. 75 ¶1), a reconsideration decision
+/// (行政复议法 art. 64, 67) or a judgment (行政诉讼法 art. 70, 75). Its penalties no longer
+/// stand: nothing more is owed, no late penalty runs, the fine leaves the statistics, and
+/// its disclosure must be withdrawn (APL art. 48 ¶2). The case keeps its status and record.
+pub fn revoke_decision(case: &Case, input: RevokeDecisionInput, ctx: &Context<'_>) -> Result<Applied, Refusal> {
+    if case.outcome != Some(Outcome::Penalty) {
+        return Err(rule(
+            "no_penalty_decision",
+            "only a decision imposing penalties can be revoked or found void",
+        ));
+    }
+    if let Some(previous) = &case.revocation {
+        return Err(rule(
+            "decision_already_revoked",
+            format!("the decision was already {} on {}", previous.kind, previous.on),
+        ));
+    }
+    let on = past_date("on", input.on, ctx.today, case.decided_on.map(|d| (d, "the decision")))?;
+    let reason = required_text("reason", &input.reason, 2000)?;
+    let document_no = input
+        .document_no
+        .as_deref()
+        .filter(|n| !n.trim().is_empty())
+        .map(|n| required_text("document_no", n, 100))
+        .transpose()?;
+    let revocation = Revocation {
+        kind: input.kind,
+        authority: input.authority,
+        on,
+        document_no,
+        reason,
+    };
+    let mut next = case.clone();
+    next.revocation = Some(revocation.clone());
+    let payload = json!({
+        "kind": revocation.kind,
+        "authority": revocation.authority,
+        "on": revocation.on,
+        "document_no": revocation.document_no,
+        "reason": revocation.reason,
+        "fine_fen": case.fine_amount_fen(),
+        "paid_fen": case.paid_fen,
+    });
+    Ok(Applied::new(next, payload))
+}
+
 /// `approve_payment_plan`: deferral or instalments approved by a supervisor off the case
 /// (APL art. 66 ¶2); sets the new last day to pay.
 pub fn approve_payment_plan(
@@ -422,6 +469,61 @@ mod tests {
             .case;
         assert_eq!(noticed.served_on, Some(date("2024-10-02")));
         assert_eq!(noticed.payment_due_on, Some(date("2024-10-17")));
+    }
+
+    #[test]
+    fn a_revoked_decision_owes_nothing_and_closes_without_service_or_payment() {
+        let mut served = decided_on_the_spot(100_000);
+        served.procedure = Some(Procedure::Ordinary);
+        served.status = CaseStatus::Served;
+        served.served_on = Some(date("2024-09-27"));
+        served.payment_due_on = Some(date("2024-10-14"));
+        let revoke = |on: &str| {
+            Command::RevokeDecision(RevokeDecisionInput {
+                kind: RevocationKind::Revoked,
+                authority: RevocationAuthority::Reconsideration,
+                on: date(on),
+                document_no: Some("区政府行复决字〔2024〕第12号".into()),
+                reason: "认定事实不清".into(),
+            })
+        };
+        // Recorded by a supervisor, not by the officers.
+        assert!(matches!(
+            run(&served, revoke("2024-10-20"), "2024-10-20"),
+            Err(Refusal::NotAllowed { .. })
+        ));
+        assert!(matches!(
+            run_as(&served, revoke("2024-09-26"), "2024-10-20", HEAD),
+            Err(Refusal::Invalid(_))
+        ));
+        assert!(matches!(
+            run_as(&served, revoke("2024-10-21"), "2024-10-20", HEAD),
+            Err(Refusal::Invalid(_))
+        ));
+        assert!(served.late_payment_penalty_fen(date("2024-10-20")) > 0);
+        let applied = run_as(&served, revoke("2024-10-20"), "2024-10-20", HEAD).unwrap();
+        assert_eq!(applied.payload["fine_fen"], json!(100_000));
+        let revoked = applied.case;
+        assert!(!revoked.penalty_stands());
+        assert_eq!(revoked.late_payment_penalty_fen(date("2024-12-20")), 0);
+        assert!(overdue_deadlines(&revoked, date("2024-12-20")).is_empty());
+        assert_eq!(
+            rule_of(run_as(&revoked, revoke("2024-10-21"), "2024-10-21", HEAD)),
+            "decision_already_revoked"
+        );
+        assert_eq!(
+            rule_of(run(&revoked, pay_on_the_spot(100_000, None, None), "2024-10-21")),
+            "decision_revoked"
+        );
+        let closed = run(&revoked, Command::Close(NoInput {}), "2024-10-21").unwrap().case;
+        assert_eq!(closed.status, CaseStatus::Closed);
+        // A no-penalty decision has nothing to revoke.
+        let mut no_penalty = served.clone();
+        no_penalty.outcome = Some(Outcome::NoPenaltyUnfounded);
+        assert_eq!(
+            rule_of(run_as(&no_penalty, revoke("2024-10-20"), "2024-10-20", HEAD)),
+            "no_penalty_decision"
+        );
     }
 
     #[test]

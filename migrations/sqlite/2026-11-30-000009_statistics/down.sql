@@ -1,0 +1,2 @@
+DROP INDEX cases_agency_decided_idx;
+DROP TABLE case_revocations;
