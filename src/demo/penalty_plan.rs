@@ -9,7 +9,9 @@ use rand::Rng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 
-use crate::cases::model::{HazardLevel, InvestigationRecordType, Outcome, Penalty, PenaltyType, ServiceMethod};
+use crate::cases::model::{
+    HazardLevel, InvestigationRecordType, LegalReviewScope, Outcome, Penalty, PenaltyType, ServiceMethod,
+};
 
 use super::plan::{
     Inputs, InspectionPlan, Moment, assign_findings, cover_powers, draw_inspections, fits, inspection, pair,
@@ -393,6 +395,13 @@ fn ordinary(
         }
     };
     steps.push((at(propose_day, 15 * 60), PenaltyStep::Propose));
+    // Counsel reviews every ordinary decision under the default scope; under `major_only`
+    // none of the profile's (small fines, no hearing rights) needs it.
+    let reviewed = inputs.settings.legal_review_scope == LegalReviewScope::AllOrdinary;
+    if !reviewed {
+        steps.push((at(propose_day + 1, 15 * 60), PenaltyStep::Decide));
+        return Ok(after_decision(inputs, rng, plan, steps, propose_day + 1));
+    }
     steps.push((at(propose_day, 15 * 60 + 30), PenaltyStep::SubmitReview));
     if plan.review_round_trip {
         steps.push((at(propose_day + 1, 10 * 60), PenaltyStep::Opinion { approved: false }));
@@ -404,6 +413,19 @@ fn ordinary(
     steps.push((at(propose_day + 1, 10 * 60), PenaltyStep::Opinion { approved: true }));
     let decided = propose_day + 2;
     steps.push((at(decided, 15 * 60), PenaltyStep::Decide));
+    Ok(after_decision(inputs, rng, plan, steps, decided))
+}
+
+/// Service, payment and close, `decided` working days after the opening.
+fn after_decision(
+    inputs: &Inputs<'_>,
+    rng: &mut ChaCha8Rng,
+    plan: &PenaltyPlan,
+    mut steps: Vec<(Moment, PenaltyStep)>,
+    decided: u32,
+) -> Vec<(Moment, PenaltyStep)> {
+    let start = plan.opened.date;
+    let at = |days: u32, minute: u32| Moment::at(inputs.after(start, days), minute);
     let served = match plan.service {
         ServiceMethod::Mail => decided + 2,
         _ => decided + 1,
@@ -415,7 +437,7 @@ fn ordinary(
         steps.push((at(last, 11 * 60), PenaltyStep::Pay { on_the_spot: false }));
     }
     steps.push((at(last + 1, 16 * 60), PenaltyStep::Close));
-    Ok(steps)
+    steps
 }
 
 /// When the defence is accepted, the notice had announced a heavier fine than the one
@@ -452,13 +474,16 @@ mod tests {
     use crate::demo::plan::sample_powers;
 
     fn drawn() -> (Plan, Vec<super::super::plan::PowerInfo>) {
+        drawn_with(ProcedureSettings::default())
+    }
+
+    fn drawn_with(settings: ProcedureSettings) -> (Plan, Vec<super::super::plan::PowerInfo>) {
         let days = parse_reference_csv(REFERENCE_CSV).unwrap();
         let years: Vec<i32> = days.iter().map(|d| d.date.year()).collect();
         let calendar = WorkCalendar::with_years(days.iter().map(|d| (d.date, d.kind)), years);
         let powers = sample_powers().unwrap();
         let mut rng = ChaCha8Rng::seed_from_u64(xuefu::SEED);
         let subjects = people::subjects(&mut rng);
-        let settings = ProcedureSettings::default();
         let inputs = Inputs {
             calendar: &calendar,
             powers: &powers,
@@ -525,6 +550,40 @@ mod tests {
         assert_eq!(
             a.penalties.iter().map(|p| p.fine_fen()).collect::<Vec<_>>(),
             b.penalties.iter().map(|p| p.fine_fen()).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn the_agencys_settings_shape_the_steps() {
+        use crate::cases::model::LegalReviewScope;
+        let (plan, _) = drawn();
+        let count = |plan: &Plan, wanted: &PenaltyStep| {
+            plan.penalties
+                .iter()
+                .flat_map(|p| p.steps.iter())
+                .filter(|(_, step)| step == wanted)
+                .count()
+        };
+        assert_eq!(count(&plan, &PenaltyStep::ApproveFiling), 20);
+        assert_eq!(
+            count(&plan, &PenaltyStep::SubmitReview),
+            22,
+            "20 ordinary, two sent back once"
+        );
+        let (plan, _) = drawn_with(ProcedureSettings {
+            filing_approval: false,
+            legal_review_scope: LegalReviewScope::MajorOnly,
+            ..ProcedureSettings::default()
+        });
+        assert_eq!(count(&plan, &PenaltyStep::ApproveFiling), 0);
+        assert_eq!(
+            count(&plan, &PenaltyStep::SubmitReview),
+            0,
+            "no small fine needs a review under major_only"
+        );
+        assert_eq!(
+            plan.penalties.iter().map(PenaltyPlan::fine_fen).sum::<i64>(),
+            xuefu::FINES_TOTAL_FEN
         );
     }
 }
