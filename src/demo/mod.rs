@@ -196,11 +196,12 @@ fn load_xuefu(conn: &mut DbConn, agency_code: Option<&str>, store: &dyn BlobStor
     if created {
         staff.insert(0, &xuefu::ADMIN);
     }
-    let taken: Vec<&str> = staff
-        .iter()
-        .map(|s| s.username)
-        .filter(|u| crate::users::store::username_taken(conn, u).unwrap_or(true))
-        .collect();
+    let mut taken = Vec::new();
+    for member in &staff {
+        if crate::users::store::username_taken(conn, member.username)? {
+            taken.push(member.username);
+        }
+    }
     if !taken.is_empty() {
         bail!("the demo's usernames {} are taken in this database", taken.join(", "));
     }
@@ -216,6 +217,11 @@ fn load_xuefu(conn: &mut DbConn, agency_code: Option<&str>, store: &dyn BlobStor
     };
     let plan = penalty_plan::Plan::draw(&inputs, &mut rng)?;
     let audio = store_audio(store)?;
+    if conn.backend() == crate::db::Backend::Postgres {
+        // Thousands of small commits: a crash may lose the last of them (the demo is
+        // refused as partly loaded then), never leave one half-written.
+        diesel::sql_query("SET synchronous_commit TO off").execute(conn)?;
+    }
     let (cast, logins) = set_up(conn, (&agency, created), &staff, &subjects, audio)?;
     let mut bar = crate::cli::ProgressBar::new();
     eprintln!(
