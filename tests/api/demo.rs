@@ -256,6 +256,34 @@ async fn serve_demo_loads_the_xuefu_year_and_the_api_shows_the_reports_figures()
         .await;
         assert_eq!(verification["valid"], true, "{}: {verification}", case["case_number"]);
     }
+    // The statistics say the same as the cases, and the report's paragraph with them.
+    let summary = get(&client, format!("{base}/api/v1/stats/summary?year=2024"), &token).await;
+    assert_eq!(summary["inspection_cases"], of_kind("inspection"));
+    assert_eq!(summary["penalty_cases"], of_kind("penalty"));
+    assert_eq!(summary["fines_total_fen"], fines);
+    for (level, found) in &hazards {
+        assert_eq!(
+            summary["hazards"][level],
+            serde_json::json!({"found": found, "rectified": found})
+        );
+    }
+    for (figure, all) in [
+        ("officer_participation", officers.len()),
+        ("power_performance", powers.len()),
+    ] {
+        assert_eq!(summary[figure]["count"], all, "{figure}: {}", summary[figure]);
+        assert_eq!(summary[figure]["total"], all, "{figure}: {}", summary[figure]);
+    }
+    let report = client
+        .get(format!("{base}/api/v1/stats/report?year=2024&format=text"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(report.contains(&format!("案件{}件", cases.len())), "{report}");
     drop(server);
     eprintln!(
         "serve --demo loaded in {:.1} s, checked in {:.1} s",
