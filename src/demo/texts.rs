@@ -13,7 +13,7 @@ use super::xuefu::{CHECKLIST_COMMENTS, Opening, PENALTY_SCENARIOS, Sanction};
 pub const VERIFIED: &str = "经复查，当事人已按责令改正通知书要求整改完毕，问题已消除";
 pub const AUDIO_DESCRIPTION: &str = "现场检查执法记录仪音频记录（演示数据：一秒静音的占位文件）";
 pub const DEFENSE_WAIVED: &str = "当事人收到行政处罚事先告知书后当场书面表示放弃陈述、申辩权利";
-pub const DEFENSE_STATED: &str = "当事人提出书面陈述申辩：系初次违法，已立即整改，经营困难，请求从轻处罚";
+pub const DEFENSE_STATED: &str = "当事人提出书面陈述申辩：系初次违法，已立即改正，未造成危害后果，请求从轻处罚";
 pub const EDUCATION: &str =
     "执法人员向当事人宣讲相关法律法规，指出其行为的违法性和危害性，当事人表示已认识到错误并保证今后依法经营";
 pub const PARTY_HEARD: &str =
