@@ -14,6 +14,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod disclosures;
 pub mod documents;
 pub mod error;
 pub mod evidence;

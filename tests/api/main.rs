@@ -7,6 +7,7 @@ mod calendar;
 mod cases;
 mod cli;
 mod conventions;
+mod disclosures;
 mod documents;
 mod enforcement_rules;
 mod evidence;
