@@ -310,6 +310,7 @@ pub fn list(
         .filter(disclosures::agency_id.eq(agency_id))
         .select(DisclosureRow::as_select())
         .order(disclosures::id.asc())
+        .limit(page.limit + 1)
         .into_boxed();
     if let Some(status) = status {
         query = query.filter(disclosures::status.eq(status));
