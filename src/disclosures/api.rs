@@ -219,6 +219,35 @@ pub async fn publish_disclosure(
     Ok(HttpResponse::Ok().json(DisclosureView::new(row, clock::today())))
 }
 
+/// A store step that takes a reason (`withdraw`, `update`).
+type ReasonedStep = fn(&mut DbConn, &str, &str, &str, &str, (NaiveDate, DateTime<Utc>)) -> AppResult<DisclosureRow>;
+
+/// A staff step with a reason, in one write transaction.
+async fn with_reason(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+    body: ApiJson<ReasonRequest>,
+    step: ReasonedStep,
+) -> AppResult<HttpResponse> {
+    check_staff(&user)?;
+    let id = id.into_inner();
+    let reason = body.0.reason;
+    let row = state
+        .db_write(move |conn| {
+            step(
+                conn,
+                &user.agency_id,
+                &id,
+                &user.id,
+                &reason,
+                (clock::today(), clock::now()),
+            )
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(DisclosureView::new(row, clock::today())))
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ReasonRequest {
     /// Shown to the public (公开说明理由).
@@ -246,22 +275,7 @@ pub async fn withdraw_disclosure(
     id: web::Path<String>,
     body: ApiJson<ReasonRequest>,
 ) -> AppResult<HttpResponse> {
-    check_staff(&user)?;
-    let id = id.into_inner();
-    let reason = body.0.reason;
-    let row = state
-        .db_write(move |conn| {
-            store::withdraw(
-                conn,
-                &user.agency_id,
-                &id,
-                &user.id,
-                &reason,
-                (clock::today(), clock::now()),
-            )
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(DisclosureView::new(row, clock::today())))
+    with_reason(state, user, id, body, store::withdraw).await
 }
 
 /// Republish a published disclosure from the case as it now stands (a changed decision),
@@ -285,22 +299,7 @@ pub async fn update_disclosure(
     id: web::Path<String>,
     body: ApiJson<ReasonRequest>,
 ) -> AppResult<HttpResponse> {
-    check_staff(&user)?;
-    let id = id.into_inner();
-    let reason = body.0.reason;
-    let row = state
-        .db_write(move |conn| {
-            store::update(
-                conn,
-                &user.agency_id,
-                &id,
-                &user.id,
-                &reason,
-                (clock::today(), clock::now()),
-            )
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(DisclosureView::new(row, clock::today())))
+    with_reason(state, user, id, body, store::update).await
 }
 
 /// A disclosure as the public reads it.

@@ -8,7 +8,9 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use crate::agencies::store::AgencyRow;
 use crate::clock;
+use crate::db::DbConn;
 use crate::disclosures::api::{PublicDisclosure, PublicDisclosureParams};
 use crate::disclosures::model::{DisclosureKind, DisclosureStatus};
 use crate::disclosures::store;
@@ -289,35 +291,72 @@ pub struct AgencyParam {
     )
 )]
 pub async fn powers_page(state: web::Data<AppState>, params: ApiQuery<AgencyParam>) -> AppResult<HttpResponse> {
+    agency_table(
+        state,
+        params,
+        "权责清单公示",
+        &["编码", "名称", "类别", "依据", "部门"],
+        |conn, agency, all| {
+            Ok(
+                crate::public::store::powers_in_force(conn, agency, clock::today(), all)?
+                    .into_iter()
+                    .map(|(p, _)| {
+                        vec![
+                            p.code,
+                            p.name,
+                            p.category.as_str().to_string(),
+                            p.legal_basis,
+                            p.source_department,
+                        ]
+                    })
+                    .collect(),
+            )
+        },
+    )
+    .await
+}
+
+/// The rows of one of an agency's public lists.
+type AgencyRows = fn(&mut DbConn, &AgencyRow, &PageRequest) -> AppResult<Vec<Vec<String>>>;
+
+/// One of the agency's public lists as a table page.
+async fn agency_table(
+    state: web::Data<AppState>,
+    params: ApiQuery<AgencyParam>,
+    title: &str,
+    headers: &[&str],
+    rows: AgencyRows,
+) -> AppResult<HttpResponse> {
     let code = params.0.agency.trim().to_string();
-    let (agency_name, powers) = state
+    let (agency_name, rows) = state
         .db(move |conn| {
             let agency = crate::public::store::agency_by_code(conn, &code)?.ok_or(AppError::NotFound("agency"))?;
             let all = PageRequest {
                 limit: 10_000,
                 after: None,
             };
-            let powers = crate::public::store::powers_in_force(conn, &agency, clock::today(), &all)?;
-            Ok((agency.name, powers))
+            Ok((agency.name.clone(), rows(conn, &agency, &all)?))
         })
         .await?;
     let mut body = format!(
-        "<p>{}　共 {} 项</p>\n<table>\n<tr><th>编码</th><th>名称</th><th>类别</th><th>依据</th><th>部门</th></tr>\n",
+        "<p>{}　共 {} 项</p>\n<table>\n<tr>{}</tr>\n",
         escape(&agency_name),
-        powers.len()
+        rows.len(),
+        headers
+            .iter()
+            .map(|h| format!("<th>{}</th>", escape(h)))
+            .collect::<String>()
     );
-    for (power, _) in powers {
+    for row in rows {
         body.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-            escape(&power.code),
-            escape(&power.name),
-            escape(power.category.as_str()),
-            escape(&power.legal_basis),
-            escape(&power.source_department)
+            "<tr>{}</tr>\n",
+            row.iter()
+                .map(|cell| format!("<td>{}</td>", escape(cell)))
+                .collect::<String>()
         ));
     }
     body.push_str("</table>\n");
-    Ok(page("权责清单公示", &body))
+    Ok(page(title, &body))
 }
 
 /// The agency's certified officers (执法人员公示), as a page.
@@ -331,31 +370,25 @@ pub async fn powers_page(state: web::Data<AppState>, params: ApiQuery<AgencyPara
     )
 )]
 pub async fn officers_page(state: web::Data<AppState>, params: ApiQuery<AgencyParam>) -> AppResult<HttpResponse> {
-    let code = params.0.agency.trim().to_string();
-    let (agency_name, officers) = state
-        .db(move |conn| {
-            let agency = crate::public::store::agency_by_code(conn, &code)?.ok_or(AppError::NotFound("agency"))?;
-            let all = PageRequest {
-                limit: 10_000,
-                after: None,
-            };
-            let officers = crate::public::store::certified_officers(conn, &agency, clock::today(), &all)?;
-            Ok((agency.name, officers))
-        })
-        .await?;
-    let mut body = format!(
-        "<p>{}　共 {} 人</p>\n<table>\n<tr><th>姓名</th><th>执法证号</th><th>执法领域</th></tr>\n",
-        escape(&agency_name),
-        officers.len()
-    );
-    for (officer, _) in officers {
-        body.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-            escape(&officer.display_name),
-            escape(&officer.certificate_no),
-            escape(officer.enforcement_field.as_deref().unwrap_or_default())
-        ));
-    }
-    body.push_str("</table>\n");
-    Ok(page("执法人员公示", &body))
+    agency_table(
+        state,
+        params,
+        "执法人员公示",
+        &["姓名", "执法证号", "执法领域"],
+        |conn, agency, all| {
+            Ok(
+                crate::public::store::certified_officers(conn, agency, clock::today(), all)?
+                    .into_iter()
+                    .map(|(o, _)| {
+                        vec![
+                            o.display_name,
+                            o.certificate_no,
+                            o.enforcement_field.unwrap_or_default(),
+                        ]
+                    })
+                    .collect(),
+            )
+        },
+    )
+    .await
 }

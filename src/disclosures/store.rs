@@ -176,12 +176,14 @@ pub fn build_content(conn: &mut DbConn, row: &DisclosureRow) -> AppResult<Public
     Ok(model::inspection_content(&case, &agency_name, &party, row.source_on))
 }
 
-/// Takes the case's row lock, so the record's next number is not taken twice.
-fn lock_case(conn: &mut DbConn, case_id: &str, now: DateTime<Utc>) -> QueryResult<()> {
-    diesel::update(cases::table.find(case_id))
+/// The disclosure, read again after taking its case's row lock, so that two steps on it
+/// (or on its case) do not interleave and the record's next number is not taken twice.
+fn locked(conn: &mut DbConn, agency_id: &str, id: &str, now: DateTime<Utc>) -> AppResult<DisclosureRow> {
+    let row = find(conn, agency_id, id)?.ok_or(AppError::NotFound("disclosure"))?;
+    diesel::update(cases::table.find(&row.case_id))
         .set(cases::updated_at.eq(clock::to_db(now)))
         .execute(conn)?;
-    Ok(())
+    find(conn, agency_id, id)?.ok_or(AppError::NotFound("disclosure"))
 }
 
 fn fixed(content: &PublicContent) -> AppResult<(String, String)> {
@@ -201,9 +203,7 @@ pub fn publish(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> AppResult<DisclosureRow> {
-    let row = find(conn, agency_id, id)?.ok_or(AppError::NotFound("disclosure"))?;
-    lock_case(conn, &row.case_id, now)?;
-    let row = find(conn, agency_id, id)?.ok_or(AppError::NotFound("disclosure"))?;
+    let row = locked(conn, agency_id, id, now)?;
     model::check_publish(row.status)?;
     let content = build_content(conn, &row)?;
     let (text, hash) = fixed(&content)?;
@@ -238,9 +238,7 @@ pub fn withdraw(
     reason: &str,
     (today, now): (NaiveDate, DateTime<Utc>),
 ) -> AppResult<DisclosureRow> {
-    let row = find(conn, agency_id, id)?.ok_or(AppError::NotFound("disclosure"))?;
-    lock_case(conn, &row.case_id, now)?;
-    let row = find(conn, agency_id, id)?.ok_or(AppError::NotFound("disclosure"))?;
+    let row = locked(conn, agency_id, id, now)?;
     let reason = model::check_withdraw(row.status, reason)?;
     diesel::update(disclosures::table.find(id))
         .set((
@@ -272,9 +270,7 @@ pub fn update(
     reason: &str,
     (today, now): (NaiveDate, DateTime<Utc>),
 ) -> AppResult<DisclosureRow> {
-    let row = find(conn, agency_id, id)?.ok_or(AppError::NotFound("disclosure"))?;
-    lock_case(conn, &row.case_id, now)?;
-    let row = find(conn, agency_id, id)?.ok_or(AppError::NotFound("disclosure"))?;
+    let row = locked(conn, agency_id, id, now)?;
     let reason = model::check_update(row.status, reason)?;
     let content = build_content(conn, &row)?;
     let (text, hash) = fixed(&content)?;
