@@ -15,6 +15,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod disclosures;
 pub mod documents;
 pub mod error;
 pub mod evidence;

@@ -8,6 +8,7 @@ mod cases;
 mod cli;
 mod conventions;
 mod demo;
+mod disclosures;
 mod documents;
 mod enforcement_rules;
 mod evidence;
