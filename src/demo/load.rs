@@ -134,6 +134,8 @@ fn events(plan: &Plan) -> Vec<(Moment, Event)> {
 #[derive(Debug, Default)]
 pub struct Walked {
     pub inspection_cases: usize,
+    /// Disclosures (事后公示) the head published.
+    pub disclosures: usize,
     pub penalty_cases: usize,
     pub legal_reviews: usize,
     pub audio_records: usize,
@@ -164,7 +166,7 @@ pub fn walk(
                     let parent = &plan.inspections[index];
                     let parent_id = inspection_ids[index].as_deref().context("the inspection is not open")?;
                     let penalty = parent.escalation.context("no escalation")?;
-                    let id = escalate(conn, cast, parent, parent_id, &plan.penalties[penalty])?;
+                    let id = escalate(conn, cast, parent, parent_id, &plan.penalties[penalty], &mut walked)?;
                     walked.penalty_cases += 1;
                     let mut case = Walking::new(conn, cast, &plan.penalties[penalty], id.clone());
                     case.steps(powers, |step| *step != PenaltyStep::Decide, &mut walked)?;
@@ -307,7 +309,28 @@ fn open_inspection(
         verify(conn, &lead, &id, rectification.verified)?;
     }
     step(conn, &lead, &id, Command::Close(NoInput {}), (plan.closed, 0))?;
+    if let Some(at) = plan.published {
+        walked.disclosures += publish(conn, cast, &id, (at, 0))?;
+    }
     Ok(id)
+}
+
+/// The head publishes the case's pending disclosure (事后公示) as `POST
+/// /disclosures/{id}/publish` does; 0 when none is pending (the agency publishes on
+/// deciding, or the case is exempt).
+fn publish(conn: &mut DbConn, cast: &Cast, case_id: &str, (at, second): (Moment, u32)) -> anyhow::Result<usize> {
+    use crate::db::schema::disclosures;
+    use crate::disclosures::model::DisclosureStatus;
+    let pending: Option<String> = disclosures::table
+        .filter(disclosures::case_id.eq(case_id))
+        .filter(disclosures::status.eq(DisclosureStatus::Pending))
+        .select(disclosures::id)
+        .first(conn)
+        .optional()?;
+    let Some(id) = pending else { return Ok(0) };
+    crate::disclosures::store::publish(conn, &cast.agency_id, &id, &cast.head, at.date, at.instant(second))
+        .map_err(|e| refused(e, &format!("publication of case {case_id}'s disclosure on {}", at.date)))?;
+    Ok(1)
 }
 
 fn verify(conn: &mut DbConn, lead: &Caller, id: &str, at: Moment) -> anyhow::Result<()> {
@@ -353,6 +376,7 @@ fn escalate(
     parent: &InspectionPlan,
     parent_id: &str,
     penalty: &PenaltyPlan,
+    walked: &mut Walked,
 ) -> anyhow::Result<String> {
     use crate::db::schema::cases;
     let lead = cast.officer(parent.officers[0]);
@@ -372,6 +396,9 @@ fn escalate(
         .select(cases::id)
         .first(conn)?;
     step(conn, &lead, parent_id, Command::Close(NoInput {}), (parent.closed, 0))?;
+    if let Some(at) = parent.published {
+        walked.disclosures += publish(conn, cast, parent_id, (at, 0))?;
+    }
     Ok(child)
 }
 
@@ -584,6 +611,10 @@ impl<'a> Walking<'a> {
                 }),
             ),
             PenaltyStep::Acknowledge => (self.cast.head(), Command::AcknowledgeFiling(NoInput {})),
+            PenaltyStep::Publish => {
+                walked.disclosures += publish(self.conn, self.cast, &self.id, at)?;
+                return Ok(());
+            }
             PenaltyStep::Close => (lead, Command::Close(NoInput {})),
         };
         let case = step(self.conn, &caller, &self.id, command, at)?;

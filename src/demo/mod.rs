@@ -79,6 +79,7 @@ pub struct DemoReport {
     pub major_hazards: usize,
     pub legal_reviews: usize,
     pub audio_records: usize,
+    pub disclosures: usize,
     pub subjects: usize,
     pub powers: usize,
     pub elapsed: Duration,
@@ -113,6 +114,11 @@ impl fmt::Display for DemoReport {
             f,
             "  hazards found and rectified: {} general, {} major; {} audio records attached",
             self.general_hazards, self.major_hazards, self.audio_records
+        )?;
+        writeln!(
+            f,
+            "  {} decisions and inspection results published (事后公示), each before its due date",
+            self.disclosures
         )?;
         writeln!(
             f,
@@ -248,6 +254,7 @@ fn load_xuefu(conn: &mut DbConn, agency_code: Option<&str>, store: &dyn BlobStor
         major_hazards: hazards(crate::cases::model::HazardLevel::Major),
         legal_reviews: walked.legal_reviews,
         audio_records: walked.audio_records,
+        disclosures: walked.disclosures,
         subjects: subjects.len(),
         powers: powers.len(),
         elapsed: started.elapsed(),

@@ -27,16 +27,24 @@ pub enum PenaltyStep {
     Notify,
     WaiveDefense,
     StateDefense,
-    ReviewDefense { accepted: bool },
+    ReviewDefense {
+        accepted: bool,
+    },
     Educate,
     Propose,
     SubmitReview,
-    Opinion { approved: bool },
+    Opinion {
+        approved: bool,
+    },
     Decide,
     Serve(ServiceMethod),
-    Pay { on_the_spot: bool },
+    Pay {
+        on_the_spot: bool,
+    },
     Handover,
     Acknowledge,
+    /// The head publishes the decision (事后公示).
+    Publish,
     Close,
 }
 
@@ -344,7 +352,14 @@ fn on_the_spot(inputs: &Inputs<'_>, rng: &mut ChaCha8Rng, plan: &PenaltyPlan) ->
     steps.push((done.later(30), PenaltyStep::Close));
     let acknowledged = Moment::at(inputs.after(day, rng.gen_range(1..=3)), 16 * 60 + 30);
     steps.push((acknowledged, PenaltyStep::Acknowledge));
+    steps.push((published(inputs, rng, day), PenaltyStep::Publish));
     steps
+}
+
+/// When the head publishes a decision of `decided`: within days, inside the 7 working
+/// days allowed for a penalty.
+fn published(inputs: &Inputs<'_>, rng: &mut ChaCha8Rng, decided: NaiveDate) -> Moment {
+    Moment::at(inputs.after(decided, rng.gen_range(1..=5)), 16 * 60 + 40)
 }
 
 fn ordinary(
@@ -437,6 +452,10 @@ fn after_decision(
         steps.push((at(last, 11 * 60), PenaltyStep::Pay { on_the_spot: false }));
     }
     steps.push((at(last + 1, 16 * 60), PenaltyStep::Close));
+    steps.push((
+        published(inputs, rng, inputs.after(start, decided)),
+        PenaltyStep::Publish,
+    ));
     steps
 }
 

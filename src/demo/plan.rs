@@ -219,6 +219,8 @@ pub struct InspectionPlan {
     /// When the findings are recorded (on the visit).
     pub recorded: Moment,
     pub closed: Moment,
+    /// When the head publishes the result (事后公示) of an inspection that found violations.
+    pub published: Option<Moment>,
 }
 
 impl InspectionPlan {
@@ -359,6 +361,7 @@ pub fn inspection(
         escalation: None,
         recorded,
         closed,
+        published: None,
     })
 }
 
@@ -529,6 +532,9 @@ pub fn set_findings(
         verified,
     });
     plan.closed = verified.later(10);
+    // Published within days of the close, well inside the 20 working days allowed.
+    let published = inputs.after(verified.date, rng.gen_range(1..=10));
+    plan.published = Some(Moment::at(published, 16 * 60 + rng.gen_range(0..50)));
 }
 
 /// Whether the subject is of a kind and industry a party description accepts.
