@@ -274,6 +274,15 @@ async fn serve_demo_loads_the_xuefu_year_and_the_api_shows_the_reports_figures()
         assert_eq!(summary[figure]["count"], all, "{figure}: {}", summary[figure]);
         assert_eq!(summary[figure]["total"], all, "{figure}: {}", summary[figure]);
     }
+    let published = &summary["disclosures"];
+    assert!(published["due"].as_i64().unwrap() > 0, "{published}");
+    assert_eq!(published["published_on_time"], published["due"], "{published}");
+    assert_eq!(published["pending_overdue"], 0, "{published}");
+    assert!(
+        all(&client, &base, "/disclosures?status=pending", &token)
+            .await
+            .is_empty()
+    );
     let report = client
         .get(format!("{base}/api/v1/stats/report?year=2024&format=text"))
         .bearer_auth(&token)
