@@ -232,6 +232,7 @@ pub fn verify_evidence(settings: &Settings) -> anyhow::Result<crate::evidence::v
 pub(crate) struct ProgressBar {
     terminal: bool,
     last_tenth: Option<u64>,
+    last_line: String,
     drawn: bool,
 }
 
@@ -241,6 +242,7 @@ impl ProgressBar {
         ProgressBar {
             terminal: std::io::stderr().is_terminal(),
             last_tenth: None,
+            last_line: String::new(),
             drawn: false,
         }
     }
@@ -256,25 +258,28 @@ impl ProgressBar {
             p.contents_done,
             p.contents_total
         );
-        self.draw_line(permille, &line);
+        self.draw_line(permille, &line, p.contents_done == p.contents_total);
     }
 
     /// Progress counted in items: `done` of `total` `what` (e.g. "cases").
     pub(crate) fn draw_count(&mut self, done: u64, total: u64, what: &str) {
         let permille = permille(done, total);
         let line = format!("{:>5.1}% {done}/{total} {what}", permille as f64 / 10.0);
-        self.draw_line(permille, &line);
+        self.draw_line(permille, &line, done == total);
     }
 
-    fn draw_line(&mut self, permille: u64, line: &str) {
+    /// Draws a line; off a terminal only at each new tenth and at the end (`last`), so
+    /// the final line says everything is done.
+    fn draw_line(&mut self, permille: u64, line: &str, last: bool) {
         const WIDTH: u64 = 30;
         if self.terminal {
             let filled = (permille * WIDTH / 1000) as usize;
             let bar = format!("{}{}", "#".repeat(filled), ".".repeat(WIDTH as usize - filled));
             eprint!("\r[{bar}] {line}");
             self.drawn = true;
-        } else if self.last_tenth != Some(permille / 100) {
+        } else if (self.last_tenth != Some(permille / 100) || last) && self.last_line != line {
             self.last_tenth = Some(permille / 100);
+            self.last_line = line.to_string();
             eprintln!("{line}");
         }
     }
