@@ -352,8 +352,11 @@ impl Bench<'_> {
     fn upload(&self, sha: &str) -> Result<(Value, Duration), String> {
         let query = form_urlencoded::Serializer::new(String::new())
             .append_pair("kind", "video")
-            .append_pair("filename", "执法记录仪 bench 2026-11-29.mp4")
-            .append_pair("captured_at", "2026-11-29T09:30:00+08:00")
+            .append_pair("filename", "执法记录仪 bench.mp4")
+            .append_pair(
+                "captured_at",
+                &(chrono::Utc::now() - chrono::TimeDelta::hours(1)).to_rfc3339(),
+            )
             .append_pair("device", "DSJ-bench-01")
             .append_pair("description", "benchmark upload")
             .finish();
