@@ -13,6 +13,7 @@ use crate::auth::tokens::JwtKeys;
 use crate::config::Settings;
 use crate::db::{self, DbPool};
 use crate::error::AppError;
+use crate::evidence::storage::{BlobStore, LocalStore};
 use crate::http::{JsonLimit, Metrics};
 use crate::state::AppState;
 
@@ -46,11 +47,22 @@ impl Application {
         let pool = prepare_database(&settings)?;
         let listener = TcpListener::bind(&settings.addr).with_context(|| format!("binding {}", settings.addr))?;
         let port = listener.local_addr()?.port();
+        let evidence = LocalStore::open_at(settings.evidence_dir())
+            .with_context(|| format!("opening the evidence store {}", settings.evidence_dir().display()))?;
+        // One process serves a data directory, so any temporary file is an upload a crash
+        // interrupted: nobody will finish it.
+        let swept = evidence
+            .sweep_incomplete()
+            .with_context(|| format!("sweeping unfinished uploads in {}", evidence.describe()))?;
+        if swept > 0 {
+            tracing::warn!(swept, "removed unfinished evidence uploads left by an earlier run");
+        }
         let state = web::Data::new(AppState {
             pool,
             sqlite_writer: Arc::new(Mutex::new(())),
             jwt: JwtKeys::new(&settings.jwt_secret, settings.access_token_ttl),
             settings: Arc::new(settings.clone()),
+            evidence: Arc::new(evidence),
         });
         let metrics = web::Data::new(Metrics::default());
         let json_limit = JsonLimit(settings.json_limit_bytes);

@@ -25,7 +25,12 @@ pub struct Settings {
     pub workers: usize,
     /// Largest JSON body accepted; larger ones get 413.
     pub json_limit_bytes: usize,
+    /// Largest evidence file accepted; larger uploads get 413.
+    pub evidence_max_bytes: u64,
 }
+
+/// 8 GiB: an afternoon of body-camera video (执法记录仪) at common bit rates.
+pub const DEFAULT_EVIDENCE_MAX_BYTES: u64 = 8 * 1024 * 1024 * 1024;
 
 /// Secrets are never printed, not even by `{:?}`.
 impl fmt::Debug for Settings {
@@ -40,6 +45,7 @@ impl fmt::Debug for Settings {
             .field("refresh_token_ttl", &self.refresh_token_ttl)
             .field("db_pool_size", &self.db_pool_size)
             .field("workers", &self.workers)
+            .field("evidence_max_bytes", &self.evidence_max_bytes)
             .finish()
     }
 }
@@ -67,6 +73,11 @@ fn env_parse<T: std::str::FromStr>(name: &str, default: T) -> Result<T, ConfigEr
 }
 
 impl Settings {
+    /// Where evidence files are kept.
+    pub fn evidence_dir(&self) -> PathBuf {
+        self.data_dir.join("evidence")
+    }
+
     /// Reads the environment. Creates the data directory and, when no JWT secret is
     /// configured, a random one kept in the data directory (mode 0600).
     pub fn from_env() -> Result<Self, ConfigError> {
@@ -101,6 +112,7 @@ impl Settings {
             db_pool_size: env_parse("ENFORCEMENT_DB_POOL_SIZE", 10)?,
             workers: env_parse("ENFORCEMENT_WORKERS", default_workers)?,
             json_limit_bytes: 1024 * 1024,
+            evidence_max_bytes: env_parse("ENFORCEMENT_EVIDENCE_MAX_BYTES", DEFAULT_EVIDENCE_MAX_BYTES)?,
         })
     }
 }

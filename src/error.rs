@@ -95,6 +95,9 @@ pub enum AppError {
     PayloadTooLarge(usize),
     #[error("unsupported media type")]
     UnsupportedMediaType(String),
+    /// 416: a `Range` that starts beyond the end of a file of this many bytes.
+    #[error("range not satisfiable")]
+    RangeNotSatisfiable(u64),
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64, detail: String },
     #[error("service unavailable")]
@@ -150,6 +153,7 @@ impl AppError {
             AppError::PreconditionFailed(_) => ("precondition-failed", "Precondition failed"),
             AppError::PayloadTooLarge(_) => ("payload-too-large", "Payload too large"),
             AppError::UnsupportedMediaType(_) => ("unsupported-media-type", "Unsupported media type"),
+            AppError::RangeNotSatisfiable(_) => ("range-not-satisfiable", "Range not satisfiable"),
             AppError::TooManyRequests { .. } => ("too-many-requests", "Too many requests"),
             AppError::Unavailable(_) => ("unavailable", "Service unavailable"),
             AppError::Internal(_) => ("internal", "Internal error"),
@@ -171,6 +175,9 @@ impl AppError {
             AppError::PreconditionFailed(why) => why.clone(),
             AppError::PayloadTooLarge(limit) => format!("the request body exceeds the limit of {limit} bytes"),
             AppError::UnsupportedMediaType(why) => why.clone(),
+            AppError::RangeNotSatisfiable(size) => {
+                format!("the requested range starts beyond the end of the file ({size} bytes)")
+            }
             AppError::TooManyRequests { detail, .. } => detail.clone(),
             AppError::Unavailable(why) => why.clone(),
             AppError::Internal(_) => "an unexpected error occurred; it has been logged".into(),
@@ -249,6 +256,7 @@ impl ResponseError for AppError {
             AppError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::RangeNotSatisfiable(_) => StatusCode::RANGE_NOT_SATISFIABLE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -267,6 +275,9 @@ impl ResponseError for AppError {
             }
             AppError::Unauthenticated(_) => {
                 response.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
+            }
+            AppError::RangeNotSatisfiable(size) => {
+                response.insert_header((header::CONTENT_RANGE, format!("bytes */{size}")));
             }
             _ => {}
         }

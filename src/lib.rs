@@ -16,6 +16,7 @@ pub mod config;
 pub mod db;
 pub mod documents;
 pub mod error;
+pub mod evidence;
 pub mod http;
 pub mod idempotency;
 pub mod legal_reviews;

@@ -31,6 +31,8 @@ enum Command {
     Openapi,
     /// Load the sample power list of a street office (over 100 powers) into an agency; running it again changes nothing.
     LoadSamplePowers(LoadSamplePowersArgs),
+    /// Re-hash every stored evidence file against the hash recorded on upload; fails when any is damaged or missing.
+    VerifyEvidence,
 }
 
 fn main() -> ExitCode {
@@ -61,6 +63,7 @@ fn run(command: Command) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Openapi => Ok(()),
+        Command::VerifyEvidence => cli::verify_evidence(&settings).map(|_| ()),
         Command::LoadSamplePowers(args) => {
             let run = cli::load_sample_powers(&settings, &args)?;
             let count = |outcome| run.rows.iter().filter(|r| r.action.outcome == outcome).count();

@@ -28,6 +28,7 @@ use crate::error;
         (name = "officers", description = "Certified enforcement officers (执法人员) and their certificates"),
         (name = "legal reviews", description = "法制审核: counsel's queue, the review package and the signed opinion"),
         (name = "documents", description = "行政处罚决定书, 不予行政处罚决定书 and 行政处罚事先告知书 issued by the case steps, with their content hashes and printable pages"),
+        (name = "evidence", description = "证据 and 音像记录: files streamed to storage, hashed (SHA-256), stored once per content, recorded in the case's record, downloadable with Range"),
         (name = "public", description = "Disclosure before enforcement (事前公开), without login"),
     )
 )]

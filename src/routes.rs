@@ -10,7 +10,7 @@ use anyhow::bail;
 use utoipa::OpenApi;
 use utoipa::openapi::path::PathItem;
 
-use crate::{auth, calendar, cases, documents, legal_reviews, officers, ops, powers, public, subjects, users};
+use crate::{auth, calendar, cases, documents, evidence, legal_reviews, officers, ops, powers, public, subjects, users};
 
 /// Declares the handlers: `Operations`, their OpenAPI document, and `HANDLERS`, each
 /// handler's Rust path (`users::api::get_user`) with a route to it for a given method.
@@ -74,6 +74,11 @@ handlers![
     documents::api::list_case_documents,
     documents::api::get_document,
     documents::api::get_document_html,
+    evidence::api::upload_evidence,
+    evidence::api::list_case_evidence,
+    evidence::api::get_evidence,
+    evidence::api::get_evidence_content,
+    evidence::api::verify_evidence,
 ];
 
 /// A handler with the method and path its operation documents.

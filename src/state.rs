@@ -10,6 +10,7 @@ use crate::auth::tokens::JwtKeys;
 use crate::config::Settings;
 use crate::db::{self, DbConn, DbPool};
 use crate::error::{AppError, AppResult};
+use crate::evidence::storage::BlobStore;
 
 /// What every handler can reach.
 pub struct AppState {
@@ -20,6 +21,8 @@ pub struct AppState {
     pub sqlite_writer: Arc<Mutex<()>>,
     pub settings: Arc<Settings>,
     pub jwt: JwtKeys,
+    /// Where evidence files are kept.
+    pub evidence: Arc<dyn BlobStore>,
 }
 
 impl AppState {

@@ -32,6 +32,19 @@ pub fn caller_of(user: &CurrentUser) -> Caller {
     }
 }
 
+/// Who reads a case's file — its documents and evidence, which show the party's personal
+/// data unmasked: admins, supervisors, legal counsel and the case's own officers, those who
+/// see the party's personal data in the register or decide and review the case.
+pub fn check_case_file_reader(user: &CurrentUser, case: &crate::cases::model::Case, what: &str) -> AppResult<()> {
+    let on_case = case.officers.iter().any(|o| o.user_id == user.id);
+    if on_case || user.has(Role::Admin) || user.has(Role::Supervisor) || user.has(Role::LegalCounsel) {
+        return Ok(());
+    }
+    Err(AppError::Forbidden(format!(
+        "a case's {what} show the party's personal data: they are read by the case's officers, supervisors, legal counsel and admins"
+    )))
+}
+
 fn json_reply(status: u16, view: &CaseView) -> AppResult<StoredReply> {
     Ok(StoredReply {
         status,

@@ -141,6 +141,28 @@ diesel::table! {
 }
 
 diesel::table! {
+    evidence (id) {
+        id -> Text,
+        agency_id -> Text,
+        case_id -> Text,
+        kind -> Text,
+        filename -> Text,
+        original_filename -> Text,
+        content_type -> Text,
+        sha256 -> Text,
+        size_bytes -> BigInt,
+        captured_at -> Nullable<Timestamp>,
+        captured_by -> Text,
+        device -> Nullable<Text>,
+        description -> Nullable<Text>,
+        uploaded_by -> Text,
+        uploaded_at -> Timestamp,
+        record_seq -> Integer,
+        correction_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     legal_reviews (id) {
         id -> Text,
         agency_id -> Text,
@@ -322,10 +344,12 @@ diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(cases -> subjects (subject_id));
 diesel::joinable!(legal_reviews -> cases (case_id));
 diesel::joinable!(documents -> cases (case_id));
+diesel::joinable!(evidence -> cases (case_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
     documents,
+    evidence,
     legal_reviews,
     users,
     auth_sessions,

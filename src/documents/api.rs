@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::auth::{CurrentUser, Role};
+use crate::auth::CurrentUser;
 use crate::cases::model::Case;
 use crate::clock;
 use crate::db::DbConn;
@@ -95,17 +95,8 @@ fn html_url(id: &str) -> String {
     format!("/api/v1/documents/{id}/html")
 }
 
-/// Who reads a case's documents, which name the party with its ID number and address
-/// unmasked: admins, supervisors, legal counsel and the case's own officers — those who
-/// see the party's personal data in the register or decide and review the case.
 fn check_reader(user: &CurrentUser, case: &Case) -> AppResult<()> {
-    let on_case = case.officers.iter().any(|o| o.user_id == user.id);
-    if on_case || user.has(Role::Admin) || user.has(Role::Supervisor) || user.has(Role::LegalCounsel) {
-        return Ok(());
-    }
-    Err(AppError::Forbidden(
-        "a case's documents show the party's personal data: they are read by the case's officers, supervisors, legal counsel and admins".into(),
-    ))
+    crate::cases::api::check_case_file_reader(user, case, "documents")
 }
 
 /// A document of the caller's agency that the caller may read.

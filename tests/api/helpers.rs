@@ -98,6 +98,7 @@ pub fn test_settings(data_dir: &std::path::Path, database: DatabaseUrl) -> Setti
         db_pool_size: 6,
         workers: 2,
         json_limit_bytes: 1024 * 1024,
+        evidence_max_bytes: enforcement::config::DEFAULT_EVIDENCE_MAX_BYTES,
     }
 }
 

@@ -289,8 +289,8 @@ pub fn transition(
         calendar: &calendar,
         relation: relation(&case, caller),
         settings,
-        // Evidence upload is not built yet, so no case holds audio or video evidence.
-        av_evidence_count: 0,
+        // Evidence rows are never deleted, so a count read here cannot drop before commit.
+        av_evidence_count: crate::evidence::store::audio_video_count(conn, &case)?,
         current_powers,
     };
     let applied = apply(&case, command, &ctx)?;

@@ -1,0 +1,2 @@
+DROP TABLE evidence;
+DROP FUNCTION evidence_fixed();

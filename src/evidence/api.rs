@@ -1,0 +1,603 @@
+//! `POST /cases/{id}/evidence` (streamed upload), `GET /cases/{id}/evidence`,
+//! `GET /evidence/{id}`, `GET /evidence/{id}/content` (Range), `POST /evidence/{id}/verify`.
+
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::sync::Arc;
+
+use actix_web::body::SizedStream;
+use actix_web::http::header::{self, Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue};
+use actix_web::http::StatusCode;
+use actix_web::web::Bytes;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Utc};
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::CurrentUser;
+use crate::cases::api::{caller_of, check_case_file_reader};
+use crate::clock;
+use crate::db::DbConn;
+use crate::error::{AppError, AppResult, Problem};
+use crate::evidence::model::{self, EvidenceKind, RangeRequest, UploadMetadata};
+use crate::evidence::storage::{BlobStore, BlobWriter};
+use crate::evidence::store::{self, EvidenceRow, StoredUpload};
+use crate::http::{ApiQuery, Page, PageParams};
+use crate::state::AppState;
+
+/// Chunks of an upload queued between the connection and the writing thread: the bound on
+/// what an upload holds in memory, whatever the file's size.
+const CHUNKS_IN_FLIGHT: usize = 16;
+/// The size of the chunks a download reads and sends.
+const DOWNLOAD_CHUNK_BYTES: usize = 256 * 1024;
+/// Chunks of a download read ahead of the connection.
+const DOWNLOAD_CHUNKS_AHEAD: usize = 4;
+
+/// An evidence item's metadata.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EvidenceView {
+    pub id: String,
+    pub case_id: String,
+    pub kind: EvidenceKind,
+    /// 照片, 视频, 录音, 书证 or 其他.
+    pub kind_label: String,
+    /// The name the file is served under: the original with path separators and control
+    /// characters replaced by `_`.
+    pub filename: String,
+    /// The name as uploaded.
+    pub original_filename: String,
+    pub content_type: String,
+    /// SHA-256 of the content, hex; also the download's `ETag` and the record event's
+    /// `payload.sha256`.
+    pub sha256: String,
+    pub size_bytes: i64,
+    pub captured_at: Option<DateTime<Utc>>,
+    /// The user who captured it (the uploader unless `captured_by` was given).
+    pub captured_by: String,
+    pub device: Option<String>,
+    pub description: Option<String>,
+    pub uploaded_by: String,
+    pub uploaded_at: DateTime<Utc>,
+    /// The `seq` of the case record's event that recorded the upload.
+    pub record_seq: i32,
+    /// Set on evidence added to a closed case (`correct_evidence`).
+    pub correction_reason: Option<String>,
+    pub content_url: String,
+}
+
+impl EvidenceView {
+    fn new(row: EvidenceRow) -> Self {
+        EvidenceView {
+            content_url: format!("/api/v1/evidence/{}/content", row.id),
+            kind_label: row.kind.label().to_string(),
+            captured_at: row.captured_at.map(clock::from_db),
+            uploaded_at: clock::from_db(row.uploaded_at),
+            id: row.id,
+            case_id: row.case_id,
+            kind: row.kind,
+            filename: row.filename,
+            original_filename: row.original_filename,
+            content_type: row.content_type,
+            sha256: row.sha256,
+            size_bytes: row.size_bytes,
+            captured_by: row.captured_by,
+            device: row.device,
+            description: row.description,
+            uploaded_by: row.uploaded_by,
+            record_seq: row.record_seq,
+            correction_reason: row.correction_reason,
+        }
+    }
+}
+
+/// The metadata of an upload; the file is the request body.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UploadParams {
+    pub kind: EvidenceKind,
+    /// The original file name (UTF-8, at most 255 characters); path separators and control
+    /// characters are replaced by `_` in the stored name, the original is kept.
+    pub filename: String,
+    /// When it was captured (RFC 3339); not in the future.
+    pub captured_at: Option<DateTime<Utc>>,
+    /// The user who captured it, when not the uploader: a user of the agency.
+    pub captured_by: Option<String>,
+    /// The device, e.g. 执法记录仪 DSJ-V8 #0231 (at most 200 characters).
+    pub device: Option<String>,
+    /// At most 2,000 characters.
+    pub description: Option<String>,
+    /// Required, and only allowed, on a closed case: why evidence is added after closing.
+    pub correction_reason: Option<String>,
+}
+
+/// The request body of an upload: the file's bytes, of any type.
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct EvidenceFile(#[allow(dead_code)] Vec<u8>);
+
+/// Runs storage work on the blocking pool in the request's tracing span.
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
+    let span = tracing::Span::current();
+    Ok(web::block(move || span.in_scope(work)).await?)
+}
+
+fn storage_failed(error: std::io::Error) -> AppError {
+    tracing::error!(%error, "evidence storage failed");
+    AppError::Unavailable(format!("the evidence store failed: {error}"))
+}
+
+/// What an upload's body gave: the file, written but not yet committed, its digest and size.
+struct Received {
+    writer: Box<dyn BlobWriter>,
+    sha256: [u8; 32],
+    size: u64,
+}
+
+/// Streams the body into a new file, hashing it on the way. The connection's chunks go to
+/// a writing thread through a bounded queue, so memory stays flat and no actix worker waits
+/// on the disk. On any failure the unfinished file is dropped, which deletes it.
+async fn receive(store: Arc<dyn BlobStore>, mut body: web::Payload, limit: u64) -> AppResult<Received> {
+    let writer = blocking(move || store.begin()).await?.map_err(storage_failed)?;
+    let (chunks, mut queue) = tokio::sync::mpsc::channel::<Bytes>(CHUNKS_IN_FLIGHT);
+    let span = tracing::Span::current();
+    let writing = web::block(move || {
+        span.in_scope(|| {
+            let mut writer = writer;
+            let mut hasher = Sha256::new();
+            let mut size = 0u64;
+            while let Some(chunk) = queue.blocking_recv() {
+                hasher.update(&chunk);
+                if let Err(error) = writer.write_all(&chunk) {
+                    return (writer, Err(error));
+                }
+                size += chunk.len() as u64;
+            }
+            (writer, Ok((hasher.finalize().into(), size)))
+        })
+    });
+    let mut received = 0u64;
+    let mut refusal = None;
+    while let Some(chunk) = body.next().await {
+        match chunk {
+            Ok(chunk) => {
+                received += chunk.len() as u64;
+                if received > limit {
+                    refusal = Some(AppError::PayloadTooLarge(usize::try_from(limit).unwrap_or(usize::MAX)));
+                    break;
+                }
+                if chunks.send(chunk).await.is_err() {
+                    // The writing thread stopped on an error, which it reports below.
+                    break;
+                }
+            }
+            Err(error) => {
+                tracing::info!(%error, received, "upload interrupted; nothing kept");
+                refusal = Some(AppError::bad_request(format!(
+                    "the upload was interrupted after {received} bytes: {error}"
+                )));
+                break;
+            }
+        }
+    }
+    drop(chunks);
+    let (writer, written) = writing.await?;
+    let refusal = match (refusal, written) {
+        (Some(refusal), _) => refusal,
+        (None, Err(error)) => storage_failed(error),
+        (None, Ok((sha256, size))) => return Ok(Received { writer, sha256, size }),
+    };
+    blocking(move || drop(writer)).await?;
+    Err(refusal)
+}
+
+/// Attach evidence to a case: the file is the request body, streamed to storage and hashed
+/// on the way; metadata in the query. Answered only once the file is durable and the
+/// upload recorded in the case's record (`attach_evidence`, or `correct_evidence` on a
+/// closed case), whose payload carries the SHA-256. The same content uploaded again is
+/// stored once but is its own item and event.
+#[utoipa::path(
+    post, path = "/api/v1/cases/{id}/evidence", tag = "evidence",
+    params(
+        ("id" = String, Path),
+        UploadParams,
+        ("Content-Digest" = Option<String>, Header, description = "RFC 9530, e.g. sha-256=:<base64>:; a mismatch is refused and nothing is kept"),
+        ("X-Content-SHA256" = Option<String>, Header, description = "the expected SHA-256 in hex; a mismatch is refused and nothing is kept"),
+    ),
+    request_body(content = inline(EvidenceFile), content_type = "application/octet-stream", description = "the file's bytes (any media type is accepted; the stored type comes from the file name's extension)"),
+    responses(
+        (status = 201, body = EvidenceView, headers(("Location" = String))),
+        (status = 400, body = Problem, description = "a malformed query parameter or digest header, or an upload interrupted before its end"),
+        (status = 403, body = Problem, description = "not an officer of the case (a closed case: nor a supervisor)"),
+        (status = 404, body = Problem, description = "no such case in the caller's agency"),
+        (status = 413, body = Problem, description = "larger than ENFORCEMENT_EVIDENCE_MAX_BYTES"),
+        (status = 422, body = Problem, description = "a field, an empty body (empty_evidence), a digest mismatch (digest_mismatch), or a closed case without correction_reason (case_closed_evidence)"),
+        (status = 503, body = Problem, description = "the evidence store or the database failed; nothing was recorded"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn upload_evidence(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    req: HttpRequest,
+    id: web::Path<String>,
+    params: ApiQuery<UploadParams>,
+    body: web::Payload,
+) -> AppResult<HttpResponse> {
+    let params = params.0;
+    let case_id = id.into_inner();
+    let header_text = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let expected = model::expected_digest(
+        header_text("content-digest").as_deref(),
+        header_text("x-content-sha256").as_deref(),
+    )?;
+    let limit = state.settings.evidence_max_bytes;
+    if let Some(length) = header_text("content-length").and_then(|v| v.trim().parse::<u64>().ok()) {
+        if length > limit {
+            return Err(AppError::PayloadTooLarge(usize::try_from(limit).unwrap_or(usize::MAX)));
+        }
+        if length == 0 {
+            return Err(empty_evidence());
+        }
+    }
+    let metadata = model::check_metadata(
+        UploadMetadata {
+            filename: params.filename,
+            captured_at: params.captured_at,
+            device: params.device,
+            description: params.description,
+        },
+        clock::now(),
+    )?;
+    let caller = caller_of(&user);
+    let captured_by = params.captured_by.map(|c| c.trim().to_string());
+    let correction_reason = params.correction_reason;
+    // Refuse before reading the body, so a refused upload writes nothing.
+    {
+        let (caller, case_id, captured_by, reason) =
+            (caller.clone(), case_id.clone(), captured_by.clone(), correction_reason.clone());
+        state
+            .db(move |conn| store::check_upload(conn, &caller, &case_id, captured_by.as_deref(), reason.as_deref()))
+            .await?;
+    }
+    let received = receive(state.evidence.clone(), body, limit).await?;
+    if received.size == 0 {
+        blocking(move || drop(received.writer)).await?;
+        return Err(empty_evidence());
+    }
+    if let Some(expected) = expected
+        && expected != received.sha256
+    {
+        blocking(move || drop(received.writer)).await?;
+        return Err(AppError::rule(
+            "digest_mismatch",
+            format!(
+                "the body's SHA-256 is {}, not the {} the request names; nothing was kept",
+                hex::encode(received.sha256),
+                hex::encode(expected)
+            ),
+        ));
+    }
+    let sha256 = hex::encode(received.sha256);
+    {
+        let (writer, sha256) = (received.writer, sha256.clone());
+        blocking(move || writer.commit(&sha256)).await?.map_err(storage_failed)?;
+    }
+    let upload = StoredUpload {
+        kind: params.kind,
+        metadata,
+        captured_by,
+        correction_reason,
+        sha256: sha256.clone(),
+        size_bytes: received.size,
+    };
+    let recorded = state
+        .db_write(move |conn| store::record_upload(conn, &caller, &case_id, upload, clock::now()))
+        .await;
+    let row = match recorded {
+        Ok(row) => row,
+        Err(error) => {
+            // The file stays: another item may hold the same content, and an unreferenced
+            // file is harmless (`enforcement verify-evidence` lists such files).
+            tracing::warn!(%sha256, error = %error, "an evidence file was stored but its upload not recorded");
+            return Err(error);
+        }
+    };
+    tracing::info!(evidence_id = %row.id, %sha256, size_bytes = row.size_bytes, "evidence attached");
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/evidence/{}", row.id)))
+        .json(EvidenceView::new(row)))
+}
+
+fn empty_evidence() -> AppError {
+    AppError::rule("empty_evidence", "the request body is empty: an evidence item is a file of at least one byte")
+}
+
+/// A case's evidence, oldest first.
+#[utoipa::path(
+    get, path = "/api/v1/cases/{id}/evidence", tag = "evidence",
+    params(("id" = String, Path), PageParams),
+    responses(
+        (status = 200, body = inline(Page<EvidenceView>)),
+        (status = 400, body = Problem),
+        (status = 403, body = Problem, description = "an officer who is not on the case"),
+        (status = 404, body = Problem, description = "no such case in the caller's agency"),
+        (status = 422, body = Problem, description = "limit out of range"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn list_case_evidence(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+    page: ApiQuery<PageParams>,
+) -> AppResult<HttpResponse> {
+    let request = page.0.validate()?;
+    let case_id = id.into_inner();
+    let page = state
+        .db(move |conn| {
+            let (case, _) =
+                crate::cases::store::load(conn, &user.agency_id, &case_id)?.ok_or(AppError::NotFound("case"))?;
+            check_case_file_reader(&user, &case, "evidence")?;
+            let rows = store::of_case(conn, &case.id, &request)?;
+            Ok(Page::from_rows(rows, &request, |row| row.id.clone()).map(EvidenceView::new))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// An evidence item of the caller's agency that the caller may read.
+fn readable(conn: &mut DbConn, user: &CurrentUser, id: &str) -> AppResult<EvidenceRow> {
+    let row = store::find(conn, &user.agency_id, id)?.ok_or(AppError::NotFound("evidence"))?;
+    let (case, _) =
+        crate::cases::store::load(conn, &user.agency_id, &row.case_id)?.ok_or(AppError::NotFound("evidence"))?;
+    check_case_file_reader(user, &case, "evidence")?;
+    Ok(row)
+}
+
+/// An evidence item's metadata.
+#[utoipa::path(
+    get, path = "/api/v1/evidence/{id}", tag = "evidence",
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, body = EvidenceView),
+        (status = 403, body = Problem, description = "an officer who is not on the case"),
+        (status = 404, body = Problem, description = "no such evidence in the caller's agency"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn get_evidence(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let row = state.db(move |conn| readable(conn, &user, &id)).await?;
+    Ok(HttpResponse::Ok().json(EvidenceView::new(row)))
+}
+
+/// The file, streamed; `ETag` is its SHA-256. One byte range is served (206, `Range:
+/// bytes=first-last`, `first-` or `-suffix`); several ranges are answered with the whole
+/// file; a range starting beyond the end gets 416. `If-None-Match` (304) and `If-Range`
+/// are honoured.
+#[utoipa::path(
+    get, path = "/api/v1/evidence/{id}/content", tag = "evidence",
+    params(
+        ("id" = String, Path),
+        ("Range" = Option<String>, Header, description = "bytes=first-last, bytes=first- or bytes=-suffix"),
+        ("If-Range" = Option<String>, Header, description = "the ETag; a range is served only while it matches"),
+        ("If-None-Match" = Option<String>, Header, description = "the ETag; 304 when it matches"),
+    ),
+    responses(
+        (status = 200, content_type = "application/octet-stream", body = inline(EvidenceFile), description = "the whole file, with the stored Content-Type",
+            headers(("ETag" = String), ("Accept-Ranges" = String), ("Content-Disposition" = String))),
+        (status = 206, content_type = "application/octet-stream", body = inline(EvidenceFile), description = "the requested range",
+            headers(("Content-Range" = String), ("ETag" = String))),
+        (status = 304, description = "If-None-Match names the ETag"),
+        (status = 403, body = Problem, description = "an officer who is not on the case"),
+        (status = 404, body = Problem, description = "no such evidence in the caller's agency"),
+        (status = 416, body = Problem, description = "the range starts beyond the end of the file", headers(("Content-Range" = String))),
+        (status = 503, body = Problem, description = "the stored file is missing or damaged, or the store failed"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn get_evidence_content(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let row = state.db(move |conn| readable(conn, &user, &id)).await?;
+    let etag = format!("\"{}\"", row.sha256);
+    let header_text = |name: header::HeaderName| req.headers().get(name).and_then(|v| v.to_str().ok());
+    if header_text(header::IF_NONE_MATCH).is_some_and(|h| model::etag_matches(h, &etag)) {
+        return Ok(HttpResponse::NotModified()
+            .insert_header((header::ETAG, etag))
+            .finish());
+    }
+    let size = u64::try_from(row.size_bytes).unwrap_or(0);
+    let mut range = model::parse_range(header_text(header::RANGE), size);
+    // A range of another version of the file is no use to the client: send the whole.
+    if header_text(header::IF_RANGE).is_some_and(|h| !model::etag_matches(h, &etag)) {
+        range = RangeRequest::Full;
+    }
+    let (status, first, length) = match range {
+        RangeRequest::Full => (StatusCode::OK, 0, size),
+        RangeRequest::Partial { first, last } => (StatusCode::PARTIAL_CONTENT, first, last - first + 1),
+        RangeRequest::Unsatisfiable => return Err(AppError::RangeNotSatisfiable(size)),
+    };
+    let evidence_store = state.evidence.clone();
+    let sha256 = row.sha256.clone();
+    let reader = blocking(move || -> std::io::Result<_> {
+        let Some(mut reader) = evidence_store.open(&sha256)? else {
+            return Ok(None);
+        };
+        if reader.size() != size {
+            return Ok(None);
+        }
+        reader.seek(SeekFrom::Start(first))?;
+        Ok(Some(reader))
+    })
+    .await?
+    .map_err(storage_failed)?
+    .ok_or_else(|| {
+        tracing::error!(evidence_id = %row.id, sha256 = %row.sha256, "an evidence file is missing or has the wrong size");
+        AppError::Unavailable("the stored file of this evidence is missing or damaged; run enforcement verify-evidence".into())
+    })?;
+    let (chunks, mut queue) = tokio::sync::mpsc::channel::<std::io::Result<Bytes>>(DOWNLOAD_CHUNKS_AHEAD);
+    let span = tracing::Span::current();
+    actix_web::rt::task::spawn_blocking(move || {
+        span.in_scope(|| {
+            let mut reader = reader;
+            let mut remaining = length;
+            while remaining > 0 {
+                let want = usize::try_from(remaining).map_or(DOWNLOAD_CHUNK_BYTES, |r| r.min(DOWNLOAD_CHUNK_BYTES));
+                let mut buffer = vec![0u8; want];
+                let chunk = match reader.read(&mut buffer) {
+                    Ok(0) => Err(std::io::Error::new(
+                        std::io::ErrorKind::UnexpectedEof,
+                        "the evidence file ended early",
+                    )),
+                    Ok(read) => {
+                        buffer.truncate(read);
+                        remaining -= read as u64;
+                        Ok(Bytes::from(buffer))
+                    }
+                    Err(error) => Err(error),
+                };
+                let failed = chunk.is_err();
+                // The client went away: stop reading.
+                if chunks.blocking_send(chunk).is_err() || failed {
+                    break;
+                }
+            }
+        })
+    });
+    let stream = futures_util::stream::poll_fn(move |cx| queue.poll_recv(cx));
+    let mut response = HttpResponse::build(status);
+    response
+        .insert_header((header::CONTENT_TYPE, row.content_type.clone()))
+        .insert_header((header::ETAG, etag))
+        .insert_header((header::ACCEPT_RANGES, "bytes"))
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        // Whatever the file holds, it runs nothing in the reader's session.
+        .insert_header((header::CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'"))
+        .insert_header((header::CONTENT_DISPOSITION, disposition(&row.filename, &row.content_type)));
+    if status == StatusCode::PARTIAL_CONTENT {
+        response.insert_header((
+            header::CONTENT_RANGE,
+            format!("bytes {first}-{}/{size}", first + length - 1),
+        ));
+    }
+    Ok(response.body(SizedStream::new(length, stream)))
+}
+
+/// `inline` for what a browser shows (pictures, sound, video, PDF), `attachment` for the
+/// rest; the name in ASCII for old clients and in UTF-8 (RFC 6266, 8187) for the rest.
+fn disposition(filename: &str, content_type: &str) -> ContentDisposition {
+    let ascii: String = filename
+        .chars()
+        .map(|c| if c.is_ascii() && !c.is_ascii_control() { c } else { '_' })
+        .collect();
+    ContentDisposition {
+        disposition: if model::shown_inline(content_type) {
+            DispositionType::Inline
+        } else {
+            DispositionType::Attachment
+        },
+        parameters: vec![
+            DispositionParam::Filename(ascii),
+            DispositionParam::FilenameExt(ExtendedValue {
+                charset: Charset::Ext("UTF-8".into()),
+                language_tag: None,
+                value: filename.as_bytes().to_vec(),
+            }),
+        ],
+    }
+}
+
+/// The outcome of re-hashing a stored file.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EvidenceCheck {
+    pub id: String,
+    /// Whether the stored file still has the recorded SHA-256 and size.
+    pub matches: bool,
+    pub sha256: String,
+    pub size_bytes: i64,
+    /// What the stored file hashes to now; null when the file is missing.
+    pub actual_sha256: Option<String>,
+    pub actual_size_bytes: Option<u64>,
+    pub checked_at: DateTime<Utc>,
+}
+
+/// Re-hash the stored file and say whether it still matches the hash recorded on upload.
+#[utoipa::path(
+    post, path = "/api/v1/evidence/{id}/verify", tag = "evidence",
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, body = EvidenceCheck),
+        (status = 403, body = Problem, description = "an officer who is not on the case"),
+        (status = 404, body = Problem, description = "no such evidence in the caller's agency"),
+        (status = 503, body = Problem, description = "the evidence store could not be read"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn verify_evidence(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let row = state.db(move |conn| readable(conn, &user, &id)).await?;
+    let evidence_store = state.evidence.clone();
+    let sha256 = row.sha256.clone();
+    let actual = blocking(move || hash_stored(evidence_store.as_ref(), &sha256))
+        .await?
+        .map_err(storage_failed)?;
+    let matches = actual
+        .as_ref()
+        .is_some_and(|(hash, size)| *hash == row.sha256 && i64::try_from(*size).ok() == Some(row.size_bytes));
+    if !matches {
+        tracing::error!(evidence_id = %row.id, sha256 = %row.sha256, ?actual, "an evidence file no longer matches its recorded hash");
+    }
+    Ok(HttpResponse::Ok().json(EvidenceCheck {
+        id: row.id,
+        matches,
+        sha256: row.sha256,
+        size_bytes: row.size_bytes,
+        actual_sha256: actual.as_ref().map(|(hash, _)| hash.clone()),
+        actual_size_bytes: actual.map(|(_, size)| size),
+        checked_at: clock::now(),
+    }))
+}
+
+/// The SHA-256 (hex) and size of a stored file as it is now; `None` when it is missing.
+pub fn hash_stored(store: &dyn BlobStore, sha256: &str) -> std::io::Result<Option<(String, u64)>> {
+    hash_stored_with_progress(store, sha256, |_| {})
+}
+
+/// Like `hash_stored`, calling `progress` with each chunk's size.
+pub fn hash_stored_with_progress(
+    store: &dyn BlobStore,
+    sha256: &str,
+    mut progress: impl FnMut(u64),
+) -> std::io::Result<Option<(String, u64)>> {
+    let Some(mut reader) = store.open(sha256)? else {
+        return Ok(None);
+    };
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 1024 * 1024];
+    let mut size = 0u64;
+    loop {
+        let read = reader.read(&mut buffer)?;
+        if read == 0 {
+            break;
+        }
+        hasher.update(&buffer[..read]);
+        size += read as u64;
+        progress(read as u64);
+    }
+    Ok(Some((hex::encode(hasher.finalize()), size)))
+}

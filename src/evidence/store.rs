@@ -1,0 +1,225 @@
+//! Evidence rows: one per upload, written with the upload's record event in one
+//! transaction, never changed afterwards (database triggers refuse it).
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde_json::{Value, json};
+
+use crate::cases::model::Case;
+use crate::cases::store::{Caller, relation};
+use crate::clock;
+use crate::db::DbConn;
+use crate::db::schema::{cases, evidence, users};
+use crate::error::{AppError, AppResult};
+use crate::evidence::model::{self, Attachment, CheckedMetadata, EvidenceKind};
+use crate::http::PageRequest;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = evidence)]
+pub struct EvidenceRow {
+    pub id: String,
+    pub agency_id: String,
+    pub case_id: String,
+    pub kind: EvidenceKind,
+    pub filename: String,
+    pub original_filename: String,
+    pub content_type: String,
+    pub sha256: String,
+    pub size_bytes: i64,
+    pub captured_at: Option<NaiveDateTime>,
+    pub captured_by: String,
+    pub device: Option<String>,
+    pub description: Option<String>,
+    pub uploaded_by: String,
+    pub uploaded_at: NaiveDateTime,
+    pub record_seq: i32,
+    pub correction_reason: Option<String>,
+}
+
+/// An upload that has been checked and whose bytes are stored, ready to be recorded.
+#[derive(Debug, Clone)]
+pub struct StoredUpload {
+    pub kind: EvidenceKind,
+    pub metadata: CheckedMetadata,
+    pub captured_by: Option<String>,
+    pub correction_reason: Option<String>,
+    pub sha256: String,
+    pub size_bytes: u64,
+}
+
+/// The checks an upload passes before its body is read, so a refused upload costs no
+/// bytes on disk: the case is the caller's agency's (404), the caller may attach to it now
+/// (403, 422), and `captured_by` names a user of the agency.
+pub fn check_upload(
+    conn: &mut DbConn,
+    caller: &Caller,
+    case_id: &str,
+    captured_by: Option<&str>,
+    correction_reason: Option<&str>,
+) -> AppResult<Attachment> {
+    let (case, _) = crate::cases::store::load(conn, &caller.agency_id, case_id)?.ok_or(AppError::NotFound("case"))?;
+    let attachment = model::check_attachment(case.status, relation(&case, caller), correction_reason)?;
+    if let Some(user_id) = captured_by {
+        check_capturer(conn, &caller.agency_id, user_id)?;
+    }
+    Ok(attachment)
+}
+
+fn check_capturer(conn: &mut DbConn, agency_id: &str, user_id: &str) -> AppResult<()> {
+    let found: i64 = users::table
+        .filter(users::agency_id.eq(agency_id))
+        .filter(users::id.eq(user_id))
+        .count()
+        .get_result(conn)?;
+    if found == 0 {
+        return Err(AppError::field("captured_by", "no user of this agency has this id"));
+    }
+    Ok(())
+}
+
+/// Records an upload whose file is already durable: takes the case's row lock (so the
+/// record's next number cannot be taken twice), checks again what `check_upload` checked
+/// (the case may have closed during a long upload), appends the record event carrying the
+/// hash and inserts the row — in the caller's transaction.
+pub fn record_upload(
+    conn: &mut DbConn,
+    caller: &Caller,
+    case_id: &str,
+    upload: StoredUpload,
+    now: DateTime<Utc>,
+) -> AppResult<EvidenceRow> {
+    let locked = diesel::update(
+        cases::table
+            .filter(cases::agency_id.eq(&caller.agency_id))
+            .filter(cases::id.eq(case_id)),
+    )
+    .set(cases::updated_at.eq(clock::to_db(now)))
+    .execute(conn)?;
+    if locked == 0 {
+        return Err(AppError::NotFound("case"));
+    }
+    let attachment = check_upload(
+        conn,
+        caller,
+        case_id,
+        upload.captured_by.as_deref(),
+        upload.correction_reason.as_deref(),
+    )?;
+    let size_bytes = i64::try_from(upload.size_bytes)
+        .map_err(|_| AppError::internal(anyhow::anyhow!("an evidence file is larger than i64::MAX bytes")))?;
+    let id = uuid::Uuid::now_v7().to_string();
+    let captured_by = upload.captured_by.clone().unwrap_or_else(|| caller.user_id.clone());
+    let metadata = &upload.metadata;
+    let content_type = model::content_type_for(&metadata.filename);
+    let mut payload = json!({
+        "evidence_id": id,
+        "kind": upload.kind,
+        "filename": metadata.filename,
+        "content_type": content_type,
+        "sha256": upload.sha256,
+        "size_bytes": upload.size_bytes,
+        "captured_by": captured_by,
+    });
+    let optional = [
+        (
+            "original_filename",
+            (metadata.original_filename != metadata.filename).then(|| metadata.original_filename.clone()),
+        ),
+        (
+            "captured_at",
+            metadata.captured_at.map(crate::record::chain::format_instant),
+        ),
+        ("device", metadata.device.clone()),
+        ("description", metadata.description.clone()),
+        ("correction_reason", attachment.reason().map(str::to_string)),
+    ];
+    for (key, value) in optional {
+        if let Some(value) = value {
+            payload[key] = Value::String(value);
+        }
+    }
+    let event = crate::record::store::append(conn, case_id, &caller.user_id, attachment.action(), &payload, now)?;
+    let row = EvidenceRow {
+        id,
+        agency_id: caller.agency_id.clone(),
+        case_id: case_id.to_string(),
+        kind: upload.kind,
+        filename: metadata.filename.clone(),
+        original_filename: metadata.original_filename.clone(),
+        content_type: content_type.to_string(),
+        sha256: upload.sha256,
+        size_bytes,
+        captured_at: metadata.captured_at.map(clock::to_db),
+        captured_by,
+        device: metadata.device.clone(),
+        description: metadata.description.clone(),
+        uploaded_by: caller.user_id.clone(),
+        uploaded_at: clock::to_db(now),
+        record_seq: event.seq,
+        correction_reason: attachment.reason().map(str::to_string),
+    };
+    diesel::insert_into(evidence::table).values(&row).execute(conn)?;
+    Ok(row)
+}
+
+pub fn find(conn: &mut DbConn, agency_id: &str, id: &str) -> QueryResult<Option<EvidenceRow>> {
+    evidence::table
+        .filter(evidence::agency_id.eq(agency_id))
+        .filter(evidence::id.eq(id))
+        .select(EvidenceRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn of_case(conn: &mut DbConn, case_id: &str, page: &PageRequest) -> QueryResult<Vec<EvidenceRow>> {
+    let mut query = evidence::table
+        .filter(evidence::case_id.eq(case_id))
+        .select(EvidenceRow::as_select())
+        .order(evidence::id.asc())
+        .limit(page.limit + 1)
+        .into_boxed();
+    if let Some(after) = &page.after {
+        query = query.filter(evidence::id.gt(after.clone()));
+    }
+    query.load(conn)
+}
+
+/// How many audio and video items a case holds (音像记录, DESIGN §5.1).
+pub fn audio_video_count(conn: &mut DbConn, case: &Case) -> QueryResult<usize> {
+    let count: i64 = evidence::table
+        .filter(evidence::case_id.eq(&case.id))
+        .filter(evidence::kind.eq_any([EvidenceKind::Video, EvidenceKind::Audio]))
+        .count()
+        .get_result(conn)?;
+    Ok(usize::try_from(count).unwrap_or(usize::MAX))
+}
+
+/// One stored content and the evidence items that hold it.
+#[derive(Debug, Clone)]
+pub struct StoredContent {
+    pub sha256: String,
+    pub size_bytes: i64,
+    /// `(evidence id, case id)` of each item.
+    pub items: Vec<(String, String)>,
+}
+
+/// Every stored content once, with the evidence items that hold it: what
+/// `enforcement verify-evidence` re-hashes.
+pub fn all_contents(conn: &mut DbConn) -> QueryResult<Vec<StoredContent>> {
+    let rows: Vec<(String, i64, String, String)> = evidence::table
+        .select((evidence::sha256, evidence::size_bytes, evidence::id, evidence::case_id))
+        .order((evidence::sha256.asc(), evidence::id.asc()))
+        .load(conn)?;
+    let mut contents: Vec<StoredContent> = Vec::new();
+    for (sha256, size_bytes, id, case_id) in rows {
+        match contents.last_mut() {
+            Some(last) if last.sha256 == sha256 => last.items.push((id, case_id)),
+            _ => contents.push(StoredContent {
+                sha256,
+                size_bytes,
+                items: vec![(id, case_id)],
+            }),
+        }
+    }
+    Ok(contents)
+}
