@@ -1,6 +1,7 @@
 //! Evidence benchmark: uploads and downloads one large file (1 GiB by default) through the
 //! release binary on each backend, and in the same run writes and reads the same bytes with
-//! `dd` on the same disk. Also samples the server's resident memory during the transfers.
+//! `dd` on the same disk. Also samples the server's resident memory and the CPU time of the
+//! server, the client and the rest of the machine during the transfers (probe.rs).
 //! Run through `bench/evidence`; prints a Markdown table and a PASS/FAIL line against the
 //! targets (transfer ≥ 50 % of dd both ways, RSS growth during the upload < 64 MiB). It
 //! never fails on a missed target: it is run by hand.
@@ -14,18 +15,19 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../common/mod.rs"]
 mod common;
+mod probe;
 
 use std::fs::File;
 use std::io::{Read, Write};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use common::{case_world, machine, start_server};
+use probe::{CpuMeter, CpuUse, Rss, RssSampler};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -138,8 +140,9 @@ fn sha256_file(path: &Path) -> std::io::Result<(String, Duration)> {
 }
 
 /// What the server does with an upload, without HTTP or the database: read, hash, write a
-/// temporary file, fsync it, rename it, fsync the directory. One thread.
-fn raw_store(source: &Path, dir: &Path) -> std::io::Result<Duration> {
+/// temporary file, then fsync it, rename it, fsync the directory. One thread. Answers the
+/// time to read, hash and write, and the time of the fsyncs and rename.
+fn raw_store(source: &Path, dir: &Path) -> std::io::Result<(Duration, Duration)> {
     let started = Instant::now();
     let tmp = dir.join("raw-store.tmp");
     let stored = dir.join("raw-store.bin");
@@ -155,14 +158,15 @@ fn raw_store(source: &Path, dir: &Path) -> std::io::Result<Duration> {
         hasher.update(&buf[..n]);
         output.write_all(&buf[..n])?;
     }
+    let _digest = hasher.finalize();
+    let written = started.elapsed();
     output.sync_all()?;
     drop(output);
-    let _digest = hasher.finalize();
     std::fs::rename(&tmp, &stored)?;
     File::open(dir)?.sync_all()?;
-    let elapsed = started.elapsed();
+    let synced = started.elapsed() - written;
     std::fs::remove_file(&stored)?;
-    Ok(elapsed)
+    Ok((written, synced))
 }
 
 /// Runs dd with `args` and answers its wall time.
@@ -189,80 +193,6 @@ fn evict(path: &Path) -> Result<(), String> {
         "count=0".into(),
     ])
     .map(|_| ())
-}
-
-/// A `Vm…` line of /proc/<pid>/status, in KiB.
-fn proc_status_kib(pid: u32, field: &str) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|l| l.starts_with(field))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
-/// Samples the server's VmRSS every 20 ms on a thread of its own while a transfer runs.
-struct RssSampler {
-    pid: u32,
-    before_kib: u64,
-    hwm_before_kib: u64,
-    stop: Arc<AtomicBool>,
-    thread: std::thread::JoinHandle<(u64, usize)>,
-}
-
-/// Resident memory of the server around one transfer, in MiB.
-#[derive(Clone, Copy)]
-struct Rss {
-    before: f64,
-    peak: f64,
-    samples: usize,
-}
-
-impl Rss {
-    fn growth(&self) -> f64 {
-        self.peak - self.before
-    }
-}
-
-impl RssSampler {
-    fn start(pid: u32) -> RssSampler {
-        let before_kib = proc_status_kib(pid, "VmRSS:").unwrap_or(0);
-        let hwm_before_kib = proc_status_kib(pid, "VmHWM:").unwrap_or(0);
-        let stop = Arc::new(AtomicBool::new(false));
-        let flag = stop.clone();
-        let thread = std::thread::spawn(move || {
-            let (mut peak, mut samples) = (0, 0);
-            while !flag.load(Ordering::Relaxed) {
-                if let Some(rss) = proc_status_kib(pid, "VmRSS:") {
-                    peak = peak.max(rss);
-                    samples += 1;
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            (peak, samples)
-        });
-        RssSampler {
-            pid,
-            before_kib,
-            hwm_before_kib,
-            stop,
-            thread,
-        }
-    }
-
-    /// The peak is the highest sample, or the process's high-water mark when that rose
-    /// during the transfer (it then is the exact peak, even between two samples).
-    fn finish(self) -> Rss {
-        self.stop.store(true, Ordering::Relaxed);
-        let (sampled, samples) = self.thread.join().unwrap_or((0, 0));
-        let hwm_after = proc_status_kib(self.pid, "VmHWM:").unwrap_or(0);
-        let mut peak = sampled.max(self.before_kib);
-        if hwm_after > self.hwm_before_kib {
-            peak = peak.max(hwm_after);
-        }
-        Rss {
-            before: self.before_kib as f64 / 1024.0,
-            peak: peak as f64 / 1024.0,
-            samples,
-        }
-    }
 }
 
 /// The request body: a thread reads the file in `CHUNK`s into a channel of four, so at
@@ -327,10 +257,18 @@ struct Trial {
     upload: f64,
     dd_write: f64,
     raw_store: f64,
+    /// Seconds of the raw store spent in fsync, rename and directory fsync.
+    raw_fsync_s: f64,
     download: f64,
     dd_read: f64,
+    download_discard: f64,
+    dd_read_null: f64,
     upload_rss: Rss,
     download_rss: Rss,
+    upload_cpu: CpuUse,
+    download_cpu: CpuUse,
+    /// The whole trial: what other processes used meanwhile.
+    trial_cpu: CpuUse,
     notes: Vec<String>,
 }
 
@@ -383,8 +321,9 @@ impl Bench<'_> {
         })
     }
 
-    /// Streams `GET /evidence/{id}/content` into `out`; answers the time and the ETag.
-    fn download(&self, evidence_id: &str, out: &Path) -> Result<(Duration, String), String> {
+    /// Streams `GET /evidence/{id}/content` into `out`, or counts and drops the bytes when
+    /// `out` is `None`; answers the time, the bytes received and the ETag.
+    fn download(&self, evidence_id: &str, out: Option<&Path>) -> Result<(Duration, u64, String), String> {
         let url = format!("{}/api/v1/evidence/{evidence_id}/content", self.base);
         let request = self.client.get(url).bearer_auth(&self.token);
         self.runtime.block_on(async {
@@ -399,12 +338,16 @@ impl Bench<'_> {
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("")
                 .to_string();
-            let mut file = File::create(out).map_err(|e| e.to_string())?;
+            let mut file = out.map(File::create).transpose().map_err(|e| e.to_string())?;
+            let mut received = 0u64;
             while let Some(chunk) = response.chunk().await.map_err(|e| format!("download body: {e}"))? {
-                file.write_all(&chunk).map_err(|e| e.to_string())?;
+                received += chunk.len() as u64;
+                if let Some(file) = &mut file {
+                    file.write_all(&chunk).map_err(|e| e.to_string())?;
+                }
             }
             drop(file);
-            Ok((started.elapsed(), etag))
+            Ok((started.elapsed(), received, etag))
         })
     }
 
@@ -452,8 +395,9 @@ impl Bench<'_> {
     fn trial(&self, backend: &str, trial: usize, stamp: u64) -> Result<Trial, String> {
         let mut notes = Vec::new();
         let io = |e: std::io::Error| e.to_string();
+        let trial_cpu = CpuMeter::start(self.pid);
         // A new first word each trial, so every upload is new content for the
-        // content-addressed store (a repeated content could skip the write).
+        // content-addressed store.
         let file = std::fs::OpenOptions::new().write(true).open(&self.source).map_err(io)?;
         file.write_all_at(&stamp.to_le_bytes(), 0).map_err(io)?;
         file.sync_all().map_err(io)?;
@@ -461,9 +405,9 @@ impl Bench<'_> {
         let (sha, hash_time) = sha256_file(&self.source).map_err(io)?;
 
         eprintln!("   upload");
-        let sampler = RssSampler::start(self.pid);
+        let (rss, cpu) = (RssSampler::start(self.pid), CpuMeter::start(self.pid));
         let uploaded = self.upload(&sha);
-        let upload_rss = sampler.finish();
+        let (upload_cpu, upload_rss) = (cpu.finish(), rss.finish());
         let (body, upload_time) = uploaded?;
         if body["sha256"].as_str() != Some(sha.as_str()) || body["size_bytes"].as_u64() != Some(self.size) {
             notes.push(format!(
@@ -490,18 +434,18 @@ impl Bench<'_> {
             "conv=fsync".into(),
         ])?;
         std::fs::remove_file(&dd_out).map_err(io)?;
-        let raw_store_time = raw_store(&self.source, &self.scratch).map_err(io)?;
+        let (raw_write, raw_fsync) = raw_store(&self.source, &self.scratch).map_err(io)?;
 
-        // Reads: the stored file is dropped from the page cache before the download and
-        // before dd, so both read it from the disk; both write into a file on the same disk
-        // without fsync.
-        eprintln!("   download, dd read");
+        // Reads: the stored file is dropped from the page cache before each, so every one
+        // reads it from the disk. First into a file on the same disk (no fsync), the
+        // download checked by its SHA-256; then into nothing (/dev/null, bytes counted).
+        eprintln!("   download and dd read, into a file");
         evict(&stored)?;
         let downloaded = self.scratch.join("download.out");
-        let sampler = RssSampler::start(self.pid);
-        let download = self.download(&evidence_id, &downloaded);
-        let download_rss = sampler.finish();
-        let (download_time, etag) = download?;
+        let (rss, cpu) = (RssSampler::start(self.pid), CpuMeter::start(self.pid));
+        let download = self.download(&evidence_id, Some(&downloaded));
+        let (download_cpu, download_rss) = (cpu.finish(), rss.finish());
+        let (download_time, _, etag) = download?;
         let (download_sha, _) = sha256_file(&downloaded).map_err(io)?;
         let download_size = std::fs::metadata(&downloaded).map_err(io)?.len();
         std::fs::remove_file(&downloaded).map_err(io)?;
@@ -522,6 +466,19 @@ impl Bench<'_> {
         ])?;
         std::fs::remove_file(&dd_read_out).map_err(io)?;
 
+        eprintln!("   download and dd read, into nothing");
+        evict(&stored)?;
+        let (discard_time, discard_size, _) = self.download(&evidence_id, None)?;
+        if discard_size != self.size {
+            notes.push(format!("download into nothing: {discard_size} bytes"));
+        }
+        evict(&stored)?;
+        let dd_null_time = dd(&[
+            format!("if={}", stored.display()),
+            "of=/dev/null".into(),
+            "bs=1M".into(),
+        ])?;
+
         eprintln!("   range");
         if let Err(e) = self.range_check(&evidence_id) {
             notes.push(e);
@@ -536,11 +493,17 @@ impl Bench<'_> {
             sha256: mib_per_s(self.size, hash_time),
             upload: mib_per_s(self.size, upload_time),
             dd_write: mib_per_s(self.size, dd_write_time),
-            raw_store: mib_per_s(self.size, raw_store_time),
+            raw_store: mib_per_s(self.size, raw_write + raw_fsync),
+            raw_fsync_s: raw_fsync.as_secs_f64(),
             download: mib_per_s(self.size, download_time),
             dd_read: mib_per_s(self.size, dd_read_time),
+            download_discard: mib_per_s(self.size, discard_time),
+            dd_read_null: mib_per_s(self.size, dd_null_time),
             upload_rss,
             download_rss,
+            upload_cpu,
+            download_cpu,
+            trial_cpu: trial_cpu.finish(),
             notes,
         })
     }
@@ -551,16 +514,16 @@ fn median(mut values: Vec<f64>) -> f64 {
     values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
-fn print_results(trials: &[Trial], failures: &[String]) {
+fn print_tables(trials: &[Trial]) {
     println!();
     println!(
         "| backend | trial | upload MiB/s | dd write MiB/s | upload ÷ dd | download MiB/s | dd read MiB/s | download ÷ dd \
-         | RSS before MiB | RSS peak MiB | RSS growth MiB | download RSS growth MiB | raw store MiB/s | sha256 MiB/s |"
+         | RSS before MiB | RSS peak MiB | RSS growth MiB | download → nothing MiB/s | dd read → /dev/null MiB/s | ÷ |"
     );
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for t in trials {
         println!(
-            "| {} | {} | {:.0} | {:.0} | {:.2} | {:.0} | {:.0} | {:.2} | {:.1} | {:.1} | {:.1} | {:.1} | {:.0} | {:.0} |",
+            "| {} | {} | {:.0} | {:.0} | {:.2} | {:.0} | {:.0} | {:.2} | {:.1} | {:.1} | {:.1} | {:.0} | {:.0} | {:.2} |",
             t.backend,
             t.trial,
             t.upload,
@@ -572,32 +535,72 @@ fn print_results(trials: &[Trial], failures: &[String]) {
             t.upload_rss.before,
             t.upload_rss.peak,
             t.upload_rss.growth(),
-            t.download_rss.growth(),
-            t.raw_store,
-            t.sha256,
+            t.download_discard,
+            t.dd_read_null,
+            t.download_discard / t.dd_read_null,
         );
     }
     println!();
     println!(
-        "upload: streamed from the test file (page cache) by an in-process client, until the 201 answer; \
-         dd write: `dd bs=1M conv=fsync` of the same file into the same directory tree. download: streamed \
-         into a file on the same disk, no fsync; dd read: `dd bs=1M` of the stored file into a file, no \
-         fsync; the stored file is evicted from the page cache before each. RSS: VmRSS of the server \
-         sampled every 20 ms (and VmHWM) during the transfer. raw store: read + SHA-256 + write + fsync + \
-         rename + directory fsync in one thread of this process; sha256: read + SHA-256 in this process."
+        "upload: the file (in the page cache) streamed by an in-process HTTP client in 1 MiB chunks, until the \
+         201 answer; dd write: `dd bs=1M conv=fsync` of the same file on the same disk. download: the stored \
+         file streamed into a file on the same disk (no fsync); dd read: `dd bs=1M` of the stored file into a \
+         file (no fsync); → nothing / → /dev/null: the same reads with the bytes dropped. The stored file is \
+         evicted from the page cache before every read. RSS: the server's VmRSS sampled every 20 ms, and VmHWM."
     );
+    println!();
+    println!(
+        "| backend | trial | upload s | server CPU (cores) | busiest server threads (cores) | client CPU (cores) \
+         | other processes (cores) | iowait (cores) | raw store MiB/s | raw store fsync s | sha256 MiB/s \
+         | download server CPU (cores) | download RSS growth MiB | other processes over the trial (cores) |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for t in trials {
-        let samples = (t.upload_rss.samples, t.download_rss.samples);
+        let u = &t.upload_cpu;
         println!(
-            "{} trial {}: {} RSS samples during the upload, {} during the download{}",
+            "| {} | {} | {:.2} | {:.2} | {} | {:.2} | {:.2} | {:.2} | {:.0} | {:.2} | {:.0} | {:.2} | {:.1} | {:.2} |",
             t.backend,
             t.trial,
-            samples.0,
-            samples.1,
+            u.seconds,
+            u.server,
+            u.busiest_threads
+                .iter()
+                .map(|(name, cores)| format!("{cores:.2} {name}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            u.bench,
+            u.others(),
+            u.iowait,
+            t.raw_store,
+            t.raw_fsync_s,
+            t.sha256,
+            t.download_cpu.server,
+            t.download_rss.growth(),
+            t.trial_cpu.others(),
+        );
+    }
+    println!();
+    println!(
+        "CPU from /proc (utime+stime) over the upload, in cores = CPU seconds per wall second; client = this \
+         process (HTTP client, file reader, sampler); other processes = machine busy time minus server and \
+         this benchmark (its waited-for dd children included over the trial). raw store: read + SHA-256 + \
+         write + fsync + rename + directory fsync in one thread of this process (what the server does, \
+         without HTTP or the database); sha256: read + SHA-256 in this process."
+    );
+}
+
+fn print_verdict(trials: &[Trial], failures: &[String]) {
+    for t in trials {
+        println!(
+            "{} trial {}: {} RSS samples during the upload, {} during the download; {}",
+            t.backend,
+            t.trial,
+            t.upload_rss.samples,
+            t.download_rss.samples,
             if t.notes.is_empty() {
-                "; checks (sha256, size, ETag, Range 206 and bytes, no temp file left) passed".to_string()
+                "checks (sha256, size, ETag, Range 206 and bytes, no temp file left) passed".to_string()
             } else {
-                format!("; CHECK FAILED: {}", t.notes.join("; "))
+                format!("CHECK FAILED: {}", t.notes.join("; "))
             }
         );
     }
@@ -607,10 +610,12 @@ fn print_results(trials: &[Trial], failures: &[String]) {
     let mut backends: Vec<&str> = trials.iter().map(|t| t.backend.as_str()).collect();
     backends.dedup();
     let mut all = failures.is_empty() && !trials.is_empty();
+    let verdict = |ok: bool| if ok { "PASS" } else { "FAIL" };
     for backend in backends {
         let of = |f: &dyn Fn(&Trial) -> f64| median(trials.iter().filter(|t| t.backend == backend).map(f).collect());
         let up = of(&|t| t.upload / t.dd_write);
         let down = of(&|t| t.download / t.dd_read);
+        let discard = of(&|t| t.download_discard / t.dd_read_null);
         let growth = trials
             .iter()
             .filter(|t| t.backend == backend)
@@ -620,28 +625,24 @@ fn print_results(trials: &[Trial], failures: &[String]) {
             .iter()
             .filter(|t| t.backend == backend)
             .all(|t| t.notes.is_empty());
-        let verdict = |ok: bool| if ok { "PASS" } else { "FAIL" };
         let (up_ok, down_ok, rss_ok) = (
             up >= UPLOAD_RATIO_TARGET,
-            down >= DOWNLOAD_RATIO_TARGET,
+            down >= DOWNLOAD_RATIO_TARGET && discard >= DOWNLOAD_RATIO_TARGET,
             growth < RSS_GROWTH_TARGET_MIB,
         );
         all &= up_ok && down_ok && rss_ok && checks;
         println!(
-            "{backend}: upload {:.2} of dd (median) {}; download {:.2} of dd (median) {}; \
-             RSS growth during upload {:.1} MiB (worst) {}; checks {}",
-            up,
+            "{backend}: upload {up:.2} of dd (median) {}; download {down:.2} of dd into a file, {discard:.2} into \
+             nothing (medians) {}; RSS growth during the upload {growth:.1} MiB (worst) {}; checks {}",
             verdict(up_ok),
-            down,
             verdict(down_ok),
-            growth,
             verdict(rss_ok),
             verdict(checks)
         );
     }
     println!(
-        "{}: targets upload and download ≥ {:.0} % of dd, RSS growth < {RSS_GROWTH_TARGET_MIB:.0} MiB",
-        if all { "PASS" } else { "FAIL" },
+        "{}: targets upload and download ≥ {:.0} % of dd, RSS growth during the upload < {RSS_GROWTH_TARGET_MIB:.0} MiB",
+        verdict(all),
         UPLOAD_RATIO_TARGET * 100.0
     );
 }
@@ -730,5 +731,7 @@ fn main() {
         }
         drop(server);
     }
-    print_results(&trials, &failures);
+    print_tables(&trials);
+    println!();
+    print_verdict(&trials, &failures);
 }
