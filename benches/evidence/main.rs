@@ -37,6 +37,8 @@ const CHUNK: usize = 1 << 20;
 const UPLOAD_RATIO_TARGET: f64 = 0.5;
 const DOWNLOAD_RATIO_TARGET: f64 = 0.5;
 const RSS_GROWTH_TARGET_MIB: f64 = 64.0;
+/// Other processes busier than this during a trial make its figures suspect.
+const CONTENDED_CORES: f64 = 0.25;
 
 struct Args {
     size_mib: u64,
@@ -643,6 +645,24 @@ fn print_verdict(trials: &[Trial], failures: &[String]) {
             verdict(down_ok),
             verdict(rss_ok),
             verdict(checks)
+        );
+    }
+    let counted = || trials.iter().filter(|t| t.trial > 0);
+    let (low, high) = counted().fold((f64::MAX, 0.0f64), |(lo, hi), t| {
+        (lo.min(t.dd_write), hi.max(t.dd_write))
+    });
+    if low <= high {
+        println!("dd write ranged {low:.0}–{high:.0} MiB/s over the counted trials");
+    }
+    let busy: Vec<String> = counted()
+        .filter(|t| t.upload_cpu.others() > CONTENDED_CORES || t.trial_cpu.others() > CONTENDED_CORES)
+        .map(|t| format!("{} {}", t.backend, t.trial))
+        .collect();
+    if !busy.is_empty() {
+        println!(
+            "CONTENDED: other processes used more than {CONTENDED_CORES} cores during trial(s) {}; their figures \
+             measure a shared machine",
+            busy.join(", ")
         );
     }
     println!(
