@@ -575,7 +575,7 @@ fn print_tables(trials: &[Trial]) {
             u.server,
             u.busiest_threads
                 .iter()
-                .map(|(name, cores)| format!("{cores:.2} {name}"))
+                .map(|(name, cores)| format!("{cores:.2} {}", name.replace('|', "\\|")))
                 .collect::<Vec<_>>()
                 .join(", "),
             u.bench,
