@@ -29,6 +29,7 @@ pub mod powers;
 pub mod public;
 pub mod record;
 pub mod routes;
+pub mod scale;
 pub mod state;
 pub mod stats;
 pub mod subjects;

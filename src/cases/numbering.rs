@@ -34,7 +34,8 @@ impl Sequence {
         }
     }
 
-    fn key(self) -> &'static str {
+    /// The sequence's name in `number_counters.counter`.
+    pub fn key(self) -> &'static str {
         match self {
             Sequence::Inspection => "inspection",
             Sequence::Penalty => "penalty",

@@ -36,7 +36,7 @@ pub struct ReviewRow {
 }
 
 /// What counsel reviews: the proposal and the case as it stood when submitted.
-fn package(case: &Case, meta: &CaseMeta, documents: &[String], note: Option<&str>) -> Value {
+pub fn package(case: &Case, meta: &CaseMeta, documents: &[String], note: Option<&str>) -> Value {
     json!({
         "case_number": case.case_number,
         "procedure": case.procedure,

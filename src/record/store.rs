@@ -10,9 +10,11 @@ use crate::db::DbConn;
 use crate::db::schema::case_events;
 use crate::record::chain::{Event, GENESIS_HASH, canonical_json, event_hash, format_instant, record_instant};
 
+/// A stored event: the row `append` writes, also built by bulk loaders (`scale`) that
+/// insert many first events at once.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = case_events)]
-struct EventRow {
+pub struct EventRow {
     case_id: String,
     seq: i32,
     at: NaiveDateTime,
@@ -24,6 +26,41 @@ struct EventRow {
 }
 
 impl EventRow {
+    /// The row of event `seq` of a case, chained onto `prev_hash`: the instant kept to the
+    /// microsecond, the payload in canonical JSON and the hash computed over them.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        case_id: &str,
+        seq: i32,
+        prev_hash: String,
+        actor_id: &str,
+        action: &str,
+        payload: &Value,
+        at: DateTime<Utc>,
+    ) -> EventRow {
+        let at = record_instant(at);
+        let hash = event_hash(case_id, seq, &format_instant(at), actor_id, action, payload, &prev_hash);
+        EventRow {
+            case_id: case_id.to_string(),
+            seq,
+            at: clock::to_db(at),
+            actor_id: actor_id.to_string(),
+            action: action.to_string(),
+            payload: canonical_json(payload),
+            prev_hash,
+            hash,
+        }
+    }
+
+    /// The first event of a case, as `append_first` writes it.
+    pub fn first(case_id: &str, actor_id: &str, action: &str, payload: &Value, at: DateTime<Utc>) -> EventRow {
+        EventRow::new(case_id, 1, GENESIS_HASH.to_string(), actor_id, action, payload, at)
+    }
+
+    pub fn hash(&self) -> &str {
+        &self.hash
+    }
+
     fn into_event(self) -> Event {
         // A payload that no longer parses is kept as a string, so verification reports it
         // as a bad event instead of failing the whole request.
@@ -51,7 +88,10 @@ pub fn append(
     at: DateTime<Utc>,
 ) -> QueryResult<Event> {
     let (length, head_hash) = head(conn, case_id)?;
-    insert_event(conn, case_id, length + 1, head_hash, actor_id, action, payload, at)
+    insert_event(
+        conn,
+        EventRow::new(case_id, length + 1, head_hash, actor_id, action, payload, at),
+    )
 }
 
 /// The record's length and the hash of its last event (the genesis hash when empty).
@@ -74,42 +114,10 @@ pub fn append_first(
     payload: &Value,
     at: DateTime<Utc>,
 ) -> QueryResult<Event> {
-    insert_event(
-        conn,
-        case_id,
-        1,
-        GENESIS_HASH.to_string(),
-        actor_id,
-        action,
-        payload,
-        at,
-    )
+    insert_event(conn, EventRow::first(case_id, actor_id, action, payload, at))
 }
 
-#[allow(clippy::too_many_arguments)]
-fn insert_event(
-    conn: &mut DbConn,
-    case_id: &str,
-    seq: i32,
-    prev_hash: String,
-    actor_id: &str,
-    action: &str,
-    payload: &Value,
-    at: DateTime<Utc>,
-) -> QueryResult<Event> {
-    let at = record_instant(at);
-    let at_text = format_instant(at);
-    let hash = event_hash(case_id, seq, &at_text, actor_id, action, payload, &prev_hash);
-    let row = EventRow {
-        case_id: case_id.to_string(),
-        seq,
-        at: clock::to_db(at),
-        actor_id: actor_id.to_string(),
-        action: action.to_string(),
-        payload: canonical_json(payload),
-        prev_hash,
-        hash,
-    };
+fn insert_event(conn: &mut DbConn, row: EventRow) -> QueryResult<Event> {
     diesel::insert_into(case_events::table).values(&row).execute(conn)?;
     Ok(row.into_event())
 }

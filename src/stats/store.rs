@@ -434,9 +434,10 @@ pub fn summary(conn: &mut DbConn, agency_id: &str, period: Period, today: NaiveD
         },
     );
 
-    // Findings by level and whether rectified.
+    // Hazards (general and major findings) by level and whether rectified.
     let findings: Vec<(HazardLevel, bool, i64)> = case_findings::table
         .inner_join(cases::table)
+        .filter(case_findings::hazard_level.eq_any([HazardLevel::General, HazardLevel::Major]))
         .filter(cases::agency_id.eq(agency_id))
         .filter(cases::opened_on.ge(period.from))
         .filter(cases::opened_on.le(period.to))

@@ -20,6 +20,7 @@ mod ops;
 mod powers;
 mod public;
 mod record;
+mod scale;
 mod spec;
 mod stats;
 mod subjects;

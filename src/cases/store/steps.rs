@@ -190,7 +190,14 @@ pub fn insert_prepared_case(
         legal_review_reasons: Vec::new(),
     };
     insert(conn, &case, &meta)?;
-    let payload = serde_json::json!({
+    let payload = creation_payload(&case, &subject_name);
+    crate::record::store::append_first(conn, &case.id, &caller.user_id, "create", &payload, now)?;
+    Ok((case, meta))
+}
+
+/// The payload of a case's first record event (`create`).
+pub fn creation_payload(case: &Case, subject_name: &str) -> serde_json::Value {
+    serde_json::json!({
         "kind": case.kind,
         "procedure": case.procedure,
         "case_number": case.case_number,
@@ -206,9 +213,7 @@ pub fn insert_prepared_case(
             "power_id": p.power_id, "power_version_id": p.power_version_id, "version": p.version, "code": p.code
         })).collect::<Vec<_>>(),
         "decision_due_on": case.decision_due_on,
-    });
-    crate::record::store::append_first(conn, &case.id, &caller.user_id, "create", &payload, now)?;
-    Ok((case, meta))
+    })
 }
 
 /// The caller's relation to a case.
