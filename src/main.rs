@@ -73,11 +73,14 @@ fn run(command: Command) -> anyhow::Result<()> {
             }
             serve(settings)
         }
-        Command::Demo(args) => {
-            let report = demo::run(&settings, &args)?;
-            print!("{report}");
-            Ok(())
-        }
+        Command::Demo(args) => match args.profile {
+            demo::Profile::Xuefu2024 => {
+                let report = demo::run(&settings, &args)?;
+                print!("{report}");
+                Ok(())
+            }
+            demo::Profile::Scale => enforcement::scale::run(&settings, args.cases).map(|_| ()),
+        },
         Command::Migrate => cli::migrate(&settings),
         Command::Init(args) => {
             let password = cli::read_password_from_stdin()?;
