@@ -1,4 +1,5 @@
-//! Subcommands other than `serve`: `migrate`, `init`, `load-sample-powers`, `verify-evidence`.
+//! Subcommands other than `serve`: `migrate`, `init`, `load-sample-powers`, `verify-evidence`
+//! (`demo` lives in `crate::demo`).
 
 use std::io::BufRead;
 
@@ -127,30 +128,44 @@ pub fn load_sample_powers(
     settings: &Settings,
     args: &LoadSamplePowersArgs,
 ) -> anyhow::Result<crate::powers::store::ImportRun> {
-    use crate::powers::import::{ImportFormat, SAMPLE_POWERS_CSV};
-    use crate::powers::store::{ChangeContext, import_file};
-
     let pool = prepare_database(settings)?;
     let mut conn = pool.get()?;
     let code = args.agency_code.trim();
     let agency = crate::agencies::store::find_by_code(&mut conn, code)?
         .ok_or_else(|| anyhow::anyhow!("no agency has the code {code}; create it with `enforcement init`"))?;
+    let run = write_transaction(&mut conn, |conn| {
+        import_sample_powers(conn, &agency.id, clock::today(), clock::now())
+    })?;
+    tracing::info!(agency = %agency.code, rows = run.rows_read, "sample power list loaded");
+    Ok(run)
+}
+
+/// The sample power list imported into an agency in the caller's transaction, as of
+/// `today` (the date a row without `effective_from` takes) and `now`; an error listing
+/// every problem when a row does not import. Shared by `load-sample-powers` and the demo.
+pub(crate) fn import_sample_powers(
+    conn: &mut crate::db::DbConn,
+    agency_id: &str,
+    today: chrono::NaiveDate,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<crate::powers::store::ImportRun> {
+    use crate::powers::import::{ImportFormat, SAMPLE_POWERS_CSV};
+    use crate::powers::store::{ChangeContext, import_file};
+
     let context = ChangeContext {
         by: None,
         note: Some("sample power list"),
-        now: clock::to_db(clock::now()),
+        now: clock::to_db(now),
     };
-    let run = write_transaction(&mut conn, |conn| {
-        import_file(
-            conn,
-            &agency.id,
-            ImportFormat::Csv,
-            SAMPLE_POWERS_CSV.as_bytes(),
-            true,
-            clock::today(),
-            context,
-        )
-    })?;
+    let run = import_file(
+        conn,
+        agency_id,
+        ImportFormat::Csv,
+        SAMPLE_POWERS_CSV.as_bytes(),
+        true,
+        today,
+        context,
+    )?;
     if !run.errors.is_empty() {
         let listed: Vec<String> = run
             .errors
@@ -159,7 +174,6 @@ pub fn load_sample_powers(
             .collect();
         bail!("the sample power list was not loaded:\n{}", listed.join("\n"));
     }
-    tracing::info!(agency = %agency.code, rows = run.rows_read, "sample power list loaded");
     Ok(run)
 }
 
@@ -214,29 +228,27 @@ pub fn verify_evidence(settings: &Settings) -> anyhow::Result<crate::evidence::v
 }
 
 /// A progress bar on stderr: redrawn in place on a terminal, a line per tenth otherwise
-/// (a log or CI keeps a readable trace).
-struct ProgressBar {
+/// (a log or CI keeps a readable trace). `verify-evidence` and `demo` draw it.
+pub(crate) struct ProgressBar {
     terminal: bool,
     last_tenth: Option<u64>,
+    last_line: String,
     drawn: bool,
 }
 
 impl ProgressBar {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         use std::io::IsTerminal;
         ProgressBar {
             terminal: std::io::stderr().is_terminal(),
             last_tenth: None,
+            last_line: String::new(),
             drawn: false,
         }
     }
 
     fn draw(&mut self, p: crate::evidence::verify::Progress) {
-        const WIDTH: u64 = 30;
-        let permille = (p.bytes_done.saturating_mul(1000))
-            .checked_div(p.bytes_total)
-            .unwrap_or(1000)
-            .min(1000);
+        let permille = permille(p.bytes_done, p.bytes_total);
         let mib = |bytes: u64| bytes as f64 / (1024.0 * 1024.0);
         let line = format!(
             "{:>5.1}% {:.1}/{:.1} MiB, {}/{} files",
@@ -246,22 +258,42 @@ impl ProgressBar {
             p.contents_done,
             p.contents_total
         );
+        self.draw_line(permille, &line, p.contents_done == p.contents_total);
+    }
+
+    /// Progress counted in items: `done` of `total` `what` (e.g. "cases").
+    pub(crate) fn draw_count(&mut self, done: u64, total: u64, what: &str) {
+        let permille = permille(done, total);
+        let line = format!("{:>5.1}% {done}/{total} {what}", permille as f64 / 10.0);
+        self.draw_line(permille, &line, done == total);
+    }
+
+    /// Draws a line; off a terminal only at each new tenth and at the end (`last`), so
+    /// the final line says everything is done.
+    fn draw_line(&mut self, permille: u64, line: &str, last: bool) {
+        const WIDTH: u64 = 30;
         if self.terminal {
             let filled = (permille * WIDTH / 1000) as usize;
             let bar = format!("{}{}", "#".repeat(filled), ".".repeat(WIDTH as usize - filled));
             eprint!("\r[{bar}] {line}");
             self.drawn = true;
-        } else if self.last_tenth != Some(permille / 100) {
+        } else if (self.last_tenth != Some(permille / 100) || last) && self.last_line != line {
             self.last_tenth = Some(permille / 100);
+            self.last_line = line.to_string();
             eprintln!("{line}");
         }
     }
 
-    fn finish(&self) {
+    pub(crate) fn finish(&self) {
         if self.drawn {
             eprintln!();
         }
     }
+}
+
+/// `done` of `total` in thousandths, at most 1000 (an empty total is done).
+fn permille(done: u64, total: u64) -> u64 {
+    (done.saturating_mul(1000)).checked_div(total).unwrap_or(1000).min(1000)
 }
 
 #[derive(Debug, Clone, clap::Args)]

@@ -14,6 +14,8 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod demo;
+pub mod disclosures;
 pub mod documents;
 pub mod error;
 pub mod evidence;

@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 use enforcement::app::Application;
 use enforcement::cli::{self, InitArgs, LoadSamplePowersArgs, StatsArgs};
 use enforcement::config::Settings;
+use enforcement::demo::{self, DemoArgs, ServeDemo};
 use enforcement::powers::model::ImportOutcome;
 
 #[derive(Parser)]
@@ -19,10 +20,18 @@ struct Cli {
     command: Option<Command>,
 }
 
+#[derive(Default, clap::Args)]
+struct ServeArgs {
+    /// On a database without any agency, first load the xuefu-2024 demo (学府街道办事处's
+    /// 2024) and print its logins; on any other database just serve.
+    #[arg(long)]
+    demo: bool,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Serve the HTTP API (the default).
-    Serve,
+    Serve(ServeArgs),
     /// Apply database migrations and seed reference data, then exit.
     Migrate,
     /// Create an agency and its first admin; the password is read from stdin.
@@ -31,6 +40,8 @@ enum Command {
     Openapi,
     /// Load the sample power list of a street office (over 100 powers) into an agency; running it again changes nothing.
     LoadSamplePowers(LoadSamplePowersArgs),
+    /// Load a demo data set: a realistic year of a street office, created through the service's own rules.
+    Demo(DemoArgs),
     /// Re-hash every stored evidence file against the hash recorded on upload; fails when any is damaged or missing.
     VerifyEvidence,
     /// Print the statistics report of a period (the report's paragraph, CSV or XLSX), as GET /stats/report.
@@ -40,7 +51,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     enforcement::telemetry::init("info");
-    match run(cli.command.unwrap_or(Command::Serve)) {
+    match run(cli.command.unwrap_or(Command::Serve(ServeArgs::default()))) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error:#}");
@@ -56,7 +67,20 @@ fn run(command: Command) -> anyhow::Result<()> {
     }
     let settings = Settings::from_env()?;
     match command {
-        Command::Serve => serve(settings),
+        Command::Serve(args) => {
+            if args.demo {
+                serve_demo(&settings)?;
+            }
+            serve(settings)
+        }
+        Command::Demo(args) => match args.profile {
+            demo::Profile::Xuefu2024 => {
+                let report = demo::run(&settings, &args)?;
+                print!("{report}");
+                Ok(())
+            }
+            demo::Profile::Scale => enforcement::scale::run(&settings, args.cases).map(|_| ()),
+        },
         Command::Migrate => cli::migrate(&settings),
         Command::Init(args) => {
             let password = cli::read_password_from_stdin()?;
@@ -82,6 +106,18 @@ fn run(command: Command) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// `serve --demo`: the demo loaded into an empty database, its logins printed once.
+fn serve_demo(settings: &Settings) -> anyhow::Result<()> {
+    match demo::load_if_empty(settings)? {
+        ServeDemo::Loaded(report) => print!("{report}"),
+        ServeDemo::NotEmpty { agencies } => eprintln!(
+            "--demo: the database already holds {agencies} agenc{}; serving it as it is (the demo loads only into an empty database)",
+            if agencies == 1 { "y" } else { "ies" }
+        ),
+    }
+    Ok(())
 }
 
 fn serve(settings: Settings) -> anyhow::Result<()> {

@@ -29,6 +29,7 @@ use crate::error;
         (name = "legal reviews", description = "法制审核: counsel's queue, the review package and the signed opinion"),
         (name = "documents", description = "行政处罚决定书, 不予行政处罚决定书 and 行政处罚事先告知书 issued by the case steps, with their content hashes and printable pages"),
         (name = "evidence", description = "证据 and 音像记录: files streamed to storage, hashed (SHA-256), stored once per content, recorded in the case's record, downloadable with Range"),
+        (name = "disclosures", description = "事后公示: disclosures of decisions and inspection results, due dates, publication, withdrawal and update (supervisors)"),
         (name = "statistics", description = "The figures the annual report quotes (DESIGN §7), by period, with drill-down to the cases and exports as text, CSV and XLSX"),
         (name = "public", description = "Disclosure before enforcement (事前公开), without login"),
     )

@@ -11,7 +11,8 @@ use utoipa::OpenApi;
 use utoipa::openapi::path::PathItem;
 
 use crate::{
-    auth, calendar, cases, documents, evidence, legal_reviews, officers, ops, powers, public, stats, subjects, users,
+    auth, calendar, cases, disclosures, documents, evidence, legal_reviews, officers, ops, powers, public, stats,
+    subjects, users,
 };
 
 /// Declares the handlers: `Operations`, their OpenAPI document, and `HANDLERS`, each
@@ -61,6 +62,13 @@ handlers![
     officers::api::list_officers,
     public::api::public_powers,
     public::api::public_officers,
+    disclosures::api::public_disclosures,
+    disclosures::api::public_disclosure,
+    disclosures::html::disclosures_feed,
+    disclosures::html::disclosures_page,
+    disclosures::html::disclosure_page,
+    disclosures::html::powers_page,
+    disclosures::html::officers_page,
     cases::api::get_settings,
     cases::api::put_settings,
     cases::api::create_case,
@@ -81,6 +89,12 @@ handlers![
     evidence::api::get_evidence,
     evidence::api::get_evidence_content,
     evidence::api::verify_evidence,
+    disclosures::api::list_disclosures,
+    disclosures::api::get_disclosure,
+    disclosures::api::preview_disclosure,
+    disclosures::api::publish_disclosure,
+    disclosures::api::withdraw_disclosure,
+    disclosures::api::update_disclosure,
     stats::api::get_summary,
     stats::api::get_breakdown,
     stats::api::get_report,

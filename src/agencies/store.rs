@@ -29,6 +29,11 @@ pub fn find_by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<AgencyR
         .optional()
 }
 
+/// How many agencies the database holds.
+pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
+    agencies::table.count().get_result(conn)
+}
+
 pub fn insert(conn: &mut DbConn, row: &AgencyRow) -> QueryResult<()> {
     diesel::insert_into(agencies::table)
         .values(row)

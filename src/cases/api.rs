@@ -416,6 +416,17 @@ pub async fn put_settings(
             "must be 1 to 500 characters when given",
         ));
     }
+    for (field, days) in [
+        (
+            "disclosure_penalty_working_days",
+            settings.disclosure_penalty_working_days,
+        ),
+        ("disclosure_other_working_days", settings.disclosure_other_working_days),
+    ] {
+        if !(1..=60).contains(&days) {
+            errors.push(FieldError::new(field, "must be between 1 and 60"));
+        }
+    }
     if !(1..=30).contains(&settings.acknowledgement_working_days) {
         errors.push(FieldError::new(
             "acknowledgement_working_days",

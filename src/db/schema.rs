@@ -137,6 +137,9 @@ diesel::table! {
         extension_max_days -> Integer,
         acknowledgement_working_days -> Integer,
         legal_review_scope -> Text,
+        disclosure_penalty_working_days -> Integer,
+        disclosure_other_working_days -> Integer,
+        disclosure_auto_publish -> Bool,
     }
 }
 
@@ -148,6 +151,35 @@ diesel::table! {
         revoked_on -> Date,
         document_no -> Nullable<Text>,
         reason -> Text,
+    }
+}
+
+diesel::table! {
+    disclosures (id) {
+        id -> Text,
+        agency_id -> Text,
+        case_id -> Text,
+        kind -> Text,
+        status -> Text,
+        exempt_reason -> Nullable<Text>,
+        document_id -> Nullable<Text>,
+        source_on -> Date,
+        due_on -> Date,
+        created_at -> Timestamp,
+        published_on -> Nullable<Date>,
+        published_at -> Nullable<Timestamp>,
+        published_by -> Nullable<Text>,
+        content -> Nullable<Text>,
+        content_hash -> Nullable<Text>,
+        title -> Nullable<Text>,
+        correction_due_on -> Nullable<Date>,
+        correction_reason -> Nullable<Text>,
+        updated_on -> Nullable<Date>,
+        update_reason -> Nullable<Text>,
+        withdrawn_on -> Nullable<Date>,
+        withdrawn_at -> Nullable<Timestamp>,
+        withdrawn_by -> Nullable<Text>,
+        withdraw_reason -> Nullable<Text>,
     }
 }
 
@@ -356,11 +388,14 @@ diesel::joinable!(cases -> subjects (subject_id));
 diesel::joinable!(legal_reviews -> cases (case_id));
 diesel::joinable!(documents -> cases (case_id));
 diesel::joinable!(evidence -> cases (case_id));
+diesel::joinable!(disclosures -> cases (case_id));
+diesel::joinable!(disclosures -> agencies (agency_id));
 diesel::joinable!(case_revocations -> cases (case_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
     documents,
+    disclosures,
     evidence,
     case_revocations,
     legal_reviews,

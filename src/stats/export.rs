@@ -83,6 +83,11 @@ pub fn summary_rows(summary: &Summary) -> Vec<(String, String)> {
             .map_or_else(|| "—".into(), |d| format!("{d:.1}")),
     ));
     rows.push(("逾期案件（件）".into(), summary.overdue_cases.to_string()));
+    let disclosures = &summary.disclosures;
+    rows.push(("应公示（件）".into(), disclosures.due.to_string()));
+    rows.push(("按期公示（件）".into(), disclosures.published_on_time.to_string()));
+    rows.push(("逾期公示（件）".into(), disclosures.published_late.to_string()));
+    rows.push(("逾期未公示（件）".into(), disclosures.pending_overdue.to_string()));
     rows.push(("移送案件（件）".into(), summary.transfers.to_string()));
     rows
 }

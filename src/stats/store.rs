@@ -99,6 +99,8 @@ pub struct Summary {
     pub overdue_cases: i64,
     /// Cases opened in the period and transferred (移送) to a department or judicial organs.
     pub transfers: i64,
+    /// 事后公示 due in the period: published on time, late, still pending past the due date.
+    pub disclosures: crate::disclosures::api::DisclosureFigures,
     /// For each figure (by its path, e.g. `hazards.major.found`), the `GET /cases` query
     /// listing the cases behind it. Officer and power rates list the period's cases (each
     /// officer's and power's own in `/stats/breakdown`); hazard counts are findings, listed
@@ -514,6 +516,7 @@ pub fn summary(conn: &mut DbConn, agency_id: &str, period: Period, today: NaiveD
         legal_reviews: counter.reviews(conn)?,
         overdue_cases,
         transfers,
+        disclosures: crate::disclosures::api::figures(conn, agency_id, period.from, period.to, today)?,
         drill_down,
     })
 }

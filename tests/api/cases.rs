@@ -1075,16 +1075,6 @@ async fn non_penalty_outcomes_need_no_notice() {
 }
 
 #[tokio::test]
-async fn a_power_requiring_an_av_record_blocks_closing_without_one() {
-    let w = case_world().await;
-    let id = w
-        .inspection_at(InspectionStage::FoundCompliant, json!({"power_ids": [w.av_power]}))
-        .await;
-    w.step_refused(&id, json!({"action": "close"}), Rule("av_record_required"))
-        .await;
-}
-
-#[tokio::test]
 async fn terminate_void_and_corrections() {
     let w = case_world().await;
     let id = w.penalty_at(Stage::Investigating, json!({})).await;

@@ -354,20 +354,20 @@ async fn an_issued_document_cannot_be_changed_or_deleted_beneath_the_api() {
 // Headless Chromium renders the page (A4 at 96 dpi: 794 × 1123 px).
 
 /// `chromium` on PATH, if any.
-fn chromium() -> Option<PathBuf> {
+pub fn chromium() -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)
         .map(|dir| dir.join("chromium"))
         .find(|candidate| candidate.is_file())
 }
 
-fn on_ci() -> bool {
+pub fn on_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v.eq_ignore_ascii_case("true") || v == "1")
 }
 
 /// Runs headless Chromium with `args` (and a profile of its own under `dir`) for at most a
 /// minute; returns its standard output.
-fn run_chromium(chromium: &Path, dir: &Path, args: &[String]) -> String {
+pub fn run_chromium(chromium: &Path, dir: &Path, args: &[String]) -> String {
     let stdout = dir.join(format!("stdout-{}", args.len()));
     let mut child = Command::new(chromium)
         .args(["--headless", "--no-sandbox", "--disable-gpu"])

@@ -417,6 +417,10 @@ async fn verification_detects_a_file_altered_on_disk() {
     );
     let (ok, out) = verify_evidence_cli(&w);
     assert!(ok && out.contains("1 intact, 0 damaged"), "{out}");
+    assert!(
+        out.contains("100.0%") && out.contains("1/1 files"),
+        "the progress ends at the end: {out}"
+    );
 
     // One byte changed on disk, the size the same.
     let path = w

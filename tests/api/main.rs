@@ -7,6 +7,8 @@ mod calendar;
 mod cases;
 mod cli;
 mod conventions;
+mod demo;
+mod disclosures;
 mod documents;
 mod enforcement_rules;
 mod evidence;

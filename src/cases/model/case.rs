@@ -336,10 +336,29 @@ pub struct ProcedureSettings {
     /// (default) or `major_only`.
     #[serde(default = "default_legal_review_scope")]
     pub legal_review_scope: LegalReviewScope,
+    /// A penalty decision is disclosed (公示) within this many working days (default 7,
+    /// 国办发〔2018〕118号).
+    #[serde(default = "default_disclosure_penalty_working_days")]
+    pub disclosure_penalty_working_days: u32,
+    /// Other decisions and inspection results within this many (default 20).
+    #[serde(default = "default_disclosure_other_working_days")]
+    pub disclosure_other_working_days: u32,
+    /// Publish a decision's disclosure as soon as it is decided (default off: a supervisor
+    /// publishes after checking the preview).
+    #[serde(default)]
+    pub disclosure_auto_publish: bool,
 }
 
 fn default_legal_review_scope() -> LegalReviewScope {
     LegalReviewScope::AllOrdinary
+}
+
+fn default_disclosure_penalty_working_days() -> u32 {
+    7
+}
+
+fn default_disclosure_other_working_days() -> u32 {
+    20
 }
 
 fn default_true() -> bool {
@@ -365,6 +384,9 @@ impl Default for ProcedureSettings {
             extension_max_days: default_extension_max_days(),
             acknowledgement_working_days: default_acknowledgement_working_days(),
             legal_review_scope: default_legal_review_scope(),
+            disclosure_penalty_working_days: default_disclosure_penalty_working_days(),
+            disclosure_other_working_days: default_disclosure_other_working_days(),
+            disclosure_auto_publish: false,
         }
     }
 }

@@ -118,31 +118,44 @@ pub fn officer_candidates(
 }
 
 pub fn procedure_settings(conn: &mut DbConn, agency_id: &str) -> QueryResult<ProcedureSettings> {
-    type SettingsRow = (i32, i64, i64, bool, Option<String>, i32, i32, LegalReviewScope);
+    type SettingsRow = (
+        (i32, i64, i64, bool, Option<String>, i32, i32, LegalReviewScope),
+        (i32, i32, bool),
+    );
     let row: Option<SettingsRow> = agency_settings::table
         .find(agency_id)
         .select((
-            agency_settings::defense_period_working_days,
-            agency_settings::hearing_threshold_individual_fen,
-            agency_settings::hearing_threshold_organisation_fen,
-            agency_settings::filing_approval,
-            agency_settings::extension_rule,
-            agency_settings::extension_max_days,
-            agency_settings::acknowledgement_working_days,
-            agency_settings::legal_review_scope,
+            (
+                agency_settings::defense_period_working_days,
+                agency_settings::hearing_threshold_individual_fen,
+                agency_settings::hearing_threshold_organisation_fen,
+                agency_settings::filing_approval,
+                agency_settings::extension_rule,
+                agency_settings::extension_max_days,
+                agency_settings::acknowledgement_working_days,
+                agency_settings::legal_review_scope,
+            ),
+            (
+                agency_settings::disclosure_penalty_working_days,
+                agency_settings::disclosure_other_working_days,
+                agency_settings::disclosure_auto_publish,
+            ),
         ))
         .first(conn)
         .optional()?;
     Ok(match row {
         Some((
-            days,
-            individual,
-            organisation,
-            filing_approval,
-            extension_rule,
-            extension_max_days,
-            acknowledgement,
-            legal_review_scope,
+            (
+                days,
+                individual,
+                organisation,
+                filing_approval,
+                extension_rule,
+                extension_max_days,
+                acknowledgement,
+                legal_review_scope,
+            ),
+            (disclosure_penalty, disclosure_other, disclosure_auto_publish),
         )) => ProcedureSettings {
             defense_period_working_days: days.max(0) as u32,
             hearing_threshold_individual_fen: individual,
@@ -152,6 +165,9 @@ pub fn procedure_settings(conn: &mut DbConn, agency_id: &str) -> QueryResult<Pro
             extension_max_days: extension_max_days.max(0) as u32,
             acknowledgement_working_days: acknowledgement.max(0) as u32,
             legal_review_scope,
+            disclosure_penalty_working_days: disclosure_penalty.max(0) as u32,
+            disclosure_other_working_days: disclosure_other.max(0) as u32,
+            disclosure_auto_publish,
         },
         None => ProcedureSettings::default(),
     })
@@ -175,6 +191,9 @@ pub fn save_procedure_settings(
             agency_settings::extension_max_days.eq(settings.extension_max_days as i32),
             agency_settings::acknowledgement_working_days.eq(settings.acknowledgement_working_days as i32),
             agency_settings::legal_review_scope.eq(settings.legal_review_scope),
+            agency_settings::disclosure_penalty_working_days.eq(settings.disclosure_penalty_working_days as i32),
+            agency_settings::disclosure_other_working_days.eq(settings.disclosure_other_working_days as i32),
+            agency_settings::disclosure_auto_publish.eq(settings.disclosure_auto_publish),
             agency_settings::updated_at.eq(crate::clock::to_db(crate::clock::now())),
             agency_settings::updated_by.eq(by),
         ))

@@ -301,6 +301,7 @@ pub fn transition(
     let applied = apply(&case, command, &ctx)?;
     let mut next = applied.case;
     let mut payload = applied.payload;
+    let mut decision_document_id = None;
     match applied.effect {
         Effect::None => {}
         Effect::AllocateDecisionNumber(document) => {
@@ -314,6 +315,7 @@ pub fn transition(
             // 决定书 (APL art. 59): its content is fixed now and its hash recorded.
             let issued = crate::documents::store::issue_decision(conn, &next, document, now)?;
             payload["document"] = issued.reference();
+            decision_document_id = Some(issued.id);
         }
         Effect::OpenPenaltyCase(request) => {
             let input = NewCase::try_from(CreateCaseRequest {
@@ -422,7 +424,27 @@ pub fn transition(
     }
     if let (None, Some(revocation)) = (&case.revocation, &next.revocation) {
         insert_revocation(conn, &case.id, revocation)?;
+        // 公示 of a revoked decision is withdrawn or updated within 3 working days (APL art. 48).
+        crate::disclosures::store::require_correction(conn, &case.id, revocation.on, &revocation.reason, &calendar)?;
+    }
+    // 事后公示: a decision, or an inspection closed with findings, is to be disclosed.
+    let disclosure = match action {
+        Action::Decide => crate::disclosures::model::for_decision(&next, &ctx.settings, &calendar),
+        Action::Close => crate::disclosures::model::for_inspection(&next, today, &ctx.settings, &calendar),
+        _ => None,
+    };
+    let mut auto_publish = None;
+    if let Some(created) = disclosure {
+        let row = crate::disclosures::store::create(conn, &next, created, decision_document_id.as_deref(), now)?;
+        payload["disclosure"] =
+            serde_json::json!({"id": row.id, "kind": row.kind, "due_on": row.due_on, "status": row.status});
+        if ctx.settings.disclosure_auto_publish && row.status == crate::disclosures::model::DisclosureStatus::Pending {
+            auto_publish = Some(row.id);
+        }
     }
     crate::record::store::append(conn, &case.id, &caller.user_id, action.as_str(), &payload, now)?;
+    if let Some(id) = auto_publish {
+        crate::disclosures::store::publish(conn, &caller.agency_id, &id, &caller.user_id, today, now)?;
+    }
     Ok((next, meta))
 }

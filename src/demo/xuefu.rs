@@ -1,0 +1,781 @@
+//! The `xuefu-2024` profile: a year of a street office's enforcement work as its 2024
+//! rule-of-law report tells it — 2895 inspections, 48 penalty cases, fines of ¥9,200,
+//! 320 general and 10 major hazards found and rectified, every officer on cases, every
+//! power exercised. The people, firms, streets and codes are invented.
+
+use crate::auth::Role;
+use crate::cases::model::{CaseSource, HazardLevel};
+
+pub const AGENCY_NAME: &str = "学府街道办事处";
+pub const AGENCY_CODE: &str = "XF";
+pub const CASE_PREFIX: &str = "学府";
+/// The password of every demo user. It is public (printed and in the README): a demo
+/// database is for trying the service, never for real cases.
+pub const DEMO_PASSWORD: &str = "xuefu-demo-2024";
+pub const YEAR: i32 = 2024;
+/// The seed of everything drawn: two runs give the same data.
+pub const SEED: u64 = 20_241_231;
+
+// The report's figures: the profile's targets.
+pub const INSPECTION_CASES: usize = 2895;
+pub const PENALTY_CASES: usize = 48;
+pub const FINES_TOTAL_FEN: i64 = 920_000;
+pub const GENERAL_HAZARDS: usize = 320;
+pub const MAJOR_HAZARDS: usize = 10;
+
+/// Private individuals in the register (parties of on-the-spot penalties, residents).
+pub const INDIVIDUALS: usize = 90;
+
+/// A user of the demo agency.
+pub struct StaffMember {
+    pub username: &'static str,
+    pub display_name: &'static str,
+    pub roles: &'static [Role],
+    /// Officers: 执法证号, its expiry and the department (index into `DEPARTMENTS`).
+    pub certificate: Option<(&'static str, &'static str, usize)>,
+    pub legal_qualification: Option<&'static str>,
+}
+
+const fn officer(
+    username: &'static str,
+    display_name: &'static str,
+    certificate_no: &'static str,
+    expires_on: &'static str,
+    department: usize,
+) -> StaffMember {
+    StaffMember {
+        username,
+        display_name,
+        roles: &[Role::Officer],
+        certificate: Some((certificate_no, expires_on, department)),
+        legal_qualification: None,
+    }
+}
+
+/// The admin, created only with a new agency (an existing one has its own).
+pub const ADMIN: StaffMember = StaffMember {
+    username: "admin",
+    display_name: "系统管理员",
+    roles: &[Role::Admin],
+    certificate: None,
+    legal_qualification: None,
+};
+
+/// The head (负责人): approves filings, decides ordinary cases, acknowledges on-the-spot
+/// decisions. Not an officer, so never on a case he decides.
+pub const HEAD: StaffMember = StaffMember {
+    username: "wang.jianguo",
+    display_name: "王建国",
+    roles: &[Role::Supervisor],
+    certificate: None,
+    legal_qualification: None,
+};
+
+/// The hired lawyer who reviews ordinary decisions (法制审核).
+pub const COUNSEL: StaffMember = StaffMember {
+    username: "zheng.xiaoguang",
+    display_name: "郑晓光",
+    roles: &[Role::LegalCounsel],
+    certificate: None,
+    legal_qualification: Some("A20121101110456"),
+};
+
+/// Sixteen officers, two per department the powers come from (the department's team).
+pub const OFFICERS: [StaffMember; 16] = [
+    officer("zhang.wei", "张伟", "12010421001", "2027-06-30", 0),
+    officer("li.na", "李娜", "12010421002", "2027-06-30", 0),
+    officer("wang.lei", "王磊", "12010421003", "2027-06-30", 1),
+    officer("liu.yang", "刘洋", "12010422004", "2028-06-30", 1),
+    officer("chen.jing", "陈静", "12010422005", "2028-06-30", 2),
+    officer("yang.fan", "杨帆", "12010420006", "2026-12-31", 2),
+    officer("zhao.qiang", "赵强", "12010422007", "2028-06-30", 3),
+    officer("huang.li", "黄丽", "12010423008", "2029-06-30", 3),
+    officer("zhou.jie", "周杰", "12010423009", "2029-06-30", 4),
+    officer("wu.min", "吴敏", "12010420010", "2026-12-31", 4),
+    officer("xu.tao", "徐涛", "12010421011", "2027-06-30", 5),
+    officer("sun.yue", "孙悦", "12010423012", "2029-06-30", 5),
+    officer("ma.chao", "马超", "12010422013", "2028-06-30", 6),
+    officer("zhu.lin", "朱琳", "12010421014", "2027-06-30", 6),
+    officer("hu.bin", "胡斌", "12010423015", "2029-06-30", 7),
+    officer("guo.ting", "郭婷", "12010423016", "2029-06-30", 7),
+];
+
+/// A department that delegated powers to the street (下沉部门), as the power list names
+/// it, with what its inspections find.
+pub struct Department {
+    /// `source_department` in the power list; also the officers' enforcement field.
+    pub source: &'static str,
+    /// The inspection as a summary names it.
+    pub check: &'static str,
+    /// Relative share of the inspections of a subject this department covers.
+    pub weight: u32,
+    pub compliant: &'static [&'static str],
+    /// Violations that are no hazard (责令改正 all the same).
+    pub minor: &'static [&'static str],
+    pub general: &'static [&'static str],
+    pub major: &'static [&'static str],
+    /// How many of the year's major hazards this department found.
+    pub majors: usize,
+}
+
+pub const DEPARTMENTS: [Department; 8] = [
+    Department {
+        source: "城市管理",
+        check: "市容环境卫生检查",
+        weight: 5,
+        compliant: &[
+            "门前三包责任落实到位，未发现占道经营、乱堆乱放问题",
+            "店招店牌设置规范，责任区整洁",
+        ],
+        minor: &["门前责任区保洁不及时", "店外摆放宣传立牌占用人行道"],
+        general: &[
+            "店外违规搭建遮阳棚，存在坠落隐患",
+            "临街窗口吊挂物品，存在坠落隐患",
+            "门前堆放杂物影响行人通行",
+        ],
+        major: &["户外广告牌支撑结构锈蚀松动，存在倒塌坠落重大隐患"],
+        majors: 1,
+    },
+    Department {
+        source: "市场监管",
+        check: "市场主体经营行为检查",
+        weight: 6,
+        compliant: &[
+            "营业执照、经营许可证照齐全有效，明码标价规范",
+            "进货查验记录完整，未发现过期商品",
+        ],
+        minor: &["营业执照未悬挂于醒目位置", "部分商品未明码标价", "进货查验记录不完整"],
+        general: &[
+            "冷藏柜温度不达标，部分食品存放不规范",
+            "食品与非食品混放",
+            "从业人员健康证明过期",
+        ],
+        major: &["后厨存放过期食品原料，存在食品安全重大隐患"],
+        majors: 0,
+    },
+    Department {
+        source: "生态环境",
+        check: "油烟、扬尘和噪声污染检查",
+        weight: 3,
+        compliant: &[
+            "油烟净化设施正常运行，清洗维护记录齐全",
+            "施工现场围挡、覆盖、冲洗等扬尘防治措施到位",
+        ],
+        minor: &["油烟净化设施清洗维护记录不全"],
+        general: &[
+            "油烟净化设施未定期清洗，排放口油污严重",
+            "施工现场部分裸土未覆盖",
+            "车辆出入口未设置冲洗设施",
+        ],
+        major: &["施工现场大面积裸土未覆盖、未采取降尘措施，扬尘污染严重"],
+        majors: 1,
+    },
+    Department {
+        source: "安全生产",
+        check: "安全生产检查",
+        weight: 4,
+        compliant: &[
+            "安全生产责任制、隐患排查治理记录齐全，未发现安全隐患",
+            "安全设备定期检测维护，劳动防护用品配备齐全",
+        ],
+        minor: &["安全生产教育培训记录不完整"],
+        general: &[
+            "电气线路私拉乱接",
+            "配电箱前堆放杂物",
+            "部分劳动防护用品缺失",
+            "货架超高堆放，未采取防倾倒措施",
+        ],
+        major: &[
+            "有限空间作业未进行通风检测、未配备防护设备",
+            "仓库内违规存放易燃易爆危险物品",
+        ],
+        majors: 3,
+    },
+    Department {
+        source: "卫生健康",
+        check: "公共场所卫生检查",
+        weight: 3,
+        compliant: &[
+            "卫生许可证、从业人员健康证明齐全，消毒记录规范",
+            "禁烟标识张贴规范，场所内无吸烟现象",
+        ],
+        minor: &["顾客用品用具消毒记录不完整", "禁止吸烟标识缺失"],
+        general: &[
+            "顾客用品用具未按规定清洗消毒",
+            "未按规定开展空气、水质卫生检测",
+            "消毒间设置不规范",
+        ],
+        major: &["二次供水水箱未按规定清洗消毒，存在饮用水卫生安全重大隐患"],
+        majors: 0,
+    },
+    Department {
+        source: "消防",
+        check: "消防安全检查",
+        weight: 7,
+        compliant: &[
+            "消防设施器材完好有效，疏散通道、安全出口畅通",
+            "灭火器配置符合要求，消防安全巡查记录齐全",
+        ],
+        minor: &["消防安全巡查记录不完整", "员工消防安全培训记录缺失"],
+        general: &[
+            "灭火器压力不足",
+            "疏散通道堆放杂物",
+            "应急照明灯损坏",
+            "安全出口指示标志不亮",
+            "电动自行车在楼道内停放充电",
+        ],
+        major: &[
+            "安全出口被锁闭，疏散通道严重堵塞",
+            "住宿与经营、储存场所未有效分隔（“三合一”）",
+        ],
+        majors: 4,
+    },
+    Department {
+        source: "住房和城乡建设",
+        check: "违法建设和房屋安全巡查",
+        weight: 2,
+        compliant: &[
+            "未发现违法建设和擅自改变房屋结构行为",
+            "物业共用部位、共用设施设备使用规范",
+        ],
+        minor: &["装修施工未在楼内公示装修登记信息"],
+        general: &[
+            "装修擅自拆改燃气管道",
+            "擅自占用物业管理区域道路堆放建筑材料",
+            "燃气软管老化未及时更换",
+        ],
+        major: &["装修擅自拆除承重墙，危及房屋结构安全"],
+        majors: 1,
+    },
+    Department {
+        source: "文化旅游",
+        check: "文化市场经营场所检查",
+        weight: 2,
+        compliant: &[
+            "经营许可证照齐全，未发现接纳未成年人等违规行为",
+            "上网消费者实名登记规范",
+        ],
+        minor: &["未成年人禁入标志悬挂不规范", "上网消费者实名登记记录不全"],
+        general: &["营业场所视频监控设备故障", "包间门窗设置影响安全疏散"],
+        major: &[],
+        majors: 0,
+    },
+];
+
+/// An industry of the register: how many firms of each kind, what they are called and
+/// which departments inspect them (indices into `DEPARTMENTS`).
+pub struct Industry {
+    pub name: &'static str,
+    pub enterprises: usize,
+    pub sole_traders: usize,
+    pub other_orgs: usize,
+    pub company_word: &'static str,
+    pub shop_words: &'static [&'static str],
+    pub org_words: &'static [&'static str],
+    pub departments: &'static [usize],
+    /// Inspected as a food business (食品生产经营场所).
+    pub food: bool,
+}
+
+const fn industry(
+    name: &'static str,
+    (enterprises, sole_traders, other_orgs): (usize, usize, usize),
+    company_word: &'static str,
+    shop_words: &'static [&'static str],
+    departments: &'static [usize],
+    food: bool,
+) -> Industry {
+    Industry {
+        name,
+        enterprises,
+        sole_traders,
+        other_orgs,
+        company_word,
+        shop_words,
+        org_words: &[],
+        departments,
+        food,
+    }
+}
+
+pub const INDUSTRIES: [Industry; 18] = [
+    industry(
+        "餐饮",
+        (45, 50, 0),
+        "餐饮管理有限公司",
+        &["面馆", "小吃店", "早点铺", "烧烤店", "饺子馆"],
+        &[1, 2, 5, 0, 3],
+        true,
+    ),
+    industry(
+        "食品零售",
+        (20, 30, 0),
+        "商贸有限公司",
+        &["便利店", "超市", "水果店", "食品店"],
+        &[1, 5, 0],
+        true,
+    ),
+    industry(
+        "住宿",
+        (12, 6, 0),
+        "酒店管理有限公司",
+        &["旅馆", "宾馆"],
+        &[4, 5, 1, 3],
+        false,
+    ),
+    industry(
+        "美容美发",
+        (8, 22, 0),
+        "美容美发有限公司",
+        &["理发店", "美发工作室", "美容店"],
+        &[4, 5, 1],
+        false,
+    ),
+    industry("建筑施工", (15, 0, 0), "建筑工程有限公司", &[], &[6, 2, 0, 3, 5], false),
+    industry("物业管理", (12, 0, 0), "物业服务有限公司", &[], &[6, 5, 0, 3], false),
+    Industry {
+        org_words: &["培训学校", "艺术培训中心"],
+        ..industry("教育培训", (10, 0, 8), "教育科技有限公司", &[], &[5, 3, 4], false)
+    },
+    industry("网吧娱乐", (8, 2, 0), "网络科技有限公司", &["网吧"], &[7, 5, 3], false),
+    industry(
+        "汽车维修",
+        (8, 10, 0),
+        "汽车服务有限公司",
+        &["汽车修理部", "洗车行"],
+        &[2, 3, 5, 0],
+        false,
+    ),
+    industry("仓储物流", (10, 0, 0), "物流有限公司", &[], &[3, 5], false),
+    industry("医疗", (0, 8, 0), "", &["诊所", "口腔诊所"], &[4, 5], false),
+    industry(
+        "五金建材",
+        (8, 14, 0),
+        "建材有限公司",
+        &["五金店", "建材店"],
+        &[1, 5, 0, 3],
+        false,
+    ),
+    industry(
+        "文化印刷",
+        (6, 8, 0),
+        "文化传播有限公司",
+        &["书店", "文印店"],
+        &[7, 1, 5],
+        false,
+    ),
+    industry("健身", (8, 0, 0), "健身管理有限公司", &[], &[4, 5, 3], false),
+    industry("洗衣", (0, 8, 0), "", &["洗衣店"], &[4, 2, 5], false),
+    industry("旅行社", (5, 0, 0), "国际旅行社有限公司", &[], &[7, 1], false),
+    Industry {
+        org_words: &["养老院", "颐养中心"],
+        ..industry("养老服务", (0, 0, 6), "", &[], &[5, 4, 3], false)
+    },
+    Industry {
+        org_words: &["幼儿园"],
+        ..industry("学前教育", (0, 0, 6), "", &[], &[5, 4, 3], false)
+    },
+];
+
+/// Departments that inspect private individuals' homes (违法建设, 装修, 燃气): 住建, 消防.
+pub const HOME_DEPARTMENTS: &[usize] = &[6, 5];
+/// Share of inspections at private homes, in thousandths.
+pub const HOME_INSPECTIONS_PERMILLE: u32 = 25;
+
+/// Who the party of a penalty case is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Party {
+    Individual,
+    /// A 个体工商户 of one of the industries named.
+    SoleTrader(&'static [&'static str]),
+    /// An enterprise of one of the industries named.
+    Enterprise(&'static [&'static str]),
+}
+
+/// What is decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sanction {
+    Warning,
+    /// A fine between the bounds (fen); the year's total fixes each amount.
+    Fine(i64, i64),
+    WarningAndFine(i64, i64),
+    /// 首违不罚 (APL art. 33): no penalty after the party's education.
+    FirstViolationNotPunished,
+}
+
+/// How a penalty case starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opening {
+    /// 简易程序: decided on the spot.
+    OnTheSpot,
+    /// 普通程序, opened from a complaint, the 12345 hotline or patrol.
+    Ordinary(CaseSource),
+    /// 普通程序, escalated from an inspection that found it (转立案) with this finding.
+    FromInspection(&'static str, HazardLevel),
+}
+
+/// A kind of penalty case and how many of the year's 48 were of it.
+pub struct PenaltyScenario {
+    pub power: &'static str,
+    pub opening: Opening,
+    pub party: Party,
+    pub count: usize,
+    /// 案由.
+    pub summary: &'static str,
+    /// The facts; `{date}`, `{party}` and `{place}` are filled in.
+    pub facts: &'static str,
+    pub sanction: Sanction,
+}
+
+const fn scenario(
+    power: &'static str,
+    opening: Opening,
+    party: Party,
+    count: usize,
+    (summary, facts): (&'static str, &'static str),
+    sanction: Sanction,
+) -> PenaltyScenario {
+    PenaltyScenario {
+        power,
+        opening,
+        party,
+        count,
+        summary,
+        facts,
+        sanction,
+    }
+}
+
+use CaseSource::{Complaint, Hotline12345, Routine};
+use Opening::{FromInspection, OnTheSpot, Ordinary};
+use Party::{Enterprise, Individual, SoleTrader};
+use Sanction::{Fine, FirstViolationNotPunished, Warning, WarningAndFine};
+
+/// The year's penalty cases: 28 on the spot, 14 ordinary, 6 escalated from inspections.
+pub const PENALTY_SCENARIOS: &[PenaltyScenario] = &[
+    // 简易程序 (APL art. 51): a warning, or ≤ ¥200 for individuals and 个体工商户, ≤ ¥3,000 for organisations.
+    scenario(
+        "XF-CG-001",
+        OnTheSpot,
+        Individual,
+        5,
+        (
+            "随地吐痰、乱扔烟头",
+            "{date}，当事人{party}在{place}附近人行道随地吐痰、乱扔烟头，经执法人员当场指出后承认上述事实。",
+        ),
+        Fine(2_000, 5_000),
+    ),
+    scenario(
+        "XF-WJ-006",
+        OnTheSpot,
+        Individual,
+        4,
+        (
+            "在禁止吸烟场所吸烟且不听劝阻",
+            "{date}，当事人{party}在{place}室内禁止吸烟场所吸烟，经场所工作人员劝阻后仍继续吸烟。",
+        ),
+        Fine(5_000, 20_000),
+    ),
+    scenario(
+        "XF-CG-016",
+        OnTheSpot,
+        Individual,
+        4,
+        (
+            "流动摊贩占道经营",
+            "{date}，当事人{party}在{place}人行道上摆摊销售水果，占用城市道路经营。",
+        ),
+        Fine(5_000, 20_000),
+    ),
+    scenario(
+        "XF-CG-002",
+        OnTheSpot,
+        Individual,
+        3,
+        (
+            "张贴小广告",
+            "{date}，当事人{party}在{place}附近的电线杆、公交站牌上张贴小广告。",
+        ),
+        Fine(5_000, 20_000),
+    ),
+    scenario(
+        "XF-FH-007",
+        OnTheSpot,
+        Individual,
+        2,
+        (
+            "在楼道内堆放杂物堵塞疏散通道",
+            "{date}，执法人员在{place}检查发现，当事人{party}在楼道内堆放纸箱、旧家具等杂物，堵塞疏散通道。",
+        ),
+        Warning,
+    ),
+    scenario(
+        "XF-CG-016",
+        OnTheSpot,
+        SoleTrader(&["餐饮", "食品零售", "五金建材"]),
+        3,
+        (
+            "店外占道经营",
+            "{date}，当事人{party}在其位于{place}的经营场所门前人行道上摆放货架、桌椅，超出门窗外墙经营。",
+        ),
+        Fine(10_000, 20_000),
+    ),
+    scenario(
+        "XF-CG-005",
+        OnTheSpot,
+        SoleTrader(&["餐饮", "食品零售", "汽车维修"]),
+        2,
+        (
+            "不履行门前卫生责任区清扫保洁义务",
+            "{date}，当事人{party}位于{place}的门前责任区内垃圾、油污未及时清扫，经提示后仍未保洁。",
+        ),
+        Fine(10_000, 20_000),
+    ),
+    scenario(
+        "XF-SJ-002",
+        OnTheSpot,
+        Enterprise(&["食品零售", "餐饮"]),
+        2,
+        (
+            "未按规定明码标价",
+            "{date}，执法人员检查发现当事人{party}在{place}的经营场所内部分商品未标明价格。",
+        ),
+        Warning,
+    ),
+    scenario(
+        "XF-SJ-007",
+        OnTheSpot,
+        Enterprise(&["餐饮", "美容美发", "汽车维修"]),
+        1,
+        (
+            "未将营业执照置于醒目位置",
+            "{date}，执法人员检查发现当事人{party}未将营业执照置于其位于{place}的经营场所醒目位置。",
+        ),
+        Warning,
+    ),
+    scenario(
+        "XF-CG-005",
+        OnTheSpot,
+        Enterprise(&["餐饮", "食品零售", "物业管理"]),
+        2,
+        (
+            "不履行卫生责任区清扫保洁义务",
+            "{date}，当事人{party}负责的{place}卫生责任区内垃圾堆积、未按规定清运。",
+        ),
+        Fine(20_000, 100_000),
+    ),
+    // 普通程序.
+    scenario(
+        "XF-CG-012",
+        Ordinary(Complaint),
+        Enterprise(&["餐饮"]),
+        2,
+        (
+            "随意倾倒生活垃圾",
+            "经群众举报，{date}执法人员现场调查查明，当事人{party}将其位于{place}的餐厅产生的餐厨垃圾倾倒在路边绿地内。",
+        ),
+        Fine(50_000, 200_000),
+    ),
+    scenario(
+        "XF-CG-015",
+        Ordinary(Hotline12345),
+        Enterprise(&["建筑施工"]),
+        1,
+        (
+            "未经批准擅自占用城市道路",
+            "经12345热线反映，{date}执法人员现场调查查明，当事人{party}未经批准在{place}占用人行道堆放施工材料、停放机械。",
+        ),
+        Fine(100_000, 300_000),
+    ),
+    scenario(
+        "XF-CG-014",
+        Ordinary(Routine),
+        Enterprise(&["物业管理"]),
+        1,
+        (
+            "将建筑垃圾混入生活垃圾",
+            "{date}，执法人员巡查发现，当事人{party}管理的{place}小区生活垃圾收集点内混有装修建筑垃圾。",
+        ),
+        Fine(30_000, 100_000),
+    ),
+    scenario(
+        "XF-WJ-003",
+        Ordinary(Complaint),
+        SoleTrader(&["美容美发"]),
+        2,
+        (
+            "未按照规定对顾客用品用具进行清洗、消毒",
+            "经顾客投诉，{date}执法人员现场检查查明，当事人{party}在{place}的经营场所内毛巾、理发工具未按规定清洗消毒后重复使用。",
+        ),
+        Fine(20_000, 80_000),
+    ),
+    scenario(
+        "XF-SJ-001",
+        Ordinary(Hotline12345),
+        Individual,
+        1,
+        (
+            "无照经营",
+            "经12345热线反映，{date}执法人员调查查明，当事人{party}未依法取得营业执照，在{place}从事早点经营。",
+        ),
+        Fine(20_000, 100_000),
+    ),
+    scenario(
+        "XF-AQ-002",
+        Ordinary(Routine),
+        Enterprise(&["仓储物流"]),
+        1,
+        (
+            "未如实记录安全生产教育和培训情况",
+            "{date}，执法人员检查发现，当事人{party}未如实记录其位于{place}的仓库从业人员安全生产教育和培训情况；当事人系初次违法，已当场改正。",
+        ),
+        FirstViolationNotPunished,
+    ),
+    scenario(
+        "XF-SJ-007",
+        Ordinary(Routine),
+        Enterprise(&["餐饮", "食品零售"]),
+        1,
+        (
+            "未将营业执照置于醒目位置",
+            "{date}，执法人员检查发现，当事人{party}未将营业执照置于其位于{place}的经营场所醒目位置；当事人系初次违法，已立即改正。",
+        ),
+        FirstViolationNotPunished,
+    ),
+    scenario(
+        "XF-FH-010",
+        Ordinary(Complaint),
+        Individual,
+        1,
+        (
+            "在楼道内停放电动自行车并充电",
+            "经居民举报，{date}执法人员现场调查查明，当事人{party}在{place}楼道内停放电动自行车并私拉电线充电。",
+        ),
+        Fine(20_000, 50_000),
+    ),
+    scenario(
+        "XF-ZJ-011",
+        Ordinary(Hotline12345),
+        Individual,
+        1,
+        (
+            "擅自改装户内燃气设施",
+            "经燃气公司报告，{date}执法人员调查查明，当事人{party}在{place}住宅装修中擅自改装户内燃气管道。",
+        ),
+        Fine(50_000, 100_000),
+    ),
+    scenario(
+        "XF-WL-002",
+        Ordinary(Complaint),
+        Enterprise(&["网吧娱乐"]),
+        1,
+        (
+            "互联网上网服务营业场所在规定的营业时间以外营业",
+            "经群众举报，{date}执法人员检查查明，当事人{party}位于{place}的网吧于凌晨二时仍在营业。",
+        ),
+        Warning,
+    ),
+    scenario(
+        "XF-ST-007",
+        Ordinary(Hotline12345),
+        Individual,
+        1,
+        (
+            "在公共场所组织健身活动音量过大造成噪声污染",
+            "经12345热线多次反映，{date}执法人员现场调查查明，当事人{party}在{place}附近广场组织健身活动，使用音响设备音量过大，经劝阻拒不改正。",
+        ),
+        Fine(20_000, 50_000),
+    ),
+    scenario(
+        "XF-CG-020",
+        Ordinary(Complaint),
+        SoleTrader(&["餐饮"]),
+        1,
+        (
+            "在禁止的区域内露天烧烤",
+            "经群众举报，{date}执法人员现场调查查明，当事人{party}在{place}门前人行道上露天烧烤食品。",
+        ),
+        Fine(50_000, 100_000),
+    ),
+    // 普通程序, 检查发现转立案.
+    scenario(
+        "XF-SJ-002",
+        FromInspection("部分商品未明码标价", HazardLevel::None),
+        Enterprise(&["食品零售"]),
+        1,
+        (
+            "未按规定明码标价",
+            "{date}，执法人员在对当事人{party}位于{place}的经营场所检查时发现部分商品未明码标价，经责令改正后仍有商品未标价。",
+        ),
+        Fine(30_000, 100_000),
+    ),
+    scenario(
+        "XF-WJ-002",
+        FromInspection("未按规定开展空气、水质卫生检测", HazardLevel::General),
+        Enterprise(&["住宿"]),
+        1,
+        (
+            "未按照规定对公共场所的空气、水质等进行卫生检测",
+            "{date}，执法人员在对当事人{party}位于{place}的酒店检查时发现，其未按规定对公共场所空气、水质进行卫生检测。",
+        ),
+        Warning,
+    ),
+    scenario(
+        "XF-AQ-005",
+        FromInspection("电气线路私拉乱接，前次检查后仍未整改", HazardLevel::General),
+        Enterprise(&["仓储物流"]),
+        1,
+        (
+            "未采取措施消除事故隐患",
+            "{date}，执法人员在对当事人{party}位于{place}的仓库检查时发现电气线路私拉乱接，该隐患经前次检查指出后仍未消除。",
+        ),
+        Fine(100_000, 300_000),
+    ),
+    scenario(
+        "XF-CG-009",
+        FromInspection("店外人行道堆放建材", HazardLevel::General),
+        SoleTrader(&["五金建材"]),
+        1,
+        (
+            "擅自在街道两侧堆放物料",
+            "{date}，执法人员在对当事人{party}检查时发现，其在{place}店外人行道上擅自堆放砂石、板材等建材。",
+        ),
+        Fine(30_000, 80_000),
+    ),
+    scenario(
+        "XF-WJ-010",
+        FromInspection("医疗废物未按规定分类收集、暂时贮存", HazardLevel::General),
+        SoleTrader(&["医疗"]),
+        1,
+        (
+            "未按规定对医疗废物进行分类收集、暂时贮存",
+            "{date}，执法人员在对当事人{party}位于{place}的诊所检查时发现，医疗废物与生活垃圾混放，未设置医疗废物暂时贮存设施。",
+        ),
+        WarningAndFine(50_000, 150_000),
+    ),
+    scenario(
+        "XF-SJ-008",
+        FromInspection("使用未经检定的电子秤", HazardLevel::None),
+        SoleTrader(&["食品零售"]),
+        1,
+        (
+            "使用不合格的计量器具",
+            "{date}，执法人员在对当事人{party}位于{place}的经营场所检查时发现，其使用未经检定的电子秤称量销售商品。",
+        ),
+        Fine(20_000, 50_000),
+    ),
+];
+
+/// Counsel's ten checklist items, each with the comment written when it passes.
+pub const CHECKLIST_COMMENTS: [(&str, &str); 10] = [
+    ("subject_legal", "当事人主体认定准确"),
+    ("officers_qualified", "两名执法人员均持有效执法证件"),
+    ("within_authority", "属于本机关法定职权范围"),
+    ("facts_clear", "违法事实清楚"),
+    ("evidence_sufficient", "证据确实充分"),
+    ("procedure_legal", "立案、调查、告知等程序合法"),
+    ("law_correct", "适用法律依据正确"),
+    ("discretion_appropriate", "处罚裁量适当"),
+    ("documents_complete", "执法文书齐全规范"),
+    ("criminal_transfer_needed", "不涉嫌犯罪，无需移送司法机关"),
+];
