@@ -12,9 +12,9 @@
 //! `--keep` leaves the generated databases in place; `--existing` measures them again
 //! without generating (for EXPLAIN, profiling and changes to the statistics' queries).
 //!
-//! The server start and the machine line are copied from benches/load.rs (the shared
-//! `benches/common` of the evidence-bench branch has not landed on main); the release
-//! binary is the one next to this bench's executable, so `CARGO_TARGET_DIR` is honoured.
+//! The release binary and the machine line come from `benches/common`; the server is
+//! started here on the generated database (common's `start_server` initialises a fresh
+//! one).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -31,8 +31,10 @@ use serde_json::{Value, json};
 
 #[path = "stats/by_hand.rs"]
 mod by_hand;
+mod common;
 
 use by_hand::{Raw, by_hand, mismatches};
+use common::{binary, machine};
 
 const PASSWORD: &str = "bench-stats-password";
 const PG_DATABASE: &str = "enf_bench_stats";
@@ -95,40 +97,6 @@ fn release_dir() -> PathBuf {
         .ok()
         .and_then(|exe| Some(exe.parent()?.parent()?.to_path_buf()))
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release"))
-}
-
-/// `ENFORCEMENT_BIN`, or the release binary next to this bench's executable.
-fn binary() -> PathBuf {
-    std::env::var("ENFORCEMENT_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| release_dir().join("enforcement"))
-}
-
-/// CPU model, cores, memory and the date (UTC).
-fn machine() -> String {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
-        })
-        .unwrap_or_else(|| "unknown CPU".into());
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let memory_gib = std::fs::read_to_string("/proc/meminfo")
-        .ok()
-        .and_then(|s| {
-            let line = s.lines().find(|l| l.starts_with("MemTotal:"))?;
-            line.split_whitespace().nth(1)?.parse::<f64>().ok()
-        })
-        .map_or(0.0, |kib| kib / 1024.0 / 1024.0);
-    let date = Command::new("date")
-        .arg("-u")
-        .arg("+%Y-%m-%d %H:%M UTC")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .unwrap_or_default();
-    format!("{cpu}, {cores} cores, {memory_gib:.0} GiB; {date}")
 }
 
 /// A fresh database for one backend: an SQLite file in a temporary directory, or the

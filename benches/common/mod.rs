@@ -63,7 +63,7 @@ impl Drop for Server {
 
 /// `ENFORCEMENT_BIN`, or the release binary next to this bench's own executable
 /// (`<target>/release/deps/<bench>-<hash>`), so that `CARGO_TARGET_DIR` is honoured.
-fn binary() -> PathBuf {
+pub fn binary() -> PathBuf {
     if let Ok(path) = std::env::var("ENFORCEMENT_BIN") {
         return PathBuf::from(path);
     }

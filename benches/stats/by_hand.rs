@@ -78,6 +78,18 @@ struct Rates {
 }
 
 #[derive(QueryableByName, Debug)]
+struct Disclosed {
+    #[diesel(sql_type = BigInt)]
+    due: i64,
+    #[diesel(sql_type = BigInt)]
+    on_time: i64,
+    #[diesel(sql_type = BigInt)]
+    late: i64,
+    #[diesel(sql_type = BigInt)]
+    overdue: i64,
+}
+
+#[derive(QueryableByName, Debug)]
 struct Review {
     #[diesel(sql_type = Nullable<Text>)]
     outcome: Option<String>,
@@ -277,6 +289,25 @@ pub fn by_hand(conn: &mut DbConn, agency: &str, (from, to): (&str, &str), today:
     figures.insert("officer_participation.total".into(), json!(r.officers));
     figures.insert("power_performance.count".into(), json!(r.powers_cited));
     figures.insert("power_performance.total".into(), json!(r.powers));
+
+    // 事后公示 due in the period: published on time, late, pending past the due date.
+    let disclosed: Vec<Disclosed> = raw.load(&format!(
+        "SELECT count(*) AS due,
+                count(CASE WHEN published_on <= due_on THEN 1 END) AS on_time,
+                count(CASE WHEN published_on > due_on THEN 1 END) AS late,
+                count(CASE WHEN published_on IS NULL AND status = 'pending' AND due_on < '{today}' THEN 1 END) AS overdue
+         FROM disclosures
+         WHERE agency_id = '{agency}' AND due_on BETWEEN '{from}' AND '{to}' AND status <> 'exempt'"
+    ));
+    let d = &disclosed[0];
+    for (path, value) in [
+        ("disclosures.due", d.due),
+        ("disclosures.published_on_time", d.on_time),
+        ("disclosures.published_late", d.late),
+        ("disclosures.pending_overdue", d.overdue),
+    ] {
+        figures.insert(path.to_string(), json!(value));
+    }
 
     // Legal reviews signed in the period; pending at its end; the median days.
     let days = match raw {
