@@ -294,8 +294,13 @@ pub fn transition(
         calendar: &calendar,
         relation: relation(&case, caller),
         settings,
-        // Evidence rows are never deleted, so a count read here cannot drop before commit.
-        av_evidence_count: crate::evidence::store::audio_video_count(conn, &case)?,
+        // Only closing asks (av_record_required); other steps skip the query. Evidence rows
+        // are never deleted, so a count read here cannot drop before commit.
+        av_evidence_count: if action == Action::Close {
+            crate::evidence::store::audio_video_count(conn, &case)?
+        } else {
+            0
+        },
         current_powers,
     };
     let applied = apply(&case, command, &ctx)?;
