@@ -9,7 +9,7 @@ use crate::cases::model::Case;
 use crate::cases::store::{Caller, relation};
 use crate::clock;
 use crate::db::DbConn;
-use crate::db::schema::{cases, evidence, users};
+use crate::db::schema::{evidence, users};
 use crate::error::{AppError, AppResult};
 use crate::evidence::model::{self, Attachment, CheckedMetadata, EvidenceKind};
 use crate::http::PageRequest;
@@ -88,16 +88,7 @@ pub fn record_upload(
     upload: StoredUpload,
     now: DateTime<Utc>,
 ) -> AppResult<EvidenceRow> {
-    let locked = diesel::update(
-        cases::table
-            .filter(cases::agency_id.eq(&caller.agency_id))
-            .filter(cases::id.eq(case_id)),
-    )
-    .set(cases::updated_at.eq(clock::to_db(now)))
-    .execute(conn)?;
-    if locked == 0 {
-        return Err(AppError::NotFound("case"));
-    }
+    crate::cases::store::lock_for_record(conn, &caller.agency_id, case_id, now)?;
     let attachment = check_upload(
         conn,
         caller,

@@ -17,6 +17,12 @@ use utoipa::ToSchema;
 
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
+/// SHA-256 (hex) of a value's canonical JSON: what a record event states of a signed or
+/// scored content, recomputable by anyone holding it.
+pub fn canonical_sha256(value: &Value) -> String {
+    hex::encode(Sha256::digest(canonical_json(value).as_bytes()))
+}
+
 /// Writes `value` in the canonical form described above.
 pub fn canonical_json(value: &Value) -> String {
     let mut out = String::new();

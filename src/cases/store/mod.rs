@@ -31,3 +31,26 @@ pub use list::*;
 pub use registers::*;
 pub use rows::*;
 pub use steps::*;
+
+/// Takes the row lock of an agency's case before appending to its record outside a step
+/// (evidence, case-file review scores), so that two writers cannot both take the record's
+/// next number: the PostgreSQL row lock is held to commit; SQLite has one writer anyway.
+/// 404 when the agency has no such case.
+pub fn lock_for_record(
+    conn: &mut DbConn,
+    agency_id: &str,
+    case_id: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<()> {
+    let locked = diesel::update(
+        cases::table
+            .filter(cases::agency_id.eq(agency_id))
+            .filter(cases::id.eq(case_id)),
+    )
+    .set(cases::updated_at.eq(crate::clock::to_db(now)))
+    .execute(conn)?;
+    if locked == 0 {
+        return Err(AppError::NotFound("case"));
+    }
+    Ok(())
+}

@@ -180,8 +180,7 @@ pub fn record_legal_opinion(case: &Case, input: LegalOpinionInput, ctx: &Context
 /// SHA-256 (hex) of an opinion's canonical JSON, as the record's chain hashes events:
 /// anyone holding the review can recompute it.
 pub fn opinion_hash(signed: &Value) -> String {
-    use sha2::{Digest, Sha256};
-    hex::encode(Sha256::digest(crate::record::chain::canonical_json(signed).as_bytes()))
+    crate::record::chain::canonical_sha256(signed)
 }
 
 #[cfg(test)]
