@@ -19,6 +19,7 @@ pub mod disclosures;
 pub mod documents;
 pub mod error;
 pub mod evidence;
+pub mod file_reviews;
 pub mod http;
 pub mod idempotency;
 pub mod legal_reviews;

@@ -11,8 +11,8 @@ use utoipa::OpenApi;
 use utoipa::openapi::path::PathItem;
 
 use crate::{
-    auth, calendar, cases, disclosures, documents, evidence, legal_reviews, officers, ops, powers, public, stats,
-    subjects, users,
+    auth, calendar, cases, disclosures, documents, evidence, file_reviews, legal_reviews, officers, ops, powers,
+    public, stats, subjects, users,
 };
 
 /// Declares the handlers: `Operations`, their OpenAPI document, and `HANDLERS`, each
@@ -98,6 +98,21 @@ handlers![
     stats::api::get_summary,
     stats::api::get_breakdown,
     stats::api::get_report,
+    file_reviews::api::create_review_template,
+    file_reviews::api::list_review_templates,
+    file_reviews::api::get_review_template,
+    file_reviews::api::create_review_campaign,
+    file_reviews::api::list_review_campaigns,
+    file_reviews::api::get_review_campaign,
+    file_reviews::api::verify_campaign_sample,
+    file_reviews::api::get_campaign_report,
+    file_reviews::api::list_file_reviews,
+    file_reviews::api::get_file_review,
+    file_reviews::api::score_file_review,
+    file_reviews::api::list_rectifications,
+    file_reviews::api::get_rectification,
+    file_reviews::api::answer_rectification,
+    file_reviews::api::review_rectification,
 ];
 
 /// A handler with the method and path its operation documents.

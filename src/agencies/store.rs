@@ -34,11 +34,11 @@ pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
     agencies::table.count().get_result(conn)
 }
 
+/// Inserts an agency with the built-in case-file review template (评查标准) as its first.
 pub fn insert(conn: &mut DbConn, row: &AgencyRow) -> QueryResult<()> {
-    diesel::insert_into(agencies::table)
-        .values(row)
-        .execute(conn)
-        .map(|_| ())
+    diesel::insert_into(agencies::table).values(row).execute(conn)?;
+    crate::file_reviews::store::seed_default_template(conn, &row.id, row.created_at)?;
+    Ok(())
 }
 
 /// Agency codes appear in URLs (`?agency=XF`): short, ASCII, upper-case.

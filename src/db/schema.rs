@@ -374,6 +374,86 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    review_templates (id) {
+        id -> Text,
+        agency_id -> Text,
+        code -> Text,
+        version -> Integer,
+        name -> Text,
+        content -> Text,
+        created_at -> Timestamp,
+        created_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    review_campaigns (id) {
+        id -> Text,
+        agency_id -> Text,
+        name -> Text,
+        period -> Text,
+        period_from -> Date,
+        period_to -> Date,
+        scope -> Text,
+        sample -> Text,
+        seed -> Text,
+        template_id -> Text,
+        eligible -> Text,
+        eligible_count -> Integer,
+        eligible_digest -> Text,
+        sample_count -> Integer,
+        created_at -> Timestamp,
+        created_by -> Text,
+    }
+}
+
+diesel::table! {
+    case_file_reviews (id) {
+        id -> Text,
+        agency_id -> Text,
+        campaign_id -> Text,
+        case_id -> Text,
+        position -> Integer,
+        reviewer_id -> Text,
+        status -> Text,
+        findings -> Text,
+        sheet -> Nullable<Text>,
+        sheet_hash -> Nullable<Text>,
+        max_tenths -> Nullable<BigInt>,
+        total_tenths -> Nullable<BigInt>,
+        grade -> Nullable<Text>,
+        vetoed -> Nullable<Bool>,
+        mark -> Nullable<Text>,
+        scored_at -> Nullable<Timestamp>,
+        scored_on -> Nullable<Date>,
+        record_seq -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    rectifications (id) {
+        id -> Text,
+        agency_id -> Text,
+        review_id -> Text,
+        case_id -> Text,
+        item_key -> Text,
+        description -> Text,
+        officer_id -> Text,
+        due_on -> Date,
+        status -> Text,
+        created_at -> Timestamp,
+        created_by -> Text,
+        answer -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+        answered_on -> Nullable<Date>,
+        reviewed_by -> Nullable<Text>,
+        reviewed_at -> Nullable<Timestamp>,
+        review_comment -> Nullable<Text>,
+        closed_on -> Nullable<Date>,
+    }
+}
+
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(auth_sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> auth_sessions (session_id));
@@ -391,9 +471,18 @@ diesel::joinable!(evidence -> cases (case_id));
 diesel::joinable!(disclosures -> cases (case_id));
 diesel::joinable!(disclosures -> agencies (agency_id));
 diesel::joinable!(case_revocations -> cases (case_id));
+diesel::joinable!(review_campaigns -> review_templates (template_id));
+diesel::joinable!(case_file_reviews -> review_campaigns (campaign_id));
+diesel::joinable!(case_file_reviews -> cases (case_id));
+diesel::joinable!(rectifications -> case_file_reviews (review_id));
+diesel::joinable!(rectifications -> cases (case_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
+    review_templates,
+    review_campaigns,
+    case_file_reviews,
+    rectifications,
     documents,
     disclosures,
     evidence,
