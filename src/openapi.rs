@@ -11,7 +11,7 @@ use crate::error;
 #[openapi(
     info(
         title = "enforcement",
-        description = "Administrative-enforcement case service of a sub-district office (街道办事处): cases, the full-process record, legal review, disclosure and statistics.",
+        description = "Administrative-enforcement case service of a sub-district office (街道办事处): cases, the full-process record, legal review, evidence, disclosure, statistics and case-file review.",
         license(name = "MIT")
     ),
     components(schemas(error::Problem, error::FieldError)),
@@ -31,6 +31,7 @@ use crate::error;
         (name = "evidence", description = "证据 and 音像记录: files streamed to storage, hashed (SHA-256), stored once per content, recorded in the case's record, downloadable with Range"),
         (name = "disclosures", description = "事后公示: disclosures of decisions and inspection results, due dates, publication, withdrawal and update (supervisors)"),
         (name = "statistics", description = "The figures the annual report quotes (DESIGN §7), by period, with drill-down to the cases and exports as text, CSV and XLSX"),
+        (name = "case-file reviews", description = "案卷评查: scoring templates, quarterly campaigns sampled from a recorded seed, scores by reviewers who did not handle the file, rectification items and the campaign report"),
         (name = "public", description = "Disclosure before enforcement (事前公开), without login"),
     )
 )]
