@@ -362,6 +362,7 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> AppResult<T> {
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
     /// Items per page, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,

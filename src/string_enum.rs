@@ -4,12 +4,14 @@
 
 /// Declares `pub enum $name` with `as_str`, `parse`, `ALL`, serde, utoipa and diesel
 /// (`Text` on every backend) support. An unknown word read from the database is an error.
+/// `@ordered "why"` before the name also derives `PartialOrd` and `Ord` (declaration order).
 macro_rules! string_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
+    ($(#[doc = $doc:literal])* $(@ordered $ordered:literal)? $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[doc = $doc])*
+        $(#[derive(PartialOrd, Ord)] #[doc = $ordered])?
         #[derive(
             Debug, Clone, Copy, PartialEq, Eq, Hash,
-            serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+            serde::Serialize, serde::Deserialize,
             diesel::AsExpression, diesel::FromSqlRow,
         )]
         #[diesel(sql_type = diesel::sql_types::Text)]
@@ -26,6 +28,26 @@ macro_rules! string_enum {
 
             pub fn parse(value: &str) -> Option<Self> {
                 match value { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        // Written by hand, not derived: utoipa's derive cannot read a `rename` whose literal
+        // comes through a macro, and documented the variants' Rust names instead of their words.
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                let lines: &[&str] = &[$($doc),*];
+                let description = lines.iter().map(|line| line.trim()).collect::<Vec<_>>().join(" ");
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .description((!description.is_empty()).then_some(description))
+                    .enum_values(Some([$($text),+]))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {
+            fn name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(stringify!($name))
             }
         }
 

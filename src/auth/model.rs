@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 
 string_enum!(
     /// What a user may do (DESIGN §1). A user may hold several.
-    #[derive(PartialOrd, Ord)]
+    @ordered "Ordered so that a set of roles is stored in one order."
     Role {
         /// 系统管理员 — users, power list, settings, calendar.
         Admin => "admin",

@@ -579,7 +579,7 @@ pub async fn verify_campaign_sample(
 
 #[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum ReportFormat {
+pub enum CampaignReportFormat {
     #[default]
     Json,
     Xlsx,
@@ -589,8 +589,8 @@ pub enum ReportFormat {
 #[into_params(parameter_in = Query)]
 pub struct ReportParams {
     /// `json` (default) or `xlsx` (Chinese headers).
-    #[param(value_type = Option<ReportFormat>)]
-    pub format: Option<ReportFormat>,
+    #[param(value_type = Option<CampaignReportFormat>, inline)]
+    pub format: Option<CampaignReportFormat>,
 }
 
 /// A campaign's report: files reviewed, average score, grades, the most frequent deductions,
@@ -625,8 +625,8 @@ pub async fn get_campaign_report(
         })
         .await?;
     match format {
-        ReportFormat::Json => Ok(HttpResponse::Ok().json(report)),
-        ReportFormat::Xlsx => {
+        CampaignReportFormat::Json => Ok(HttpResponse::Ok().json(report)),
+        CampaignReportFormat::Xlsx => {
             let bytes = report::xlsx(&report).map_err(AppError::internal)?;
             let disposition = ContentDisposition {
                 disposition: DispositionType::Attachment,
@@ -788,7 +788,7 @@ pub struct ReviewListParams {
     pub campaign_id: Option<String>,
     /// Supervisors and admins may list anyone's; everyone else lists their own.
     pub reviewer_id: Option<String>,
-    #[param(value_type = Option<ReviewStatusFilter>)]
+    #[param(value_type = Option<ReviewStatusFilter>, inline)]
     pub status: Option<ReviewStatusFilter>,
 }
 

@@ -149,6 +149,7 @@ pub async fn submit_review(
 #[into_params(parameter_in = Query)]
 pub struct QueueParams {
     /// `pending` (counsel's queue) or `done`; all when absent.
+    #[param(inline)]
     pub status: Option<QueueStatus>,
 }
 

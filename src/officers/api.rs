@@ -49,6 +49,7 @@ impl OfficerView {
 #[into_params(parameter_in = Query)]
 pub struct OfficerListParams {
     /// Only officers whose certificate has this status today.
+    #[param(inline)]
     pub status: Option<StatusFilter>,
 }
 

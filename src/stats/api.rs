@@ -69,7 +69,7 @@ pub async fn get_summary(
 #[into_params(parameter_in = Query)]
 pub struct BreakdownParams {
     /// `officer`, `power`, `department` or `month`.
-    #[param(value_type = BreakdownBy)]
+    #[param(value_type = BreakdownBy, inline)]
     pub by: BreakdownBy,
 }
 
@@ -128,7 +128,7 @@ pub enum ReportFormat {
 #[into_params(parameter_in = Query)]
 pub struct ReportParams {
     /// `text` (default), `csv` or `xlsx`.
-    #[param(value_type = Option<ReportFormat>)]
+    #[param(value_type = Option<ReportFormat>, inline)]
     pub format: Option<ReportFormat>,
 }
 
