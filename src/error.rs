@@ -91,6 +91,9 @@ pub enum AppError {
     },
     #[error("precondition failed")]
     PreconditionFailed(String),
+    /// 405: the path exists, but not with this method; lists the methods it has.
+    #[error("method not allowed")]
+    MethodNotAllowed(Vec<String>),
     #[error("payload too large")]
     PayloadTooLarge(usize),
     #[error("unsupported media type")]
@@ -151,6 +154,7 @@ impl AppError {
             AppError::NotFound(_) => ("not-found", "Not found"),
             AppError::Conflict { .. } => ("conflict", "Conflict"),
             AppError::PreconditionFailed(_) => ("precondition-failed", "Precondition failed"),
+            AppError::MethodNotAllowed(_) => ("method-not-allowed", "Method not allowed"),
             AppError::PayloadTooLarge(_) => ("payload-too-large", "Payload too large"),
             AppError::UnsupportedMediaType(_) => ("unsupported-media-type", "Unsupported media type"),
             AppError::RangeNotSatisfiable(_) => ("range-not-satisfiable", "Range not satisfiable"),
@@ -173,6 +177,7 @@ impl AppError {
             AppError::NotFound(what) => format!("{what} not found"),
             AppError::Conflict { detail, .. } => detail.clone(),
             AppError::PreconditionFailed(why) => why.clone(),
+            AppError::MethodNotAllowed(allowed) => format!("this path answers {} only", allowed.join(", ")),
             AppError::PayloadTooLarge(limit) => format!("the request body exceeds the limit of {limit} bytes"),
             AppError::UnsupportedMediaType(why) => why.clone(),
             AppError::RangeNotSatisfiable(size) => {
@@ -254,6 +259,7 @@ impl ResponseError for AppError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            AppError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::RangeNotSatisfiable(_) => StatusCode::RANGE_NOT_SATISFIABLE,
@@ -278,6 +284,9 @@ impl ResponseError for AppError {
             }
             AppError::RangeNotSatisfiable(size) => {
                 response.insert_header((header::CONTENT_RANGE, format!("bytes */{size}")));
+            }
+            AppError::MethodNotAllowed(allowed) => {
+                response.insert_header((header::ALLOW, allowed.join(", ")));
             }
             _ => {}
         }

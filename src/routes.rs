@@ -179,10 +179,27 @@ fn operations(item: &PathItem) -> Vec<(Method, Option<&str>)> {
     .collect()
 }
 
-/// Serves `endpoints` (from [`endpoints`]) and the document itself.
+/// Serves `endpoints` (from [`endpoints`]) and the document itself. Each path is one
+/// resource, in the order of the table; a method the path does not have is 405 with
+/// `Allow`, not 404.
 pub fn configure(cfg: &mut web::ServiceConfig, endpoints: &[Endpoint]) {
+    let mut paths: Vec<(&str, Vec<&Endpoint>)> = Vec::new();
     for endpoint in endpoints {
-        cfg.route(&endpoint.path, (endpoint.route)(endpoint.method.clone()));
+        match paths.iter_mut().find(|(path, _)| *path == endpoint.path) {
+            Some((_, group)) => group.push(endpoint),
+            None => paths.push((&endpoint.path, vec![endpoint])),
+        }
+    }
+    for (path, group) in paths {
+        let allowed: Vec<String> = group.iter().map(|e| e.method.to_string()).collect();
+        let mut resource = web::resource(path);
+        for endpoint in group {
+            resource = resource.route((endpoint.route)(endpoint.method.clone()));
+        }
+        cfg.service(resource.default_service(web::to(move || {
+            let allowed = allowed.clone();
+            async move { Err::<actix_web::HttpResponse, _>(crate::error::AppError::MethodNotAllowed(allowed)) }
+        })));
     }
     // Not an operation of the document it serves.
     cfg.route("/api-spec/openapi.yaml", web::get().to(ops::openapi_yaml));

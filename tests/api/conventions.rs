@@ -113,3 +113,33 @@ async fn bad_list_parameters_are_refused() {
     .await;
     assert_eq!(error_fields(&problem), vec!["active"]);
 }
+
+#[tokio::test]
+async fn a_method_a_path_does_not_have_is_405_with_allow() {
+    let app = spawn_app().await;
+    let response = app
+        .request(reqwest::Method::DELETE, "/api/v1/powers", Some(&app.admin_token))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let allow = response.headers()[reqwest::header::ALLOW].to_str().unwrap().to_string();
+    assert_eq!(allow, "GET, POST");
+    let problem = expect_problem(response, StatusCode::METHOD_NOT_ALLOWED).await;
+    assert_eq!(problem["code"], json!("method-not-allowed"));
+    // A path segment that names another route is that route, not an id.
+    let response = app
+        .request(reqwest::Method::GET, "/api/v1/powers/import", Some(&app.admin_token))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(response.headers()[reqwest::header::ALLOW], "POST");
+    // An unknown path stays 404.
+    let response = app
+        .request(reqwest::Method::GET, "/api/v1/nowhere", None)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}
