@@ -247,22 +247,36 @@ pub fn read_body(
     }
 }
 
-/// Parses JSON, reporting the path of the field that failed.
+/// Parses JSON, reporting the path of the field that failed. A number with no fraction
+/// (`85.0`) is read as the integer it is, as JSON Schema counts it: a whole-number field
+/// accepts it.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> AppResult<T> {
     refuse_nul_in_strings(body)?;
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        if inner.is_syntax() || inner.is_eof() {
-            return AppError::bad_request(format!("the body is not valid JSON: {inner}"));
-        }
-        json_field_error(&path, &inner.to_string())
-    })?;
+    let mut value = serde_json::Value::deserialize(&mut deserializer)
+        .map_err(|e| AppError::bad_request(format!("the body is not valid JSON: {e}")))?;
     deserializer
         .end()
         .map_err(|e| AppError::bad_request(format!("the body is not valid JSON: {e}")))?;
-    Ok(value)
+    integral_numbers_as_integers(&mut value);
+    from_json_value(value)
+}
+
+/// Rewrites every finite float with no fraction that fits an `i64` as that integer.
+fn integral_numbers_as_integers(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(number) if number.is_f64() => {
+            if let Some(float) = number.as_f64()
+                && float.fract() == 0.0
+                && float.abs() < 9.0e15
+            {
+                *value = serde_json::Value::from(float as i64);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(integral_numbers_as_integers),
+        serde_json::Value::Object(map) => map.values_mut().for_each(integral_numbers_as_integers),
+        _ => {}
+    }
 }
 
 /// Text may not hold NUL (PostgreSQL refuses it): a `\u0000` escape inside a JSON string
@@ -364,9 +378,19 @@ pub struct PageParams {
     /// Items per page, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
-    /// `next_cursor` of the previous page.
+    /// `next_cursor` of the previous page: base64url without padding. Any such string
+    /// names a position in the list's order, so a cursor is never refused for its content.
+    #[param(max_length = 512, pattern = "^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2,3})?$")]
     pub cursor: Option<String>,
 }
+
+/// Cursors decode as base64url without padding, their last symbol's unused bits ignored.
+const CURSOR_ENGINE: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+    &base64::alphabet::URL_SAFE,
+    base64::engine::GeneralPurposeConfig::new()
+        .with_decode_allow_trailing_bits(true)
+        .with_decode_padding_mode(base64::engine::DecodePaddingMode::RequireNone),
+);
 
 pub const MAX_PAGE_SIZE: i64 = 200;
 pub const DEFAULT_PAGE_SIZE: i64 = 50;
@@ -389,14 +413,20 @@ impl PageParams {
         }
         let after = match &self.cursor {
             None => None,
+            Some(cursor) if cursor.len() > 512 => {
+                return Err(AppError::BadRequest {
+                    detail: "cursor: at most 512 characters".into(),
+                    errors: vec![FieldError::new("cursor", "at most 512 characters")],
+                });
+            }
             Some(cursor) => Some(
-                URL_SAFE_NO_PAD
+                CURSOR_ENGINE
                     .decode(cursor)
                     .ok()
-                    .and_then(|bytes| String::from_utf8(bytes).ok())
+                    .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
                     .ok_or_else(|| AppError::BadRequest {
-                        detail: "cursor: not a cursor this service issued".into(),
-                        errors: vec![FieldError::new("cursor", "not a cursor this service issued")],
+                        detail: "cursor: not a cursor this service issued (base64url without padding)".into(),
+                        errors: vec![FieldError::new("cursor", "not base64url without padding")],
                     })?,
             ),
         };

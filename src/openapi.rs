@@ -91,6 +91,37 @@ fn describe_error_answers(document: &mut utoipa::openapi::OpenApi) {
                     response.content.insert("application/problem+json".into(), content);
                 }
             }
+            // What the extractors answer for any operation of this shape, whatever the handler
+            // documents: the query, path and body are read before the handler runs.
+            let parameters = operation.parameters.as_deref().unwrap_or_default();
+            let has = |place: utoipa::openapi::path::ParameterIn| parameters.iter().any(|p| p.parameter_in == place);
+            let mut implied: Vec<(&str, &str)> = Vec::new();
+            if has(utoipa::openapi::path::ParameterIn::Query) {
+                implied.push(("400", "a query parameter of the wrong type or form"));
+                implied.push(("422", "a query parameter out of its range, or a combination refused"));
+            }
+            if has(utoipa::openapi::path::ParameterIn::Path) {
+                implied.push(("404", "no such resource in the caller's agency"));
+            }
+            if operation.request_body.is_some() {
+                implied.push(("400", "a body that is not valid JSON or has a field of the wrong type"));
+                implied.push(("413", "a body over the size limit"));
+                implied.push(("415", "a body of another content type"));
+                implied.push(("422", "a field or rule refuses the request"));
+            }
+            for (status, description) in implied {
+                if !operation.responses.responses.contains_key(status) {
+                    operation.responses.responses.insert(
+                        status.into(),
+                        RefOr::T(
+                            ResponseBuilder::new()
+                                .description(description)
+                                .content("application/problem+json", problem())
+                                .build(),
+                        ),
+                    );
+                }
+            }
             let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
             if secured && !operation.responses.responses.contains_key("401") {
                 operation.responses.responses.insert(

@@ -46,6 +46,7 @@ pub struct AddWorkingDaysParams {
     /// The day of the act (not counted).
     pub from: NaiveDate,
     /// Working days to add, 0–3660.
+    #[param(minimum = 0, maximum = 3660)]
     pub days: i64,
 }
 
@@ -68,7 +69,7 @@ fn check_year(year: i32) -> AppResult<i32> {
 /// A year's exceptions to the Monday–Friday week.
 #[utoipa::path(
     get, path = "/api/v1/calendar/{year}", tag = "calendar",
-    params(("year" = i32, Path)),
+    params(("year" = i32, Path, minimum = 2000, maximum = 2100)),
     responses((status = 200, body = CalendarYear), (status = 401, body = Problem)),
     security(("bearer" = []))
 )]
@@ -86,7 +87,7 @@ pub async fn get_year(
 /// holiday notice in November.
 #[utoipa::path(
     put, path = "/api/v1/calendar/{year}", tag = "calendar",
-    params(("year" = i32, Path)),
+    params(("year" = i32, Path, minimum = 2000, maximum = 2100)),
     request_body = PutCalendarYear,
     responses((status = 200, body = CalendarYear), (status = 403, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = []))

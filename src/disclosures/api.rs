@@ -350,6 +350,7 @@ pub struct PublicDisclosureParams {
     /// The agency's public code, e.g. XF.
     pub agency: Option<String>,
     /// The year of the decision or inspection.
+    #[param(minimum = 2000, maximum = 2100)]
     pub year: Option<i32>,
     pub kind: Option<DisclosureKind>,
     /// Text in the published content (party, facts, result…).
