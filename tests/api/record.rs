@@ -154,6 +154,81 @@ async fn a_hundred_concurrent_filings_get_a_hundred_gap_free_numbers() {
     assert_eq!(numbers, expected);
 }
 
+/// Issue 14 (4): a filing that fails after its number was taken returns the number. A
+/// trigger (installed beneath the API) fails every filing whose summary is marked, at the
+/// insert of the case row — after `next_seq` took its number, in the same transaction.
+#[tokio::test]
+async fn numbers_stay_gap_free_when_a_tenth_of_two_thousand_filings_fail_after_taking_one() {
+    use futures_util::StreamExt;
+    const FILINGS: usize = 2000;
+    const MARKER: &str = "强制失败";
+    let w = case_world().await;
+    let trigger = match crate::helpers::backend_under_test() {
+        "postgres" => vec![
+            format!(
+                "CREATE FUNCTION fail_marked_filing() RETURNS trigger AS $$ BEGIN \
+                 IF NEW.summary LIKE '%{MARKER}%' THEN RAISE EXCEPTION 'forced failure'; END IF; \
+                 RETURN NEW; END; $$ LANGUAGE plpgsql"
+            ),
+            "CREATE TRIGGER fail_marked_filing BEFORE INSERT ON cases FOR EACH ROW EXECUTE FUNCTION fail_marked_filing()"
+                .to_string(),
+        ],
+        _ => vec![format!(
+            "CREATE TRIGGER fail_marked_filing BEFORE INSERT ON cases WHEN NEW.summary LIKE '%{MARKER}%' \
+             BEGIN SELECT RAISE(ABORT, 'forced failure'); END"
+        )],
+    };
+    for statement in trigger {
+        raw_sql(&w, &statement).unwrap();
+    }
+    let filings = (0..FILINGS).map(|i| {
+        let summary = if i % 10 == 3 {
+            format!("双随机检查 {i} {MARKER}")
+        } else {
+            format!("双随机检查 {i}")
+        };
+        let body = json!({"kind": "inspection", "subject_id": w.enterprise, "power_ids": [w.power],
+                          "officer_ids": w.officers(), "summary": summary});
+        let request = w
+            .app
+            .client
+            .post(w.app.url("/api/v1/cases"))
+            .bearer_auth(w.lead_token())
+            .json(&body);
+        async move { (i % 10 == 3, request.send().await.unwrap()) }
+    });
+    let responses: Vec<(bool, reqwest::Response)> =
+        futures_util::stream::iter(filings).buffer_unordered(32).collect().await;
+    let mut numbers = BTreeSet::new();
+    let mut failed = 0;
+    for (marked, response) in responses {
+        let (status, case) = json_of(response).await;
+        if marked {
+            assert!(status.is_server_error(), "a marked filing fails: {status} {case}");
+            failed += 1;
+        } else {
+            assert_eq!(status, StatusCode::CREATED, "{case}");
+            assert!(
+                numbers.insert(case["case_number"].as_str().unwrap().to_string()),
+                "a number given twice"
+            );
+        }
+    }
+    let committed = FILINGS - FILINGS / 10;
+    assert_eq!((failed, numbers.len()), (FILINGS / 10, committed));
+    let year = &today()[..4];
+    let expected: BTreeSet<String> = (1..=committed).map(|n| format!("学府检〔{year}〕第{n:04}号")).collect();
+    assert_eq!(numbers, expected, "committed numbers are exactly 1..N");
+    // Nothing of a failed filing is left: no case row, no record.
+    let (_, listed) = json_of(w.app.get(&format!("/api/v1/cases?q={MARKER}"), &w.supervisor).await).await;
+    assert_eq!(listed["items"], json!([]));
+    let (_, listed) = json_of(w.app.get("/api/v1/cases?q=双随机检查", &w.supervisor).await).await;
+    assert!(
+        !listed["items"].as_array().unwrap().is_empty(),
+        "the search finds the committed ones"
+    );
+}
+
 #[tokio::test]
 async fn a_stale_if_match_is_412_and_changes_nothing() {
     let w = case_world().await;
