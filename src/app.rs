@@ -25,7 +25,7 @@ pub struct Application {
 /// Connects, applies migrations and seeds reference data. Used at start-up and by
 /// `enforcement migrate`.
 pub fn prepare_database(settings: &Settings) -> anyhow::Result<DbPool> {
-    let pool = db::build_pool(&settings.database, settings.db_pool_size)
+    let pool = db::build_pool_with_timeout(&settings.database, settings.db_pool_size, settings.db_timeout)
         .with_context(|| format!("connecting to {}", settings.database.redacted()))?;
     let mut conn = pool.get().context("getting a database connection")?;
     let applied = conn
