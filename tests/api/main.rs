@@ -12,6 +12,7 @@ mod disclosures;
 mod documents;
 mod enforcement_rules;
 mod evidence;
+mod forgery;
 mod helpers;
 mod legal_review;
 mod legal_rules;
