@@ -292,7 +292,7 @@ fn main() {
             "## Upload crash (kill -9 during a {} MiB evidence upload)\n",
             args.upload.size_mib
         ));
-        report.push("| backend | trial | killed at | acknowledged | temporary files after the kill | after the restart | rows added | unreferenced files | damaged or missing | chain | restart → ready, ms |".into());
+        report.push("| backend | trial | killed at | acknowledged | temporary files after the kill / after the restart | stored-but-unrecorded markers after the kill / after the restart | rows added | unreferenced files | damaged or missing | chain | restart → ready, ms |".into());
         report.push("|---|---|---|---|---|---|---|---|---|---|---|".into());
         for backend in &args.backends {
             let dir = scratch.path().join(format!("upload-{backend}"));
@@ -306,12 +306,14 @@ fn main() {
             for (i, trial) in trials.iter().enumerate() {
                 tally.add(trial.clean());
                 report.push(format!(
-                    "| {backend} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                    "| {backend} | {} | {} | {} | {} / {} | {} / {} | {} | {} | {} | {} | {} |",
                     i + 1,
                     trial.kill_at,
                     if trial.acknowledged { "yes" } else { "no" },
                     trial.temporary_after_kill,
                     trial.temporary_after_restart,
+                    trial.unrecorded_after_kill,
+                    trial.unrecorded_after_restart,
                     trial.new_rows,
                     trial.unreferenced_files,
                     trial.damaged_or_missing,
