@@ -25,7 +25,7 @@ pub struct Application {
 /// Connects, applies migrations and seeds reference data. Used at start-up and by
 /// `enforcement migrate`.
 pub fn prepare_database(settings: &Settings) -> anyhow::Result<DbPool> {
-    let pool = db::build_pool(&settings.database, settings.db_pool_size)
+    let pool = db::build_pool_with_timeout(&settings.database, settings.db_pool_size, settings.db_timeout)
         .with_context(|| format!("connecting to {}", settings.database.redacted()))?;
     let mut conn = pool.get().context("getting a database connection")?;
     let applied = conn
@@ -42,21 +42,37 @@ pub fn prepare_database(settings: &Settings) -> anyhow::Result<DbPool> {
     Ok(pool)
 }
 
+/// Opens the evidence store and clears what a crash left in it: temporary files of
+/// uploads in progress (nobody will finish them: one process serves a data directory), and
+/// files stored whose rows were never recorded (kept when a row names their content).
+/// Used at start-up.
+pub fn prepare_evidence_store(settings: &Settings, pool: &DbPool) -> anyhow::Result<LocalStore> {
+    let evidence = LocalStore::open_at(settings.evidence_dir())
+        .with_context(|| format!("opening the evidence store {}", settings.evidence_dir().display()))?;
+    let swept = evidence
+        .sweep_incomplete()
+        .with_context(|| format!("sweeping unfinished uploads in {}", evidence.describe()))?;
+    if swept > 0 {
+        tracing::warn!(swept, "removed unfinished evidence uploads left by an earlier run");
+    }
+    let mut conn = pool.get().context("getting a database connection")?;
+    let removed = crate::evidence::store::settle_unrecorded(&mut conn, &evidence)
+        .with_context(|| format!("settling unrecorded uploads in {}", evidence.describe()))?;
+    if removed > 0 {
+        tracing::warn!(
+            removed,
+            "removed evidence files whose uploads an earlier run left unrecorded"
+        );
+    }
+    Ok(evidence)
+}
+
 impl Application {
     pub fn build(settings: Settings) -> anyhow::Result<Self> {
         let pool = prepare_database(&settings)?;
         let listener = TcpListener::bind(&settings.addr).with_context(|| format!("binding {}", settings.addr))?;
         let port = listener.local_addr()?.port();
-        let evidence = LocalStore::open_at(settings.evidence_dir())
-            .with_context(|| format!("opening the evidence store {}", settings.evidence_dir().display()))?;
-        // One process serves a data directory, so any temporary file is an upload a crash
-        // interrupted: nobody will finish it.
-        let swept = evidence
-            .sweep_incomplete()
-            .with_context(|| format!("sweeping unfinished uploads in {}", evidence.describe()))?;
-        if swept > 0 {
-            tracing::warn!(swept, "removed unfinished evidence uploads left by an earlier run");
-        }
+        let evidence = prepare_evidence_store(&settings, &pool)?;
         let state = web::Data::new(AppState {
             pool,
             sqlite_writer: Arc::new(Mutex::new(())),

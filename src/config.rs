@@ -22,6 +22,8 @@ pub struct Settings {
     pub access_token_ttl: Duration,
     pub refresh_token_ttl: Duration,
     pub db_pool_size: u32,
+    /// How long a request waits for a database connection before it gets 503.
+    pub db_timeout: Duration,
     pub workers: usize,
     /// Largest JSON body accepted; larger ones get 413.
     pub json_limit_bytes: usize,
@@ -44,6 +46,7 @@ impl fmt::Debug for Settings {
             .field("access_token_ttl", &self.access_token_ttl)
             .field("refresh_token_ttl", &self.refresh_token_ttl)
             .field("db_pool_size", &self.db_pool_size)
+            .field("db_timeout", &self.db_timeout)
             .field("workers", &self.workers)
             .field("evidence_max_bytes", &self.evidence_max_bytes)
             .finish()
@@ -110,6 +113,17 @@ impl Settings {
             access_token_ttl: Duration::from_secs(env_parse("ENFORCEMENT_ACCESS_TOKEN_TTL_SECONDS", 900)?),
             refresh_token_ttl: Duration::from_secs(env_parse("ENFORCEMENT_REFRESH_TOKEN_TTL_SECONDS", 14 * 24 * 3600)?),
             db_pool_size: env_parse("ENFORCEMENT_DB_POOL_SIZE", 10)?,
+            db_timeout: match env_parse(
+                "ENFORCEMENT_DB_TIMEOUT_SECONDS",
+                crate::db::DEFAULT_POOL_TIMEOUT.as_secs(),
+            )? {
+                0 => {
+                    return Err(ConfigError::Invalid(
+                        "ENFORCEMENT_DB_TIMEOUT_SECONDS must be at least 1".into(),
+                    ));
+                }
+                seconds => Duration::from_secs(seconds),
+            },
             workers: env_parse("ENFORCEMENT_WORKERS", default_workers)?,
             json_limit_bytes: 1024 * 1024,
             evidence_max_bytes: env_parse("ENFORCEMENT_EVIDENCE_MAX_BYTES", DEFAULT_EVIDENCE_MAX_BYTES)?,

@@ -231,6 +231,10 @@ impl From<diesel::result::Error> for AppError {
     fn from(error: diesel::result::Error) -> Self {
         match error {
             diesel::result::Error::NotFound => AppError::NotFound("resource"),
+            lost if crate::db::is_connection_lost(&lost) => {
+                tracing::error!(error = %lost, "the database connection was lost");
+                AppError::Unavailable("the database connection was lost; try again shortly".into())
+            }
             other => AppError::Internal(other.into()),
         }
     }

@@ -28,7 +28,8 @@ pub struct AppState {
 impl AppState {
     /// Runs database work on the blocking thread pool; the pool checkout happens there
     /// too, because it may wait. The work runs in the caller's tracing span, so what it
-    /// logs carries the request id.
+    /// logs carries the request id. (A connection that died under the work is discarded
+    /// by the pool: diesel marks it broken when libpq no longer knows its state.)
     pub async fn db<T, F>(&self, work: F) -> AppResult<T>
     where
         T: Send + 'static,
@@ -38,7 +39,7 @@ impl AppState {
         let span = tracing::Span::current();
         web::block(move || {
             span.in_scope(|| {
-                let mut conn = pool.get()?;
+                let mut conn = db::checkout(&pool)?;
                 work(&mut conn)
             })
         })

@@ -10,10 +10,21 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+/// Who issues the access tokens (`iss`) and for whom (`aud`). A token signed with the
+/// same secret for another purpose, or by another service that shares it, names something
+/// else and is refused.
+pub const ISSUER: &str = "enforcement";
+pub const AUDIENCE: &str = "enforcement-api";
+
+/// Seconds of clock difference tolerated on `exp`, `nbf` and `iat`.
+const LEEWAY_SECONDS: u64 = 5;
+
 /// Claims of an access token. `sid` names the session (refresh-token family), so logging
 /// out or revoking the family ends the access token at once too.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Claims {
+    pub iss: String,
+    pub aud: String,
     pub sub: String,
     pub sid: String,
     pub agency: String,
@@ -31,9 +42,14 @@ pub struct JwtKeys {
 
 impl JwtKeys {
     pub fn new(secret: &[u8], access_ttl: Duration) -> Self {
+        // One algorithm: a token whose header names another (none, HS512, RS256…) is
+        // refused before its signature is looked at.
         let mut validation = Validation::new(Algorithm::HS256);
-        validation.leeway = 5;
-        validation.set_required_spec_claims(&["exp", "sub"]);
+        validation.leeway = LEEWAY_SECONDS;
+        validation.validate_nbf = true;
+        validation.set_required_spec_claims(&["exp", "sub", "iss", "aud"]);
+        validation.set_issuer(&[ISSUER]);
+        validation.set_audience(&[AUDIENCE]);
         Self {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
@@ -50,6 +66,8 @@ impl JwtKeys {
     ) -> Result<String, jsonwebtoken::errors::Error> {
         let now = Utc::now().timestamp();
         let claims = Claims {
+            iss: ISSUER.to_string(),
+            aud: AUDIENCE.to_string(),
             sub: user_id.to_string(),
             sid: session_id.to_string(),
             agency: agency_id.to_string(),
@@ -59,11 +77,13 @@ impl JwtKeys {
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
     }
 
-    /// Checks signature, algorithm and expiry.
+    /// Checks algorithm, signature, issuer, audience, expiry, `nbf` and that it was not
+    /// issued in the future.
     pub fn verify(&self, token: &str) -> Option<Claims> {
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
-            .ok()
-            .map(|data| data.claims)
+        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .ok()?
+            .claims;
+        (claims.iat <= Utc::now().timestamp() + LEEWAY_SECONDS as i64).then_some(claims)
     }
 }
 
@@ -93,6 +113,8 @@ mod tests {
         assert!(other.verify(&token).is_none());
         let expired = JwtKeys::new(&[7u8; 32], Duration::ZERO);
         let mut claims = Claims {
+            iss: ISSUER.into(),
+            aud: AUDIENCE.into(),
             sub: "u".into(),
             sid: "s".into(),
             agency: "a".into(),

@@ -150,15 +150,55 @@ impl ManageConnection for DbManager {
     }
 }
 
-/// Builds the pool. SQLite allows one writer at a time; reads run concurrently under WAL.
+/// How long a request waits for a database connection unless configured
+/// (`ENFORCEMENT_DB_TIMEOUT_SECONDS`); past it the request gets 503.
+pub const DEFAULT_POOL_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long a request waits for a connection when the pool holds none at all: every
+/// connection was lost and discarded, so the database is down or just coming back.
+/// Waiting the whole pool timeout then would only make every request of an outage slow
+/// to fail; the pool keeps reconnecting in the background meanwhile.
+const POOL_EMPTY_WAIT: Duration = Duration::from_millis(500);
+
+/// Builds the pool with the default timeout. SQLite allows one writer at a time; reads
+/// run concurrently under WAL.
 pub fn build_pool(url: &DatabaseUrl, max_size: u32) -> Result<DbPool, r2d2::PoolError> {
+    build_pool_with_timeout(url, max_size, DEFAULT_POOL_TIMEOUT)
+}
+
+/// Builds the pool: a checkout waits at most `timeout` for a connection.
+pub fn build_pool_with_timeout(url: &DatabaseUrl, max_size: u32, timeout: Duration) -> Result<DbPool, r2d2::PoolError> {
     r2d2::Pool::builder()
         .max_size(max_size)
-        .connection_timeout(Duration::from_secs(10))
+        .connection_timeout(timeout)
         // A ping per checkout doubles the round trips of short requests; broken
         // connections are still detected (`has_broken`) and replaced.
         .test_on_check_out(false)
         .build(DbManager::new(url.clone()))
+}
+
+/// A connection from the pool for a request: waits up to the pool's timeout, or only
+/// briefly when the pool holds no connection at all (the database is unreachable), so
+/// that requests during an outage get their 503 at once instead of queueing.
+pub fn checkout(pool: &DbPool) -> Result<r2d2::PooledConnection<DbManager>, r2d2::PoolError> {
+    if pool.state().connections == 0 {
+        pool.get_timeout(pool.connection_timeout().min(POOL_EMPTY_WAIT))
+    } else {
+        pool.get()
+    }
+}
+
+/// Whether a database error says the connection itself is gone (the server stopped or
+/// restarted, or the network dropped), rather than that a statement failed.
+pub fn is_connection_lost(error: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    matches!(
+        error,
+        Error::DatabaseError(
+            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+            _
+        )
+    )
 }
 
 impl DbConn {

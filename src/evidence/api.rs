@@ -288,12 +288,12 @@ pub async fn upload_evidence(
         ));
     }
     let sha256 = hex::encode(received.sha256);
-    {
+    let unrecorded = {
         let (writer, sha256) = (received.writer, sha256.clone());
         blocking(move || writer.commit(&sha256))
             .await?
-            .map_err(storage_failed)?;
-    }
+            .map_err(storage_failed)?
+    };
     let upload = StoredUpload {
         kind: params.kind,
         metadata,
@@ -308,12 +308,17 @@ pub async fn upload_evidence(
     let row = match recorded {
         Ok(row) => row,
         Err(error) => {
-            // The file stays: another item may hold the same content, and an unreferenced
-            // file is harmless (`enforcement verify-evidence` lists such files).
+            // The file stays for now, unrecorded: another item may hold the same content.
+            // The next start-up removes it unless a row names its content.
             tracing::warn!(%sha256, error = %error, "an evidence file was stored but its upload not recorded");
+            drop(unrecorded);
             return Err(error);
         }
     };
+    if let Err(error) = blocking(move || unrecorded.recorded()).await? {
+        // Harmless: the next start-up finds the row and keeps the file.
+        tracing::warn!(%sha256, %error, "could not remove the marker of a recorded upload");
+    }
     tracing::info!(evidence_id = %row.id, %sha256, size_bytes = row.size_bytes, "evidence attached");
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/evidence/{}", row.id)))

@@ -6,6 +6,12 @@
 //! renamed into place and its directory fsynced before the upload is acknowledged; an
 //! upload that does not finish leaves its temporary file, which is removed when the writer
 //! is dropped or, after a crash, when the service starts.
+//!
+//! Between the rename and the commit of the upload's database row, a crash would leave a
+//! stored file that no row names. So a commit first leaves a durable marker naming the
+//! content (`pending/<sha256>.<id>`), removed once the row is recorded; at start-up each
+//! marker left over is settled: the file is kept when a row names its content, removed
+//! otherwise.
 
 use std::fs::{self, File};
 use std::io::{self, Read, Seek, SeekFrom, Write};
@@ -19,8 +25,27 @@ pub trait BlobReader: Read + Seek + Send {
 /// A new file being written. Dropping it without `commit` discards what was written.
 pub trait BlobWriter: Write + Send {
     /// Makes the bytes written durable under `sha256` (hex): after this returns, a crash
-    /// loses nothing. `sha256` must be the digest of exactly the bytes written.
-    fn commit(self: Box<Self>, sha256: &str) -> io::Result<()>;
+    /// loses nothing. `sha256` must be the digest of exactly the bytes written. The file
+    /// counts as unrecorded until [`Unrecorded::recorded`] says its row is committed.
+    fn commit(self: Box<Self>, sha256: &str) -> io::Result<Unrecorded>;
+}
+
+/// A committed file whose database row is not yet known to be committed. Left without
+/// `recorded` (the recording failed, or a crash came first), it is settled at the next
+/// start-up: kept if a row names its content, removed if none does.
+#[must_use = "call `recorded` once the row naming the file is committed"]
+pub struct Unrecorded {
+    marker: PathBuf,
+}
+
+impl Unrecorded {
+    /// The row naming the file is committed: the file is an ordinary stored file now.
+    pub fn recorded(self) -> io::Result<()> {
+        match fs::remove_file(&self.marker) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// The evidence store.
@@ -32,25 +57,33 @@ pub trait BlobStore: Send + Sync {
     /// Removes what interrupted uploads left behind; answers how many were removed. Run at
     /// start-up, before any upload begins.
     fn sweep_incomplete(&self) -> io::Result<usize>;
+    /// The contents committed but never marked recorded (see [`Unrecorded`]), each once.
+    /// Read at start-up, before any upload begins.
+    fn unrecorded(&self) -> io::Result<Vec<String>>;
+    /// Settles an unrecorded content: removes its file unless `referenced`, then its markers.
+    fn settle(&self, sha256: &str, referenced: bool) -> io::Result<()>;
     /// The SHA-256 of every file stored, in no particular order.
     fn list(&self) -> io::Result<Vec<String>>;
     /// Where the store is, for logs and the CLI.
     fn describe(&self) -> String;
 }
 
-/// Files under `<root>/ab/cd/<sha256>`; uploads in progress under `<root>/tmp/`.
+/// Files under `<root>/ab/cd/<sha256>`; uploads in progress under `<root>/tmp/`; markers
+/// of committed but unrecorded files under `<root>/pending/`.
 pub struct LocalStore {
     root: PathBuf,
 }
 
 const TEMP_DIR: &str = "tmp";
 const TEMP_SUFFIX: &str = ".part";
+const PENDING_DIR: &str = "pending";
 
 impl LocalStore {
     /// The store under `root` (created if missing).
     pub fn open_at(root: impl Into<PathBuf>) -> io::Result<Self> {
         let root = root.into();
         fs::create_dir_all(root.join(TEMP_DIR))?;
+        fs::create_dir_all(root.join(PENDING_DIR))?;
         Ok(LocalStore { root })
     }
 
@@ -69,6 +102,25 @@ impl LocalStore {
 
     fn temp_dir(&self) -> PathBuf {
         self.root.join(TEMP_DIR)
+    }
+
+    fn pending_dir(&self) -> PathBuf {
+        self.root.join(PENDING_DIR)
+    }
+
+    /// The markers in `pending/`, with the content each names.
+    fn markers(&self) -> io::Result<Vec<(String, PathBuf)>> {
+        let mut found = Vec::new();
+        for entry in fs::read_dir(self.pending_dir())? {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if let Some((sha256, _)) = name.split_once('.')
+                && self.path_of(sha256).is_ok()
+            {
+                found.push((sha256.to_ascii_lowercase(), entry.path()));
+            }
+        }
+        Ok(found)
     }
 }
 
@@ -111,12 +163,41 @@ impl BlobStore for LocalStore {
         Ok(removed)
     }
 
+    fn unrecorded(&self) -> io::Result<Vec<String>> {
+        let mut contents: Vec<String> = self.markers()?.into_iter().map(|(sha256, _)| sha256).collect();
+        contents.sort();
+        contents.dedup();
+        Ok(contents)
+    }
+
+    fn settle(&self, sha256: &str, referenced: bool) -> io::Result<()> {
+        if !referenced {
+            let path = self.path_of(sha256)?;
+            match fs::remove_file(&path) {
+                Ok(()) => {
+                    if let Some(directory) = path.parent() {
+                        sync_directory(directory)?;
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let sha256 = sha256.to_ascii_lowercase();
+        for (content, marker) in self.markers()? {
+            if content == sha256 {
+                fs::remove_file(marker)?;
+            }
+        }
+        Ok(())
+    }
+
     fn list(&self) -> io::Result<Vec<String>> {
         let mut found = Vec::new();
         for level1 in fs::read_dir(&self.root)? {
             let level1 = level1?;
             let name = level1.file_name();
-            if name == TEMP_DIR || !level1.file_type()?.is_dir() {
+            if name == TEMP_DIR || name == PENDING_DIR || !level1.file_type()?.is_dir() {
                 continue;
             }
             for level2 in fs::read_dir(level1.path())? {
@@ -188,7 +269,7 @@ impl Write for LocalWriter {
 }
 
 impl BlobWriter for LocalWriter {
-    fn commit(mut self: Box<Self>, sha256: &str) -> io::Result<()> {
+    fn commit(mut self: Box<Self>, sha256: &str) -> io::Result<Unrecorded> {
         let target = self.store.path_of(sha256)?;
         let file = self
             .file
@@ -200,13 +281,22 @@ impl BlobWriter for LocalWriter {
             .parent()
             .ok_or_else(|| io::Error::other("an evidence path has a directory"))?;
         create_dir_durably(directory)?;
+        // The marker is durable before the file can be in place: a crash from here until
+        // the row is recorded leaves it, and the next start-up settles the file.
+        let marker = self.store.pending_dir().join(format!(
+            "{}.{}",
+            sha256.to_ascii_lowercase(),
+            uuid::Uuid::now_v7().simple()
+        ));
+        File::create(&marker)?;
+        sync_directory(&self.store.pending_dir())?;
         // Renaming over a file of the same name replaces it with the same bytes, just
         // written and hashed: the content is stored once, and a copy damaged on disk is
         // repaired by the next upload of the original.
         fs::rename(&self.temp, &target)?;
         self.committed = true;
         sync_directory(directory)?;
-        Ok(())
+        Ok(Unrecorded { marker })
     }
 }
 
@@ -274,7 +364,7 @@ mod tests {
         let (_dir, store) = store();
         let mut writer = store.begin().unwrap();
         writer.write_all(b"abc").unwrap();
-        writer.commit(SHA_OF_ABC).unwrap();
+        writer.commit(SHA_OF_ABC).unwrap().recorded().unwrap();
         let path = store.path_of(SHA_OF_ABC).unwrap();
         assert!(path.ends_with(format!("ba/78/{SHA_OF_ABC}")));
         let mut reader = store.open(SHA_OF_ABC).unwrap().unwrap();
@@ -285,6 +375,27 @@ mod tests {
         assert_eq!(rest, "bc");
         assert_eq!(fs::read_dir(store.temp_dir()).unwrap().count(), 0);
         assert_eq!(store.list().unwrap(), [SHA_OF_ABC]);
+        assert!(store.unrecorded().unwrap().is_empty(), "recorded: no marker left");
+    }
+
+    /// What a crash between storing a file and recording its row leaves: the file and its
+    /// marker. Settled at start-up: removed when no row names the content, kept when one
+    /// does; the marker goes either way.
+    #[test]
+    fn a_file_committed_but_never_recorded_is_settled_at_start_up() {
+        let (_dir, store) = store();
+        for referenced in [false, true] {
+            let mut writer = store.begin().unwrap();
+            writer.write_all(b"abc").unwrap();
+            let unrecorded = writer.commit(SHA_OF_ABC).unwrap();
+            drop(unrecorded);
+            assert_eq!(store.unrecorded().unwrap(), [SHA_OF_ABC]);
+            assert_eq!(store.list().unwrap(), [SHA_OF_ABC]);
+            store.settle(SHA_OF_ABC, referenced).unwrap();
+            assert!(store.unrecorded().unwrap().is_empty());
+            let expected: &[&str] = if referenced { &[SHA_OF_ABC] } else { &[] };
+            assert_eq!(store.list().unwrap(), expected, "referenced: {referenced}");
+        }
     }
 
     #[test]

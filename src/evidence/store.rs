@@ -214,3 +214,22 @@ pub fn all_contents(conn: &mut DbConn) -> QueryResult<Vec<StoredContent>> {
     }
     Ok(contents)
 }
+
+/// Settles the files a crash left stored but unrecorded (`storage::Unrecorded`): each is
+/// kept when an evidence row names its content, removed when none does. Answers how many
+/// were removed. Run at start-up, before any upload begins.
+pub fn settle_unrecorded(conn: &mut DbConn, store: &dyn crate::evidence::storage::BlobStore) -> anyhow::Result<usize> {
+    let mut removed = 0;
+    for sha256 in store.unrecorded()? {
+        let rows: i64 = evidence::table
+            .filter(evidence::sha256.eq(&sha256))
+            .count()
+            .get_result(conn)?;
+        store.settle(&sha256, rows > 0)?;
+        if rows == 0 {
+            tracing::info!(%sha256, "removed an evidence file whose upload was left unrecorded");
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}

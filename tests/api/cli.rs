@@ -28,7 +28,7 @@ pub fn enforcement(data_dir: &std::path::Path, database_url: &str, args: &[&str]
 }
 
 /// `enforcement init` for the agency the tests use (学府街道办事处, admin `admin`).
-const INIT_XF: [&str; 9] = [
+pub const INIT_XF: [&str; 9] = [
     "init",
     "--agency-name",
     "学府街道办事处",
@@ -167,14 +167,14 @@ fn serve_keeps_secrets_out_of_logs_and_stops_gracefully_on_sigterm() {
 
 /// `enforcement serve` on a free port, its stderr read line by line as it is written.
 /// Killed when dropped.
-struct Served {
+pub struct Served {
     child: std::process::Child,
     lines: std::sync::mpsc::Receiver<String>,
     seen: Vec<String>,
 }
 
 impl Served {
-    fn start(data_dir: &std::path::Path, database_url: &str, env: &[(&str, &str)]) -> Self {
+    pub fn start(data_dir: &std::path::Path, database_url: &str, env: &[(&str, &str)]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_enforcement"))
             .arg("serve")
             .env("DATABASE_URL", database_url)
@@ -223,9 +223,21 @@ impl Served {
     }
 
     /// The base URL, once the server logs the port it listens on.
-    fn base_url(&mut self) -> String {
+    pub fn base_url(&mut self) -> String {
         let listening = self.json_line("saying where it listens", |v| v["fields"]["message"] == "listening");
         format!("http://127.0.0.1:{}", listening["fields"]["port"])
+    }
+}
+
+impl Served {
+    /// Stops the server (SIGKILL) and answers everything it wrote to stderr.
+    pub fn stop_and_read_log(mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        // The reader thread ends at the end of stderr, which closes the channel.
+        let rest: Vec<String> = self.lines.iter().collect();
+        self.seen.extend(rest);
+        self.seen.join("\n")
     }
 }
 

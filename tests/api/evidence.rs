@@ -389,6 +389,43 @@ async fn an_interrupted_upload_leaves_no_file_and_no_item() {
     .await;
 }
 
+/// A crash after an upload's file is stored and before its row is committed leaves the
+/// file and its marker (here made as the upload makes them, with the row never written).
+/// The next start removes such a file unless a row names its content; the markers go.
+#[tokio::test]
+async fn a_file_a_crash_left_unrecorded_is_removed_at_the_next_start_unless_a_row_names_it() {
+    use enforcement::evidence::storage::{BlobStore, LocalStore};
+    use std::io::Write;
+    let w = case_world().await;
+    let id = w.penalty_at(Stage::Investigating, json!({})).await;
+    let recorded = sample(2000, 7);
+    let item = upload_ok(&w, &id, &[("kind", "photo"), ("filename", "a.jpg")], recorded.clone()).await;
+    assert_eq!(stored_files(&w).0.len(), 1, "a recorded upload leaves its file only");
+    let store = LocalStore::open_at(w.app.settings.evidence_dir()).unwrap();
+    let stray = sample(3000, 8);
+    for bytes in [&recorded, &stray] {
+        let mut writer = store.begin().unwrap();
+        writer.write_all(bytes).unwrap();
+        let _never_recorded = writer.commit(&sha256_hex(bytes)).unwrap();
+    }
+    assert_eq!(stored_files(&w).0.len(), 4, "two contents and two markers");
+    let settings = w.app.settings.clone();
+    tokio::task::spawn_blocking(move || {
+        let pool = enforcement::app::prepare_database(&settings).unwrap();
+        enforcement::app::prepare_evidence_store(&settings, &pool).unwrap();
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        stored_files(&w),
+        (vec![store.path_of(&sha256_hex(&recorded)).unwrap()], vec![]),
+        "the stray file and the markers are gone, the recorded file stays"
+    );
+    let response = content(&w, item["id"].as_str().unwrap(), &[]).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.bytes().await.unwrap().to_vec(), recorded);
+}
+
 #[tokio::test]
 async fn verification_detects_a_file_altered_on_disk() {
     let w = case_world().await;

@@ -104,6 +104,7 @@ pub fn test_settings(data_dir: &std::path::Path, database: DatabaseUrl) -> Setti
         access_token_ttl: Duration::from_secs(900),
         refresh_token_ttl: Duration::from_secs(3600),
         db_pool_size: 6,
+        db_timeout: enforcement::db::DEFAULT_POOL_TIMEOUT,
         workers: 2,
         json_limit_bytes: 1024 * 1024,
         evidence_max_bytes: enforcement::config::DEFAULT_EVIDENCE_MAX_BYTES,

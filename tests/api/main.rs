@@ -13,6 +13,7 @@ mod documents;
 mod enforcement_rules;
 mod evidence;
 mod file_reviews;
+mod forgery;
 mod helpers;
 mod legal_review;
 mod legal_rules;

@@ -1,7 +1,8 @@
+use diesel::{Connection, RunQueryDsl};
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{backend_under_test, expect_problem, json_of, spawn_app};
+use crate::helpers::{backend_under_test, expect_problem, json_of, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn health_and_readiness_answer_with_the_backend_in_use() {
@@ -23,7 +24,6 @@ async fn readiness_fails_when_the_database_is_gone() {
         return;
     };
     {
-        use diesel::{Connection, RunQueryDsl};
         let mut conn = diesel::PgConnection::establish(server_url).unwrap();
         diesel::sql_query(format!("DROP DATABASE \"{name}\" WITH (FORCE)"))
             .execute(&mut conn)
@@ -31,6 +31,73 @@ async fn readiness_fails_when_the_database_is_gone() {
     }
     let response = app.client.get(app.url("/readyz")).send().await.unwrap();
     expect_problem(response, StatusCode::SERVICE_UNAVAILABLE).await;
+}
+
+/// Requests, not only readiness, answer 503 while the database is gone: a pooled
+/// connection found dead is a lost connection (503), not an internal error (500), and the
+/// pool holding none then refuses at once. Run with a one-second pool timeout so that a
+/// regression to waiting shows as slowness, not as a hang of the suite.
+#[tokio::test]
+async fn requests_answer_503_while_the_database_is_gone() {
+    let app = spawn_app_with(|settings| settings.db_timeout = std::time::Duration::from_secs(1)).await;
+    let crate::helpers::TestDb::Postgres { server_url, name } = &app.db else {
+        return;
+    };
+    let mut conn = diesel::PgConnection::establish(server_url).unwrap();
+    diesel::sql_query(format!("DROP DATABASE \"{name}\" WITH (FORCE)"))
+        .execute(&mut conn)
+        .unwrap();
+    // More requests than the pool holds connections: each dead one is met once.
+    for attempt in 0..app.settings.db_pool_size + 3 {
+        let response = app.get("/api/v1/me", &app.admin_token).await;
+        let problem = expect_problem(response, StatusCode::SERVICE_UNAVAILABLE).await;
+        assert_eq!(problem["code"], json!("unavailable"), "request {attempt}: {problem}");
+    }
+}
+
+/// The database server drops every connection of the service (a restart, a failover, an
+/// administrator): the service answers 503 for the connections it finds dead, never 500,
+/// and serves again without being restarted, because dead connections are discarded
+/// rather than returned to the pool.
+#[tokio::test]
+async fn dropped_connections_are_replaced_without_a_restart() {
+    let app = spawn_app().await;
+    let crate::helpers::TestDb::Postgres { server_url, name } = &app.db else {
+        return;
+    };
+    let mut conn = diesel::PgConnection::establish(server_url).unwrap();
+    let terminated: Vec<Terminated> = diesel::sql_query(format!(
+        "SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+    ))
+    .load(&mut conn)
+    .unwrap();
+    assert!(
+        !terminated.is_empty() && terminated.iter().all(|t| t.done),
+        "the pool's connections were terminated"
+    );
+    let mut statuses = Vec::new();
+    for _ in 0..app.settings.db_pool_size * 2 + 2 {
+        statuses.push(app.get("/api/v1/me", &app.admin_token).await.status());
+    }
+    assert!(
+        statuses
+            .iter()
+            .all(|s| *s == StatusCode::OK || *s == StatusCode::SERVICE_UNAVAILABLE),
+        "only 200 or 503: {statuses:?}"
+    );
+    let recovered = statuses.iter().position(|s| *s == StatusCode::OK);
+    assert!(
+        recovered.is_some_and(|first| statuses[first..].iter().all(|s| *s == StatusCode::OK)),
+        "serves again once the dead connections are gone: {statuses:?}"
+    );
+    let (status, _) = json_of(app.client.get(app.url("/readyz")).send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[derive(diesel::QueryableByName)]
+struct Terminated {
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    done: bool,
 }
 
 #[tokio::test]
