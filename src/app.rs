@@ -79,6 +79,10 @@ impl Application {
             jwt: JwtKeys::new(&settings.jwt_secret, settings.access_token_ttl),
             settings: Arc::new(settings.clone()),
             evidence: Arc::new(evidence),
+            password_gate: Arc::new(crate::auth::password::PasswordGate::new(
+                settings.password_hashing_concurrency,
+                settings.password_hashing_wait,
+            )),
         });
         let metrics = web::Data::new(Metrics::default());
         let json_limit = JsonLimit(settings.json_limit_bytes);

@@ -29,7 +29,14 @@ pub struct Settings {
     pub json_limit_bytes: usize,
     /// Largest evidence file accepted; larger uploads get 413.
     pub evidence_max_bytes: u64,
+    /// Password hashes (argon2id, 19 MiB each) computed at once; more wait in line.
+    pub password_hashing_concurrency: usize,
+    /// How long a login or password change waits in that line before it gets 429.
+    pub password_hashing_wait: Duration,
 }
+
+/// How long a login waits for a free password hasher by default.
+pub const DEFAULT_PASSWORD_HASHING_WAIT: Duration = Duration::from_secs(5);
 
 /// 8 GiB: an afternoon of body-camera video (执法记录仪) at common bit rates.
 pub const DEFAULT_EVIDENCE_MAX_BYTES: u64 = 8 * 1024 * 1024 * 1024;
@@ -49,6 +56,8 @@ impl fmt::Debug for Settings {
             .field("db_timeout", &self.db_timeout)
             .field("workers", &self.workers)
             .field("evidence_max_bytes", &self.evidence_max_bytes)
+            .field("password_hashing_concurrency", &self.password_hashing_concurrency)
+            .field("password_hashing_wait", &self.password_hashing_wait)
             .finish()
     }
 }
@@ -127,6 +136,19 @@ impl Settings {
             workers: env_parse("ENFORCEMENT_WORKERS", default_workers)?,
             json_limit_bytes: 1024 * 1024,
             evidence_max_bytes: env_parse("ENFORCEMENT_EVIDENCE_MAX_BYTES", DEFAULT_EVIDENCE_MAX_BYTES)?,
+            password_hashing_concurrency: match env_parse("ENFORCEMENT_PASSWORD_HASHING_CONCURRENCY", default_workers)?
+            {
+                0 => {
+                    return Err(ConfigError::Invalid(
+                        "ENFORCEMENT_PASSWORD_HASHING_CONCURRENCY must be at least 1".into(),
+                    ));
+                }
+                n => n,
+            },
+            password_hashing_wait: Duration::from_millis(env_parse(
+                "ENFORCEMENT_PASSWORD_HASHING_WAIT_MS",
+                DEFAULT_PASSWORD_HASHING_WAIT.as_millis() as u64,
+            )?),
         })
     }
 }

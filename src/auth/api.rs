@@ -124,15 +124,17 @@ pub async fn login(state: web::Data<AppState>, body: ApiJson<LoginRequest>) -> A
             detail: format!("too many failed logins for this username; try again in {retry_after_secs} seconds"),
         });
     }
-    let verified = web::block(move || match candidate {
-        Some(user) if verify_password(&password, &user.password_hash) => Some(user),
-        Some(_) => None,
-        None => {
-            verify_against_dummy(&password);
-            None
-        }
-    })
-    .await?;
+    let verified = state
+        .password_gate
+        .run(move || match candidate {
+            Some(user) if verify_password(&password, &user.password_hash) => Some(user),
+            Some(_) => None,
+            None => {
+                verify_against_dummy(&password);
+                None
+            }
+        })
+        .await?;
     match verified {
         Some(user) if user.active => {
             let ttl = refresh_ttl(&state);

@@ -38,6 +38,46 @@ pub fn verify_against_dummy(password: &str) {
     let _ = verify_password(password, dummy);
 }
 
+/// At most `concurrency` password hashes at once, each on the blocking pool. argon2id takes
+/// 19 MiB and tens of milliseconds per hash: a flood of logins queued without bound would
+/// take memory and threads without bound and answer everyone late. Those who cannot start
+/// within `wait` get 429 with `Retry-After` instead; waiting holds no thread.
+pub struct PasswordGate {
+    permits: tokio::sync::Semaphore,
+    wait: std::time::Duration,
+}
+
+impl PasswordGate {
+    pub fn new(concurrency: usize, wait: std::time::Duration) -> Self {
+        PasswordGate {
+            permits: tokio::sync::Semaphore::new(concurrency.max(1)),
+            wait,
+        }
+    }
+
+    /// Runs `work` once a hasher is free.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> crate::error::AppResult<T> {
+        let permit = match tokio::time::timeout(self.wait, self.permits.acquire()).await {
+            Ok(Ok(permit)) => permit,
+            Ok(Err(closed)) => return Err(crate::error::AppError::internal(closed)),
+            Err(_) => {
+                tracing::warn!("password hashing saturated: request turned away");
+                return Err(crate::error::AppError::TooManyRequests {
+                    retry_after_secs: 1,
+                    detail: "too many logins at once; try again in a second".into(),
+                });
+            }
+        };
+        let span = tracing::Span::current();
+        let result = actix_web::web::block(move || span.in_scope(work)).await;
+        drop(permit);
+        Ok(result?)
+    }
+}
+
 /// The rule for new passwords; returns the message for the `password` field.
 pub fn check_password_strength(password: &str) -> Result<(), String> {
     let chars = password.chars().count();

@@ -105,10 +105,12 @@ pub struct UserListParams {
     pub q: Option<String>,
 }
 
-/// Hashes a new password on the blocking pool: argon2 takes long enough to stall the
-/// other requests of an async worker.
-async fn hash_new_password(password: String) -> AppResult<String> {
-    web::block(move || hash_password(&password))
+/// Hashes a new password on the blocking pool, through the gate that bounds argon2 work:
+/// it takes long enough to stall the other requests of an async worker.
+async fn hash_new_password(state: &AppState, password: String) -> AppResult<String> {
+    state
+        .password_gate
+        .run(move || hash_password(&password))
         .await?
         .map_err(|e| AppError::internal(anyhow::anyhow!("{e}")))
 }
@@ -152,7 +154,7 @@ pub async fn create_user(
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let password_hash = hash_new_password(body.password).await?;
+    let password_hash = hash_new_password(&state, body.password).await?;
     let now = clock::to_db(clock::now());
     let row = UserRow {
         id: uuid::Uuid::now_v7().to_string(),
@@ -272,7 +274,7 @@ pub async fn patch_user(
         check_new_password(password).map_err(|e| AppError::Validation(vec![e]))?;
     }
     let password_hash = match patch.password.clone() {
-        Some(password) => Some(hash_new_password(password).await?),
+        Some(password) => Some(hash_new_password(&state, password).await?),
         None => None,
     };
     let agency_id = caller.agency_id.clone();

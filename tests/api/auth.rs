@@ -175,3 +175,36 @@ async fn a_deactivated_users_tokens_stop_working_at_once() {
     .await;
     app.login_ok("li.si", PASSWORD).await;
 }
+
+/// Issue 14 (8): password hashing is bounded. With one hasher and no time to wait in line,
+/// a flood of logins is answered at once — each either logged in or 429 with
+/// `Retry-After` — instead of queueing; none fails, and the next login gets in.
+#[tokio::test]
+async fn a_login_flood_is_turned_away_promptly_instead_of_queued() {
+    let app = crate::helpers::spawn_app_with(|settings| {
+        settings.password_hashing_concurrency = 1;
+        settings.password_hashing_wait = std::time::Duration::from_millis(1);
+    })
+    .await;
+    let logins = (0..30).map(|_| app.login("admin", ADMIN_PASSWORD));
+    let responses = futures_util::future::join_all(logins).await;
+    let (mut in_, mut turned_away) = (0, 0);
+    for response in responses {
+        match response.status() {
+            StatusCode::OK => in_ += 1,
+            StatusCode::TOO_MANY_REQUESTS => {
+                assert_eq!(response.headers()["retry-after"], "1");
+                let problem = expect_problem(response, StatusCode::TOO_MANY_REQUESTS).await;
+                assert!(
+                    problem["detail"].as_str().unwrap().contains("too many logins at once"),
+                    "{problem}"
+                );
+                turned_away += 1;
+            }
+            other => panic!("a login in a flood answered {other}"),
+        }
+    }
+    assert!(in_ >= 1, "the first in line logs in");
+    assert!(turned_away >= 1, "with one hasher and no wait, a flood is turned away");
+    app.login_ok("admin", ADMIN_PASSWORD).await;
+}

@@ -108,6 +108,8 @@ pub fn test_settings(data_dir: &std::path::Path, database: DatabaseUrl) -> Setti
         workers: 2,
         json_limit_bytes: 1024 * 1024,
         evidence_max_bytes: enforcement::config::DEFAULT_EVIDENCE_MAX_BYTES,
+        password_hashing_concurrency: 4,
+        password_hashing_wait: std::time::Duration::from_secs(30),
     }
 }
 
