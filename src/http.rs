@@ -464,6 +464,14 @@ impl<T> Page<T> {
             next_cursor: self.next_cursor,
         }
     }
+
+    /// `map` with a conversion that can fail: the first error is the page's.
+    pub fn try_map<U, E>(self, f: impl FnMut(T) -> Result<U, E>) -> Result<Page<U>, E> {
+        Ok(Page {
+            items: self.items.into_iter().map(f).collect::<Result<_, E>>()?,
+            next_cursor: self.next_cursor,
+        })
+    }
 }
 
 /// For PATCH bodies: tells an absent field (`None`) from an explicit `null` (`Some(None)`).

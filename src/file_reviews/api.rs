@@ -169,15 +169,7 @@ pub async fn list_review_templates(
     let page = state
         .db(move |conn| {
             let rows = store::list_templates(conn, &user.agency_id, code.as_deref(), &request)?;
-            let page = Page::from_rows(rows, &request, |r| r.id.clone());
-            Ok(Page {
-                items: page
-                    .items
-                    .into_iter()
-                    .map(TemplateView::new)
-                    .collect::<AppResult<_>>()?,
-                next_cursor: page.next_cursor,
-            })
+            Page::from_rows(rows, &request, |r| r.id.clone()).try_map(TemplateView::new)
         })
         .await?;
     Ok(HttpResponse::Ok().json(page))
@@ -476,15 +468,7 @@ pub async fn list_review_campaigns(
     let page = state
         .db(move |conn| {
             let rows = store::list_campaigns(conn, &user.agency_id, &request)?;
-            let page = Page::from_rows(rows, &request, |r| r.id.clone());
-            let mut items = Vec::with_capacity(page.items.len());
-            for row in page.items {
-                items.push(campaign_view(conn, row)?);
-            }
-            Ok(Page {
-                items,
-                next_cursor: page.next_cursor,
-            })
+            Page::from_rows(rows, &request, |r| r.id.clone()).try_map(|row| campaign_view(conn, row))
         })
         .await?;
     Ok(HttpResponse::Ok().json(page))
@@ -841,27 +825,19 @@ pub async fn list_file_reviews(
     let page = state
         .db(move |conn| {
             let rows = store::list_reviews(conn, &agency_id, &filter, &request)?;
-            let page = Page::from_rows(rows, &request, |(r, _)| r.id.clone());
-            Ok(Page {
-                items: page
-                    .items
-                    .into_iter()
-                    .map(|(r, case_number)| {
-                        Ok(ReviewListItem {
-                            findings: r.findings()?.len(),
-                            total: store::points(r.total_tenths),
-                            id: r.id,
-                            campaign_id: r.campaign_id,
-                            case_id: r.case_id,
-                            case_number,
-                            reviewer_id: r.reviewer_id,
-                            status: r.status,
-                            grade: r.grade,
-                            mark: r.mark,
-                        })
-                    })
-                    .collect::<AppResult<_>>()?,
-                next_cursor: page.next_cursor,
+            Page::from_rows(rows, &request, |(r, _)| r.id.clone()).try_map(|(r, case_number)| {
+                Ok(ReviewListItem {
+                    findings: r.findings()?.len(),
+                    total: store::points(r.total_tenths),
+                    id: r.id,
+                    campaign_id: r.campaign_id,
+                    case_id: r.case_id,
+                    case_number,
+                    reviewer_id: r.reviewer_id,
+                    status: r.status,
+                    grade: r.grade,
+                    mark: r.mark,
+                })
             })
         })
         .await?;

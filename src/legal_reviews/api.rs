@@ -212,11 +212,12 @@ pub async fn list_reviews(
     Ok(HttpResponse::Ok().json(page))
 }
 
-/// A review with its package and, once signed, the opinion and its hash.
+/// A review with its package and, once signed, the opinion and its hash: read as the case's
+/// file is (its officers, counsel, supervisors, admins).
 #[utoipa::path(
     get, path = "/api/v1/legal-reviews/{id}", tag = "legal reviews",
     params(("id" = String, Path)),
-    responses((status = 200, body = ReviewView), (status = 404, body = Problem)),
+    responses((status = 200, body = ReviewView), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = []))
 )]
 pub async fn get_review(
@@ -224,9 +225,17 @@ pub async fn get_review(
     user: CurrentUser,
     id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let agency_id = user.agency_id.clone();
     let id = id.into_inner();
-    let view = state.db(move |conn| load_view(conn, &agency_id, &id)).await?;
+    let view = state
+        .db(move |conn| {
+            let view = load_view(conn, &user.agency_id, &id)?;
+            // The package holds the case's file: read as its documents are.
+            let (case, _) =
+                crate::cases::store::load(conn, &user.agency_id, &view.case_id)?.ok_or(AppError::NotFound("case"))?;
+            crate::cases::api::check_case_file_reader(&user, &case, "legal reviews")?;
+            Ok(view)
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
