@@ -362,3 +362,82 @@ async fn every_route_answers_each_caller_as_the_matrix_says() {
     let case = f.w.case(&f.ids["case"]).await;
     assert_eq!(case["status"], json!("served"));
 }
+
+/// Fields a client must not set — states, versions, numbers, owners, signatures — are
+/// refused or ignored in every body that could carry them, never applied.
+#[tokio::test]
+async fn mass_assigned_fields_are_never_applied() {
+    let w = case_world().await;
+    let mut body = json!({"kind": "inspection", "subject_id": w.enterprise, "power_ids": [w.power],
+                          "officer_ids": w.officers(), "summary": "检查"});
+    for (field, value) in [
+        ("status", json!("closed")),
+        ("case_number", json!("伪造〔2024〕第999号")),
+        ("version", json!(99)),
+        ("agency_id", json!("another")),
+        ("id", json!("01a22966-0000-7000-8000-000000000000")),
+    ] {
+        body[field] = value;
+        let (status, answer) = json_of(w.app.post("/api/v1/cases", w.lead_token(), &body).await).await;
+        if status.is_success() {
+            assert_eq!(answer["status"], json!("registered"), "{field} applied: {answer}");
+            assert_ne!(answer["case_number"], json!("伪造〔2024〕第999号"));
+            assert_eq!(answer["version"], json!(1));
+            assert_ne!(answer["id"], json!("01a22966-0000-7000-8000-000000000000"));
+        } else {
+            assert!(status.is_client_error(), "{field}: {status} {answer}");
+        }
+        body.as_object_mut().unwrap().remove(field);
+    }
+    // A step's body cannot set the case's version, state or numbers.
+    for extra in [
+        json!({"version": 7}),
+        json!({"status": "closed"}),
+        json!({"decision_number": "X"}),
+    ] {
+        let id = w.open_ok("inspection", json!({})).await;
+        let mut step = json!({"action": "start", "credentials_shown": true, "location": "学府街1号"});
+        step.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        let (status, answer) = w.app.step(w.lead_token(), &id, step).await;
+        if status.is_success() {
+            let case = w.case(&id).await;
+            assert_eq!(
+                (
+                    case["version"].clone(),
+                    case["status"].clone(),
+                    case["decision_number"].clone()
+                ),
+                (json!(2), json!("in_progress"), Value::Null),
+                "{extra} applied"
+            );
+        } else {
+            assert!(status.is_client_error(), "{extra} → {status} {answer}");
+        }
+    }
+    // A user cannot be moved to another agency or renamed by id.
+    let (_, before) = json_of(
+        w.app
+            .get(&format!("/api/v1/users/{}", w.lead.0), &w.app.admin_token)
+            .await,
+    )
+    .await;
+    let (status, answer) = json_of(
+        w.app
+            .patch(
+                &format!("/api/v1/users/{}", w.lead.0),
+                &w.app.admin_token,
+                &json!({"agency_id": "another", "id": "x", "created_at": "2000-01-01T00:00:00Z"}),
+            )
+            .await,
+    )
+    .await;
+    if status.is_success() {
+        assert_eq!(
+            (&answer["agency_id"], &answer["id"], &answer["created_at"]),
+            (&before["agency_id"], &before["id"], &before["created_at"]),
+            "{answer}"
+        );
+    } else {
+        assert!(status.is_client_error(), "{status} {answer}");
+    }
+}
