@@ -8,6 +8,7 @@ mod string_enum;
 pub mod agencies;
 pub mod app;
 pub mod auth;
+pub mod backup;
 pub mod calendar;
 pub mod cases;
 pub mod cli;
