@@ -8,6 +8,7 @@ use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
+use diesel::RunQueryDsl;
 
 use crate::auth::tokens::JwtKeys;
 use crate::config::Settings;
@@ -28,18 +29,56 @@ pub fn prepare_database(settings: &Settings) -> anyhow::Result<DbPool> {
     let pool = db::build_pool_with_timeout(&settings.database, settings.db_pool_size, settings.db_timeout)
         .with_context(|| format!("connecting to {}", settings.database.redacted()))?;
     let mut conn = pool.get().context("getting a database connection")?;
+    // Processes starting together on one database take turns: the second finds the
+    // migrations applied and the calendar seeded instead of colliding with the first.
+    let postgres = conn.backend() == db::Backend::Postgres;
+    // SQLite: a lock on a file beside the database, held until this function returns.
+    let _sqlite_lock = match settings.database.backend {
+        db::Backend::Sqlite => {
+            let path = format!("{}.prepare-lock", settings.database.target);
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&path)
+                .with_context(|| format!("opening {path}"))?;
+            file.lock()
+                .with_context(|| format!("waiting for another process preparing the database ({path})"))?;
+            Some(file)
+        }
+        db::Backend::Postgres => {
+            diesel::sql_query(format!("SELECT pg_advisory_lock({PREPARE_LOCK_KEY})"))
+                .execute(&mut conn)
+                .context("waiting for another process preparing the database")?;
+            None
+        }
+    };
+    let prepared = migrate_and_seed(&mut conn);
+    if postgres {
+        diesel::sql_query(format!("SELECT pg_advisory_unlock({PREPARE_LOCK_KEY})"))
+            .execute(&mut conn)
+            .context("releasing the preparation lock")?;
+    }
+    prepared?;
+    Ok(pool)
+}
+
+/// The PostgreSQL advisory lock `prepare_database` holds ("ENFC").
+const PREPARE_LOCK_KEY: i64 = 0x454e_4643;
+
+fn migrate_and_seed(conn: &mut db::DbConn) -> anyhow::Result<()> {
     let applied = conn
         .run_migrations()
         .map_err(|e| anyhow::anyhow!("migrations failed: {e}"))?;
     if applied > 0 {
         tracing::info!(applied, backend = conn.backend().name(), "applied migrations");
     }
-    let seeded = crate::calendar::store::seed_reference_calendar(&mut conn)
+    let seeded = crate::calendar::store::seed_reference_calendar(conn)
         .map_err(|e| anyhow::anyhow!("seeding the working-day calendar failed: {e}"))?;
     if !seeded.is_empty() {
         tracing::info!(years = ?seeded, "seeded the working-day calendar");
     }
-    Ok(pool)
+    Ok(())
 }
 
 /// Opens the evidence store and clears what a crash left in it: temporary files of

@@ -313,3 +313,24 @@ fn log_lines_from_database_work_carry_the_request_id() {
     let line = server.json_line("\"power edited\"", |v| v["fields"]["message"] == "power edited");
     assert_eq!(line["span"]["request_id"], request_id.as_str(), "{line}");
 }
+
+/// Replicas starting together on one empty database: every one migrates and seeds, or
+/// finds it done; none fails on the other's tables or calendar rows.
+#[test]
+fn replicas_preparing_an_empty_database_together_all_come_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, _db) = crate::helpers::fresh_database(dir.path());
+    let url = database_url(&url);
+    let runs: Vec<_> = (0..4)
+        .map(|_| {
+            let (dir, url) = (dir.path().to_path_buf(), url.clone());
+            std::thread::spawn(move || enforcement(&dir, &url, &["migrate"], ""))
+        })
+        .collect();
+    for run in runs {
+        let (ok, output) = run.join().unwrap();
+        assert!(ok, "{output}");
+    }
+    let (ok, output) = enforcement(dir.path(), &url, &["migrate"], "");
+    assert!(ok, "{output}");
+}
