@@ -63,6 +63,30 @@ pub fn prepare_database(settings: &Settings) -> anyhow::Result<DbPool> {
     Ok(pool)
 }
 
+/// Forgets expired `Idempotency-Key`s now and every hour, off the request path.
+fn sweep_idempotency_keys_hourly(pool: DbPool) {
+    tokio::spawn(async move {
+        let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every_hour.tick().await;
+            let pool = pool.clone();
+            let swept = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
+                let mut conn = pool.get()?;
+                Ok(crate::idempotency::sweep_expired(&mut conn)?)
+            })
+            .await;
+            match swept {
+                Ok(Ok(0)) => {}
+                Ok(Ok(swept)) => tracing::info!(swept, "forgot expired idempotency keys"),
+                Ok(Err(error)) => {
+                    tracing::warn!(error = %error, "sweeping idempotency keys failed; retrying in an hour")
+                }
+                Err(error) => tracing::warn!(error = %error, "the idempotency sweep stopped"),
+            }
+        }
+    });
+}
+
 /// The PostgreSQL advisory lock `prepare_database` holds ("ENFC").
 const PREPARE_LOCK_KEY: i64 = 0x454e_4643;
 
@@ -109,6 +133,7 @@ pub fn prepare_evidence_store(settings: &Settings, pool: &DbPool) -> anyhow::Res
 impl Application {
     pub fn build(settings: Settings) -> anyhow::Result<Self> {
         let pool = prepare_database(&settings)?;
+        sweep_idempotency_keys_hourly(pool.clone());
         let listener = TcpListener::bind(&settings.addr).with_context(|| format!("binding {}", settings.addr))?;
         let port = listener.local_addr()?.port();
         let evidence = prepare_evidence_store(&settings, &pool)?;

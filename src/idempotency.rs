@@ -12,6 +12,10 @@ use crate::error::{AppError, AppResult, FieldError};
 
 pub const HEADER: &str = "idempotency-key";
 
+/// How long a key is remembered: a day covers any client's retries; older keys are
+/// forgotten (and swept), so the same key may then name a new request.
+pub const RETENTION: chrono::Duration = chrono::Duration::hours(24);
+
 #[derive(Debug, Clone)]
 pub struct IdempotencyKey {
     pub user_id: String,
@@ -65,26 +69,38 @@ impl IdempotencyKey {
 /// The stored response for this key, if the key was used before. A key reused for a
 /// different request is refused rather than replayed.
 pub fn find(conn: &mut DbConn, key: &IdempotencyKey) -> AppResult<Option<StoredReply>> {
-    let found: Option<(String, i32, String)> = idempotency_keys::table
+    let found: Option<(String, i32, String, chrono::NaiveDateTime)> = idempotency_keys::table
         .find((&key.user_id, &key.key))
         .select((
             idempotency_keys::request_hash,
             idempotency_keys::status,
             idempotency_keys::body,
+            idempotency_keys::created_at,
         ))
         .first(conn)
         .optional()?;
+    let expired_before = crate::clock::to_db(crate::clock::now() - RETENTION);
     match found {
         None => Ok(None),
-        Some((hash, _, _)) if hash != key.request_hash => Err(AppError::rule(
+        Some((_, _, _, created_at)) if created_at < expired_before => {
+            diesel::delete(idempotency_keys::table.find((&key.user_id, &key.key))).execute(conn)?;
+            Ok(None)
+        }
+        Some((hash, _, _, _)) if hash != key.request_hash => Err(AppError::rule(
             "idempotency_key_reused",
             "this Idempotency-Key was already used for a different request",
         )),
-        Some((_, status, body)) => Ok(Some(StoredReply {
+        Some((_, status, body, _)) => Ok(Some(StoredReply {
             status: status as u16,
             body,
         })),
     }
+}
+
+/// Forgets the keys older than [`RETENTION`]; answers how many.
+pub fn sweep_expired(conn: &mut DbConn) -> QueryResult<usize> {
+    let expired_before = crate::clock::to_db(crate::clock::now() - RETENTION);
+    diesel::delete(idempotency_keys::table.filter(idempotency_keys::created_at.lt(expired_before))).execute(conn)
 }
 
 pub fn save(conn: &mut DbConn, key: &IdempotencyKey, reply: &StoredReply) -> QueryResult<()> {

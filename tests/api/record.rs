@@ -331,6 +331,17 @@ async fn retries_with_an_idempotency_key_replay_the_first_response() {
         (StatusCode::UNPROCESSABLE_ENTITY, json!("idempotency_key_reused"))
     );
 
+    // A day later the key is forgotten: it names a new request.
+    let day_ago = enforcement::clock::to_db(enforcement::clock::now() - chrono::Duration::hours(25));
+    raw_sql(
+        &w,
+        &format!("UPDATE idempotency_keys SET created_at = '{day_ago}' WHERE key = 'field-retry-1'"),
+    )
+    .unwrap();
+    let (status, fresh, replayed) = post_with_key(&w, "/api/v1/cases", "field-retry-1", &other).await;
+    assert_eq!((status, replayed), (StatusCode::CREATED, false), "{fresh}");
+    assert_ne!(fresh["id"], first["id"]);
+
     let id = first["id"].as_str().unwrap();
     let path = format!("/api/v1/cases/{id}/transitions");
     let start = json!({"action": "start", "credentials_shown": true, "location": "学府街1号"});
