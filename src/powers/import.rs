@@ -166,9 +166,41 @@ fn blank_lines_at(bytes: &[u8], from: usize) -> usize {
     }
 }
 
+/// The most an XLSX upload may unpack to. A power list of a few hundred rows unpacks to
+/// well under a megabyte; a small upload that unpacks to gigabytes (a zip bomb) is refused
+/// before anything is unpacked.
+pub const MAX_XLSX_UNPACKED_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The sizes an XLSX (a zip archive) declares for its parts, summed. The zip reader never
+/// yields more than a part's declared size, so this bounds what unpacking can produce.
+fn unpacked_size(bytes: &[u8]) -> Result<u64, String> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
+    let mut total = 0u64;
+    for index in 0..archive.len() {
+        let part = archive.by_index_raw(index).map_err(|e| e.to_string())?;
+        total = total.saturating_add(part.size());
+    }
+    Ok(total)
+}
+
+/// Refuses a workbook that would unpack to more than `limit` bytes.
+fn check_unpacked_size(bytes: &[u8], limit: u64) -> Result<(), RowError> {
+    let unpacked =
+        unpacked_size(bytes).map_err(|e| RowError::new(1, None, format!("not a readable XLSX workbook: {e}")))?;
+    if unpacked > limit {
+        return Err(RowError::new(
+            1,
+            None,
+            format!("the workbook unpacks to {unpacked} bytes, more than the {limit} a power list may take"),
+        ));
+    }
+    Ok(())
+}
+
 /// Reads the first worksheet of an XLSX workbook.
 pub fn read_xlsx(bytes: &[u8]) -> Result<Sheet, RowError> {
     let unreadable = |e: String| RowError::new(1, None, format!("not a readable XLSX workbook: {e}"));
+    check_unpacked_size(bytes, MAX_XLSX_UNPACKED_BYTES)?;
     let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable(e.to_string()))?;
     let range = workbook
         .worksheet_range_at(0)
@@ -477,5 +509,21 @@ mod tests {
             assert!(rows.iter().any(|r| r.content.category == *category), "{category:?}");
         }
         assert!(rows.iter().any(|r| r.content.requires_av_record));
+    }
+
+    #[test]
+    fn a_workbook_that_unpacks_beyond_the_limit_is_refused_before_unpacking() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "code").unwrap();
+        sheet.write_string(1, 0, "XF-CG-001").unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let unpacked = unpacked_size(&bytes).unwrap();
+        assert!(unpacked > 1000, "{unpacked}");
+        assert!(check_unpacked_size(&bytes, unpacked).is_ok());
+        let refused = check_unpacked_size(&bytes, unpacked - 1).unwrap_err();
+        assert!(refused.reason.contains("unpacks to"), "{}", refused.reason);
+        assert!(read_xlsx(&bytes).is_ok());
+        assert!(read_xlsx(b"PK not a zip").is_err());
     }
 }
