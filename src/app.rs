@@ -143,6 +143,7 @@ impl Application {
             jwt: JwtKeys::new(&settings.jwt_secret, settings.access_token_ttl),
             settings: Arc::new(settings.clone()),
             evidence: Arc::new(evidence),
+            login_addresses: Arc::new(crate::auth::throttle::AddressThrottle::default()),
             password_gate: Arc::new(crate::auth::password::PasswordGate::new(
                 settings.password_hashing_concurrency,
                 settings.password_hashing_wait,

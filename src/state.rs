@@ -23,6 +23,8 @@ pub struct AppState {
     pub jwt: JwtKeys,
     /// Where evidence files are kept.
     pub evidence: Arc<dyn BlobStore>,
+    /// Failed logins per network address.
+    pub login_addresses: Arc<crate::auth::throttle::AddressThrottle>,
     /// Bounds the argon2 work of logins and password changes.
     pub password_gate: Arc<crate::auth::password::PasswordGate>,
 }

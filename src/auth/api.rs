@@ -83,7 +83,8 @@ fn refresh_ttl(state: &AppState) -> Duration {
 /// Log in with a username and password.
 ///
 /// After 5 failures for a username within 15 minutes, attempts get 429 with
-/// `Retry-After` until the oldest of them is 15 minutes old, even with the right password.
+/// `Retry-After` until the oldest of them is 15 minutes old, even with the right password;
+/// likewise after 50 failures from one network address, whatever the usernames.
 #[utoipa::path(
     post, path = "/api/v1/auth/login", tag = "auth",
     request_body = LoginRequest,
@@ -94,8 +95,20 @@ fn refresh_ttl(state: &AppState) -> Duration {
         (status = 429, body = Problem, description = "throttled; see Retry-After"),
     )
 )]
-pub async fn login(state: web::Data<AppState>, body: ApiJson<LoginRequest>) -> AppResult<HttpResponse> {
+pub async fn login(
+    state: web::Data<AppState>,
+    request: actix_web::HttpRequest,
+    body: ApiJson<LoginRequest>,
+) -> AppResult<HttpResponse> {
     let LoginRequest { username, password } = body.0;
+    let address = request.peer_addr().map(|peer| peer.ip());
+    if let Some(retry_after_secs) = address.and_then(|ip| state.login_addresses.retry_after(ip, clock::now())) {
+        tracing::warn!(address = ?address, "login throttled for the address");
+        return Err(AppError::TooManyRequests {
+            retry_after_secs,
+            detail: format!("too many failed logins from this address; try again in {retry_after_secs} seconds"),
+        });
+    }
     let mut errors = Vec::new();
     if username.trim().is_empty() {
         errors.push(FieldError::new("username", "must not be blank"));
@@ -146,6 +159,9 @@ pub async fn login(state: web::Data<AppState>, body: ApiJson<LoginRequest>) -> A
             Ok(HttpResponse::Ok().json(token_response(&state, &user, &session_id, refresh_token)?))
         }
         _ => {
+            if let Some(ip) = address {
+                state.login_addresses.record_failure(ip, now);
+            }
             let failed = username.clone();
             state
                 .db_write(move |conn| Ok(store::record_failure(conn, &failed, now)?))

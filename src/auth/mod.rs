@@ -6,6 +6,7 @@ pub mod current_user;
 pub mod model;
 pub mod password;
 pub mod store;
+pub mod throttle;
 pub mod tokens;
 
 pub use current_user::CurrentUser;

@@ -56,16 +56,25 @@ pub const MAX_FAILED_LOGINS: usize = 5;
 /// The window of the throttle (15 minutes).
 pub const FAILED_LOGIN_WINDOW: Duration = Duration::minutes(15);
 
+/// Failed logins from one network address within the window before its attempts wait:
+/// enough for an office behind one address, too few to try passwords across usernames.
+pub const MAX_FAILED_LOGINS_PER_ADDRESS: usize = 50;
+
 /// The throttle's verdict for a username, given its recent failures (newest first, all
 /// within the window). Returns the seconds to wait, or `None` when a try is allowed.
 pub fn login_retry_after(failures_newest_first: &[DateTime<Utc>], now: DateTime<Utc>) -> Option<u64> {
-    if failures_newest_first.len() < MAX_FAILED_LOGINS {
+    retry_after(failures_newest_first, now, MAX_FAILED_LOGINS)
+}
+
+/// The same rule with `max` failures: attempts resume when the `max`-th most recent
+/// failure leaves the window.
+pub fn retry_after(failures_newest_first: &[DateTime<Utc>], now: DateTime<Utc>, max: usize) -> Option<u64> {
+    if max == 0 || failures_newest_first.len() < max {
         return None;
     }
-    // Attempts resume when the fifth most recent failure leaves the window.
-    let freed_at = failures_newest_first[MAX_FAILED_LOGINS - 1] + FAILED_LOGIN_WINDOW;
+    let freed_at = failures_newest_first[max - 1] + FAILED_LOGIN_WINDOW;
     let wait = (freed_at - now).num_seconds();
-    Some(wait.max(1) as u64)
+    (wait > 0).then_some(wait as u64).or(Some(1))
 }
 
 #[cfg(test)]

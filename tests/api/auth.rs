@@ -208,3 +208,22 @@ async fn a_login_flood_is_turned_away_promptly_instead_of_queued() {
     assert!(turned_away >= 1, "with one hasher and no wait, a flood is turned away");
     app.login_ok("admin", ADMIN_PASSWORD).await;
 }
+
+/// Trying passwords across usernames from one address: after 50 failures in the window the
+/// address waits, whatever the username — the right password included.
+#[tokio::test]
+async fn fifty_failed_logins_from_one_address_make_it_wait() {
+    let app = spawn_app().await;
+    for i in 0..50 {
+        let (status, _) = json_of(app.login(&format!("guess{i}"), "not-the-password").await).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "attempt {i}");
+    }
+    let response = app.login("admin", ADMIN_PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(response.headers().contains_key("retry-after"));
+    let problem = expect_problem(response, StatusCode::TOO_MANY_REQUESTS).await;
+    assert!(
+        problem["detail"].as_str().unwrap().contains("from this address"),
+        "{problem}"
+    );
+}
