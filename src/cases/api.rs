@@ -246,13 +246,13 @@ pub async fn list_cases(
             let today = clock::today();
             let ids = store::list_ids(conn, &caller.agency_id, &filter, &request, today)?;
             let settings = store::procedure_settings(conn, &caller.agency_id)?;
-            let mut views = Vec::with_capacity(ids.len());
-            for id in ids {
-                if let Some((case, meta)) = store::load_for_view(conn, &caller.agency_id, &id, Some(&settings))? {
+            let views = store::load_many_for_view(conn, &caller.agency_id, &ids, &settings)?
+                .into_iter()
+                .map(|(case, meta)| {
                     let relation = store::relation(&case, &caller);
-                    views.push(CaseView::new(case, &meta, relation, today));
-                }
-            }
+                    CaseView::new(case, &meta, relation, today)
+                })
+                .collect::<Vec<_>>();
             Ok(views)
         })
         .await?;

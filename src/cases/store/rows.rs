@@ -249,103 +249,139 @@ fn to_json<T: serde::Serialize>(value: &T) -> String {
 
 /// A case of the agency with its officers, powers and findings.
 pub fn load(conn: &mut DbConn, agency_id: &str, case_id: &str) -> AppResult<Option<(Case, CaseMeta)>> {
-    let found: Option<(CaseRow, SubjectKind, String, Option<String>)> = cases::table
-        .inner_join(subjects::table)
-        .filter(cases::agency_id.eq(agency_id))
-        .filter(cases::id.eq(case_id))
-        .select((
-            CaseRow::as_select(),
-            subjects::kind,
-            subjects::name,
-            subjects::id_card_no,
-        ))
-        .first(conn)
-        .optional()?;
-    let Some((row, subject_kind, subject_name, id_card_no)) = found else {
-        return Ok(None);
-    };
-    let officers = case_officers::table
-        .inner_join(users::table)
-        .filter(case_officers::case_id.eq(case_id))
-        .order(case_officers::position.asc())
-        .select((
-            users::id,
-            users::display_name,
-            users::certificate_no,
-            users::certificate_expires_on,
-            case_officers::recused,
-            users::active,
-        ))
-        .load::<(String, String, Option<String>, Option<NaiveDate>, bool, bool)>(conn)?
-        .into_iter()
-        .map(
-            |(user_id, display_name, certificate_no, certificate_expires_on, recused, active)| CaseOfficer {
+    Ok(load_many(conn, agency_id, &[case_id.to_string()])?.pop())
+}
+
+/// The agency's cases with these ids, in the order given (ids of no case of the agency are
+/// left out), each with its officers, cited powers, findings and revocation: five queries
+/// for a page of cases, not five per case.
+pub fn load_many(conn: &mut DbConn, agency_id: &str, case_ids: &[String]) -> AppResult<Vec<(Case, CaseMeta)>> {
+    use std::collections::HashMap;
+    let mut loaded = Vec::with_capacity(case_ids.len());
+    for chunk in case_ids.chunks(500) {
+        let rows: Vec<(CaseRow, SubjectKind, String, Option<String>)> = cases::table
+            .inner_join(subjects::table)
+            .filter(cases::agency_id.eq(agency_id))
+            .filter(cases::id.eq_any(chunk))
+            .select((
+                CaseRow::as_select(),
+                subjects::kind,
+                subjects::name,
+                subjects::id_card_no,
+            ))
+            .load(conn)?;
+        let mut officers: HashMap<String, Vec<CaseOfficer>> = HashMap::new();
+        type OfficerRow = (String, String, String, Option<String>, Option<NaiveDate>, bool, bool);
+        let officer_rows: Vec<OfficerRow> = case_officers::table
+            .inner_join(users::table)
+            .filter(case_officers::case_id.eq_any(chunk))
+            .order((case_officers::case_id.asc(), case_officers::position.asc()))
+            .select((
+                case_officers::case_id,
+                users::id,
+                users::display_name,
+                users::certificate_no,
+                users::certificate_expires_on,
+                case_officers::recused,
+                users::active,
+            ))
+            .load(conn)?;
+        for (case_id, user_id, display_name, certificate_no, certificate_expires_on, recused, active) in officer_rows {
+            officers.entry(case_id).or_default().push(CaseOfficer {
                 user_id,
                 display_name,
                 certificate_no,
                 certificate_expires_on,
                 recused,
                 active,
-            },
-        )
-        .collect();
-    let powers = cited_powers(conn, case_id)?;
-    let findings = case_findings::table
-        .filter(case_findings::case_id.eq(case_id))
-        .order(case_findings::position.asc())
-        .select((
-            case_findings::description,
-            case_findings::hazard_level,
-            case_findings::rectified,
-            case_findings::rectified_on,
-            case_findings::escalated,
-        ))
-        .load::<(String, HazardLevel, bool, Option<NaiveDate>, bool)>(conn)?
-        .into_iter()
-        .map(
-            |(description, hazard_level, rectified, rectified_on, escalated)| Finding {
+            });
+        }
+        let mut powers = cited_powers(conn, chunk)?;
+        let mut findings: HashMap<String, Vec<Finding>> = HashMap::new();
+        type FindingRow = (String, String, HazardLevel, bool, Option<NaiveDate>, bool);
+        let finding_rows: Vec<FindingRow> = case_findings::table
+            .filter(case_findings::case_id.eq_any(chunk))
+            .order((case_findings::case_id.asc(), case_findings::position.asc()))
+            .select((
+                case_findings::case_id,
+                case_findings::description,
+                case_findings::hazard_level,
+                case_findings::rectified,
+                case_findings::rectified_on,
+                case_findings::escalated,
+            ))
+            .load(conn)?;
+        for (case_id, description, hazard_level, rectified, rectified_on, escalated) in finding_rows {
+            findings.entry(case_id).or_default().push(Finding {
                 description,
                 hazard_level,
                 rectified,
                 rectified_on,
                 escalated,
-            },
-        )
-        .collect();
-    let revocation = case_revocations::table
-        .filter(case_revocations::case_id.eq(case_id))
-        .select((
-            case_revocations::kind,
-            case_revocations::authority,
-            case_revocations::revoked_on,
-            case_revocations::document_no,
-            case_revocations::reason,
-        ))
-        .first::<(RevocationKind, RevocationAuthority, NaiveDate, Option<String>, String)>(conn)
-        .optional()?
-        .map(|(kind, authority, on, document_no, reason)| Revocation {
-            kind,
-            authority,
-            on,
-            document_no,
-            reason,
-        });
-    let meta = CaseMeta {
-        created_at: row.created_at,
-        created_by: row.created_by.clone(),
-        updated_at: row.updated_at,
-        subject_name,
-        number_year: row.number_year,
-        number_seq: row.number_seq,
-        legal_review_reasons: Vec::new(),
-    };
-    let birth_date = id_card_no
-        .as_deref()
-        .and_then(crate::subjects::model::birth_date_from_id_card);
-    Ok(Some((
-        row.into_case((subject_kind, birth_date), officers, powers, findings, revocation)?,
-        meta,
-    )))
+            });
+        }
+        type RevocationRow = (
+            String,
+            RevocationKind,
+            RevocationAuthority,
+            NaiveDate,
+            Option<String>,
+            String,
+        );
+        let mut revocations: HashMap<String, Revocation> = case_revocations::table
+            .filter(case_revocations::case_id.eq_any(chunk))
+            .select((
+                case_revocations::case_id,
+                case_revocations::kind,
+                case_revocations::authority,
+                case_revocations::revoked_on,
+                case_revocations::document_no,
+                case_revocations::reason,
+            ))
+            .load::<RevocationRow>(conn)?
+            .into_iter()
+            .map(|(case_id, kind, authority, on, document_no, reason)| {
+                (
+                    case_id,
+                    Revocation {
+                        kind,
+                        authority,
+                        on,
+                        document_no,
+                        reason,
+                    },
+                )
+            })
+            .collect();
+        let mut by_id: HashMap<String, (CaseRow, SubjectKind, String, Option<String>)> =
+            rows.into_iter().map(|row| (row.0.id.clone(), row)).collect();
+        for case_id in chunk {
+            let Some((row, subject_kind, subject_name, id_card_no)) = by_id.remove(case_id) else {
+                continue;
+            };
+            let meta = CaseMeta {
+                created_at: row.created_at,
+                created_by: row.created_by.clone(),
+                updated_at: row.updated_at,
+                subject_name,
+                number_year: row.number_year,
+                number_seq: row.number_seq,
+                legal_review_reasons: Vec::new(),
+            };
+            let birth_date = id_card_no
+                .as_deref()
+                .and_then(crate::subjects::model::birth_date_from_id_card);
+            let case = row.into_case(
+                (subject_kind, birth_date),
+                officers.remove(case_id).unwrap_or_default(),
+                powers.remove(case_id).unwrap_or_default(),
+                findings.remove(case_id).unwrap_or_default(),
+                revocations.remove(case_id),
+            )?;
+            loaded.push((case, meta));
+        }
+    }
+    Ok(loaded)
 }
 
 /// A case as its view shows it: `load`, with the legal-review reasons of the agency's
@@ -360,22 +396,53 @@ pub fn load_for_view(
         return Ok(None);
     };
     if case.proposal.is_some() {
-        let reasons = match settings {
-            Some(settings) => crate::cases::model::legal_review_reasons(&case, settings),
-            None => crate::cases::model::legal_review_reasons(&case, &procedure_settings(conn, agency_id)?),
+        let settings = match settings {
+            Some(settings) => settings.clone(),
+            None => procedure_settings(conn, agency_id)?,
         };
-        meta.legal_review_reasons = reasons;
+        meta.legal_review_reasons = crate::cases::model::legal_review_reasons(&case, &settings);
     }
     Ok(Some((case, meta)))
 }
 
-fn cited_powers(conn: &mut DbConn, case_id: &str) -> QueryResult<Vec<CitedPower>> {
-    type Cited = (String, String, i32, String, String, Option<i64>, Option<i64>, bool);
+/// `load_many` as views show the cases: with the legal-review reasons of `settings`.
+pub fn load_many_for_view(
+    conn: &mut DbConn,
+    agency_id: &str,
+    case_ids: &[String],
+    settings: &ProcedureSettings,
+) -> AppResult<Vec<(Case, CaseMeta)>> {
+    let mut loaded = load_many(conn, agency_id, case_ids)?;
+    for (case, meta) in &mut loaded {
+        if case.proposal.is_some() {
+            meta.legal_review_reasons = crate::cases::model::legal_review_reasons(case, settings);
+        }
+    }
+    Ok(loaded)
+}
+
+/// The power versions each case cites, by case, in code order.
+fn cited_powers(
+    conn: &mut DbConn,
+    case_ids: &[String],
+) -> QueryResult<std::collections::HashMap<String, Vec<CitedPower>>> {
+    type Cited = (
+        String,
+        String,
+        String,
+        i32,
+        String,
+        String,
+        Option<i64>,
+        Option<i64>,
+        bool,
+    );
     let rows: Vec<Cited> = case_powers::table
         .inner_join(power_versions::table)
-        .filter(case_powers::case_id.eq(case_id))
-        .order(power_versions::code.asc())
+        .filter(case_powers::case_id.eq_any(case_ids))
+        .order((case_powers::case_id.asc(), power_versions::code.asc()))
         .select((
+            case_powers::case_id,
             case_powers::power_id,
             case_powers::power_version_id,
             power_versions::version,
@@ -386,23 +453,22 @@ fn cited_powers(conn: &mut DbConn, case_id: &str) -> QueryResult<Vec<CitedPower>
             power_versions::requires_av_record,
         ))
         .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(power_id, power_version_id, version, code, name, fine_min_fen, fine_max_fen, requires_av_record)| {
-                CitedPower {
-                    power_id,
-                    power_version_id,
-                    version,
-                    code,
-                    name,
-                    fine_min_fen,
-                    fine_max_fen,
-                    requires_av_record,
-                }
-            },
-        )
-        .collect())
+    let mut by_case: std::collections::HashMap<String, Vec<CitedPower>> = std::collections::HashMap::new();
+    for (case_id, power_id, power_version_id, version, code, name, fine_min_fen, fine_max_fen, requires_av_record) in
+        rows
+    {
+        by_case.entry(case_id).or_default().push(CitedPower {
+            power_id,
+            power_version_id,
+            version,
+            code,
+            name,
+            fine_min_fen,
+            fine_max_fen,
+            requires_av_record,
+        });
+    }
+    Ok(by_case)
 }
 
 /// Writes a case's new state, but only if nobody changed it since `expected_version` was
