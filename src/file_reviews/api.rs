@@ -685,19 +685,20 @@ fn review_view(conn: &mut DbConn, agency_id: &str, row: FileReviewRow) -> AppRes
     let campaign = load_campaign(conn, agency_id, &row.campaign_id)?;
     let template_row =
         store::find_template(conn, agency_id, &campaign.template_id)?.ok_or(AppError::NotFound("review template"))?;
-    let content = template_row.content()?;
     let (case, meta) = crate::cases::store::load(conn, agency_id, &row.case_id)?.ok_or(AppError::NotFound("case"))?;
     let findings = row.findings()?;
     let sheet = row.sheet()?;
-    let tally = match &sheet {
-        Some(sheet) => Some(model::tally(
-            &content,
-            &sheet.findings,
-            &sheet.veto,
-            &sheet.items,
-            sheet.mark,
-        )?),
-        None => None,
+    // As stored when scored: a later change of the rules never rewrites a given score.
+    let tally = match (&sheet, row.max_tenths, row.total_tenths, row.grade, row.vetoed) {
+        (Some(sheet), Some(max), Some(total), Some(grade), Some(vetoed)) => Some(Tally {
+            max_points: Points::from_tenths(max),
+            deducted: sheet.items.iter().map(|a| a.deduction).sum(),
+            total: Points::from_tenths(total),
+            grade,
+            vetoed,
+            failed_veto_items: sheet.veto.iter().filter(|a| a.failed).map(|a| a.key.clone()).collect(),
+        }),
+        _ => None,
     };
     let filter = RectificationFilter {
         review_id: Some(row.id.clone()),
