@@ -151,6 +151,7 @@ impl Application {
         });
         let metrics = web::Data::new(Metrics::default());
         let json_limit = JsonLimit(settings.json_limit_bytes);
+        let body_timeout = crate::http::BodyTimeout(settings.body_timeout);
         let endpoints = crate::routes::endpoints()?;
         let server = HttpServer::new(move || {
             App::new()
@@ -158,6 +159,7 @@ impl Application {
                 .app_data(state.clone())
                 .app_data(metrics.clone())
                 .app_data(json_limit)
+                .app_data(body_timeout)
                 .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound("resource").into()))
                 .configure(|cfg| crate::routes::configure(cfg, &endpoints))
                 .default_service(web::to(|| async {

@@ -33,6 +33,8 @@ pub struct Settings {
     pub password_hashing_concurrency: usize,
     /// How long a login or password change waits in that line before it gets 429.
     pub password_hashing_wait: Duration,
+    /// How long a JSON or import body may take to arrive before the request gets 408.
+    pub body_timeout: Duration,
 }
 
 /// How long a login waits for a free password hasher by default.
@@ -58,6 +60,7 @@ impl fmt::Debug for Settings {
             .field("evidence_max_bytes", &self.evidence_max_bytes)
             .field("password_hashing_concurrency", &self.password_hashing_concurrency)
             .field("password_hashing_wait", &self.password_hashing_wait)
+            .field("body_timeout", &self.body_timeout)
             .finish()
     }
 }
@@ -145,6 +148,7 @@ impl Settings {
                 }
                 n => n,
             },
+            body_timeout: Duration::from_secs(env_parse("ENFORCEMENT_BODY_TIMEOUT_SECONDS", 30)?.max(1)),
             password_hashing_wait: Duration::from_millis(env_parse(
                 "ENFORCEMENT_PASSWORD_HASHING_WAIT_MS",
                 DEFAULT_PASSWORD_HASHING_WAIT.as_millis() as u64,

@@ -96,6 +96,9 @@ pub enum AppError {
     MethodNotAllowed(Vec<String>),
     #[error("payload too large")]
     PayloadTooLarge(usize),
+    /// 408: the body did not arrive within this many seconds.
+    #[error("request timeout")]
+    RequestTimeout(u64),
     #[error("unsupported media type")]
     UnsupportedMediaType(String),
     /// 416: a `Range` that starts beyond the end of a file of this many bytes.
@@ -156,6 +159,7 @@ impl AppError {
             AppError::PreconditionFailed(_) => ("precondition-failed", "Precondition failed"),
             AppError::MethodNotAllowed(_) => ("method-not-allowed", "Method not allowed"),
             AppError::PayloadTooLarge(_) => ("payload-too-large", "Payload too large"),
+            AppError::RequestTimeout(_) => ("request-timeout", "Request timeout"),
             AppError::UnsupportedMediaType(_) => ("unsupported-media-type", "Unsupported media type"),
             AppError::RangeNotSatisfiable(_) => ("range-not-satisfiable", "Range not satisfiable"),
             AppError::TooManyRequests { .. } => ("too-many-requests", "Too many requests"),
@@ -179,6 +183,7 @@ impl AppError {
             AppError::PreconditionFailed(why) => why.clone(),
             AppError::MethodNotAllowed(allowed) => format!("this path answers {} only", allowed.join(", ")),
             AppError::PayloadTooLarge(limit) => format!("the request body exceeds the limit of {limit} bytes"),
+            AppError::RequestTimeout(seconds) => format!("the request body did not arrive within {seconds} seconds"),
             AppError::UnsupportedMediaType(why) => why.clone(),
             AppError::RangeNotSatisfiable(size) => {
                 format!("the requested range starts beyond the end of the file ({size} bytes)")
@@ -265,6 +270,7 @@ impl ResponseError for AppError {
             AppError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             AppError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::RangeNotSatisfiable(_) => StatusCode::RANGE_NOT_SATISFIABLE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,

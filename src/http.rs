@@ -219,8 +219,14 @@ fn read_json_body(req: &HttpRequest, payload: &mut Payload) -> impl Future<Outpu
     }
 }
 
+/// How long a JSON or import body may take to arrive (app data; 30 s when absent): a
+/// client trickling its body holds a connection no longer than this.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyTimeout(pub std::time::Duration);
+
 /// Reads the raw body up to `limit` bytes: 413 past it, whether the length is declared
-/// or the body is chunked. Nothing is read until the future is awaited.
+/// or the body is chunked; 408 when it takes longer than the `BodyTimeout`. Nothing is
+/// read until the future is awaited.
 pub fn read_body(
     req: &HttpRequest,
     mut payload: Payload,
@@ -231,19 +237,27 @@ pub fn read_body(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
+    let timeout = req
+        .app_data::<BodyTimeout>()
+        .map_or(std::time::Duration::from_secs(30), |t| t.0);
     async move {
         if declared_length.is_some_and(|n| n > limit) {
             return Err(AppError::PayloadTooLarge(limit));
         }
-        let mut body = BytesMut::new();
-        while let Some(chunk) = payload.next().await {
-            let chunk = chunk.map_err(|e| AppError::bad_request(format!("the body could not be read: {e}")))?;
-            if body.len() + chunk.len() > limit {
-                return Err(AppError::PayloadTooLarge(limit));
+        let read = async move {
+            let mut body = BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|e| AppError::bad_request(format!("the body could not be read: {e}")))?;
+                if body.len() + chunk.len() > limit {
+                    return Err(AppError::PayloadTooLarge(limit));
+                }
+                body.extend_from_slice(&chunk);
             }
-            body.extend_from_slice(&chunk);
-        }
-        Ok(body)
+            Ok(body)
+        };
+        tokio::time::timeout(timeout, read)
+            .await
+            .unwrap_or(Err(AppError::RequestTimeout(timeout.as_secs())))
     }
 }
 

@@ -105,6 +105,7 @@ fn describe_error_answers(document: &mut utoipa::openapi::OpenApi) {
             }
             if operation.request_body.is_some() {
                 implied.push(("400", "a body that is not valid JSON or has a field of the wrong type"));
+                implied.push(("408", "a body that did not arrive within the body timeout"));
                 implied.push(("413", "a body over the size limit"));
                 implied.push(("415", "a body of another content type"));
                 implied.push(("422", "a field or rule refuses the request"));

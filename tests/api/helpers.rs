@@ -110,6 +110,7 @@ pub fn test_settings(data_dir: &std::path::Path, database: DatabaseUrl) -> Setti
         evidence_max_bytes: enforcement::config::DEFAULT_EVIDENCE_MAX_BYTES,
         password_hashing_concurrency: 4,
         password_hashing_wait: std::time::Duration::from_secs(30),
+        body_timeout: std::time::Duration::from_secs(30),
     }
 }
 
