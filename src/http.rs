@@ -263,7 +263,9 @@ pub fn read_body(
 
 /// Parses JSON, reporting the path of the field that failed. A number with no fraction
 /// (`85.0`) is read as the integer it is, as JSON Schema counts it: a whole-number field
-/// accepts it.
+/// accepts it. Every body of this API is a JSON object: serde would read an array as a
+/// struct's fields in order (`[null, null]` as a patch changing nothing), so any other
+/// JSON value is refused here.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> AppResult<T> {
     refuse_nul_in_strings(body)?;
     let mut deserializer = serde_json::Deserializer::from_slice(body);
@@ -272,6 +274,12 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> AppResult<T> {
     deserializer
         .end()
         .map_err(|e| AppError::bad_request(format!("the body is not valid JSON: {e}")))?;
+    if !value.is_object() {
+        return Err(AppError::BadRequest {
+            detail: "the body must be a JSON object".into(),
+            errors: vec![FieldError::new("body", "must be a JSON object")],
+        });
+    }
     integral_numbers_as_integers(&mut value);
     from_json_value(value)
 }
@@ -437,7 +445,9 @@ impl PageParams {
                 CURSOR_ENGINE
                     .decode(cursor)
                     .ok()
-                    .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+                    // Any base64url text is a position: bytes that are not UTF-8 and NUL
+                    // (which PostgreSQL text cannot hold) read as U+FFFD, as no key has them.
+                    .map(|bytes| String::from_utf8_lossy(&bytes).replace('\0', "\u{FFFD}"))
                     .ok_or_else(|| AppError::BadRequest {
                         detail: "cursor: not a cursor this service issued (base64url without padding)".into(),
                         errors: vec![FieldError::new("cursor", "not base64url without padding")],

@@ -60,7 +60,41 @@ pub fn document() -> utoipa::openapi::OpenApi {
     let mut document = ApiDoc::openapi();
     document.merge(crate::routes::Operations::openapi());
     describe_error_answers(&mut document);
+    optional_headers_are_strings(&mut document);
     document
+}
+
+/// utoipa declares an optional header (`Option<String>`) as `string | null`; on the wire a
+/// header is either absent or text, so its type is `string` and leaving it out says none.
+fn optional_headers_are_strings(document: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::{Schema, SchemaType, Type};
+    use utoipa::openapi::{RefOr, path::ParameterIn};
+
+    for item in document.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            for parameter in operation.parameters.iter_mut().flatten() {
+                if parameter.parameter_in != ParameterIn::Header {
+                    continue;
+                }
+                if let Some(RefOr::T(Schema::Object(object))) = parameter.schema.as_mut()
+                    && let SchemaType::Array(types) = &object.schema_type
+                    && types.contains(&Type::Null)
+                {
+                    let rest: Vec<Type> = types.iter().filter(|t| **t != Type::Null).cloned().collect();
+                    if let [only] = rest.as_slice() {
+                        object.schema_type = SchemaType::Type(only.clone());
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Every error answer is `application/problem+json` (RFC 9457), and every operation that

@@ -20,7 +20,13 @@ use crate::users::store::UserRow;
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct LoginRequest {
+    /// Not blank.
+    #[schema(
+        min_length = 1,
+        pattern = r"[^\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub username: String,
+    #[schema(min_length = 1)]
     pub password: String,
 }
 

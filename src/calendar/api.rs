@@ -44,6 +44,7 @@ pub struct PutCalendarYear {
 #[into_params(parameter_in = Query)]
 pub struct AddWorkingDaysParams {
     /// The day of the act (not counted).
+    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub from: NaiveDate,
     /// Working days to add, 0–3660.
     #[param(minimum = 0, maximum = 3660)]
@@ -70,7 +71,10 @@ fn check_year(year: i32) -> AppResult<i32> {
 #[utoipa::path(
     get, path = "/api/v1/calendar/{year}", tag = "calendar",
     params(("year" = i32, Path, minimum = 2000, maximum = 2100)),
-    responses((status = 200, body = CalendarYear), (status = 401, body = Problem)),
+    responses(
+        (status = 200, body = CalendarYear), (status = 401, body = Problem),
+        (status = 422, body = Problem, description = "a year outside 2000–2100"),
+    ),
     security(("bearer" = []))
 )]
 pub async fn get_year(

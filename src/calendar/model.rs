@@ -20,9 +20,16 @@ string_enum!(
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct CalendarDay {
+    /// A day of the year the path names, listed once; a `workday` is a Saturday or Sunday.
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub date: NaiveDate,
     pub kind: DayKind,
-    /// The occasion, e.g. 国庆节 or 国庆节调休上班.
+    /// The occasion, e.g. 国庆节 or 国庆节调休上班: 1 to 50 characters.
+    #[schema(
+        min_length = 1,
+        max_length = 50,
+        pattern = r"[^\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub name: String,
 }
 

@@ -56,7 +56,7 @@ fn json_reply(status: u16, view: &CaseView) -> AppResult<StoredReply> {
 #[utoipa::path(
     post, path = "/api/v1/cases", tag = "cases",
     request_body = CreateCaseRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "replays the first response for the same key")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "replays the first response for the same key; 1 to 255 visible ASCII characters", min_length = 1, max_length = 255, pattern = r"^[!-~]([ -~]*[!-~])?$")),
     responses(
         (status = 201, body = CaseView),
         (status = 400, body = Problem), (status = 403, body = Problem),
@@ -97,20 +97,38 @@ pub async fn create_case(
     .await
 }
 
-/// Parses `If-Match: "3"` (also `W/"3"` or `*`).
+/// The form of `If-Match` a transition reads, as the OpenAPI document declares it.
+const IF_MATCH_PATTERN: &str = r#"^(\*|(W/)?"[0-9]{1,9}"|[0-9]{1,9})$"#;
+
+/// Parses `If-Match: "3"` (also `W/"3"`, `3` or `*`). Any other text is not an entity tag
+/// of a case (400); a well-formed one naming another version is refused later with 412.
 fn if_match(req: &HttpRequest) -> AppResult<Option<i32>> {
     let Some(value) = req.headers().get(header::IF_MATCH) else {
         return Ok(None);
     };
     let text = value.to_str().unwrap_or("").trim();
+    parse_if_match(text).ok_or_else(|| AppError::BadRequest {
+        detail: format!("If-Match {text:?} is not a case's ETag: \"N\", W/\"N\" or *"),
+        errors: vec![FieldError::new("If-Match", format!("must match {IF_MATCH_PATTERN}"))],
+    })
+}
+
+/// `Some(None)` for `*`, `Some(Some(n))` for a version, `None` when malformed.
+fn parse_if_match(text: &str) -> Option<Option<i32>> {
     if text == "*" {
-        return Ok(None);
+        return Some(None);
     }
-    let version = text.trim_start_matches("W/").trim_matches('"');
-    version
-        .parse()
-        .map(Some)
-        .map_err(|_| AppError::PreconditionFailed(format!("If-Match {text:?} does not name a version of this case")))
+    fn quoted(tag: &str) -> Option<&str> {
+        tag.strip_prefix('"').and_then(|t| t.strip_suffix('"'))
+    }
+    let digits = match text.strip_prefix("W/") {
+        Some(weak) => quoted(weak)?,
+        None => quoted(text).unwrap_or(text),
+    };
+    if !(1..=9).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok().map(Some)
 }
 
 /// Take a step (`{"action": …, …}`): the state machine of DESIGN §4.
@@ -122,13 +140,13 @@ fn if_match(req: &HttpRequest) -> AppResult<Option<i32>> {
     post, path = "/api/v1/cases/{id}/transitions", tag = "cases",
     params(
         ("id" = String, Path),
-        ("If-Match" = Option<String>, Header, description = "the case's ETag (version)"),
-        ("Idempotency-Key" = Option<String>, Header),
+        ("If-Match" = Option<String>, Header, description = "the case's ETag (version): `\"3\"`, `W/\"3\"`, `3` or `*`", pattern = r#"^(\*|(W/)?"[0-9]{1,9}"|[0-9]{1,9})$"#),
+        ("Idempotency-Key" = Option<String>, Header, description = "1 to 255 visible ASCII characters", min_length = 1, max_length = 255, pattern = r"^[!-~]([ -~]*[!-~])?$"),
     ),
     request_body(content = TransitionRequest, description = "`action` plus the action's fields (DESIGN §8)"),
     responses(
         (status = 200, body = CaseView),
-        (status = 400, body = Problem), (status = 404, body = Problem),
+        (status = 400, body = Problem, description = "a malformed body, If-Match or Idempotency-Key"), (status = 404, body = Problem),
         (status = 409, body = Problem, description = "not allowed now; see allowed_actions"),
         (status = 412, body = Problem, description = "If-Match names another version"),
         (status = 422, body = Problem, description = "invalid fields, or a rule of the law named in `rule` (README, rule table): e.g. notice_required, heavier_than_notified, decider_is_case_officer, minor_under_14, hearing_request_period_running, decision_period_expired, officer_certificate_invalid"),
@@ -272,6 +290,7 @@ pub struct RecordExport {
 #[into_params(parameter_in = Query)]
 pub struct RecordParams {
     /// `json` downloads the record as a file.
+    #[param(pattern = "^json$")]
     pub format: Option<String>,
 }
 

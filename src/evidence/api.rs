@@ -98,14 +98,25 @@ pub struct UploadParams {
     pub kind: EvidenceKind,
     /// The original file name (UTF-8, at most 255 characters); path separators and control
     /// characters are replaced by `_` in the stored name, the original is kept.
+    #[param(
+        min_length = 1,
+        max_length = 255,
+        pattern = r"[^\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub filename: String,
     /// When it was captured (RFC 3339); not in the future.
+    #[param(
+        pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
+    )]
     pub captured_at: Option<DateTime<Utc>>,
     /// The user who captured it, when not the uploader: a user of the agency.
     pub captured_by: Option<String>,
-    /// The device, e.g. 执法记录仪 DSJ-V8 #0231 (at most 200 characters).
+    /// The device, e.g. 执法记录仪 DSJ-V8 #0231 (at most 200 characters, no control
+    /// characters but tab and line feed).
+    #[param(max_length = 200, pattern = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*$")]
     pub device: Option<String>,
-    /// At most 2,000 characters.
+    /// At most 2,000 characters, no control characters but tab and line feed.
+    #[param(max_length = 2000, pattern = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*$")]
     pub description: Option<String>,
     /// Required, and only allowed, on a closed case: why evidence is added after closing.
     pub correction_reason: Option<String>,
@@ -201,8 +212,8 @@ async fn receive(store: Arc<dyn BlobStore>, mut body: web::Payload, limit: u64) 
     params(
         ("id" = String, Path),
         UploadParams,
-        ("Content-Digest" = Option<String>, Header, description = "RFC 9530, e.g. sha-256=:<base64>:; a mismatch is refused and nothing is kept"),
-        ("X-Content-SHA256" = Option<String>, Header, description = "the expected SHA-256 in hex; a mismatch is refused and nothing is kept"),
+        ("Content-Digest" = Option<String>, Header, description = "RFC 9530, sha-256=:<base64>:; a mismatch is refused and nothing is kept", pattern = "^sha-256=:[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=:$"),
+        ("X-Content-SHA256" = Option<String>, Header, description = "the expected SHA-256 in hex; a mismatch is refused and nothing is kept", pattern = "^[0-9A-Fa-f]{64}$"),
     ),
     request_body(content = inline(EvidenceFile), content_type = "application/octet-stream", description = "the file's bytes (any media type is accepted; the stored type comes from the file name's extension)"),
     responses(

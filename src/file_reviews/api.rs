@@ -81,9 +81,16 @@ pub struct TemplateInput {
     /// unless they name another).
     #[schema(min_length = 1, max_length = 64, pattern = "^[a-z0-9_]+$")]
     pub code: Option<String>,
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub name: String,
+    #[schema(max_items = 200)]
     pub veto_items: Vec<VetoItem>,
+    /// At least one category of point items.
+    #[schema(min_items = 1, max_items = 200)]
     pub categories: Vec<Category>,
     pub grades: GradeThresholds,
 }
@@ -202,7 +209,11 @@ pub async fn get_review_template(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CampaignInput {
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub name: String,
     /// The quarter whose closed files are sampled, `YYYYQn`.
     #[schema(example = "2024Q3", pattern = "^[0-9]{4}[Qq][1-4]$")]
@@ -213,7 +224,11 @@ pub struct CampaignInput {
     /// `{"count": N}` or `{"ratio": 0.1}`; at least one file either way.
     pub sample: SampleSize,
     /// The sample's seed; a random one is drawn and recorded when absent.
-    #[schema(min_length = 1, max_length = 128)]
+    #[schema(
+        min_length = 1,
+        max_length = 128,
+        pattern = r"[^\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub seed: Option<String>,
     /// The template version to score against; the latest `default` when absent.
     pub template_id: Option<String>,
@@ -874,7 +889,11 @@ pub async fn get_file_review(
 pub struct RectificationInput {
     /// The item (veto or point) it follows from; the sheet must fail or deduct it.
     pub item_key: String,
-    #[schema(min_length = 1, max_length = 2000)]
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"[^\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub description: String,
     /// Working days from today to answer it; 10 when absent.
     #[schema(minimum = 1, maximum = 120)]
@@ -889,7 +908,11 @@ pub struct ScoreInput {
     pub items: Vec<ItemAnswer>,
     /// 示范优案 (an excellent file) or 典型差案 (one that is not).
     pub mark: Option<Mark>,
-    #[schema(max_length = 2000)]
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"[^\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub comment: Option<String>,
     #[serde(default)]
     #[schema(max_items = 100)]
@@ -1158,7 +1181,11 @@ pub async fn get_rectification(
 #[serde(deny_unknown_fields)]
 pub struct AnswerInput {
     /// What was put right, and how.
-    #[schema(min_length = 1, max_length = 2000)]
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"[^\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub answer: String,
 }
 
@@ -1221,7 +1248,11 @@ pub struct RectificationReviewInput {
     /// `true` closes the item; `false` sends it back to the officer, open again.
     pub accepted: bool,
     /// Required when sending it back.
-    #[schema(max_length = 2000)]
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"[^\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub comment: Option<String>,
 }
 

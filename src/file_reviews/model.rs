@@ -163,9 +163,15 @@ impl Mark {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VetoItem {
-    /// Stable key, `a-z`, `0-9` and `_`.
+    /// Stable key, 1 to 64 of `a-z`, `0-9` and `_`, unique in the template.
+    #[schema(pattern = "^[a-z0-9_]{1,64}$")]
     pub key: String,
     /// What fails the file, in Chinese (e.g. 执法人员少于两人).
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub label: String,
     /// A check the service runs on the file to pre-fill this item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -176,17 +182,23 @@ pub struct VetoItem {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PointItem {
+    #[schema(pattern = "^[a-z0-9_]{1,64}$")]
     pub key: String,
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub label: String,
     /// The most the item can lose.
-    #[schema(value_type = f64, minimum = 0.1, maximum = 10000)]
+    #[schema(value_type = f64, minimum = 0.1, maximum = 10000, multiple_of = 0.1)]
     pub points: Points,
     /// A check the service runs on the file to pre-fill a deduction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check: Option<Check>,
     /// The deduction a failed check suggests; the item's points when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<f64>, minimum = 0.1, maximum = 10000)]
+    #[schema(value_type = Option<f64>, minimum = 0.1, maximum = 10000, multiple_of = 0.1)]
     pub check_deduction: Option<Points>,
 }
 
@@ -194,8 +206,16 @@ pub struct PointItem {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Category {
+    #[schema(pattern = "^[a-z0-9_]{1,64}$")]
     pub key: String,
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub label: String,
+    /// At least one; at most 200 items in the whole template.
+    #[schema(min_items = 1, max_items = 200)]
     pub items: Vec<PointItem>,
 }
 
@@ -203,9 +223,11 @@ pub struct Category {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GradeThresholds {
-    #[schema(value_type = f64, minimum = 0, maximum = 10000)]
+    /// At most the template's maximum.
+    #[schema(value_type = f64, minimum = 0, maximum = 10000, multiple_of = 0.1)]
     pub excellent: Points,
-    #[schema(value_type = f64, minimum = 0, maximum = 10000)]
+    /// At most `excellent`.
+    #[schema(value_type = f64, minimum = 0, maximum = 10000, multiple_of = 0.1)]
     pub pass: Points,
 }
 
@@ -629,7 +651,7 @@ pub struct VetoAnswer {
 #[serde(deny_unknown_fields)]
 pub struct ItemAnswer {
     pub key: String,
-    #[schema(value_type = f64, minimum = 0, maximum = 10000)]
+    #[schema(value_type = f64, minimum = 0, maximum = 10000, multiple_of = 0.1)]
     pub deduction: Points,
     /// Required with a deduction, or when a finding on the item is dismissed or lessened.
     #[serde(default, skip_serializing_if = "Option::is_none")]

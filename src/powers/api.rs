@@ -128,19 +128,46 @@ impl PowerVersionView {
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CreatePowerRequest {
+    /// 1 to 64 characters without spaces, e.g. `XF-CG-001`; case-insensitive.
+    #[schema(
+        pattern = r"^[\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]{1,64}[\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
+    )]
     pub code: String,
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub name: String,
     pub category: PowerCategory,
+    #[schema(
+        min_length = 1,
+        max_length = 4000,
+        pattern = r"[^\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub legal_basis: String,
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"[^\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub source_department: String,
+    /// In fen, 0 to 10^12; at most `fine_max_fen`.
+    #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
     pub fine_min_fen: Option<i64>,
+    #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
     pub fine_max_fen: Option<i64>,
     /// Default false.
     #[serde(default)]
     pub requires_av_record: bool,
-    /// Default today.
+    /// Default today; a date from 1949 to 2100.
+    #[schema(pattern = r"^(19(49|[5-9][0-9])|20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$")]
     pub effective_from: Option<NaiveDate>,
+    /// Not before `effective_from`; a date from 1949 to 2100.
+    #[schema(pattern = r"^(19(49|[5-9][0-9])|20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$")]
     pub effective_to: Option<NaiveDate>,
+    /// At most 500 characters; blank is none.
+    #[schema(max_length = 500)]
     pub change_note: Option<String>,
 }
 
@@ -151,25 +178,45 @@ pub struct CreatePowerRequest {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct PatchPowerRequest {
     /// The code identifies the power and cannot change; sending the same code is allowed.
+    #[schema(
+        pattern = r"^[\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]{1,64}[\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
+    )]
     pub code: Option<String>,
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub name: Option<String>,
     pub category: Option<PowerCategory>,
+    #[schema(
+        min_length = 1,
+        max_length = 4000,
+        pattern = r"[^\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub legal_basis: Option<String>,
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"[^\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub source_department: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<i64>)]
+    #[schema(value_type = Option<i64>, minimum = 0, maximum = 1_000_000_000_000_i64)]
     pub fine_min_fen: Option<Option<i64>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<i64>)]
+    #[schema(value_type = Option<i64>, minimum = 0, maximum = 1_000_000_000_000_i64)]
     pub fine_max_fen: Option<Option<i64>>,
     pub requires_av_record: Option<bool>,
     /// When a content change takes effect; default today. Not before the current
     /// version's `effective_from`.
+    #[schema(pattern = r"^(19(49|[5-9][0-9])|20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$")]
     pub effective_from: Option<NaiveDate>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<NaiveDate>)]
+    #[schema(value_type = Option<NaiveDate>, pattern = r"^(19(49|[5-9][0-9])|20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$")]
     pub effective_to: Option<Option<NaiveDate>>,
-    /// Why the power changed (kept with the new version).
+    /// Why the power changed (kept with the new version); at most 500 characters.
+    #[schema(max_length = 500)]
     pub change_note: Option<String>,
 }
 
@@ -182,6 +229,7 @@ pub struct PowerListParams {
     /// Exact source department (下沉部门), e.g. 城市管理.
     pub source_department: Option<String>,
     /// Only powers in force on this day, each shown in the version in force then.
+    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub in_force_on: Option<NaiveDate>,
 }
 

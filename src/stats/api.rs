@@ -25,8 +25,10 @@ pub struct PeriodParams {
     /// e.g. 2024Q3
     pub quarter: Option<String>,
     /// First day (inclusive), with `to`.
+    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub from: Option<NaiveDate>,
     /// Last day (inclusive), with `from`; at most ten years after `from`.
+    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub to: Option<NaiveDate>,
 }
 

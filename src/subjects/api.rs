@@ -69,19 +69,35 @@ impl SubjectView {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CreateSubjectRequest {
     pub kind: SubjectKind,
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub name: String,
     /// Required for an enterprise (and never starting 92, a 个体工商户's); a 个体工商户
     /// (`individual_business`) needs one starting 92 or `id_card_no`. 18 characters with a
-    /// valid check character.
+    /// valid check character. Blank is none.
+    #[schema(
+        pattern = r"^[\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$|^[\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[0-9A-HJ-NP-RTUW-Ya-hj-np-rtuw-y]{2}[0-9]{6}[0-9A-HJ-NP-RTUW-Ya-hj-np-rtuw-y]{10}[\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
+    )]
     pub uscc: Option<String>,
     /// Individuals and 个体工商户 (the operator's) only; 18 characters with a valid check
-    /// character and birth date.
+    /// character and birth date. Blank is none.
+    #[schema(
+        pattern = r"^[\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$|^[\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[1-9][0-9]{16}[0-9Xx][\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
+    )]
     pub id_card_no: Option<String>,
+    #[schema(max_length = 100)]
     pub legal_representative: Option<String>,
+    #[schema(max_length = 300)]
     pub address: Option<String>,
+    #[schema(max_length = 100)]
     pub industry: Option<String>,
     pub risk_level: Option<RiskLevel>,
-    /// A mainland mobile or landline number; spaces, dashes and +86 are accepted.
+    /// A mainland mobile or landline number; spaces, dashes, parentheses and +86 are
+    /// accepted. Blank is none.
+    #[schema(pattern = r"^[0-9 ()（）+-]*$")]
     pub contact_phone: Option<String>,
 }
 
@@ -89,27 +105,32 @@ pub struct CreateSubjectRequest {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct PatchSubjectRequest {
     pub kind: Option<SubjectKind>,
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = r"^[\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$|^[\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[0-9A-HJ-NP-RTUW-Ya-hj-np-rtuw-y]{2}[0-9]{6}[0-9A-HJ-NP-RTUW-Ya-hj-np-rtuw-y]{10}[\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$")]
     pub uscc: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = r"^[\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$|^[\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[1-9][0-9]{16}[0-9Xx][\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$")]
     pub id_card_no: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 100)]
     pub legal_representative: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 300)]
     pub address: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 100)]
     pub industry: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<RiskLevel>)]
     pub risk_level: Option<Option<RiskLevel>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = r"^[0-9 ()（）+-]*$")]
     pub contact_phone: Option<Option<String>>,
 }
 

@@ -62,36 +62,74 @@ impl UserView {
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CreateUserRequest {
+    /// 3 to 64 ASCII letters, digits, `.`, `_` and `-`; case-insensitive.
+    #[schema(
+        pattern = r"^[\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[A-Za-z0-9._-]{3,64}[\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
+    )]
     pub username: String,
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"[^\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub display_name: String,
-    /// At least 12 characters.
+    /// 12 to 256 characters.
+    #[schema(min_length = 12, max_length = 256)]
     pub password: String,
+    /// At least one.
+    #[schema(min_items = 1)]
     pub roles: Vec<Role>,
+    /// Required for an officer (执法证号).
+    #[schema(
+        min_length = 1,
+        max_length = 64,
+        pattern = r"[^\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub certificate_no: Option<String>,
+    /// Required for an officer.
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub certificate_expires_on: Option<NaiveDate>,
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"[^\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub enforcement_field: Option<String>,
+    /// Required for legal counsel (法律职业资格证号).
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"[^\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub legal_qualification: Option<String>,
 }
 
 /// Absent fields stay as they are; `null` clears an optional field.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct PatchUserRequest {
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"[^\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub display_name: Option<String>,
     pub active: Option<bool>,
+    #[schema(min_items = 1)]
     pub roles: Option<Vec<Role>>,
-    /// Sets a new password and ends all of the user's sessions.
+    /// Sets a new password (12 to 256 characters) and ends all of the user's sessions.
+    #[schema(min_length = 12, max_length = 256)]
     pub password: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 64, pattern = r"[^\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")]
     pub certificate_no: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<NaiveDate>)]
+    #[schema(value_type = Option<NaiveDate>, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub certificate_expires_on: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 100, pattern = r"[^\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")]
     pub enforcement_field: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 100, pattern = r"[^\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")]
     pub legal_qualification: Option<Option<String>>,
 }
 

@@ -21,6 +21,23 @@ async fn malformed_json_is_a_400_problem() {
 }
 
 #[tokio::test]
+async fn a_body_that_is_not_a_json_object_is_a_400_problem() {
+    // serde would read an array as a struct's fields in order: `[null, null]` as a patch
+    // changing nothing.
+    let app = spawn_app().await;
+    let me = json_of(app.get("/api/v1/me", &app.admin_token).await).await.1;
+    let id = me["id"].as_str().unwrap();
+    for body in [json!([null, null]), json!("text"), json!(7)] {
+        let problem = expect_problem(
+            app.patch(&format!("/api/v1/users/{id}"), &app.admin_token, &body).await,
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+        assert_eq!(error_fields(&problem), vec!["body"], "{body}");
+    }
+}
+
+#[tokio::test]
 async fn wrong_types_and_missing_fields_name_the_field() {
     let app = spawn_app().await;
     let body = json!({"username": "a.b", "display_name": "某", "password": 12345678901234_i64, "roles": []});
@@ -106,6 +123,12 @@ async fn bad_list_parameters_are_refused() {
     )
     .await;
     assert_eq!(error_fields(&problem), vec!["cursor"]);
+    // Any base64url cursor is a position, even one decoding to NUL and bytes that are not
+    // UTF-8 (PostgreSQL text cannot hold NUL: this was a 500 there).
+    for path in ["/api/v1/users?cursor=AAOsu4UMmdXOrv4Lm0", "/api/v1/powers?cursor=AAAA"] {
+        let (status, page) = json_of(app.get(path, &app.admin_token).await).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {page}");
+    }
     let problem = expect_problem(
         app.get("/api/v1/users?active=maybe", &app.admin_token).await,
         StatusCode::BAD_REQUEST,

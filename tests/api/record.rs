@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    InspectionStage, Notice, SITE, Stage, TestDb, case_world, days_ago, expect_problem, json_of, today,
+    InspectionStage, Notice, SITE, Stage, TestDb, case_world, days_ago, error_fields, expect_problem, json_of, today,
 };
 
 #[tokio::test]
@@ -247,6 +247,21 @@ async fn a_stale_if_match_is_412_and_changes_nothing() {
         .await
         .unwrap();
     expect_problem(stale, StatusCode::PRECONDITION_FAILED).await;
+    // Text that is no ETag of a case is a malformed request, not a stale version.
+    for malformed in ["", "null", "\"1", "W/1", "\"\"", "1234567890"] {
+        let response = w
+            .app
+            .client
+            .post(w.app.url(&format!("/api/v1/cases/{id}/transitions")))
+            .bearer_auth(w.lead_token())
+            .header("If-Match", malformed)
+            .json(&start)
+            .send()
+            .await
+            .unwrap();
+        let problem = expect_problem(response, StatusCode::BAD_REQUEST).await;
+        assert_eq!(error_fields(&problem), vec!["If-Match"], "{malformed}");
+    }
     let case = w.case(&id).await;
     assert_eq!(
         (case["status"].clone(), case["version"].clone()),

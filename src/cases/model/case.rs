@@ -308,13 +308,16 @@ pub fn number_year(opened_on: NaiveDate) -> i32 {
 /// Per-agency settings the rules use (`GET/PUT /settings`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ProcedureSettings {
-    /// 陈述申辩期限, in working days (default 5).
+    /// 陈述申辩期限, in working days (default 5), 3–30.
+    #[schema(minimum = 3, maximum = 30)]
     pub defense_period_working_days: u32,
     /// A fine or confiscation at or above this ("以上" includes the figure), for an
     /// individual or 个体工商户, is "large" (较大数额): hearing rights and collective
     /// discussion. Default ¥10,000.
+    #[schema(minimum = 1)]
     pub hearing_threshold_individual_fen: i64,
     /// The same for organisations. Default ¥100,000.
+    #[schema(minimum = 1)]
     pub hearing_threshold_organisation_fen: i64,
     /// Ordinary penalty cases wait for the head's approval of the filing (立案审批).
     /// Default on.
@@ -324,24 +327,33 @@ pub struct ProcedureSettings {
     /// art. 60), e.g. 《市场监督管理行政处罚程序规定》第六十四条. Without one no extension
     /// is approved.
     #[serde(default)]
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = r"[^\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub extension_rule: Option<String>,
-    /// The most days that rule allows in all (default 30).
+    /// The most days that rule allows in all (default 30), 1–365.
     #[serde(default = "default_extension_max_days")]
+    #[schema(minimum = 1, maximum = 365)]
     pub extension_max_days: u32,
     /// Simple-procedure decisions not acknowledged (备案) by a supervisor within this many
-    /// working days are listed as overdue (default 5).
+    /// working days are listed as overdue (default 5), 1–30.
     #[serde(default = "default_acknowledgement_working_days")]
+    #[schema(minimum = 1, maximum = 30)]
     pub acknowledgement_working_days: u32,
     /// Which decisions need counsel's passing review first (APL art. 58): `all_ordinary`
     /// (default) or `major_only`.
     #[serde(default = "default_legal_review_scope")]
     pub legal_review_scope: LegalReviewScope,
     /// A penalty decision is disclosed (公示) within this many working days (default 7,
-    /// 国办发〔2018〕118号).
+    /// 国办发〔2018〕118号), 1–60.
     #[serde(default = "default_disclosure_penalty_working_days")]
+    #[schema(minimum = 1, maximum = 60)]
     pub disclosure_penalty_working_days: u32,
-    /// Other decisions and inspection results within this many (default 20).
+    /// Other decisions and inspection results within this many (default 20), 1–60.
     #[serde(default = "default_disclosure_other_working_days")]
+    #[schema(minimum = 1, maximum = 60)]
     pub disclosure_other_working_days: u32,
     /// Publish a decision's disclosure as soon as it is decided (default off: a supervisor
     /// publishes after checking the preview).

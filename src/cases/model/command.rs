@@ -101,6 +101,7 @@ pub struct RecordFindingsInput {
 /// The input of `order_rectification`.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct OrderRectificationInput {
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub deadline: NaiveDate,
 }
 
@@ -112,8 +113,10 @@ pub struct VerifyRectificationInput {
     pub note: Option<String>,
     /// A new deadline when not rectified.
     #[serde(default)]
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub deadline: Option<NaiveDate>,
     #[serde(default)]
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub verified_on: Option<NaiveDate>,
 }
 
@@ -125,6 +128,7 @@ pub struct EscalateInput {
     pub power_ids: Option<Vec<String>>,
     #[serde(default)]
     pub officer_ids: Option<Vec<String>>,
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub violation_on: NaiveDate,
     #[serde(default)]
     pub serious_harm: bool,
@@ -148,6 +152,7 @@ pub struct NotifyInput {
     pub facts: String,
     pub legal_basis: String,
     #[serde(default)]
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub notified_on: Option<NaiveDate>,
 }
 
@@ -179,23 +184,27 @@ pub struct WaiveDefenseInput {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct RequestHearingInput {
     #[serde(default)]
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub requested_on: Option<NaiveDate>,
 }
 
 /// The input of `schedule_hearing`.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct ScheduleHearingInput {
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub hearing_on: NaiveDate,
     /// The hearing's host (听证主持人): a user of the agency who is not an officer of the
     /// case (APL art. 64 (4)).
     pub host_id: String,
     #[serde(default)]
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub notified_on: Option<NaiveDate>,
 }
 
 /// The input of `record_hearing`.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct RecordHearingInput {
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub held_on: NaiveDate,
     pub summary: String,
 }
@@ -203,6 +212,7 @@ pub struct RecordHearingInput {
 /// The input of `record_collective_discussion`.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct RecordCollectiveDiscussionInput {
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub held_on: NaiveDate,
     pub participants: Vec<String>,
     pub conclusion: String,
@@ -227,6 +237,7 @@ pub struct DecideInput {
     #[serde(default)]
     pub penalties: Option<Vec<Penalty>>,
     #[serde(default)]
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub decided_on: Option<NaiveDate>,
     /// Simple procedure: credentials shown on the spot (APL art. 52).
     #[serde(default)]
@@ -259,6 +270,7 @@ pub struct HearingNotAttendedInput {
 pub struct RecordEducationInput {
     pub content: String,
     #[serde(default)]
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub educated_on: Option<NaiveDate>,
 }
 
@@ -284,6 +296,7 @@ pub struct ProposeDecisionInput {
     pub receiving_organ: Option<String>,
     /// Defaults to today; may be earlier for a case entered after the fact (补录).
     #[serde(default)]
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub proposed_on: Option<NaiveDate>,
     /// 案件情况疑难复杂 (legal review in scope under `major_only`).
     #[serde(default)]
@@ -331,6 +344,7 @@ pub struct ServeInput {
     pub method: ServiceMethod,
     /// The day of service; for `notice` (公告送达) the day the notice was published, and
     /// service takes effect 30 days later (APL art. 61 with 民事诉讼法 art. 95).
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub served_on: NaiveDate,
     #[serde(default)]
     pub receipt: Option<String>,
@@ -340,6 +354,7 @@ pub struct ServeInput {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct RecordPaymentInput {
     pub amount_fen: i64,
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub paid_on: NaiveDate,
     /// Collected by the officers on the spot (当场收缴, APL art. 68).
     #[serde(default)]
@@ -356,6 +371,7 @@ pub struct RecordPaymentInput {
 /// (APL art. 71: within 2 working days).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct RecordHandoverInput {
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub handed_over_on: NaiveDate,
     #[serde(default)]
     pub note: Option<String>,
@@ -368,6 +384,7 @@ pub struct RecordServiceConsentInput {
     /// The fax, e-mail or other electronic address the party gave.
     pub address: String,
     #[serde(default)]
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub consented_on: Option<NaiveDate>,
 }
 
@@ -377,6 +394,7 @@ pub struct RecordServiceConsentInput {
 pub struct RecordRemedyInput {
     pub kind: RemedyKind,
     pub event: RemedyEvent,
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub on: NaiveDate,
     /// For `decided`: what was decided (维持, 撤销, 变更…).
     #[serde(default)]
@@ -392,6 +410,7 @@ pub struct RevokeDecisionInput {
     pub authority: RevocationAuthority,
     /// The day the revoking decision or judgment took effect: not before the decision, not
     /// in the future.
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub on: NaiveDate,
     #[serde(default)]
     pub document_no: Option<String>,
@@ -402,6 +421,7 @@ pub struct RevokeDecisionInput {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct ApprovePaymentPlanInput {
     /// The new last day to pay (for instalments, the last instalment's).
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub payment_due_on: NaiveDate,
     /// Instalments, if any: `[{due_on, amount_fen}]`, adding up to what is owed.
     #[serde(default)]
@@ -411,6 +431,7 @@ pub struct ApprovePaymentPlanInput {
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Instalment {
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub due_on: NaiveDate,
     pub amount_fen: i64,
 }
@@ -418,6 +439,7 @@ pub struct Instalment {
 /// The input of `apply_court_enforcement` (申请人民法院强制执行, APL art. 72 (3)).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct ApplyCourtEnforcementInput {
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub applied_on: NaiveDate,
     pub court: String,
     /// The court's ruling, when known (准予执行, 不予执行…).

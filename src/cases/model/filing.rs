@@ -26,14 +26,18 @@ pub struct CreateCaseRequest {
     pub officer_ids: Vec<String>,
     pub summary: String,
     /// Required for penalty cases (违法行为发生日期).
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub violation_on: Option<NaiveDate>,
     /// A continuing violation's last day (APL art. 36: the limitation runs from it).
     #[serde(default)]
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub violation_ended_on: Option<NaiveDate>,
     /// When the agency discovered the violation; defaults to the filing date.
     #[serde(default)]
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub discovered_on: Option<NaiveDate>,
     /// Defaults to today; may be earlier (补录) but never in the future.
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub opened_on: Option<NaiveDate>,
     /// Defaults to `routine`.
     pub source: Option<CaseSource>,

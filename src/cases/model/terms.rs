@@ -380,6 +380,7 @@ pub struct Finding {
     #[serde(default)]
     pub rectified: bool,
     #[serde(default)]
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub rectified_on: Option<NaiveDate>,
     /// Handed on to a penalty case opened from this inspection (转立案查处).
     #[serde(default)]

@@ -18,13 +18,17 @@ pub struct CaseFilter {
     /// The source department (下沉部门) of a cited power, as the cited version names it.
     pub department: Option<String>,
     /// 立案日期 from (inclusive).
+    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub opened_from: Option<NaiveDate>,
     /// 立案日期 to (inclusive).
+    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub opened_to: Option<NaiveDate>,
     pub outcome: Option<Outcome>,
     /// 决定日期 from (inclusive).
+    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub decided_from: Option<NaiveDate>,
     /// 决定日期 to (inclusive).
+    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub decided_to: Option<NaiveDate>,
     /// Whether the decision was revoked or found void (`revoke_decision`).
     pub revoked: Option<bool>,
@@ -40,7 +44,9 @@ pub struct CaseFilter {
     pub hazard_rectified: Option<bool>,
     /// Cases with a legal review signed with this outcome (within `reviewed_from`/`reviewed_to`).
     pub review_outcome: Option<ReviewOutcome>,
+    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub reviewed_from: Option<NaiveDate>,
+    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub reviewed_to: Option<NaiveDate>,
     /// Cases transferred (移送) to a department or judicial organs.
     pub transferred: Option<bool>,
