@@ -22,26 +22,24 @@ struct Server {
 
 impl Server {
     fn start(dir: &std::path::Path, url: &str) -> Server {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
         let (out, err) = (dir.join("serve.out"), dir.join("serve.err"));
         let child = Command::new(env!("CARGO_BIN_EXE_enforcement"))
             .args(["serve", "--demo"])
             .env("DATABASE_URL", url)
             .env("ENFORCEMENT_DATA_DIR", dir)
-            .env("ENFORCEMENT_ADDR", format!("127.0.0.1:{port}"))
+            // Port 0, read back from the log: a port picked here and bound only after the
+            // demo loads could meanwhile be taken by another test's server.
+            .env("ENFORCEMENT_ADDR", "127.0.0.1:0")
             .env("ENFORCEMENT_JWT_SECRET", "a-test-secret-that-is-long-enough-1234")
-            .env("RUST_LOG", "warn")
+            .env("ENFORCEMENT_LOG_FORMAT", "json")
+            .env("RUST_LOG", "info")
             .stdout(Stdio::from(std::fs::File::create(&out).unwrap()))
             .stderr(Stdio::from(std::fs::File::create(&err).unwrap()))
             .spawn()
             .unwrap();
         Server {
             child,
-            base: format!("http://127.0.0.1:{port}"),
+            base: String::new(),
             out,
             err,
         }
@@ -59,7 +57,18 @@ impl Server {
             if let Some(exit) = self.child.try_wait().unwrap() {
                 panic!("serve --demo exited ({exit}) before serving: {:?}", self.output());
             }
-            if let Ok(response) = client.get(format!("{}/readyz", self.base)).send().await
+            if self.base.is_empty() {
+                let (_, err) = self.output();
+                let port = err.lines().find_map(|line| {
+                    let value: serde_json::Value = serde_json::from_str(line).ok()?;
+                    (value["fields"]["message"] == "listening").then(|| value["fields"]["port"].clone())
+                });
+                if let Some(port) = port {
+                    self.base = format!("http://127.0.0.1:{port}");
+                }
+            }
+            if !self.base.is_empty()
+                && let Ok(response) = client.get(format!("{}/readyz", self.base)).send().await
                 && response.status() == 200
             {
                 return;
