@@ -86,21 +86,37 @@ fn serve_keeps_secrets_out_of_logs_and_stops_gracefully_on_sigterm() {
     let (ok, out) = enforcement(dir.path(), &url, &init, &format!("{password}\n"));
     assert!(ok, "{out}");
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    // Port 0, read back from the log: a port picked here could be taken by another test's
+    // server before this one binds it.
+    let (out_path, err_path) = (dir.path().join("serve.out"), dir.path().join("serve.err"));
     let mut server = Command::new(env!("CARGO_BIN_EXE_enforcement"))
         .arg("serve")
         .env("DATABASE_URL", &url)
         .env("ENFORCEMENT_DATA_DIR", dir.path())
-        .env("ENFORCEMENT_ADDR", format!("127.0.0.1:{port}"))
+        .env("ENFORCEMENT_ADDR", "127.0.0.1:0")
         .env("RUST_LOG", "debug")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stdout(Stdio::from(std::fs::File::create(&out_path).unwrap()))
+        .stderr(Stdio::from(std::fs::File::create(&err_path).unwrap()))
         .spawn()
         .unwrap();
+    let started = std::time::Instant::now();
+    let port = loop {
+        let log = std::fs::read_to_string(&err_path).unwrap_or_default();
+        if let Some(port) = log
+            .lines()
+            .find(|line| line.contains(" listening "))
+            .and_then(|line| line.split("port=").nth(1))
+            .and_then(|rest| rest.split_whitespace().next())
+            .map(str::to_string)
+        {
+            break port;
+        }
+        assert!(
+            started.elapsed().as_secs() < 30,
+            "the server did not say where it listens: {log}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
     let base = format!("http://127.0.0.1:{port}");
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -147,11 +163,10 @@ fn serve_keeps_secrets_out_of_logs_and_stops_gracefully_on_sigterm() {
         assert!(started.elapsed().as_secs() < 20, "the server did not stop on SIGTERM");
         std::thread::sleep(std::time::Duration::from_millis(50));
     };
-    let output = server.wait_with_output().unwrap();
     let logs = format!(
         "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
+        std::fs::read_to_string(&out_path).unwrap_or_default(),
+        std::fs::read_to_string(&err_path).unwrap_or_default()
     );
     assert!(exit.success(), "exit {exit:?}: {logs}");
     assert!(
