@@ -148,7 +148,12 @@ struct Received {
 /// Streams the body into a new file, hashing it on the way. The connection's chunks go to
 /// a writing thread through a bounded queue, so memory stays flat and no actix worker waits
 /// on the disk. On any failure the unfinished file is dropped, which deletes it.
-async fn receive(store: Arc<dyn BlobStore>, mut body: web::Payload, limit: u64) -> AppResult<Received> {
+async fn receive(
+    store: Arc<dyn BlobStore>,
+    mut body: web::Payload,
+    limit: u64,
+    idle: std::time::Duration,
+) -> AppResult<Received> {
     let writer = blocking(move || store.begin()).await?.map_err(storage_failed)?;
     let (chunks, mut queue) = tokio::sync::mpsc::channel::<Bytes>(CHUNKS_IN_FLIGHT);
     let span = tracing::Span::current();
@@ -169,7 +174,15 @@ async fn receive(store: Arc<dyn BlobStore>, mut body: web::Payload, limit: u64) 
     });
     let mut received = 0u64;
     let mut refusal = None;
-    while let Some(chunk) = body.next().await {
+    loop {
+        // A stalled upload (nothing for `idle`) is given up: it holds no connection and no
+        // temporary file for long; a slow but moving one goes on.
+        let Ok(next) = tokio::time::timeout(idle, body.next()).await else {
+            tracing::info!(received, "upload stalled; nothing kept");
+            refusal = Some(AppError::RequestTimeout(idle.as_secs()));
+            break;
+        };
+        let Some(chunk) = next else { break };
         match chunk {
             Ok(chunk) => {
                 received += chunk.len() as u64;
@@ -280,7 +293,7 @@ pub async fn upload_evidence(
             .db(move |conn| store::check_upload(conn, &caller, &case_id, captured_by.as_deref(), reason.as_deref()))
             .await?;
     }
-    let received = receive(state.evidence.clone(), body, limit).await?;
+    let received = receive(state.evidence.clone(), body, limit, state.settings.body_timeout).await?;
     if received.size == 0 {
         blocking(move || drop(received.writer)).await?;
         return Err(empty_evidence());

@@ -766,3 +766,30 @@ async fn a_body_beyond_the_configured_limit_is_refused_while_streaming() {
     }
     assert_eq!(before, (evidence_of(&w, &id).await, stored_files(&w)));
 }
+
+/// An upload that stops sending is given up after the body timeout: 408, no item, no
+/// temporary file left behind.
+#[tokio::test]
+async fn a_stalled_upload_is_given_up_and_leaves_nothing() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let w = crate::helpers::case_world_with(|settings| settings.body_timeout = std::time::Duration::from_secs(1)).await;
+    let id = w.open_ok("inspection", serde_json::json!({})).await;
+    let address = w.app.address.trim_start_matches("http://").to_string();
+    let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let head = format!(
+        "POST /api/v1/cases/{id}/evidence?kind=photo&filename=a.png HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {}\r\nContent-Type: application/octet-stream\r\nContent-Length: 100000\r\n\r\n",
+        w.lead_token()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(&[7u8; 1000]).await.unwrap();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(std::time::Duration::from_secs(20), stream.read_to_end(&mut answer)).await;
+    assert!(read.is_ok(), "the server kept waiting for the rest of the upload");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    let (_, items) = json_of(w.app.get(&format!("/api/v1/cases/{id}/evidence"), w.lead_token()).await).await;
+    assert_eq!(items["items"], serde_json::json!([]));
+    let temporary = w.app.settings.evidence_dir().join("tmp");
+    let left: Vec<_> = std::fs::read_dir(&temporary).unwrap().collect();
+    assert!(left.is_empty(), "temporary files left: {left:?}");
+}
