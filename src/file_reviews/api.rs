@@ -413,10 +413,14 @@ pub async fn create_review_campaign(
             })?;
             let settings = crate::cases::store::procedure_settings(conn, &caller.agency_id)?;
             let campaign_id = uuid::Uuid::now_v7().to_string();
+            let mut files: std::collections::HashMap<String, crate::cases::model::Case> =
+                crate::cases::store::load_many(conn, &caller.agency_id, &sample)?
+                    .into_iter()
+                    .map(|(case, _)| (case.id.clone(), case))
+                    .collect();
             let mut reviews = Vec::with_capacity(assigned.len());
             for (position, (case_id, reviewer_id)) in assigned.into_iter().enumerate() {
-                let (case, _) = crate::cases::store::load(conn, &caller.agency_id, &case_id)?
-                    .ok_or(AppError::NotFound("case"))?;
+                let case = files.remove(&case_id).ok_or(AppError::NotFound("case"))?;
                 let reasons = crate::cases::model::legal_review_reasons(&case, &settings);
                 let findings = model::findings(&content, &model::failed_checks(&case, &reasons));
                 reviews.push(FileReviewRow {
@@ -719,12 +723,8 @@ fn review_view(conn: &mut DbConn, agency_id: &str, row: FileReviewRow) -> AppRes
         review_id: Some(row.id.clone()),
         ..RectificationFilter::default()
     };
-    let all = crate::http::PageRequest {
-        limit: 10_000,
-        after: None,
-    };
     let today = clock::today();
-    let rectifications = store::list_rectifications(conn, agency_id, &filter, &all)?
+    let rectifications = store::list_rectifications(conn, agency_id, &filter, None)?
         .into_iter()
         .map(|listed| RectificationView::new(listed, today))
         .collect();
@@ -1134,7 +1134,7 @@ pub async fn list_rectifications(
     let agency_id = user.agency_id.clone();
     let page = state
         .db(move |conn| {
-            let rows = store::list_rectifications(conn, &agency_id, &filter, &request)?;
+            let rows = store::list_rectifications(conn, &agency_id, &filter, Some(&request))?;
             let page = Page::from_rows(rows, &request, |(r, _, _)| r.id.clone());
             Ok(page.map(|listed| RectificationView::new(listed, today)))
         })

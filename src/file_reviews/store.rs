@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::auth::{Role, Roles};
 use crate::cases::model::CaseKind;
@@ -435,12 +435,6 @@ pub struct Scored<'a> {
     pub rectifications: Vec<NewRectification>,
 }
 
-/// Takes the case's row lock, so that the record's next number cannot be taken twice, and
-/// checks the case is the agency's.
-fn lock_case(conn: &mut DbConn, agency_id: &str, case_id: &str, now: DateTime<Utc>) -> AppResult<()> {
-    crate::cases::store::lock_for_record(conn, agency_id, case_id, now)
-}
-
 /// Records a score once: the review row, its rectification items for the case's lead
 /// officer, and the `score_case_file` event in the case's record. Returns the event's seq.
 pub fn record_score(
@@ -450,7 +444,8 @@ pub fn record_score(
     scored: Scored<'_>,
     (today, now): (NaiveDate, DateTime<Utc>),
 ) -> AppResult<i32> {
-    lock_case(conn, &caller.agency_id, &review.case_id, now)?;
+    // The case's row lock: the record's next number cannot be taken twice.
+    crate::cases::store::lock_for_record(conn, &caller.agency_id, &review.case_id, now)?;
     let lead_officer = case_officers::table
         .filter(case_officers::case_id.eq(&review.case_id))
         .order((case_officers::recused.asc(), case_officers::position.asc()))
@@ -580,7 +575,7 @@ pub fn find_rectification(conn: &mut DbConn, agency_id: &str, id: &str) -> Query
         .optional()
 }
 
-/// Filters of the rectification list.
+/// Filters of the rectification list; a `None` page lists them all (a review's own).
 #[derive(Debug, Default, Clone)]
 pub struct RectificationFilter {
     pub officer_id: Option<String>,
@@ -595,7 +590,7 @@ pub fn list_rectifications(
     conn: &mut DbConn,
     agency_id: &str,
     filter: &RectificationFilter,
-    page: &PageRequest,
+    page: Option<&PageRequest>,
 ) -> QueryResult<Vec<ListedRectification>> {
     let mut query = rectifications::table
         .inner_join(cases::table)
@@ -607,8 +602,13 @@ pub fn list_rectifications(
             case_file_reviews::campaign_id,
         ))
         .order(rectifications::id.asc())
-        .limit(page.limit + 1)
         .into_boxed();
+    if let Some(page) = page {
+        query = query.limit(page.limit + 1);
+        if let Some(after) = &page.after {
+            query = query.filter(rectifications::id.gt(after.clone()));
+        }
+    }
     if let Some(officer_id) = &filter.officer_id {
         query = query.filter(rectifications::officer_id.eq(officer_id.clone()));
     }
@@ -625,9 +625,6 @@ pub fn list_rectifications(
         query = query
             .filter(rectifications::status.eq(RectificationStatus::Open))
             .filter(rectifications::due_on.lt(today));
-    }
-    if let Some(after) = &page.after {
-        query = query.filter(rectifications::id.gt(after.clone()));
     }
     query.load(conn)
 }
@@ -650,7 +647,7 @@ pub fn answer_rectification(
     answer: &str,
     (today, now): (NaiveDate, DateTime<Utc>),
 ) -> AppResult<()> {
-    lock_case(conn, &caller.agency_id, &item.case_id, now)?;
+    crate::cases::store::lock_for_record(conn, &caller.agency_id, &item.case_id, now)?;
     let updated = diesel::update(
         rectifications::table
             .filter(rectifications::id.eq(&item.id))
@@ -692,7 +689,7 @@ pub fn review_rectification(
     (accepted, comment): (bool, Option<&str>),
     (today, now): (NaiveDate, DateTime<Utc>),
 ) -> AppResult<()> {
-    lock_case(conn, &caller.agency_id, &item.case_id, now)?;
+    crate::cases::store::lock_for_record(conn, &caller.agency_id, &item.case_id, now)?;
     let next = if accepted {
         RectificationStatus::Closed
     } else {
@@ -729,16 +726,6 @@ pub fn review_rectification(
         now,
     )?;
     Ok(())
-}
-
-/// A campaign's reviews as JSON `{id, case_id, reviewer_id}`, in sample order.
-pub fn review_refs(reviews: &[ListedReview]) -> Value {
-    Value::Array(
-        reviews
-            .iter()
-            .map(|(r, number)| json!({"id": r.id, "case_id": r.case_id, "case_number": number, "reviewer_id": r.reviewer_id}))
-            .collect(),
-    )
 }
 
 /// Points stored in tenths, as points.
