@@ -207,11 +207,7 @@ async fn fixture() -> Fixture {
     // A closed inspection reviewed by counsel, with a rectification for the lead officer.
     let inspection = w.inspection_at(InspectionStage::FoundCompliant, json!({})).await;
     w.step_ok(&inspection, json!({"action": "close"})).await;
-    let quarter = {
-        use chrono::Datelike;
-        let today = enforcement::clock::today();
-        format!("{}Q{}", today.year(), (today.month() - 1) / 3 + 1)
-    };
+    let quarter = crate::helpers::this_quarter();
     let (status, campaign) = json_of(
         w.app
             .post(

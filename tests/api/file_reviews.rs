@@ -2,20 +2,13 @@
 //! handle the case, scores vetoed and graded, pre-filled findings, rectification items and
 //! the campaign's report.
 
-use chrono::Datelike;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::helpers::{
-    CaseWorld, InspectionStage, Notice, Stage, case_world, error_fields, expect_problem, json_of, today,
+    CaseWorld, InspectionStage, Notice, Stage, case_world, error_fields, expect_problem, json_of, this_quarter, today,
 };
-
-/// The quarter today is in, `YYYYQn`: files closed today fall in it.
-fn this_quarter() -> String {
-    let today = enforcement::clock::today();
-    format!("{}Q{}", today.year(), (today.month() - 1) / 3 + 1)
-}
 
 /// A compliant inspection, closed today by the given officers (lead and second by default).
 async fn closed_inspection(w: &CaseWorld, officers: Option<Vec<String>>) -> String {

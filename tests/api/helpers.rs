@@ -850,6 +850,13 @@ impl CaseWorld {
 }
 
 /// A date `n` days before today (Asia/Shanghai), as YYYY-MM-DD.
+/// The quarter today is in, `YYYYQn`: cases closed today fall in it.
+pub fn this_quarter() -> String {
+    use chrono::Datelike;
+    let today = enforcement::clock::today();
+    format!("{}Q{}", today.year(), (today.month() - 1) / 3 + 1)
+}
+
 pub fn days_ago(n: i64) -> String {
     (enforcement::clock::today() - chrono::Duration::days(n)).to_string()
 }
