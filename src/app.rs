@@ -149,6 +149,7 @@ impl Application {
                 settings.password_hashing_wait,
             )),
         });
+        crate::checkpoints::api::sign_on_schedule(state.clone(), settings.checkpoint_interval);
         let metrics = web::Data::new(Metrics::default());
         let json_limit = JsonLimit(settings.json_limit_bytes);
         let body_timeout = crate::http::BodyTimeout(settings.body_timeout);

@@ -35,6 +35,10 @@ pub struct Settings {
     pub password_hashing_wait: Duration,
     /// How long a JSON or import body may take to arrive before the request gets 408.
     pub body_timeout: Duration,
+    /// Signs the record checkpoints (issue 14 item 9).
+    pub checkpoint_key: crate::checkpoints::model::CheckpointKey,
+    /// How often a checkpoint of the record is signed; zero: only on demand.
+    pub checkpoint_interval: Duration,
 }
 
 /// How long a login waits for a free password hasher by default.
@@ -61,6 +65,8 @@ impl fmt::Debug for Settings {
             .field("password_hashing_concurrency", &self.password_hashing_concurrency)
             .field("password_hashing_wait", &self.password_hashing_wait)
             .field("body_timeout", &self.body_timeout)
+            .field("checkpoint_key", &self.checkpoint_key)
+            .field("checkpoint_interval", &self.checkpoint_interval)
             .finish()
     }
 }
@@ -116,6 +122,8 @@ impl Settings {
             }
             None => load_or_create_jwt_secret(&data_dir)?,
         };
+        let checkpoint_key =
+            crate::checkpoints::key::load(env_var("ENFORCEMENT_CHECKPOINT_KEY").as_deref(), &data_dir)?;
         let default_workers = std::thread::available_parallelism().map_or(2, |n| n.get());
         Ok(Self {
             database,
@@ -153,6 +161,8 @@ impl Settings {
                 "ENFORCEMENT_PASSWORD_HASHING_WAIT_MS",
                 DEFAULT_PASSWORD_HASHING_WAIT.as_millis() as u64,
             )?),
+            checkpoint_key,
+            checkpoint_interval: Duration::from_secs(env_parse("ENFORCEMENT_CHECKPOINT_INTERVAL_SECONDS", 3600)?),
         })
     }
 }

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod backup;
 pub mod calendar;
 pub mod cases;
+pub mod checkpoints;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -47,6 +47,8 @@ enum Command {
     VerifyEvidence,
     /// Print the statistics report of a period (the report's paragraph, CSV or XLSX), as GET /stats/report.
     Stats(StatsArgs),
+    /// Check every case record against a signed checkpoint (a saved copy or the stored ones): fails when a record no longer extends what was signed.
+    VerifyRecord(enforcement::checkpoints::verify::VerifyRecordArgs),
     /// Copy the database (consistently, while the service runs) and its evidence files into a new directory.
     Backup(BackupArgs),
     /// Restore a backup into an empty database and data directory, then verify every record and evidence file.
@@ -96,6 +98,23 @@ fn run(command: Command) -> anyhow::Result<()> {
         Command::Openapi => Ok(()),
         Command::VerifyEvidence => cli::verify_evidence(&settings).map(|_| ()),
         Command::Stats(args) => cli::stats(&settings, &args),
+        Command::VerifyRecord(args) => {
+            let report = enforcement::checkpoints::verify::run(&settings, &args)?;
+            for failure in &report.failures {
+                println!("FAILED {failure}");
+            }
+            println!(
+                "{} checkpoint(s) checked; {} of {} records extend what was signed; {} failure(s)",
+                report.checkpoints,
+                report.records_extending,
+                report.records_checked,
+                report.failures.len()
+            );
+            if !report.passed() {
+                anyhow::bail!("the record does not verify against the checkpoint");
+            }
+            Ok(())
+        }
         Command::Backup(args) => {
             let manifest = enforcement::backup::backup(&settings, &args)?;
             println!(

@@ -32,6 +32,7 @@ use crate::error;
         (name = "disclosures", description = "事后公示: disclosures of decisions and inspection results, due dates, publication, withdrawal and update (supervisors)"),
         (name = "statistics", description = "The figures the annual report quotes (DESIGN §7), by period, with drill-down to the cases and exports as text, CSV and XLSX"),
         (name = "case-file reviews", description = "案卷评查: scoring templates, quarterly campaigns sampled from a recorded seed, scores by reviewers who did not handle the file, rectification items and the campaign report"),
+        (name = "checkpoints", description = "Signed checkpoints of every case record (Ed25519 over an RFC 6962 Merkle root of the records' heads), published for anyone to keep"),
         (name = "public", description = "Disclosure before enforcement (事前公开), without login"),
     )
 )]

@@ -11,8 +11,8 @@ use utoipa::OpenApi;
 use utoipa::openapi::path::PathItem;
 
 use crate::{
-    auth, calendar, cases, disclosures, documents, evidence, file_reviews, legal_reviews, officers, ops, powers,
-    public, stats, subjects, users,
+    auth, calendar, cases, checkpoints, disclosures, documents, evidence, file_reviews, legal_reviews, officers, ops,
+    powers, public, stats, subjects, users,
 };
 
 /// Declares the handlers: `Operations`, their OpenAPI document, and `HANDLERS`, each
@@ -69,6 +69,10 @@ handlers![
     disclosures::html::disclosure_page,
     disclosures::html::powers_page,
     disclosures::html::officers_page,
+    checkpoints::api::public_checkpoints,
+    checkpoints::api::public_checkpoint,
+    checkpoints::api::checkpoints_feed,
+    checkpoints::api::make_checkpoint,
     cases::api::get_settings,
     cases::api::put_settings,
     cases::api::create_case,
@@ -77,6 +81,7 @@ handlers![
     cases::api::transition,
     cases::api::get_record,
     cases::api::verify_record,
+    checkpoints::api::record_proof,
     legal_reviews::api::submit_review,
     legal_reviews::api::list_reviews,
     legal_reviews::api::get_review,

@@ -454,6 +454,33 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    record_checkpoints (id) {
+        id -> Text,
+        agency_id -> Text,
+        seq -> BigInt,
+        created_at -> Timestamp,
+        tree_size -> BigInt,
+        root_hash -> Text,
+        previous_hash -> Text,
+        statement -> Text,
+        signature -> Text,
+        public_key -> Text,
+        origin -> Text,
+        requested_by -> Nullable<Text>,
+        changed -> BigInt,
+    }
+}
+
+diesel::table! {
+    checkpoint_heads (checkpoint_id, case_id) {
+        checkpoint_id -> Text,
+        case_id -> Text,
+        length -> BigInt,
+        head_hash -> Text,
+    }
+}
+
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(auth_sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> auth_sessions (session_id));
@@ -477,8 +504,13 @@ diesel::joinable!(case_file_reviews -> cases (case_id));
 diesel::joinable!(rectifications -> case_file_reviews (review_id));
 diesel::joinable!(rectifications -> cases (case_id));
 
+diesel::joinable!(checkpoint_heads -> record_checkpoints (checkpoint_id));
+diesel::joinable!(record_checkpoints -> agencies (agency_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
+    record_checkpoints,
+    checkpoint_heads,
     review_templates,
     review_campaigns,
     case_file_reviews,

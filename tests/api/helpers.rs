@@ -111,6 +111,8 @@ pub fn test_settings(data_dir: &std::path::Path, database: DatabaseUrl) -> Setti
         password_hashing_concurrency: 4,
         password_hashing_wait: std::time::Duration::from_secs(30),
         body_timeout: std::time::Duration::from_secs(30),
+        checkpoint_key: enforcement::checkpoints::model::CheckpointKey::from_seed([42; 32]),
+        checkpoint_interval: Duration::ZERO,
     }
 }
 

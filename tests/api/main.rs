@@ -7,6 +7,7 @@ mod authorization;
 mod backup;
 mod calendar;
 mod cases;
+mod checkpoints;
 mod cli;
 mod conventions;
 mod demo;
