@@ -1,6 +1,6 @@
-//! Staff: `GET /disclosures`, `GET /disclosures/{id}`, `…/preview`, `…/publish`,
-//! `…/withdraw`, `…/update`. Public, without login: `GET /public/disclosures`,
-//! `GET /public/disclosures/{id}`.
+//! Supervisors and admins read: `GET /disclosures`, `GET /disclosures/{id}`, `…/preview`;
+//! supervisors act: `…/publish`, `…/withdraw`, `…/update`. Public, without login:
+//! `GET /public/disclosures`, `GET /public/disclosures/{id}`.
 
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -73,6 +73,12 @@ impl DisclosureView {
 
 fn check_staff(user: &CurrentUser) -> AppResult<()> {
     user.require_any(&[Role::Supervisor, Role::Admin])
+}
+
+/// Publishing, withdrawing and updating a disclosure is the head's act (DESIGN §1: the
+/// supervisor publishes disclosures; §8): a supervisor, never an admin as such.
+fn check_publisher(user: &CurrentUser) -> AppResult<()> {
+    user.require(Role::Supervisor)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -195,12 +201,14 @@ pub async fn preview_disclosure(
 }
 
 /// Publish a pending disclosure (its redacted content is fixed and its hash recorded).
+///
+/// Supervisors only: admins read disclosures but do not publish them.
 #[utoipa::path(
     post, path = "/api/v1/disclosures/{id}/publish", tag = "disclosures",
     params(("id" = String, Path)),
     responses(
         (status = 200, body = DisclosureView),
-        (status = 403, body = Problem, description = "not a supervisor or admin"),
+        (status = 403, body = Problem, description = "not a supervisor"),
         (status = 404, body = Problem),
         (status = 422, body = Problem, description = "not pending (disclosure_not_pending) or a minor's case (minor_never_published)"),
     ),
@@ -211,7 +219,7 @@ pub async fn publish_disclosure(
     user: CurrentUser,
     id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    check_staff(&user)?;
+    check_publisher(&user)?;
     let id = id.into_inner();
     let row = state
         .db_write(move |conn| store::publish(conn, &user.agency_id, &id, &user.id, clock::today(), clock::now()))
@@ -222,7 +230,7 @@ pub async fn publish_disclosure(
 /// A store step that takes a reason (`withdraw`, `update`).
 type ReasonedStep = fn(&mut DbConn, &str, &str, &str, &str, (NaiveDate, DateTime<Utc>)) -> AppResult<DisclosureRow>;
 
-/// A staff step with a reason, in one write transaction.
+/// A supervisor's step with a reason, in one write transaction.
 async fn with_reason(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -230,7 +238,7 @@ async fn with_reason(
     body: ApiJson<ReasonRequest>,
     step: ReasonedStep,
 ) -> AppResult<HttpResponse> {
-    check_staff(&user)?;
+    check_publisher(&user)?;
     let id = id.into_inner();
     let reason = body.0.reason;
     let row = state
@@ -256,6 +264,8 @@ pub struct ReasonRequest {
 
 /// Withdraw a disclosure (e.g. its decision was revoked), the reason shown to the public;
 /// it stays listed as withdrawn.
+///
+/// Supervisors only: admins read disclosures but do not withdraw them.
 #[utoipa::path(
     post, path = "/api/v1/disclosures/{id}/withdraw", tag = "disclosures",
     params(("id" = String, Path)),
@@ -263,7 +273,7 @@ pub struct ReasonRequest {
     responses(
         (status = 200, body = DisclosureView),
         (status = 400, body = Problem),
-        (status = 403, body = Problem, description = "not a supervisor or admin"),
+        (status = 403, body = Problem, description = "not a supervisor"),
         (status = 404, body = Problem),
         (status = 422, body = Problem, description = "no reason (disclosure_reason_required) or not pending or published (disclosure_not_withdrawable)"),
     ),
@@ -280,6 +290,8 @@ pub async fn withdraw_disclosure(
 
 /// Republish a published disclosure from the case as it now stands (a changed decision),
 /// the reason shown to the public.
+///
+/// Supervisors only: admins read disclosures but do not update them.
 #[utoipa::path(
     post, path = "/api/v1/disclosures/{id}/update", tag = "disclosures",
     params(("id" = String, Path)),
@@ -287,7 +299,7 @@ pub async fn withdraw_disclosure(
     responses(
         (status = 200, body = DisclosureView),
         (status = 400, body = Problem),
-        (status = 403, body = Problem, description = "not a supervisor or admin"),
+        (status = 403, body = Problem, description = "not a supervisor"),
         (status = 404, body = Problem),
         (status = 422, body = Problem, description = "no reason (disclosure_reason_required) or not published (disclosure_not_published)"),
     ),
