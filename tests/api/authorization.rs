@@ -52,6 +52,7 @@ const READS: &[(&str, &str)] = &[
     ("/api/v1/cases/{id}", "AAAAANU"),
     ("/api/v1/cases/{id}/record", "AAAAANU"),
     ("/api/v1/cases/{id}/record/verify", "AAAAANU"),
+    ("/api/v1/cases/{id}/record/proof", "AAAAANU"),
     // A case's file shows the party's personal data: its officers, counsel, the head, admins.
     ("/api/v1/cases/{id}/documents", "AFAAANU"),
     ("/api/v1/cases/{id}/evidence", "AFAAANU"),
@@ -90,6 +91,10 @@ const READS: &[(&str, &str)] = &[
     ("/public/disclosures", "AAAAAAA"),
     ("/public/disclosures.atom", "AAAAAAA"),
     ("/public/disclosures/{id}", "AAAAAAA"),
+    // Signed checkpoints of the record are published for anyone to keep.
+    ("/api/v1/public/checkpoints", "AAAAAAA"),
+    ("/api/v1/public/checkpoints/{id}", "AAAAAAA"),
+    ("/public/checkpoints.atom", "AAAAAAA"),
 ];
 
 struct Fixture {
@@ -119,6 +124,9 @@ impl Fixture {
         let prefix = route.split('/').take(4).collect::<Vec<_>>().join("/");
         if route.contains("/public/disclosures/") {
             path = path.replace("{id}", &id_of("disclosure"));
+        }
+        if route.contains("/public/checkpoints/") {
+            path = path.replace("{id}", &id_of("checkpoint"));
         }
         let key = match prefix.as_str() {
             "/api/v1/users" => "user",
@@ -268,6 +276,10 @@ async fn fixture() -> Fixture {
     ids.insert("power", w.power.clone());
     ids.insert("subject", w.enterprise.clone());
     ids.insert("user", off_case.0.clone());
+    // Signed last, so that it covers every case above.
+    let (status, checkpoint) = json_of(w.app.post("/api/v1/checkpoints", &w.supervisor, &json!({})).await).await;
+    assert_eq!(status, StatusCode::CREATED, "{checkpoint}");
+    ids.insert("checkpoint", checkpoint["id"].as_str().unwrap().to_string());
     Fixture {
         w,
         off_case,
@@ -356,6 +368,7 @@ enum Setup {
     Score,
     Answer,
     ReviewRectification,
+    SignCheckpoint,
 }
 
 /// The steps the matrix takes through `/transitions`: one for each kind of actor of the
@@ -468,6 +481,8 @@ const WRITES: &[Write] = &[
     write("POST", "/api/v1/case-file-reviews/{id}/score", Setup::Score, "NNAFFNU"),
     write("POST", "/api/v1/rectifications/{id}/answer", Setup::Answer, "ANNFFNU"),
     write("POST", "/api/v1/rectifications/{id}/review", Setup::ReviewRectification, "FFFAFFU"),
+    // The head or an admin signs a checkpoint of their own agency's records on demand.
+    write("POST", "/api/v1/checkpoints", Setup::SignCheckpoint, "FFFAAAU"),
 ];
 
 /// A write ready to send: the concrete path and its body.
@@ -797,6 +812,7 @@ impl Fixture {
                     json!({"reason": "更正检查结论"}),
                 )
             }
+            Setup::SignCheckpoint => Target::empty("/api/v1/checkpoints"),
             Setup::CreateTemplate => {
                 let mut template = self.ids_value("template");
                 template["code"] = json!("authz_matrix");
