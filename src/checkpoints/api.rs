@@ -328,7 +328,8 @@ pub fn sign_on_schedule(state: web::Data<AppState>, interval: std::time::Duratio
         return;
     }
     tokio::spawn(async move {
-        let mut ticks = tokio::time::interval(interval);
+        // The first round one interval after start: a restart does not sign at once.
+        let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticks.tick().await;
