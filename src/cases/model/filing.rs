@@ -20,10 +20,16 @@ pub struct CreateCaseRequest {
     pub procedure: Option<Procedure>,
     pub subject_id: String,
     /// Powers cited; the versions in force on `opened_on` are recorded.
+    #[schema(min_items = 1)]
     pub power_ids: Vec<String>,
     /// At least two officers with valid certificates, in both procedures (APL art. 42); the
     /// first is the lead.
     pub officer_ids: Vec<String>,
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"[^\x09-\x0d \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub summary: String,
     /// Required for penalty cases (违法行为发生日期).
     #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]

@@ -30,7 +30,7 @@ pub struct CampaignInput {
     /// The template version to score against; the latest `default` when absent.
     pub template_id: Option<String>,
     /// Who reviews; the agency's active supervisors and counsel when absent.
-    #[schema(max_items = 200)]
+    #[schema(min_items = 1, max_items = 200)]
     pub reviewer_ids: Option<Vec<String>>,
 }
 
