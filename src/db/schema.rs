@@ -140,6 +140,13 @@ diesel::table! {
         disclosure_penalty_working_days -> Integer,
         disclosure_other_working_days -> Integer,
         disclosure_auto_publish -> Bool,
+        inspection_yearly_cap -> Integer,
+        emergency_approval_working_days -> Integer,
+        results_notice_working_days -> Integer,
+        joint_inspection_window_days -> Integer,
+        alert_per_day -> Integer,
+        alert_per_week -> Integer,
+        alert_per_month -> Integer,
     }
 }
 
@@ -455,6 +462,56 @@ diesel::table! {
 }
 
 diesel::table! {
+    inspection_items (id) {
+        id -> Text,
+        agency_id -> Text,
+        code -> Text,
+        name -> Text,
+        power_id -> Text,
+        standard -> Text,
+        method -> Text,
+        yearly_cap -> Nullable<Integer>,
+        complaint_exempt -> Bool,
+        published_on -> Date,
+        withdrawn_on -> Nullable<Date>,
+        withdraw_reason -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_inspection_items (case_id, item_id) {
+        case_id -> Text,
+        item_id -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    inspection_plans (case_id) {
+        case_id -> Text,
+        method -> Text,
+        approved_by -> Nullable<Text>,
+        approved_at -> Nullable<Timestamp>,
+        approved_on -> Nullable<Date>,
+        planned_from -> Nullable<Date>,
+        planned_to -> Nullable<Date>,
+        emergency_reason -> Nullable<Text>,
+        emergency_started_on -> Nullable<Date>,
+        approval_due_on -> Nullable<Date>,
+        cap_exemption -> Nullable<Text>,
+        cap_exemption_reason -> Nullable<Text>,
+        code -> Nullable<Text>,
+        code_presented -> Bool,
+        results_due_on -> Nullable<Date>,
+        results_notified_on -> Nullable<Date>,
+        results_notice_method -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     record_checkpoints (id) {
         id -> Text,
         agency_id -> Text,
@@ -505,12 +562,19 @@ diesel::joinable!(rectifications -> case_file_reviews (review_id));
 diesel::joinable!(rectifications -> cases (case_id));
 
 diesel::joinable!(checkpoint_heads -> record_checkpoints (checkpoint_id));
+diesel::joinable!(inspection_items -> powers (power_id));
+diesel::joinable!(case_inspection_items -> inspection_items (item_id));
+diesel::joinable!(case_inspection_items -> cases (case_id));
+diesel::joinable!(inspection_plans -> cases (case_id));
 diesel::joinable!(record_checkpoints -> agencies (agency_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
     record_checkpoints,
     checkpoint_heads,
+    inspection_items,
+    case_inspection_items,
+    inspection_plans,
     review_templates,
     review_campaigns,
     case_file_reviews,

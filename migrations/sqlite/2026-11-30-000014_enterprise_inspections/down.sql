@@ -1,0 +1,10 @@
+ALTER TABLE agency_settings DROP COLUMN alert_per_month;
+ALTER TABLE agency_settings DROP COLUMN alert_per_week;
+ALTER TABLE agency_settings DROP COLUMN alert_per_day;
+ALTER TABLE agency_settings DROP COLUMN joint_inspection_window_days;
+ALTER TABLE agency_settings DROP COLUMN results_notice_working_days;
+ALTER TABLE agency_settings DROP COLUMN emergency_approval_working_days;
+ALTER TABLE agency_settings DROP COLUMN inspection_yearly_cap;
+DROP TABLE inspection_plans;
+DROP TABLE case_inspection_items;
+DROP TABLE inspection_items;
