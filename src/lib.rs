@@ -24,6 +24,7 @@ pub mod evidence;
 pub mod file_reviews;
 pub mod http;
 pub mod idempotency;
+pub mod inspection_items;
 pub mod legal_reviews;
 pub mod officers;
 pub mod openapi;
