@@ -243,6 +243,7 @@ fn raw_create_statements(
         source: None,
         parent_case_id: None,
         serious_harm: false,
+        inspection_item_ids: Vec::new(),
     })?;
     let prepared = prepare_case(conn, &caller, input, enforcement::clock::today())?;
     let _queued = is_sqlite.then(|| writer.lock().unwrap());

@@ -446,6 +446,34 @@ pub async fn put_settings(
             errors.push(FieldError::new(field, "must be between 1 and 60"));
         }
     }
+    for (field, value, range) in [
+        ("inspection_yearly_cap", settings.inspection_yearly_cap, 1..=365),
+        (
+            "emergency_approval_working_days",
+            settings.emergency_approval_working_days,
+            1..=10,
+        ),
+        (
+            "results_notice_working_days",
+            settings.results_notice_working_days,
+            1..=30,
+        ),
+        (
+            "joint_inspection_window_days",
+            settings.joint_inspection_window_days,
+            1..=90,
+        ),
+        ("alert_per_day", settings.alert_per_day, 1..=100),
+        ("alert_per_week", settings.alert_per_week, 1..=100),
+        ("alert_per_month", settings.alert_per_month, 1..=100),
+    ] {
+        if !range.contains(&value) {
+            errors.push(FieldError::new(
+                field,
+                format!("must be between {} and {}", range.start(), range.end()),
+            ));
+        }
+    }
     if !(1..=30).contains(&settings.acknowledgement_working_days) {
         errors.push(FieldError::new(
             "acknowledgement_working_days",

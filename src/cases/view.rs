@@ -98,6 +98,12 @@ pub struct CaseView {
     pub inspection_result: Option<InspectionResult>,
     pub findings: Vec<Finding>,
     pub rectification_deadline: Option<NaiveDate>,
+    /// The published inspection items the inspection covers (检查事项).
+    pub inspection_items: Vec<crate::cases::model::CitedItem>,
+    /// The head's approval, emergency start, inspection code and results notice, for an
+    /// inspection that cites items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inspection_plan: Option<crate::cases::model::InspectionPlan>,
     pub notice: Option<NoticeView>,
     pub defense_state: Option<DefenseState>,
     pub defense_due_on: Option<NaiveDate>,
@@ -241,6 +247,8 @@ impl CaseView {
             inspection_result: case.inspection_result,
             findings: case.findings,
             rectification_deadline: case.rectification_deadline,
+            inspection_items: case.inspection_items,
+            inspection_plan: case.plan,
             notice,
             education_recorded_on: case.education_recorded_on,
             proposal: case.proposal,

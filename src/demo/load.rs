@@ -265,6 +265,7 @@ fn open_inspection(
         source: Some(plan.source),
         parent_case_id: None,
         serious_harm: false,
+        inspection_item_ids: Vec::new(),
     };
     let lead = cast.officer(plan.officers[0]);
     let input = NewCase::try_from(request).map_err(|e| refused(e.into(), "inspection"))?;
@@ -274,6 +275,8 @@ fn open_inspection(
     let start = StartInput {
         credentials_shown: true,
         location: Some(cast.subjects[plan.subject].address.clone()),
+        code_presented: false,
+        emergency_reason: None,
     };
     step(conn, &lead, &id, Command::Start(start), (plan.opened.later(3), 0))?;
     if plan.av_record {
@@ -423,6 +426,7 @@ fn open_penalty(conn: &mut DbConn, cast: &Cast, plan: &PenaltyPlan) -> anyhow::R
         source: Some(source),
         parent_case_id: None,
         serious_harm: false,
+        inspection_item_ids: Vec::new(),
     };
     let input = NewCase::try_from(request).map_err(|e| refused(e.into(), "penalty case"))?;
     let lead = cast.officer(plan.officers[0]);

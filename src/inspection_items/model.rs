@@ -68,7 +68,10 @@ mod tests {
     fn an_item_is_in_force_from_its_publication_until_its_withdrawal() {
         let published = item("2025-03-01", Some("2025-09-01"));
         assert!(!published.in_force_on(day("2025-02-28")));
-        assert!(published.in_force_on(day("2025-03-01")), "the day of publication counts");
+        assert!(
+            published.in_force_on(day("2025-03-01")),
+            "the day of publication counts"
+        );
         assert!(published.in_force_on(day("2025-08-31")));
         assert!(!published.in_force_on(day("2025-09-01")), "withdrawn that day");
         assert!(item("2025-03-01", None).in_force_on(day("2030-01-01")));

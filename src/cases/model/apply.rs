@@ -44,6 +44,8 @@ pub fn apply(case: &Case, command: Command, ctx: &Context<'_>) -> Result<Applied
     }
     match command {
         Command::Start(input) => steps::inspection::start(case, input, ctx),
+        Command::ApproveInspection(input) => steps::inspection::approve_inspection(case, input, ctx),
+        Command::NotifyResults(input) => steps::inspection::notify_results(case, input, ctx),
         Command::RecordFindings(input) => steps::inspection::record_findings(case, input, ctx),
         Command::OrderRectification(input) => steps::inspection::order_rectification(case, input, ctx),
         Command::VerifyRectification(input) => steps::inspection::verify_rectification(case, input, ctx),

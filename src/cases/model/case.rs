@@ -32,6 +32,11 @@ pub struct Case {
     pub inspection_result: Option<InspectionResult>,
     pub findings: Vec<Finding>,
     pub rectification_deadline: Option<NaiveDate>,
+    /// The published inspection items cited (检查事项, 国办发〔2024〕54号).
+    pub inspection_items: Vec<CitedItem>,
+    /// Approval, emergency start, inspection code and results notice of an inspection that
+    /// cites items.
+    pub plan: Option<InspectionPlan>,
     // prior notice (事先告知)
     pub notice_penalties: Vec<Penalty>,
     pub notified_on: Option<NaiveDate>,
@@ -182,6 +187,8 @@ impl Case {
             inspection_result: None,
             findings: Vec::new(),
             rectification_deadline: None,
+            inspection_items: Vec::new(),
+            plan: None,
             notice_penalties: Vec::new(),
             notified_on: None,
             defense_due_on: None,
@@ -359,6 +366,66 @@ pub struct ProcedureSettings {
     /// publishes after checking the preview).
     #[serde(default)]
     pub disclosure_auto_publish: bool,
+    /// Inspections of one enterprise under one item per calendar year, where the item names
+    /// no cap of its own (default 2; 国办发〔2024〕54号 四 asks for a published yearly cap), 1–365.
+    #[serde(default = "default_inspection_yearly_cap")]
+    #[schema(minimum = 1, maximum = 365)]
+    pub inspection_yearly_cap: u32,
+    /// An inspection started in an emergency is approved within this many working days
+    /// (default 2), 1–10.
+    #[serde(default = "default_emergency_approval_working_days")]
+    #[schema(minimum = 1, maximum = 10)]
+    pub emergency_approval_working_days: u32,
+    /// The enterprise is told the inspection's result (检查结果告知) within this many working
+    /// days of the findings (default 5), 1–30.
+    #[serde(default = "default_results_notice_working_days")]
+    #[schema(minimum = 1, maximum = 30)]
+    pub results_notice_working_days: u32,
+    /// Inspections of one enterprise planned within this many days of each other are
+    /// proposed for merging into one (综合查一次; default 10), 1–90.
+    #[serde(default = "default_joint_inspection_window_days")]
+    #[schema(minimum = 1, maximum = 90)]
+    pub joint_inspection_window_days: u32,
+    /// Alert when one enterprise is inspected more than this many times a day (default 1), 1–100.
+    #[serde(default = "default_alert_per_day")]
+    #[schema(minimum = 1, maximum = 100)]
+    pub alert_per_day: u32,
+    /// … more than this many times in seven days (default 2), 1–100.
+    #[serde(default = "default_alert_per_week")]
+    #[schema(minimum = 1, maximum = 100)]
+    pub alert_per_week: u32,
+    /// … more than this many times in a calendar month (default 3), 1–100.
+    #[serde(default = "default_alert_per_month")]
+    #[schema(minimum = 1, maximum = 100)]
+    pub alert_per_month: u32,
+}
+
+fn default_inspection_yearly_cap() -> u32 {
+    2
+}
+
+fn default_emergency_approval_working_days() -> u32 {
+    2
+}
+
+fn default_results_notice_working_days() -> u32 {
+    5
+}
+
+fn default_joint_inspection_window_days() -> u32 {
+    10
+}
+
+fn default_alert_per_day() -> u32 {
+    1
+}
+
+fn default_alert_per_week() -> u32 {
+    2
+}
+
+fn default_alert_per_month() -> u32 {
+    3
 }
 
 fn default_legal_review_scope() -> LegalReviewScope {
@@ -399,6 +466,13 @@ impl Default for ProcedureSettings {
             disclosure_penalty_working_days: default_disclosure_penalty_working_days(),
             disclosure_other_working_days: default_disclosure_other_working_days(),
             disclosure_auto_publish: false,
+            inspection_yearly_cap: default_inspection_yearly_cap(),
+            emergency_approval_working_days: default_emergency_approval_working_days(),
+            results_notice_working_days: default_results_notice_working_days(),
+            joint_inspection_window_days: default_joint_inspection_window_days(),
+            alert_per_day: default_alert_per_day(),
+            alert_per_week: default_alert_per_week(),
+            alert_per_month: default_alert_per_month(),
         }
     }
 }

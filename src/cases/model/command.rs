@@ -37,6 +37,8 @@ macro_rules! commands {
 
 commands!(
     Start(StartInput),
+    ApproveInspection(ApproveInspectionInput),
+    NotifyResults(NotifyResultsInput),
     RecordFindings(RecordFindingsInput),
     OrderRectification(OrderRectificationInput),
     VerifyRectification(VerifyRectificationInput),
@@ -85,9 +87,43 @@ pub struct NoInput {}
 /// The input of `start`.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct StartInput {
+    /// On-site inspections: the officers showed their enforcement certificates (APL art. 55).
     #[serde(default)]
     pub credentials_shown: bool,
+    /// On-site inspections: where (not needed off site).
     pub location: Option<String>,
+    /// Inspections citing items: the officers showed the inspection code (扫码入企).
+    #[serde(default)]
+    pub code_presented: bool,
+    /// Inspections citing items, not yet approved: the emergency that cannot wait for the
+    /// head's approval; it is then approved afterwards within the agency's working days.
+    #[schema(min_length = 1, max_length = 500)]
+    pub emergency_reason: Option<String>,
+}
+
+/// The input of `approve_inspection` (行政检查审批, 国办发〔2024〕54号 五): the window the
+/// inspection is planned in; the officers and items are those of the case.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApproveInspectionInput {
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    pub planned_from: NaiveDate,
+    /// At most 90 days after `planned_from`.
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    pub planned_to: NaiveDate,
+    /// Needed when the enterprise already reached an item's yearly cap: `complaint` (for
+    /// items exempting complaints, on a complaint-triggered case) or `higher_authority`.
+    pub cap_exemption: Option<CapExemption>,
+}
+
+/// The input of `notify_results` (检查结果告知).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotifyResultsInput {
+    pub method: ResultsNoticeMethod,
+    /// Defaults to today; not in the future.
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    pub notified_on: Option<NaiveDate>,
 }
 
 /// The input of `record_findings`.
@@ -504,6 +540,19 @@ pub struct Context<'a> {
     /// For proposals and decisions: each cited power as the power list holds it today
     /// (`None` when it is no longer in force), for 从旧兼从轻 (APL art. 37).
     pub current_powers: Vec<CurrentPower>,
+    /// For `approve_inspection`: who approves, the counts the yearly cap checks and the
+    /// inspection code to issue.
+    pub approval: ApprovalFacts,
+}
+
+/// What approving an inspection needs from outside the case.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ApprovalFacts {
+    pub approver_id: String,
+    /// Per item id: the enterprise's other approved inspections under it in the planned
+    /// year that counted against the cap.
+    pub prior_this_year: std::collections::HashMap<String, u32>,
+    pub fresh_code: String,
 }
 
 /// A cited power's version in force at decision time.

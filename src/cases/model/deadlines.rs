@@ -98,6 +98,17 @@ pub fn overdue_deadlines(case: &Case, today: NaiveDate) -> Vec<&'static str> {
     if case.status == CaseStatus::Rectifying && past(case.rectification_deadline) {
         missed.push("rectification_deadline");
     }
+    if let Some(plan) = &case.plan {
+        // 国办发〔2024〕54号 五: started in an emergency, approved afterwards in time.
+        let emergency_due = plan.emergency.as_ref().map(|e| e.approval_due_on);
+        if plan.approval.is_none() && case.status != CaseStatus::Voided && past(emergency_due) {
+            missed.push("inspection_approval_due_on");
+        }
+        // 检查结果告知: the enterprise is told the result in time.
+        if plan.results_notified_on.is_none() && past(plan.results_due_on) {
+            missed.push("results_due_on");
+        }
+    }
     missed
 }
 

@@ -51,6 +51,12 @@ pub struct CreateCaseRequest {
     /// The violation harmed life, health or financial safety: 5-year limitation (APL art. 36).
     #[serde(default)]
     pub serious_harm: bool,
+    /// Inspections: the published inspection items (检查事项) covered, each in force on the
+    /// filing date (422 `item_not_published` otherwise, 国办发〔2024〕54号 三). Several make a
+    /// joint inspection (综合查一次).
+    #[serde(default)]
+    #[schema(max_items = 20)]
+    pub inspection_item_ids: Vec<String>,
 }
 
 /// A new case as parsed at the edge: the request's shape is checked, its defaults are
@@ -73,6 +79,7 @@ pub struct NewCase {
     pub source: CaseSource,
     pub parent_case_id: Option<String>,
     pub serious_harm: bool,
+    pub inspection_item_ids: Vec<String>,
 }
 
 impl TryFrom<CreateCaseRequest> for NewCase {
@@ -109,6 +116,15 @@ impl TryFrom<CreateCaseRequest> for NewCase {
                 "required when the source is an inspection",
             ));
         }
+        if request.kind == CaseKind::Penalty && !request.inspection_item_ids.is_empty() {
+            errors.push(FieldError::new(
+                "inspection_item_ids",
+                "only inspections cite inspection items",
+            ));
+        }
+        if request.inspection_item_ids.len() > 20 {
+            errors.push(FieldError::new("inspection_item_ids", "at most 20 items"));
+        }
         if !errors.is_empty() {
             return Err(Refusal::Invalid(errors));
         }
@@ -126,6 +142,7 @@ impl TryFrom<CreateCaseRequest> for NewCase {
             source,
             parent_case_id: request.parent_case_id,
             serious_harm: request.serious_harm,
+            inspection_item_ids: request.inspection_item_ids,
         })
     }
 }
@@ -303,6 +320,7 @@ mod tests {
             source: None,
             parent_case_id: None,
             serious_harm: false,
+            inspection_item_ids: Vec::new(),
         })
         .unwrap();
         assert_eq!(new.procedure, Some(Procedure::Ordinary));

@@ -7,6 +7,8 @@ string_enum!(
     /// Every step a case can take (`POST /cases/{id}/transitions {"action": …}`).
     Action {
         Start => "start",
+        ApproveInspection => "approve_inspection",
+        NotifyResults => "notify_results",
         RecordFindings => "record_findings",
         OrderRectification => "order_rectification",
         VerifyRectification => "verify_rectification",
@@ -112,6 +114,10 @@ use Actor::{CaseOfficer as Officer, Counsel, Supervisor};
 pub const TRANSITIONS: &[Transition] = &[
     // 行政检查 (§4.1)
     row(Track::Inspection, &[S::Registered], A::Start, Officer),
+    // An inspection citing items (国办发〔2024〕54号 五): the head approves before the start,
+    // or within days after an emergency start.
+    row(Track::Inspection, &[S::Registered, S::InProgress, S::Rectifying], A::ApproveInspection, Supervisor),
+    row(Track::Inspection, &[S::InProgress, S::Rectifying, S::Closed], A::NotifyResults, Officer),
     row(Track::Inspection, &[S::InProgress], A::RecordFindings, Officer),
     row(Track::Inspection, &[S::InProgress], A::OrderRectification, Officer),
     row(Track::Inspection, &[S::Rectifying], A::VerifyRectification, Officer),
@@ -224,7 +230,12 @@ mod tests {
         };
         assert_eq!(
             allowed_actions(&inspection, supervisor),
-            vec![Action::DecideRecusal, Action::Transfer, Action::Void]
+            vec![
+                Action::ApproveInspection,
+                Action::DecideRecusal,
+                Action::Transfer,
+                Action::Void
+            ]
         );
         assert!(allowed_actions(&inspection, Relation::default()).is_empty());
         let closed = case(CaseKind::Penalty, Some(Procedure::Ordinary), CaseStatus::Closed);

@@ -71,6 +71,7 @@ pub fn run(case: &Case, command: Command, today: &str) -> Result<Applied, Refusa
         settings: ProcedureSettings::default(),
         av_evidence_count: 0,
         current_powers: Vec::new(),
+        approval: ApprovalFacts::default(),
     };
     apply(case, command, &ctx)
 }
@@ -130,6 +131,7 @@ pub fn run_as(case: &Case, command: Command, today: &str, relation: Relation) ->
         settings: ProcedureSettings::default(),
         av_evidence_count: 0,
         current_powers: Vec::new(),
+        approval: ApprovalFacts::default(),
     };
     apply(case, command, &ctx)
 }
@@ -161,4 +163,34 @@ pub fn rule_of_refusal(result: Result<(), Refusal>) -> &'static str {
         Err(Refusal::Rule { rule, .. }) => rule,
         other => panic!("expected a rule refusal, got {other:?}"),
     }
+}
+
+/// The head approves an inspection with these facts (approver, prior inspections, code).
+pub fn run_approval(case: &Case, command: Command, today: &str, approval: ApprovalFacts) -> Result<Applied, Refusal> {
+    let calendar = calendar();
+    let ctx = Context {
+        today: date(today),
+        calendar: &calendar,
+        relation: HEAD,
+        settings: ProcedureSettings::default(),
+        av_evidence_count: 0,
+        current_powers: Vec::new(),
+        approval,
+    };
+    apply(case, command, &ctx)
+}
+
+/// A registered inspection of an enterprise citing one on-site item (or off-site).
+pub fn planned_inspection(method: InspectionMethod) -> Case {
+    let mut inspection = case(CaseKind::Inspection, None, CaseStatus::Registered);
+    inspection.inspection_items = vec![CitedItem {
+        item_id: "item-1".into(),
+        code: "XF-JC-001".into(),
+        name: "餐饮服务食品安全检查".into(),
+        method,
+        yearly_cap: None,
+        complaint_exempt: true,
+    }];
+    inspection.plan = Some(InspectionPlan::new(method));
+    inspection
 }

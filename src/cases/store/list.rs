@@ -239,8 +239,25 @@ pub fn matching<'a>(agency_id: &str, filter: &CaseFilter, today: NaiveDate) -> c
     let rectification_overdue = cases::status
         .eq("rectifying")
         .and(cases::rectification_deadline.lt(today));
+    use crate::db::schema::inspection_plans;
+    let emergency_unapproved = cases::status.ne("voided").and(
+        cases::id.eq_any(
+            inspection_plans::table
+                .filter(inspection_plans::approved_on.is_null())
+                .filter(inspection_plans::approval_due_on.lt(today))
+                .select(inspection_plans::case_id),
+        ),
+    );
+    let results_unnotified = cases::id.eq_any(
+        inspection_plans::table
+            .filter(inspection_plans::results_notified_on.is_null())
+            .filter(inspection_plans::results_due_on.lt(today))
+            .select(inspection_plans::case_id),
+    );
     let overdue = decision_overdue
         .or(decided_late)
+        .or(emergency_unapproved)
+        .or(results_unnotified)
         .or(service_overdue)
         .or(payment_overdue)
         .or(acknowledgement_overdue)

@@ -23,11 +23,13 @@ use crate::error::{AppError, AppResult};
 use crate::http::PageRequest;
 
 mod list;
+mod plans;
 mod registers;
 mod rows;
 mod steps;
 
 pub use list::*;
+pub use plans::approved_inspections_this_year;
 pub use registers::*;
 pub use rows::*;
 pub use steps::*;

@@ -121,6 +121,7 @@ pub fn procedure_settings(conn: &mut DbConn, agency_id: &str) -> QueryResult<Pro
     type SettingsRow = (
         (i32, i64, i64, bool, Option<String>, i32, i32, LegalReviewScope),
         (i32, i32, bool),
+        (i32, i32, i32, i32, i32, i32, i32),
     );
     let row: Option<SettingsRow> = agency_settings::table
         .find(agency_id)
@@ -140,6 +141,15 @@ pub fn procedure_settings(conn: &mut DbConn, agency_id: &str) -> QueryResult<Pro
                 agency_settings::disclosure_other_working_days,
                 agency_settings::disclosure_auto_publish,
             ),
+            (
+                agency_settings::inspection_yearly_cap,
+                agency_settings::emergency_approval_working_days,
+                agency_settings::results_notice_working_days,
+                agency_settings::joint_inspection_window_days,
+                agency_settings::alert_per_day,
+                agency_settings::alert_per_week,
+                agency_settings::alert_per_month,
+            ),
         ))
         .first(conn)
         .optional()?;
@@ -156,6 +166,7 @@ pub fn procedure_settings(conn: &mut DbConn, agency_id: &str) -> QueryResult<Pro
                 legal_review_scope,
             ),
             (disclosure_penalty, disclosure_other, disclosure_auto_publish),
+            (yearly_cap, emergency_days, results_days, joint_days, per_day, per_week, per_month),
         )) => ProcedureSettings {
             defense_period_working_days: days.max(0) as u32,
             hearing_threshold_individual_fen: individual,
@@ -168,6 +179,13 @@ pub fn procedure_settings(conn: &mut DbConn, agency_id: &str) -> QueryResult<Pro
             disclosure_penalty_working_days: disclosure_penalty.max(0) as u32,
             disclosure_other_working_days: disclosure_other.max(0) as u32,
             disclosure_auto_publish,
+            inspection_yearly_cap: yearly_cap.max(1) as u32,
+            emergency_approval_working_days: emergency_days.max(1) as u32,
+            results_notice_working_days: results_days.max(1) as u32,
+            joint_inspection_window_days: joint_days.max(1) as u32,
+            alert_per_day: per_day.max(1) as u32,
+            alert_per_week: per_week.max(1) as u32,
+            alert_per_month: per_month.max(1) as u32,
         },
         None => ProcedureSettings::default(),
     })
@@ -194,6 +212,13 @@ pub fn save_procedure_settings(
             agency_settings::disclosure_penalty_working_days.eq(settings.disclosure_penalty_working_days as i32),
             agency_settings::disclosure_other_working_days.eq(settings.disclosure_other_working_days as i32),
             agency_settings::disclosure_auto_publish.eq(settings.disclosure_auto_publish),
+            agency_settings::inspection_yearly_cap.eq(settings.inspection_yearly_cap as i32),
+            agency_settings::emergency_approval_working_days.eq(settings.emergency_approval_working_days as i32),
+            agency_settings::results_notice_working_days.eq(settings.results_notice_working_days as i32),
+            agency_settings::joint_inspection_window_days.eq(settings.joint_inspection_window_days as i32),
+            agency_settings::alert_per_day.eq(settings.alert_per_day as i32),
+            agency_settings::alert_per_week.eq(settings.alert_per_week as i32),
+            agency_settings::alert_per_month.eq(settings.alert_per_month as i32),
             agency_settings::updated_at.eq(crate::clock::to_db(crate::clock::now())),
             agency_settings::updated_by.eq(by),
         ))

@@ -97,8 +97,14 @@ impl CaseRow {
         powers: Vec<CitedPower>,
         findings: Vec<Finding>,
         revocation: Option<Revocation>,
+        (inspection_items, plan): (
+            Vec<crate::cases::model::CitedItem>,
+            Option<crate::cases::model::InspectionPlan>,
+        ),
     ) -> AppResult<Case> {
         Ok(Case {
+            inspection_items,
+            plan,
             kind: self.kind,
             procedure: self.procedure,
             status: self.status,
@@ -253,8 +259,8 @@ pub fn load(conn: &mut DbConn, agency_id: &str, case_id: &str) -> AppResult<Opti
 }
 
 /// The agency's cases with these ids, in the order given (ids of no case of the agency are
-/// left out), each with its officers, cited powers, findings and revocation: five queries
-/// for a page of cases, not five per case.
+/// left out), each with its officers, cited powers, findings, revocation, inspection items and plan: seven queries
+/// for a page of cases, not seven per case.
 pub fn load_many(conn: &mut DbConn, agency_id: &str, case_ids: &[String]) -> AppResult<Vec<(Case, CaseMeta)>> {
     use std::collections::HashMap;
     let mut loaded = Vec::with_capacity(case_ids.len());
@@ -353,6 +359,8 @@ pub fn load_many(conn: &mut DbConn, agency_id: &str, case_ids: &[String]) -> App
                 )
             })
             .collect();
+        let mut plans = super::plans::load_plans(conn, chunk)?;
+        let mut items = super::plans::load_items(conn, chunk)?;
         let mut by_id: HashMap<String, (CaseRow, SubjectKind, String, Option<String>)> =
             rows.into_iter().map(|row| (row.0.id.clone(), row)).collect();
         for case_id in chunk {
@@ -377,6 +385,7 @@ pub fn load_many(conn: &mut DbConn, agency_id: &str, case_ids: &[String]) -> App
                 powers.remove(case_id).unwrap_or_default(),
                 findings.remove(case_id).unwrap_or_default(),
                 revocations.remove(case_id),
+                (items.remove(case_id).unwrap_or_default(), plans.remove(case_id)),
             )?;
             loaded.push((case, meta));
         }
@@ -492,6 +501,7 @@ pub fn save(
     if updated != 1 {
         return Ok(false);
     }
+    super::plans::save_plan(conn, case, row.updated_at)?;
     if findings_changed {
         diesel::delete(case_findings::table.filter(case_findings::case_id.eq(&case.id))).execute(conn)?;
         insert_findings(conn, &case.id, &case.findings)?;
@@ -559,6 +569,7 @@ pub fn insert(conn: &mut DbConn, case: &Case, meta: &CaseMeta) -> QueryResult<()
             ))
             .execute(conn)?;
     }
+    super::plans::insert_items_and_plan(conn, case)?;
     insert_findings(conn, &case.id, &case.findings)
 }
 

@@ -118,8 +118,24 @@ pub fn prepare_case(conn: &mut DbConn, caller: &Caller, input: NewCase, today: N
             }
         }
     }
+    let cited_items = if input.inspection_item_ids.is_empty() {
+        Vec::new()
+    } else {
+        let rows = crate::inspection_items::store::find_many(conn, agency_id, &input.inspection_item_ids)?;
+        let found: Vec<_> = input
+            .inspection_item_ids
+            .iter()
+            .map(|id| {
+                (
+                    id.clone(),
+                    rows.iter().find(|row| &row.id == id).map(|row| row.to_item()),
+                )
+            })
+            .collect();
+        crate::cases::model::check_cited_items(&found, opened_on)?
+    };
     let agency = crate::agencies::store::find(conn, agency_id)?;
-    let case = Case::open(Opening {
+    let mut case = Case::open(Opening {
         id: uuid::Uuid::now_v7().to_string(),
         agency_id: agency_id.to_string(),
         kind: input.kind,
@@ -153,6 +169,12 @@ pub fn prepare_case(conn: &mut DbConn, caller: &Caller, input: NewCase, today: N
             .collect(),
         powers: cited,
     });
+    if !cited_items.is_empty() {
+        case.plan = Some(crate::cases::model::InspectionPlan::new(
+            crate::cases::model::method_of(&cited_items),
+        ));
+        case.inspection_items = cited_items;
+    }
     Ok(PreparedCase {
         case,
         subject_name,
@@ -197,7 +219,7 @@ pub fn insert_prepared_case(
 
 /// The payload of a case's first record event (`create`).
 pub fn creation_payload(case: &Case, subject_name: &str) -> serde_json::Value {
-    serde_json::json!({
+    let mut payload = serde_json::json!({
         "kind": case.kind,
         "procedure": case.procedure,
         "case_number": case.case_number,
@@ -213,7 +235,12 @@ pub fn creation_payload(case: &Case, subject_name: &str) -> serde_json::Value {
             "power_id": p.power_id, "power_version_id": p.power_version_id, "version": p.version, "code": p.code
         })).collect::<Vec<_>>(),
         "decision_due_on": case.decision_due_on,
-    })
+    });
+    if let Some(plan) = &case.plan {
+        payload["inspection_items"] = serde_json::json!(case.inspection_items);
+        payload["method"] = serde_json::json!(plan.method);
+    }
+    payload
 }
 
 /// The caller's relation to a case.
@@ -289,7 +316,27 @@ pub fn transition(
             });
         }
     }
+    let approval = match &command {
+        Command::ApproveInspection(input) => crate::cases::model::ApprovalFacts {
+            approver_id: caller.user_id.clone(),
+            prior_this_year: super::plans::approved_inspections_this_year(
+                conn,
+                &caller.agency_id,
+                &case.subject_id,
+                &case
+                    .inspection_items
+                    .iter()
+                    .map(|i| i.item_id.clone())
+                    .collect::<Vec<_>>(),
+                chrono::Datelike::year(&input.planned_from),
+                &case.id,
+            )?,
+            fresh_code: crate::cases::model::inspection_code(rand::random::<u64>()),
+        },
+        _ => Default::default(),
+    };
     let ctx = Context {
+        approval,
         today,
         calendar: &calendar,
         relation: relation(&case, caller),
@@ -341,6 +388,7 @@ pub fn transition(
                 source: Some(CaseSource::Inspection),
                 parent_case_id: Some(case.id.clone()),
                 serious_harm: request.serious_harm,
+                inspection_item_ids: Vec::new(),
             })?;
             let (child, _) = create_case(conn, caller, input, today, now)?;
             payload["penalty_case_id"] = serde_json::Value::String(child.id);

@@ -533,6 +533,7 @@ mod tests {
             settings: settings.clone(),
             av_evidence_count: 0,
             current_powers: Vec::new(),
+            approval: ApprovalFacts::default(),
         };
         let extend = |days| {
             Command::ExtendDecisionDeadline(ExtendDecisionDeadlineInput {

@@ -1,0 +1,326 @@
+//! Inspections of enterprises under 国办发〔2024〕54号 (国务院办公厅关于严格规范涉企行政检查
+//! 的意见, in force 2025): the published items an inspection cites (三: "清单之外无检查"),
+//! the head's approval before it starts (五: 检查必审批), the yearly cap on inspections of one
+//! enterprise under one item (四), and the inspection code (行政检查码, "扫码入企").
+
+use super::*;
+pub use crate::inspection_items::model::{InspectionItem, InspectionMethod};
+
+/// An inspection item a case cites, as it stood at filing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CitedItem {
+    pub item_id: String,
+    pub code: String,
+    pub name: String,
+    pub method: InspectionMethod,
+    /// The item's own yearly cap; `None`: the agency's default.
+    pub yearly_cap: Option<u32>,
+    pub complaint_exempt: bool,
+}
+
+impl CitedItem {
+    pub fn from_item(item: &InspectionItem) -> Self {
+        CitedItem {
+            item_id: item.id.clone(),
+            code: item.code.clone(),
+            name: item.name.clone(),
+            method: item.method,
+            yearly_cap: item.yearly_cap,
+            complaint_exempt: item.complaint_exempt,
+        }
+    }
+}
+
+string_enum!(
+    /// Why an inspection may exceed an item's yearly cap.
+    CapExemptionKind {
+        /// 投诉举报: triggered by a complaint, for items that exempt those.
+        Complaint => "complaint",
+        /// 上级交办: ordered by a higher authority, with the reason stated.
+        HigherAuthority => "higher_authority",
+    }
+);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CapExemption {
+    pub kind: CapExemptionKind,
+    pub reason: String,
+}
+
+string_enum!(
+    /// How the enterprise was told the inspection's result (检查结果告知).
+    ResultsNoticeMethod {
+        /// 当场告知
+        OnSite => "on_site",
+        /// 书面送达
+        Written => "written",
+        /// 电子送达 or through the inspection code
+        Electronic => "electronic",
+    }
+);
+
+/// The head's approval of an inspection (行政检查审批).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct InspectionApproval {
+    pub approved_by: String,
+    pub approved_on: NaiveDate,
+    pub planned_from: NaiveDate,
+    pub planned_to: NaiveDate,
+}
+
+/// An inspection started before approval in an emergency, to be approved by `approval_due_on`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct EmergencyStart {
+    pub reason: String,
+    pub started_on: NaiveDate,
+    pub approval_due_on: NaiveDate,
+}
+
+/// What an inspection of an enterprise carries beyond an ordinary inspection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct InspectionPlan {
+    pub method: InspectionMethod,
+    pub approval: Option<InspectionApproval>,
+    pub emergency: Option<EmergencyStart>,
+    pub cap_exemption: Option<CapExemption>,
+    /// 行政检查码, issued on approval.
+    pub code: Option<String>,
+    /// The officers showed the code to the enterprise at the start.
+    pub code_presented: bool,
+    /// 检查结果告知: due within the agency's working days of the findings.
+    pub results_due_on: Option<NaiveDate>,
+    pub results_notified_on: Option<NaiveDate>,
+    pub results_notice_method: Option<String>,
+}
+
+impl InspectionPlan {
+    pub fn new(method: InspectionMethod) -> Self {
+        InspectionPlan {
+            method,
+            approval: None,
+            emergency: None,
+            cap_exemption: None,
+            code: None,
+            code_presented: false,
+            results_due_on: None,
+            results_notified_on: None,
+            results_notice_method: None,
+        }
+    }
+}
+
+/// Whether the 2025 rules for inspections of enterprises apply to a subject: enterprises
+/// and sole traders (个体工商户), both 经营主体 under the opinion.
+pub fn is_enterprise(kind: SubjectKind) -> bool {
+    matches!(kind, SubjectKind::Enterprise | SubjectKind::IndividualBusiness)
+}
+
+/// The items an inspection cites at filing: each must be one of the agency's items and in
+/// force on the filing date (国办发〔2024〕54号 三: no inspection outside the published list).
+/// `found` holds, for each requested id in order, the item when the agency has one.
+pub fn check_cited_items(
+    found: &[(String, Option<InspectionItem>)],
+    opened_on: NaiveDate,
+) -> Result<Vec<CitedItem>, Refusal> {
+    let mut seen = std::collections::HashSet::new();
+    let mut cited = Vec::new();
+    for (i, (id, item)) in found.iter().enumerate() {
+        let field = format!("inspection_item_ids[{i}]");
+        if !seen.insert(id.as_str()) {
+            return Err(invalid(&field, "is cited twice"));
+        }
+        let Some(item) = item else {
+            return Err(invalid(&field, "no such inspection item in this agency's list"));
+        };
+        if !item.in_force_on(opened_on) {
+            return Err(rule(
+                "item_not_published",
+                format!(
+                    "{field} ({} {}) is not in the published inspection list on {opened_on}; an enterprise is inspected only under an item published and in force that day (国办发〔2024〕54号 三)",
+                    item.code, item.name
+                ),
+            ));
+        }
+        cited.push(CitedItem::from_item(item));
+    }
+    Ok(cited)
+}
+
+/// The method of an inspection citing `items`: off-site only when every item is.
+pub fn method_of(items: &[CitedItem]) -> InspectionMethod {
+    if !items.is_empty() && items.iter().all(|item| item.method == InspectionMethod::OffSite) {
+        InspectionMethod::OffSite
+    } else {
+        InspectionMethod::OnSite
+    }
+}
+
+/// The yearly cap (国办发〔2024〕54号 四): approving this inspection must not take the
+/// inspections of the enterprise under any cited item this year past the item's cap.
+/// `prior` counts, per item id, the other approved inspections of the enterprise under it in
+/// the year that did not need an exemption. A complaint-triggered inspection under an item
+/// that exempts those is exempt; otherwise only a stated exemption lets it through.
+pub fn check_yearly_cap(
+    items: &[CitedItem],
+    prior: &std::collections::HashMap<String, u32>,
+    agency_cap: u32,
+    source: CaseSource,
+    exemption: Option<&CapExemption>,
+) -> Result<Option<CapExemption>, Refusal> {
+    let complaint = matches!(source, CaseSource::Complaint | CaseSource::Hotline12345);
+    let mut needed = None;
+    for item in items {
+        let cap = item.yearly_cap.unwrap_or(agency_cap);
+        let before = prior.get(&item.item_id).copied().unwrap_or(0);
+        if before < cap {
+            continue;
+        }
+        if complaint && item.complaint_exempt {
+            needed.get_or_insert(CapExemption {
+                kind: CapExemptionKind::Complaint,
+                reason: format!("投诉举报触发，{} 不计入年度频次上限", item.code),
+            });
+            continue;
+        }
+        match exemption {
+            Some(given) if given.kind == CapExemptionKind::HigherAuthority => {
+                needed = Some(given.clone());
+            }
+            Some(given) if given.kind == CapExemptionKind::Complaint && complaint && item.complaint_exempt => {
+                needed = Some(given.clone());
+            }
+            _ => {
+                return Err(rule(
+                    "inspection_frequency_cap",
+                    format!(
+                        "the enterprise was already inspected {before} time(s) this year under {} {} (cap {cap}); approve it only with an exemption: a complaint for an item that exempts complaints, or an order of a higher authority with its reason (国办发〔2024〕54号 四)",
+                        item.code, item.name
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(needed)
+}
+
+/// 行政检查码: 12 characters of Crockford base32 (no I, L, O, U) from 60 random bits —
+/// short enough to type from a printed notice, too many to guess (2^60).
+pub fn inspection_code(random: u64) -> String {
+    const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    (0..12)
+        .rev()
+        .map(|i| ALPHABET[((random >> (i * 5)) & 31) as usize] as char)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    fn item(id: &str, method: InspectionMethod, withdrawn_on: Option<&str>) -> InspectionItem {
+        InspectionItem {
+            id: id.into(),
+            code: format!("XF-JC-{id}"),
+            name: "餐饮服务食品安全检查".into(),
+            power_id: "p1".into(),
+            method,
+            yearly_cap: None,
+            complaint_exempt: true,
+            published_on: day("2025-03-01"),
+            withdrawn_on: withdrawn_on.map(day),
+        }
+    }
+
+    #[test]
+    fn items_are_cited_only_while_published() {
+        let found = vec![
+            ("a".to_string(), Some(item("a", InspectionMethod::OnSite, None))),
+            (
+                "b".to_string(),
+                Some(item("b", InspectionMethod::OffSite, Some("2025-06-01"))),
+            ),
+        ];
+        let cited = check_cited_items(&found, day("2025-05-31")).unwrap();
+        assert_eq!(cited.len(), 2);
+        match check_cited_items(&found, day("2025-06-01")) {
+            Err(Refusal::Rule { rule, .. }) => assert_eq!(rule, "item_not_published"),
+            other => panic!("{other:?}"),
+        }
+        match check_cited_items(&found, day("2025-02-28")) {
+            Err(Refusal::Rule { rule, .. }) => assert_eq!(rule, "item_not_published", "before publication"),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            check_cited_items(&[("x".to_string(), None)], day("2025-05-01")),
+            Err(Refusal::Invalid(_))
+        ));
+        let twice = vec![found[0].clone(), found[0].clone()];
+        assert!(matches!(
+            check_cited_items(&twice, day("2025-05-01")),
+            Err(Refusal::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn an_inspection_is_off_site_only_when_every_item_is() {
+        let on = CitedItem::from_item(&item("a", InspectionMethod::OnSite, None));
+        let off = CitedItem::from_item(&item("b", InspectionMethod::OffSite, None));
+        assert_eq!(method_of(std::slice::from_ref(&off)), InspectionMethod::OffSite);
+        assert_eq!(method_of(&[off, on]), InspectionMethod::OnSite);
+        assert_eq!(method_of(&[]), InspectionMethod::OnSite);
+    }
+
+    #[test]
+    fn the_cap_counts_up_to_and_including_its_figure() {
+        let items = vec![CitedItem::from_item(&item("a", InspectionMethod::OnSite, None))];
+        let prior = |n: u32| HashMap::from([("a".to_string(), n)]);
+        // Cap 2: a second inspection in the year is within it ("以内"), a third is not.
+        assert_eq!(
+            check_yearly_cap(&items, &prior(1), 2, CaseSource::Routine, None),
+            Ok(None)
+        );
+        match check_yearly_cap(&items, &prior(2), 2, CaseSource::Routine, None) {
+            Err(Refusal::Rule { rule, .. }) => assert_eq!(rule, "inspection_frequency_cap"),
+            other => panic!("{other:?}"),
+        }
+        // A complaint under an item exempting complaints passes, and says why.
+        let exempt = check_yearly_cap(&items, &prior(2), 2, CaseSource::Complaint, None).unwrap();
+        assert_eq!(exempt.map(|e| e.kind), Some(CapExemptionKind::Complaint));
+        // An order of a higher authority passes with its reason.
+        let ordered = CapExemption {
+            kind: CapExemptionKind::HigherAuthority,
+            reason: "区政府交办".into(),
+        };
+        assert_eq!(
+            check_yearly_cap(&items, &prior(2), 2, CaseSource::Routine, Some(&ordered)),
+            Ok(Some(ordered.clone()))
+        );
+        // An item that counts complaints: a complaint needs the exemption like any other.
+        let mut counting = items.clone();
+        counting[0].complaint_exempt = false;
+        assert!(check_yearly_cap(&counting, &prior(2), 2, CaseSource::Complaint, None).is_err());
+        // The item's own cap wins over the agency's.
+        counting[0].yearly_cap = Some(3);
+        assert_eq!(
+            check_yearly_cap(&counting, &prior(2), 2, CaseSource::Routine, None),
+            Ok(None)
+        );
+    }
+
+    #[test]
+    fn inspection_codes_are_twelve_crockford_characters() {
+        let code = inspection_code(0x0FED_CBA9_8765_4321);
+        assert_eq!(code.len(), 12);
+        assert!(
+            code.chars().all(|c| "0123456789ABCDEFGHJKMNPQRSTVWXYZ".contains(c)),
+            "{code}"
+        );
+        assert_ne!(inspection_code(1), inspection_code(2));
+        assert_eq!(inspection_code(0), "000000000000");
+    }
+}
