@@ -11,8 +11,8 @@ use utoipa::OpenApi;
 use utoipa::openapi::path::PathItem;
 
 use crate::{
-    auth, calendar, cases, checkpoints, disclosures, documents, evidence, file_reviews, legal_reviews, officers, ops,
-    powers, public, stats, subjects, users,
+    auth, calendar, cases, checkpoints, disclosures, documents, evidence, file_reviews, inspection_items,
+    legal_reviews, officers, ops, powers, public, stats, subjects, users,
 };
 
 /// Declares the handlers: `Operations`, their OpenAPI document, and `HANDLERS`, each
@@ -60,8 +60,13 @@ handlers![
     subjects::api::get_subject,
     subjects::api::patch_subject,
     officers::api::list_officers,
+    inspection_items::api::create_inspection_item,
+    inspection_items::api::list_inspection_items,
+    inspection_items::api::get_inspection_item,
+    inspection_items::api::withdraw_inspection_item,
     public::api::public_powers,
     public::api::public_officers,
+    inspection_items::api::public_inspection_items,
     disclosures::api::public_disclosures,
     disclosures::api::public_disclosure,
     disclosures::html::disclosures_feed,
@@ -69,6 +74,7 @@ handlers![
     disclosures::html::disclosure_page,
     disclosures::html::powers_page,
     disclosures::html::officers_page,
+    inspection_items::html::inspection_items_page,
     checkpoints::api::public_checkpoints,
     checkpoints::api::public_checkpoint,
     checkpoints::api::checkpoints_feed,

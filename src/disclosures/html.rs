@@ -317,10 +317,10 @@ pub async fn powers_page(state: web::Data<AppState>, params: ApiQuery<AgencyPara
 }
 
 /// The rows of one of an agency's public lists.
-type AgencyRows = fn(&mut DbConn, &AgencyRow, &PageRequest) -> AppResult<Vec<Vec<String>>>;
+pub(crate) type AgencyRows = fn(&mut DbConn, &AgencyRow, &PageRequest) -> AppResult<Vec<Vec<String>>>;
 
-/// One of the agency's public lists as a table page.
-async fn agency_table(
+/// One of the agency's public lists as a table page (also `inspection_items::html`).
+pub(crate) async fn agency_table(
     state: web::Data<AppState>,
     params: ApiQuery<AgencyParam>,
     title: &str,

@@ -61,10 +61,11 @@ pub async fn public_officers(
 
 /// A store function reading one of an agency's public lists as of a day: a page of items,
 /// each with its pagination key.
-type PublicList<T> = fn(&mut DbConn, &AgencyRow, NaiveDate, &PageRequest) -> QueryResult<Vec<(T, String)>>;
+pub(crate) type PublicList<T> = fn(&mut DbConn, &AgencyRow, NaiveDate, &PageRequest) -> QueryResult<Vec<(T, String)>>;
 
-/// A page of one of the agency's public lists, for the agency the query names, as of today.
-async fn agency_page<T: Serialize + Send + 'static>(
+/// A page of one of the agency's public lists, for the agency the query names, as of today
+/// (also `inspection_items::api`).
+pub(crate) async fn agency_page<T: Serialize + Send + 'static>(
     state: web::Data<AppState>,
     query: ApiQuery<PublicListParams>,
     page: ApiQuery<PageParams>,

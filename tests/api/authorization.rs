@@ -47,6 +47,9 @@ const READS: &[(&str, &str)] = &[
     ("/api/v1/subjects", "AAAAAAU"),
     ("/api/v1/subjects/{id}", "AAAAANU"),
     ("/api/v1/officers", "AAAAAAU"),
+    // 检查事项清单: staff read; another agency's admin reads its own (empty) list.
+    ("/api/v1/inspection-items", "AAAAAAU"),
+    ("/api/v1/inspection-items/{id}", "AAAAANU"),
     ("/api/v1/settings", "AAAAAAU"),
     ("/api/v1/cases", "AAAAAAU"),
     ("/api/v1/cases/{id}", "AAAAANU"),
@@ -84,10 +87,12 @@ const READS: &[(&str, &str)] = &[
     // Public, without login; another agency's published entry is public too.
     ("/api/v1/public/powers", "AAAAAAA"),
     ("/api/v1/public/officers", "AAAAAAA"),
+    ("/api/v1/public/inspection-items", "AAAAAAA"),
     ("/api/v1/public/disclosures", "AAAAAAA"),
     ("/api/v1/public/disclosures/{id}", "AAAAAAA"),
     ("/public/powers", "AAAAAAA"),
     ("/public/officers", "AAAAAAA"),
+    ("/public/inspection-items", "AAAAAAA"),
     ("/public/disclosures", "AAAAAAA"),
     ("/public/disclosures.atom", "AAAAAAA"),
     ("/public/disclosures/{id}", "AAAAAAA"),
@@ -141,6 +146,7 @@ impl Fixture {
             "/api/v1/review-campaigns" => "campaign",
             "/api/v1/case-file-reviews" => "file_review",
             "/api/v1/rectifications" => "rectification",
+            "/api/v1/inspection-items" => "inspection_item",
             _ => "none",
         };
         if let Some(id) = self.ids.get(key) {
@@ -274,6 +280,18 @@ async fn fixture() -> Fixture {
     );
     ids.insert("file_review", file_review);
     ids.insert("power", w.power.clone());
+    let (status, item) = json_of(
+        w.app
+            .post(
+                "/api/v1/inspection-items",
+                &w.supervisor,
+                &inspection_item("AZ-JC-READ", &w.power),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{item}");
+    ids.insert("inspection_item", item["id"].as_str().unwrap().to_string());
     ids.insert("subject", w.enterprise.clone());
     ids.insert("user", off_case.0.clone());
     // Signed last, so that it covers every case above.
@@ -369,6 +387,8 @@ enum Setup {
     Answer,
     ReviewRectification,
     SignCheckpoint,
+    CreateInspectionItem,
+    WithdrawInspectionItem,
 }
 
 /// The steps the matrix takes through `/transitions`: one for each kind of actor of the
@@ -430,7 +450,8 @@ const fn write(method: &'static str, route: &'static str, setup: Setup, expected
 /// this caller (README: "a step not possible now, or not for the caller, is a 409 with
 /// allowed_actions"); the row's `A` caller then takes the step on the same case, which
 /// proves the case was in a state to take it. `R`: a 409 or 422 that passed the role check
-/// and was refused by a domain rule (no row needs it today).
+/// and was refused by a domain rule (another agency's admin naming XF's power in a new
+/// inspection item).
 #[rustfmt::skip]
 const WRITES: &[Write] = &[
     // Anyone logs in and rotates a refresh token; logging out needs a session.
@@ -483,6 +504,11 @@ const WRITES: &[Write] = &[
     write("POST", "/api/v1/rectifications/{id}/review", Setup::ReviewRectification, "FFFAFFU"),
     // The head or an admin signs a checkpoint of their own agency's records on demand.
     write("POST", "/api/v1/checkpoints", Setup::SignCheckpoint, "FFFAAAU"),
+    // 检查事项清单: the head and admins publish and withdraw. Another agency's admin passes the
+    // role check, but the body names a power of XF's list, not of its own: a 422 naming
+    // power_id (`R`); its withdrawal of XF's item is a 404.
+    write("POST", "/api/v1/inspection-items", Setup::CreateInspectionItem, "FFFAARU"),
+    write("POST", "/api/v1/inspection-items/{id}/withdraw", Setup::WithdrawInspectionItem, "FFFAANU"),
 ];
 
 /// A write ready to send: the concrete path and its body.
@@ -813,6 +839,27 @@ impl Fixture {
                 )
             }
             Setup::SignCheckpoint => Target::empty("/api/v1/checkpoints"),
+            Setup::CreateInspectionItem => Target::json(
+                "/api/v1/inspection-items",
+                inspection_item(&format!("AZ-JC-{n}"), &w.power),
+            ),
+            Setup::WithdrawInspectionItem => {
+                let (status, item) = json_of(
+                    w.app
+                        .post(
+                            "/api/v1/inspection-items",
+                            &w.app.admin_token,
+                            &inspection_item(&format!("AZ-JC-W{n}"), &w.power),
+                        )
+                        .await,
+                )
+                .await;
+                assert_eq!(status, StatusCode::CREATED, "{item}");
+                Target::json(
+                    format!("/api/v1/inspection-items/{}/withdraw", item["id"].as_str().unwrap()),
+                    json!({"reason": "事项调整"}),
+                )
+            }
             Setup::CreateTemplate => {
                 let mut template = self.ids_value("template");
                 template["code"] = json!("authz_matrix");
@@ -856,6 +903,12 @@ impl Fixture {
     fn ids_value(&self, key: &str) -> Value {
         serde_json::from_str(&self.ids[key]).unwrap()
     }
+}
+
+/// An inspection item (检查事项) resting on `power`, published today.
+fn inspection_item(code: &str, power: &str) -> Value {
+    json!({"code": code, "name": "餐饮服务场所消防安全检查", "power_id": power,
+           "standard": "疏散通道畅通", "method": "on_site"})
 }
 
 /// A campaign of this quarter's closed inspections, one file, for `reviewer` (an id).

@@ -18,6 +18,7 @@ mod evidence;
 mod file_reviews;
 mod forgery;
 mod helpers;
+mod inspection_items;
 mod legal_review;
 mod legal_rules;
 mod officers;
