@@ -3,7 +3,6 @@
 //! never edited or deleted.
 
 use chrono::Duration;
-use diesel::RunQueryDsl;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -220,13 +219,10 @@ async fn an_item_published_by_the_head_is_listed_for_staff_and_shown_to_the_publ
 async fn the_agency_setting_is_the_default_cap() {
     let w = case_world().await;
     create_ok(&w.app, &w.supervisor, &item("XF-JC-001", &w.power)).await;
-    let mut conn = w.app.raw_connection();
-    diesel::sql_query(
-        "INSERT INTO agency_settings (agency_id, updated_at, inspection_yearly_cap) \
-         SELECT id, CURRENT_TIMESTAMP, 3 FROM agencies WHERE code = 'XF'",
-    )
-    .execute(&mut conn)
-    .unwrap();
+    let (_, mut settings) = json_of(w.app.get("/api/v1/settings", &w.app.admin_token).await).await;
+    assert_eq!(settings["inspection_yearly_cap"], json!(2), "the default: {settings}");
+    settings["inspection_yearly_cap"] = json!(3);
+    w.app.put_settings(settings).await;
     let (_, list) = public_get(&w.app, "/api/v1/public/inspection-items?agency=XF").await;
     assert_eq!(list["items"][0]["yearly_cap"], json!(3), "{list}");
     let (_, staff) = json_of(w.app.get("/api/v1/inspection-items", w.lead_token()).await).await;

@@ -14,6 +14,7 @@ mod demo;
 mod disclosures;
 mod documents;
 mod enforcement_rules;
+mod enterprise_inspections;
 mod evidence;
 mod file_reviews;
 mod forgery;

@@ -202,6 +202,8 @@ pub fn allowed_actions(case: &Case, relation: Relation) -> Vec<Action> {
         .iter()
         .copied()
         .filter(|action| rows_for(case, *action).any(|t| relation.may(t.actor)))
+        // Approval and the results notice belong to inspections citing published items.
+        .filter(|action| case.plan.is_some() || !matches!(action, Action::ApproveInspection | Action::NotifyResults))
         .collect()
 }
 

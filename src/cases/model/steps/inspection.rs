@@ -217,10 +217,16 @@ pub fn notify_results(case: &Case, input: NotifyResultsInput, ctx: &Context<'_>)
         ));
     };
     let Some(due) = plan.results_due_on else {
-        return Err(rule("findings_required", "record the findings before telling the enterprise the result"));
+        return Err(rule(
+            "findings_required",
+            "record the findings before telling the enterprise the result",
+        ));
     };
     if plan.results_notified_on.is_some() {
-        return Err(rule("results_already_notified", "the enterprise was told the result; see the record"));
+        return Err(rule(
+            "results_already_notified",
+            "the enterprise was told the result; see the record",
+        ));
     }
     let notified_on = past_date("notified_on", input.notified_on.unwrap_or(ctx.today), ctx.today, None)?;
     if notified_on < case.opened_on {
@@ -529,7 +535,10 @@ mod tests {
         // the holiday; the fifth working day after is Thursday 10 October.
         let found = run(&started, findings, "2024-09-27").unwrap().case;
         assert_eq!(found.plan.as_ref().unwrap().results_due_on, Some(date("2024-10-10")));
-        assert!(overdue_deadlines(&found, date("2024-10-10")).is_empty(), "the last day is in time");
+        assert!(
+            overdue_deadlines(&found, date("2024-10-10")).is_empty(),
+            "the last day is in time"
+        );
         assert_eq!(overdue_deadlines(&found, date("2024-10-11")), vec!["results_due_on"]);
         let notify = |on: &str| {
             Command::NotifyResults(NotifyResultsInput {
@@ -540,19 +549,33 @@ mod tests {
         let told = run(&found, notify("2024-10-11"), "2024-10-12").unwrap();
         assert_eq!(told.payload["late"], true);
         assert!(overdue_deadlines(&told.case, date("2024-10-12")).is_empty());
-        assert_eq!(rule_of(run(&told.case, notify("2024-10-12"), "2024-10-12")), "results_already_notified");
-        assert_eq!(rule_of(run(&started, notify("2024-09-27"), "2024-09-27")), "findings_required");
+        assert_eq!(
+            rule_of(run(&told.case, notify("2024-10-12"), "2024-10-12")),
+            "results_already_notified"
+        );
+        assert_eq!(
+            rule_of(run(&started, notify("2024-09-27"), "2024-09-27")),
+            "findings_required"
+        );
     }
 
     #[test]
     fn an_emergency_start_left_unapproved_is_overdue() {
         let planned = planned_inspection(InspectionMethod::OnSite);
-        let started = run(&planned, start_on_site(Some("燃气泄漏")), "2024-09-30").unwrap().case;
+        let started = run(&planned, start_on_site(Some("燃气泄漏")), "2024-09-30")
+            .unwrap()
+            .case;
         assert!(overdue_deadlines(&started, date("2024-10-09")).is_empty());
-        assert_eq!(overdue_deadlines(&started, date("2024-10-10")), vec!["inspection_approval_due_on"]);
+        assert_eq!(
+            overdue_deadlines(&started, date("2024-10-10")),
+            vec!["inspection_approval_due_on"]
+        );
         let approved = run_approval(&started, approve("2024-09-30", "2024-10-10"), "2024-10-10", facts(0))
             .unwrap()
             .case;
-        assert!(overdue_deadlines(&approved, date("2024-10-10")).is_empty(), "approved late, no longer open");
+        assert!(
+            overdue_deadlines(&approved, date("2024-10-10")).is_empty(),
+            "approved late, no longer open"
+        );
     }
 }

@@ -1,0 +1,278 @@
+//! Issue 15: inspections of enterprises under 国办发〔2024〕54号 — a case cites published
+//! items, the head approves before the start (or after an emergency start), the yearly cap
+//! per enterprise and item, the inspection code, and the results notice deadline.
+
+use chrono::Datelike;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{CaseWorld, Refusal::*, SITE, case_world, json_of, today};
+
+/// Publishes an item (by the head) and returns its id.
+async fn publish_item(w: &CaseWorld, code: &str, extra: Value) -> String {
+    let mut body = json!({
+        "code": code,
+        "name": "餐饮服务场所消防安全检查",
+        "power_id": w.power,
+        "standard": "疏散通道畅通；灭火器在有效期内",
+        "method": "on_site",
+    });
+    body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+    let (status, item) = json_of(w.app.post("/api/v1/inspection-items", &w.supervisor, &body).await).await;
+    assert_eq!(status, StatusCode::CREATED, "{item}");
+    item["id"].as_str().unwrap().to_string()
+}
+
+/// Files an inspection of the enterprise citing `items`; returns the case.
+async fn file(w: &CaseWorld, items: &[&str], extra: Value) -> (StatusCode, Value) {
+    let mut body = json!({"inspection_item_ids": items});
+    body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+    w.open("inspection", body).await
+}
+
+fn approval(from: &str, to: &str) -> Value {
+    json!({"action": "approve_inspection", "planned_from": from, "planned_to": to})
+}
+
+fn today_date() -> chrono::NaiveDate {
+    today().parse().unwrap()
+}
+
+fn later(days: i64) -> String {
+    (today_date() + chrono::Duration::days(days)).to_string()
+}
+
+#[tokio::test]
+async fn an_inspection_cites_only_items_published_on_its_filing_date() {
+    let w = case_world().await;
+    let published = publish_item(&w, "XF-JC-001", json!({})).await;
+    let future = publish_item(&w, "XF-JC-002", json!({"published_on": later(30)})).await;
+    let (status, problem) = file(&w, &[&future], json!({})).await;
+    assert_eq!(
+        (status, problem["rule"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("item_not_published")),
+        "{problem}"
+    );
+    let (status, problem) = file(&w, &["00000000-0000-7000-8000-000000000000"], json!({})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "inspection_item_ids[0]");
+    let (_, listed) = json_of(w.app.get("/api/v1/cases", w.lead_token()).await).await;
+    assert_eq!(listed["items"], json!([]), "a refused filing files nothing");
+
+    let (status, case) = file(&w, &[&published], json!({})).await;
+    assert_eq!(status, StatusCode::CREATED, "{case}");
+    assert_eq!(case["status"], "registered");
+    assert_eq!(case["inspection_items"][0]["code"], "XF-JC-001");
+    assert_eq!(case["inspection_plan"]["method"], "on_site");
+    assert_eq!(case["inspection_plan"]["approval"], Value::Null);
+    let record = w.record(case["id"].as_str().unwrap()).await;
+    assert_eq!(
+        record["events"][0]["payload"]["inspection_items"][0]["code"],
+        "XF-JC-001"
+    );
+
+    // Withdrawn today: no longer citable today.
+    let (status, _) = json_of(
+        w.app
+            .post(
+                &format!("/api/v1/inspection-items/{published}/withdraw"),
+                &w.supervisor,
+                &json!({"reason": "并入综合检查事项"}),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, problem) = file(&w, &[&published], json!({})).await;
+    assert_eq!(
+        (status, problem["rule"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("item_not_published"))
+    );
+}
+
+#[tokio::test]
+async fn the_head_approves_before_the_start_and_the_approval_issues_a_code() {
+    let w = case_world().await;
+    let item = publish_item(&w, "XF-JC-001", json!({})).await;
+    let (_, case) = file(&w, &[&item], json!({})).await;
+    let id = case["id"].as_str().unwrap().to_string();
+    let start = json!({"action": "start", "credentials_shown": true, "location": SITE, "code_presented": true});
+
+    let problem = w.step_refused(&id, start.clone(), NotAllowed).await;
+    assert!(
+        !problem["allowed_actions"].as_array().unwrap().contains(&json!("start")),
+        "{problem}"
+    );
+    // Officers do not approve their own inspections.
+    w.step_refused(&id, approval(&today(), &later(10)), NotAllowed).await;
+    // A window in the past, or longer than 90 days, is refused.
+    w.step_refused_by(
+        &w.supervisor,
+        &id,
+        approval(&later(-5), &later(-1)),
+        Invalid("planned_to"),
+    )
+    .await;
+    w.step_refused_by(
+        &w.supervisor,
+        &id,
+        approval(&today(), &later(91)),
+        Invalid("planned_to"),
+    )
+    .await;
+
+    let approved = w.step_ok_by(&w.supervisor, &id, approval(&today(), &later(10))).await;
+    let code = approved["inspection_plan"]["code"].as_str().unwrap().to_string();
+    assert_eq!(code.len(), 12);
+    assert!(
+        code.chars().all(|c| "0123456789ABCDEFGHJKMNPQRSTVWXYZ".contains(c)),
+        "{code}"
+    );
+    assert_eq!(approved["inspection_plan"]["approval"]["planned_from"], json!(today()));
+    w.step_refused_by(
+        &w.supervisor,
+        &id,
+        approval(&today(), &later(10)),
+        Rule("inspection_already_approved"),
+    )
+    .await;
+
+    let started = w.step_ok(&id, start).await;
+    assert_eq!(started["status"], "in_progress");
+    assert_eq!(started["inspection_plan"]["code_presented"], true);
+    let record = w.record(&id).await;
+    let events = record["events"].as_array().unwrap();
+    let approve_event = events.iter().find(|e| e["action"] == "approve_inspection").unwrap();
+    assert_eq!(approve_event["payload"]["code"], json!(code));
+    assert_eq!(approve_event["payload"]["items"], json!(["XF-JC-001"]));
+}
+
+#[tokio::test]
+async fn a_third_inspection_of_the_enterprise_in_a_year_needs_an_exemption() {
+    let w = case_world().await;
+    let item = publish_item(&w, "XF-JC-001", json!({})).await;
+    let window = approval(&today(), &later(10));
+    for _ in 0..2 {
+        let (_, case) = file(&w, &[&item], json!({})).await;
+        w.step_ok_by(&w.supervisor, case["id"].as_str().unwrap(), window.clone())
+            .await;
+    }
+    let (_, third) = file(&w, &[&item], json!({})).await;
+    let third = third["id"].as_str().unwrap().to_string();
+    let problem = w
+        .step_refused_by(&w.supervisor, &third, window.clone(), Rule("inspection_frequency_cap"))
+        .await;
+    assert!(problem["detail"].as_str().unwrap().contains("XF-JC-001"), "{problem}");
+
+    // Another enterprise is not counted against this one.
+    let (_, other) = file(&w, &[&item], json!({"subject_id": w.app.seed_subject(json!({"kind": "enterprise", "name": "天津市学府超市有限公司", "uscc": "91120104MA05L0NQ6L"})).await})).await;
+    assert_eq!(other["status"], "registered", "{other}");
+    w.step_ok_by(&w.supervisor, other["id"].as_str().unwrap(), window.clone())
+        .await;
+
+    // Ordered by a higher authority, with the reason: approved, and it says so.
+    let mut ordered = window.clone();
+    ordered["cap_exemption"] = json!({"kind": "higher_authority", "reason": "区政府交办的燃气安全专项检查"});
+    let approved = w.step_ok_by(&w.supervisor, &third, ordered).await;
+    assert_eq!(approved["inspection_plan"]["cap_exemption"]["kind"], "higher_authority");
+
+    // A complaint-triggered inspection is exempt by the item's setting.
+    let (_, complaint) = file(&w, &[&item], json!({"source": "complaint"})).await;
+    let approved = w
+        .step_ok_by(&w.supervisor, complaint["id"].as_str().unwrap(), window.clone())
+        .await;
+    assert_eq!(approved["inspection_plan"]["cap_exemption"]["kind"], "complaint");
+
+    // Next year's count starts again; the agency may raise its default cap.
+    let mut settings = json_of(w.app.get("/api/v1/settings", &w.app.admin_token).await).await.1;
+    settings["inspection_yearly_cap"] = json!(3);
+    w.app.put_settings(settings).await;
+    let (_, fourth) = file(&w, &[&item], json!({})).await;
+    let fourth = fourth["id"].as_str().unwrap().to_string();
+    if today_date().ordinal() < 355 {
+        // (Late in December the window may reach into next year; the count is by planned_from.)
+        w.step_ok_by(&w.supervisor, &fourth, window).await;
+    }
+}
+
+#[tokio::test]
+async fn an_emergency_start_is_approved_afterwards_or_listed_overdue() {
+    let w = case_world().await;
+    let item = publish_item(&w, "XF-JC-001", json!({})).await;
+    let (_, case) = file(&w, &[&item], json!({})).await;
+    let id = case["id"].as_str().unwrap().to_string();
+    w.step_refused(
+        &id,
+        json!({"action": "start", "credentials_shown": true, "location": SITE, "emergency_reason": "  "}),
+        Invalid("emergency_reason"),
+    )
+    .await;
+    let started = w
+        .step_ok(
+            &id,
+            json!({"action": "start", "credentials_shown": true, "location": SITE, "emergency_reason": "燃气泄漏，需立即检查"}),
+        )
+        .await;
+    assert_eq!(started["status"], "in_progress");
+    let due = w.app.add_working_days(today_date(), 2).await.to_string();
+    assert_eq!(started["inspection_plan"]["emergency"]["approval_due_on"], json!(due));
+    assert!(w.listed("overdue=true").await.is_empty(), "not overdue before its day");
+
+    // Seen from after the due date (the database's clock is moved back instead of ours).
+    let mut conn = w.app.raw_connection();
+    diesel::RunQueryDsl::execute(
+        diesel::sql_query(format!(
+            "UPDATE inspection_plans SET emergency_started_on = '{}', approval_due_on = '{}' WHERE case_id = '{id}'",
+            later(-10),
+            later(-1)
+        )),
+        &mut conn,
+    )
+    .unwrap();
+    let case = w.case(&id).await;
+    assert_eq!(
+        case["overdue_deadlines"],
+        json!(["inspection_approval_due_on"]),
+        "{case}"
+    );
+    assert_eq!(w.listed("overdue=true").await, vec![id.clone()]);
+
+    // Approved afterwards, with a window that includes the start: no longer overdue.
+    let approved = w.step_ok_by(&w.supervisor, &id, approval(&later(-10), &later(5))).await;
+    assert_eq!(approved["overdue_deadlines"], json!([]));
+    assert!(w.listed("overdue=true").await.is_empty());
+}
+
+#[tokio::test]
+async fn the_result_is_told_within_five_working_days_of_the_findings() {
+    let w = case_world().await;
+    let item = publish_item(&w, "XF-JC-003", json!({"method": "off_site"})).await;
+    let (_, case) = file(&w, &[&item], json!({})).await;
+    let id = case["id"].as_str().unwrap().to_string();
+    assert_eq!(case["inspection_plan"]["method"], "off_site");
+    w.step_ok_by(&w.supervisor, &id, approval(&today(), &later(10))).await;
+    // Off site: no credentials, no location.
+    let started = w.step_ok(&id, json!({"action": "start"})).await;
+    assert_eq!(started["location"], Value::Null);
+    w.step_refused(
+        &id,
+        json!({"action": "notify_results", "method": "written"}),
+        Rule("findings_required"),
+    )
+    .await;
+    let found = w
+        .step_ok(&id, json!({"action": "record_findings", "result": "compliant"}))
+        .await;
+    let due = w.app.add_working_days(today_date(), 5).await.to_string();
+    assert_eq!(found["inspection_plan"]["results_due_on"], json!(due));
+    let told = w
+        .step_ok(&id, json!({"action": "notify_results", "method": "written"}))
+        .await;
+    assert_eq!(told["inspection_plan"]["results_notified_on"], json!(today()));
+    w.step_refused(
+        &id,
+        json!({"action": "notify_results", "method": "on_site"}),
+        Rule("results_already_notified"),
+    )
+    .await;
+}
