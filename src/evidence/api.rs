@@ -8,7 +8,7 @@ use actix_web::body::SizedStream;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue};
 use actix_web::web::Bytes;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
@@ -312,9 +312,11 @@ pub async fn upload_evidence(
         ));
     }
     let sha256 = hex::encode(received.sha256);
-    let unrecorded = {
-        let (writer, sha256) = (received.writer, sha256.clone());
-        blocking(move || writer.commit(&sha256))
+    // The bytes are made durable here; the transaction that records the upload has only to
+    // name the file, once the case admits it.
+    let writer = {
+        let mut writer = received.writer;
+        blocking(move || writer.sync().map(|()| writer))
             .await?
             .map_err(storage_failed)?
     };
@@ -326,16 +328,26 @@ pub async fn upload_evidence(
         sha256: sha256.clone(),
         size_bytes: received.size,
     };
-    let recorded = state
-        .db_write(move |conn| store::record_upload(conn, &caller, &case_id, upload, clock::now()))
-        .await;
-    let row = match recorded {
-        Ok(row) => row,
+    let recorded = {
+        let sha256 = sha256.clone();
+        state
+            .db_write(move |conn| {
+                store::record_upload(conn, &caller, &case_id, upload, clock::now(), move || {
+                    writer.commit(&sha256).map_err(storage_failed)
+                })
+            })
+            .await
+    };
+    let (row, unrecorded) = match recorded {
+        Ok(recorded) => recorded,
         Err(error) => {
-            // The file stays for now, unrecorded: another item may hold the same content.
-            // The next start-up removes it unless a row names its content.
-            tracing::warn!(%sha256, error = %error, "an evidence file was stored but its upload not recorded");
-            drop(unrecorded);
+            // Refused before the file was stored: the writer was dropped in the transaction,
+            // and its temporary file with it. Failed after: the file stays for now,
+            // unrecorded (another item may hold the same content); the next start-up
+            // removes it unless a row names its content.
+            if error.status_code().is_server_error() {
+                tracing::warn!(%sha256, error = %error, "an evidence upload was not recorded");
+            }
             return Err(error);
         }
     };

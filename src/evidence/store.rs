@@ -77,17 +77,20 @@ fn check_capturer(conn: &mut DbConn, agency_id: &str, user_id: &str) -> AppResul
     Ok(())
 }
 
-/// Records an upload whose file is already durable: takes the case's row lock (so the
-/// record's next number cannot be taken twice), checks again what `check_upload` checked
-/// (the case may have closed during a long upload), appends the record event carrying the
-/// hash and inserts the row — in the caller's transaction.
-pub fn record_upload(
+/// Records an upload once its body is received and checked, in the caller's transaction:
+/// takes the case's row lock (so the record's next number cannot be taken twice); checks
+/// again what `check_upload` checked (the case may have closed during a long upload); only
+/// then calls `store_file`, which makes the file durable, so that a refused upload never
+/// leaves one; and appends the record event carrying the hash and inserts the row. Answers
+/// the row and what `store_file` answered.
+pub fn record_upload<F>(
     conn: &mut DbConn,
     caller: &Caller,
     case_id: &str,
     upload: StoredUpload,
     now: DateTime<Utc>,
-) -> AppResult<EvidenceRow> {
+    store_file: impl FnOnce() -> AppResult<F>,
+) -> AppResult<(EvidenceRow, F)> {
     crate::cases::store::lock_for_record(conn, &caller.agency_id, case_id, now)?;
     let attachment = check_upload(
         conn,
@@ -98,6 +101,7 @@ pub fn record_upload(
     )?;
     let size_bytes = i64::try_from(upload.size_bytes)
         .map_err(|_| AppError::internal(anyhow::anyhow!("an evidence file is larger than i64::MAX bytes")))?;
+    let stored = store_file()?;
     let id = uuid::Uuid::now_v7().to_string();
     let captured_by = upload.captured_by.clone().unwrap_or_else(|| caller.user_id.clone());
     let metadata = &upload.metadata;
@@ -150,7 +154,7 @@ pub fn record_upload(
         correction_reason: attachment.reason().map(str::to_string),
     };
     diesel::insert_into(evidence::table).values(&row).execute(conn)?;
-    Ok(row)
+    Ok((row, stored))
 }
 
 pub fn find(conn: &mut DbConn, agency_id: &str, id: &str) -> QueryResult<Option<EvidenceRow>> {
