@@ -4,9 +4,10 @@
 //! sampled from /proc/<pid>/status. Password hashing runs at most
 //! ENFORCEMENT_PASSWORD_HASHING_CONCURRENCY at once (19 MiB each) and a login that cannot
 //! start within ENFORCEMENT_PASSWORD_HASHING_WAIT_MS gets 429: so every answer must come
-//! within that wait and a margin, and memory must stay far below what 200 hashes at once
-//! would take. Run once with the shipped defaults and once with a short wait, which turns
-//! most of the flood away.
+//! within that wait and a margin, memory must stay far below what 200 hashes at once
+//! would take, and when the hashers cannot get through the flood within the wait some
+//! logins must be turned away (429) rather than queued. Run once with the shipped defaults
+//! and once with a short wait, which turns most of the flood away.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -54,6 +55,8 @@ pub struct Trial {
     /// A right password answered 401, or a wrong one 200.
     pub misjudged: usize,
     pub latencies: Vec<Duration>,
+    /// The slowest answer of each kind.
+    pub slowest: BTreeMap<Answer, Duration>,
     /// One login alone, before the flood.
     pub single: Duration,
     pub flood_took: Duration,
@@ -87,8 +90,15 @@ impl Trial {
         self.rss_peak_mib - self.rss_before_mib
     }
 
+    /// Whether the hashers could not have hashed the whole flood within twice the wait
+    /// (by the time a login alone took): then a gate that works turns some logins away, and
+    /// none turned away means they queued.
+    pub fn must_turn_away(&self) -> bool {
+        self.single * self.requests as u32 / self.concurrency.max(1) as u32 > self.wait * 2
+    }
+
     /// Every login answered 200, 401, 429 or 503 and judged right, none later than the
-    /// bound, and memory within its bound.
+    /// bound, memory within its bound, and some turned away when they must be.
     pub fn clean(&self) -> bool {
         let expected = self.count(Answer::Ok)
             + self.count(Answer::Unauthorized)
@@ -99,6 +109,7 @@ impl Trial {
             && self.misjudged == 0
             && self.max_latency() <= self.latency_bound
             && self.rss_growth_mib() <= self.rss_bound_mib
+            && (!self.must_turn_away() || self.count(Answer::Saturated) > 0)
     }
 }
 
@@ -256,10 +267,13 @@ pub async fn run(backend: &str, database: Database, scratch: &std::path::Path, o
             .collect();
         let mut answers = BTreeMap::new();
         let mut latencies = Vec::new();
+        let mut slowest = BTreeMap::new();
         let mut misjudged = 0;
         for (right, handle) in pending {
             let (answer, took) = handle.await.unwrap();
             *answers.entry(answer).or_insert(0) += 1;
+            let slowest = slowest.entry(answer).or_insert(took);
+            *slowest = (*slowest).max(took);
             latencies.push(took);
             if (right && answer == Answer::Unauthorized) || (!right && answer == Answer::Ok) {
                 misjudged += 1;
@@ -276,28 +290,30 @@ pub async fn run(backend: &str, database: Database, scratch: &std::path::Path, o
             answers,
             misjudged,
             latencies,
+            slowest,
             single,
             flood_took,
             rss_before_mib: mib(before_kib),
             rss_peak_mib: mib(peak_kib),
             rss_after_mib: mib(after_kib),
             // The wait for a hasher, then one hash and the login's database work (at most
-            // a few times what a login alone took), then a second of slack for 200
-            // connections on a busy machine.
-            latency_bound: wait + single * 4 + Duration::from_secs(1),
+            // a few times what a login alone took), and 2 s of slack for 200 connections
+            // on a busy machine (stalls of a second were seen with builds running beside).
+            latency_bound: wait + single * 4 + Duration::from_secs(2),
             // The hashes that may run at once, twice over for the allocator keeping freed
             // hash memory in more than one arena, and 64 MiB for connections and buffers:
             // a flood hashed all at once would take 200 × 19 MiB = 3.7 GiB.
             rss_bound_mib: (2 * concurrency as u64 * HASH_MIB + 64) as f64,
         };
         eprintln!(
-            "  {backend} login flood, wait {} ms: {:?} in {} ms; latency p50 {} / p95 {} / max {} ms (bound {} ms, one login alone {} ms); RSS {:.0} → peak {:.0} → {:.0} MiB after (growth {:.0}, bound {:.0}); {}",
+            "  {backend} login flood, wait {} ms: {:?} in {} ms; latency p50 {} / p95 {} / max {} ms (slowest by answer {:?}; bound {} ms, one login alone {} ms); RSS {:.0} → peak {:.0} → {:.0} MiB after (growth {:.0}, bound {:.0}); {}",
             trial.wait.as_millis(),
             trial.answers,
             trial.flood_took.as_millis(),
             trial.percentile(0.5).as_millis(),
             trial.percentile(0.95).as_millis(),
             trial.max_latency().as_millis(),
+            trial.slowest,
             trial.latency_bound.as_millis(),
             trial.single.as_millis(),
             trial.rss_before_mib,
