@@ -9,15 +9,20 @@
 //!   restart, nothing acknowledged lost.
 //! - `upload`: the server killed during a large evidence upload: no row and no stray file
 //!   after the restart, the temporary file swept.
+//! - `login-flood` (item 8): 200 logins at once, right and wrong passwords mixed: every one
+//!   answered (200, 401, or 429/503 when no hasher is free in time) within the hashing wait
+//!   and a margin, the server's RSS far below 200 argon2 hashes' worth, some turned away
+//!   when the hashers cannot get through them within the wait. With the shipped defaults
+//!   and with a 250 ms wait.
 //!
 //! Run through `reliability/run` (release binary, full trials); CI runs
 //! `cargo test --bench reliability -- --quick` (the debug binary, one or two trials each).
 //! Prints the trials and a Markdown summary, and ends with `reliability: N passed, M failed`
 //! (a trial passes when every check of it holds); exits 1 when any failed.
 //!
-//!   cargo bench --bench reliability -- [--quick] [--scenarios crash,outage,upload]
+//!   cargo bench --bench reliability -- [--quick] [--scenarios crash,outage,upload,login-flood]
 //!       [--backends sqlite,postgres] [--trials 10] [--outage-trials 3] [--upload-trials 6]
-//!       [--upload-mib 256] [--clients 8] [--pg-url URL] [--dir DIR]
+//!       [--upload-mib 256] [--flood-requests 200] [--clients 8] [--pg-url URL] [--dir DIR]
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -26,6 +31,7 @@ mod common;
 
 mod check;
 mod crash;
+mod login_flood;
 mod outage;
 mod service;
 mod upload;
@@ -42,6 +48,7 @@ struct Args {
     crash: crash::Options,
     outage: outage::Options,
     upload: upload::Options,
+    login_flood: login_flood::Options,
     pg_url: String,
     dir: PathBuf,
 }
@@ -64,7 +71,7 @@ fn number(value: Option<String>, flag: &str) -> usize {
 fn parse_args() -> Args {
     let quick = std::env::args().any(|a| a == "--quick");
     let mut args = Args {
-        scenarios: vec!["crash".into(), "outage".into(), "upload".into()],
+        scenarios: vec!["crash".into(), "outage".into(), "upload".into(), "login-flood".into()],
         backends: vec!["sqlite".into(), "postgres".into()],
         crash: crash::Options {
             trials: if quick { 2 } else { 10 },
@@ -80,6 +87,11 @@ fn parse_args() -> Args {
         upload: upload::Options {
             trials: if quick { 2 } else { 8 },
             size_mib: if quick { 32 } else { 256 },
+        },
+        // Quick: the run in which the gate turns logins away, a few seconds per backend.
+        login_flood: login_flood::Options {
+            requests: 200,
+            waits_ms: if quick { vec![Some(250)] } else { vec![None, Some(250)] },
         },
         pg_url: std::env::var("BENCH_PG_URL")
             .or_else(|_| std::env::var("TEST_DATABASE_URL"))
@@ -98,6 +110,7 @@ fn parse_args() -> Args {
             "--outage-trials" => args.outage.trials = number(it.next(), "--outage-trials"),
             "--upload-trials" => args.upload.trials = number(it.next(), "--upload-trials"),
             "--upload-mib" => args.upload.size_mib = number(it.next(), "--upload-mib") as u64,
+            "--flood-requests" => args.login_flood.requests = number(it.next(), "--flood-requests"),
             "--clients" => {
                 let clients = number(it.next(), "--clients");
                 args.crash.clients = clients;
@@ -319,6 +332,62 @@ fn main() {
                     trial.damaged_or_missing,
                     if trial.chain_valid { "valid" } else { "BROKEN" },
                     trial.ready_after.map_or("—".into(), millis),
+                ));
+            }
+        }
+        report.push(String::new());
+    }
+
+    if wanted("login-flood") {
+        report.push(format!(
+            "## Login flood ({} logins at once, half with a right password, half with a wrong one; the server's RSS sampled every 5 ms)\n",
+            args.login_flood.requests
+        ));
+        report.push("| backend | hashing wait, ms | hashers | 200 | 401 | 429 (no hasher in time) | 429 (throttled) | 503 | other or none | misjudged | one login alone, ms | latency p50 / p95 / max, ms | bound, ms | flood answered in, ms | RSS before / peak / 2 s after, MiB | RSS growth, MiB | bound, MiB |".into());
+        report.push("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|".into());
+        for backend in &args.backends {
+            let dir = scratch.path().join(format!("login-flood-{backend}"));
+            std::fs::create_dir_all(&dir).unwrap();
+            let database = database(backend, &args.pg_url, &dir);
+            eprintln!(
+                "login flood, {backend}: {} logins at once, {} runs",
+                args.login_flood.requests,
+                args.login_flood.waits_ms.len()
+            );
+            let trials = runtime.block_on(login_flood::run(backend, database, &dir, &args.login_flood));
+            for trial in &trials {
+                use login_flood::Answer;
+                tally.add(trial.clean());
+                let known = [
+                    Answer::Ok,
+                    Answer::Unauthorized,
+                    Answer::Saturated,
+                    Answer::Throttled,
+                    Answer::Unavailable,
+                ];
+                let other = trial.requests - known.iter().map(|a| trial.count(*a)).sum::<usize>();
+                report.push(format!(
+                    "| {backend} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} / {} / {} | {} | {} | {:.0} / {:.0} / {:.0} | {:.0} | {:.0} |",
+                    trial.wait.as_millis(),
+                    trial.concurrency,
+                    trial.count(Answer::Ok),
+                    trial.count(Answer::Unauthorized),
+                    trial.count(Answer::Saturated),
+                    trial.count(Answer::Throttled),
+                    trial.count(Answer::Unavailable),
+                    other,
+                    trial.misjudged,
+                    millis(trial.single),
+                    millis(trial.percentile(0.5)),
+                    millis(trial.percentile(0.95)),
+                    millis(trial.max_latency()),
+                    millis(trial.latency_bound),
+                    millis(trial.flood_took),
+                    trial.rss_before_mib,
+                    trial.rss_peak_mib,
+                    trial.rss_after_mib,
+                    trial.rss_growth_mib(),
+                    trial.rss_bound_mib,
                 ));
             }
         }

@@ -82,6 +82,8 @@ pub struct Service {
     child: Option<Child>,
     /// Process ids of every start, in order.
     pub pids: Vec<u32>,
+    /// More environment for the server, e.g. a limit to try.
+    env: Vec<(String, String)>,
 }
 
 impl Service {
@@ -96,7 +98,13 @@ impl Service {
             log,
             child: None,
             pids: Vec::new(),
+            env: Vec::new(),
         }
+    }
+
+    /// Sets an environment variable for the next starts.
+    pub fn env(&mut self, name: &str, value: String) {
+        self.env.push((name.to_string(), value));
     }
 
     fn command(&self) -> Command {
@@ -108,6 +116,7 @@ impl Service {
             .env("ENFORCEMENT_JWT_SECRET", JWT_SECRET)
             .env("ENFORCEMENT_ADDR", format!("127.0.0.1:{}", self.port))
             .env("RUST_LOG", "warn")
+            .envs(self.env.iter().map(|(name, value)| (name, value)))
             .stdout(log.try_clone().unwrap())
             .stderr(log);
         command

@@ -29,6 +29,8 @@ pub struct Settings {
     pub json_limit_bytes: usize,
     /// Largest evidence file accepted; larger uploads get 413.
     pub evidence_max_bytes: u64,
+    /// The most evidence bytes an agency may hold in all; `None`: no quota.
+    pub evidence_quota_bytes: Option<u64>,
     /// Password hashes (argon2id, 19 MiB each) computed at once; more wait in line.
     pub password_hashing_concurrency: usize,
     /// How long a login or password change waits in that line before it gets 429.
@@ -47,6 +49,10 @@ pub const DEFAULT_PASSWORD_HASHING_WAIT: Duration = Duration::from_secs(5);
 /// 8 GiB: an afternoon of body-camera video (执法记录仪) at common bit rates.
 pub const DEFAULT_EVIDENCE_MAX_BYTES: u64 = 8 * 1024 * 1024 * 1024;
 
+/// 50 GiB per agency: some years of a street office's photos, recordings and scans, and a
+/// few dozen full-length uploads of body-camera video.
+pub const DEFAULT_EVIDENCE_QUOTA_BYTES: u64 = 50 * 1024 * 1024 * 1024;
+
 /// Secrets are never printed, not even by `{:?}`.
 impl fmt::Debug for Settings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -62,6 +68,7 @@ impl fmt::Debug for Settings {
             .field("db_timeout", &self.db_timeout)
             .field("workers", &self.workers)
             .field("evidence_max_bytes", &self.evidence_max_bytes)
+            .field("evidence_quota_bytes", &self.evidence_quota_bytes)
             .field("password_hashing_concurrency", &self.password_hashing_concurrency)
             .field("password_hashing_wait", &self.password_hashing_wait)
             .field("body_timeout", &self.body_timeout)
@@ -147,6 +154,12 @@ impl Settings {
             workers: env_parse("ENFORCEMENT_WORKERS", default_workers)?,
             json_limit_bytes: 1024 * 1024,
             evidence_max_bytes: env_parse("ENFORCEMENT_EVIDENCE_MAX_BYTES", DEFAULT_EVIDENCE_MAX_BYTES)?,
+            // 0 turns the quota off.
+            evidence_quota_bytes: Some(env_parse(
+                "ENFORCEMENT_EVIDENCE_QUOTA_BYTES",
+                DEFAULT_EVIDENCE_QUOTA_BYTES,
+            )?)
+            .filter(|&quota| quota > 0),
             password_hashing_concurrency: match env_parse("ENFORCEMENT_PASSWORD_HASHING_CONCURRENCY", default_workers)?
             {
                 0 => {

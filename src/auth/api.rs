@@ -8,7 +8,6 @@ use utoipa::ToSchema;
 use crate::agencies;
 use crate::auth::CurrentUser;
 use crate::auth::model::login_retry_after;
-use crate::auth::password::{verify_against_dummy, verify_password};
 use crate::auth::store::{self, Rotation};
 use crate::clock;
 use crate::error::{AppError, AppResult, FieldError, Problem};
@@ -145,11 +144,11 @@ pub async fn login(
     }
     let verified = state
         .password_gate
-        .run(move || match candidate {
-            Some(user) if verify_password(&password, &user.password_hash) => Some(user),
+        .run(move |hasher| match candidate {
+            Some(user) if hasher.verify(&password, &user.password_hash) => Some(user),
             Some(_) => None,
             None => {
-                verify_against_dummy(&password);
+                hasher.verify_against_dummy(&password);
                 None
             }
         })

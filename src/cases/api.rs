@@ -378,16 +378,32 @@ fn verify_against_version(mut verification: Verification, version: i32) -> Verif
     verification
 }
 
-/// The agency's procedure settings.
+/// The agency's settings as `GET /settings` shows them: the procedure settings, and
+/// read-only figures that `PUT /settings` ignores.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SettingsView {
+    #[serde(flatten)]
+    pub procedure: ProcedureSettings,
+    /// Read-only: the agency's evidence against its storage quota.
+    pub evidence_storage: crate::evidence::api::EvidenceStorage,
+}
+
+/// The agency's procedure settings, and its evidence storage against its quota.
 #[utoipa::path(
     get, path = "/api/v1/settings", tag = "settings",
-    responses((status = 200, body = ProcedureSettings)),
+    responses((status = 200, body = SettingsView)),
     security(("bearer" = []))
 )]
 pub async fn get_settings(state: web::Data<AppState>, user: CurrentUser) -> AppResult<HttpResponse> {
     let agency_id = user.agency_id.clone();
+    let quota_bytes = state.settings.evidence_quota_bytes;
     let settings = state
-        .db(move |conn| Ok(store::procedure_settings(conn, &agency_id)?))
+        .db(move |conn| {
+            Ok(SettingsView {
+                procedure: store::procedure_settings(conn, &agency_id)?,
+                evidence_storage: crate::evidence::api::storage_of(conn, &agency_id, quota_bytes)?,
+            })
+        })
         .await?;
     Ok(HttpResponse::Ok().json(settings))
 }

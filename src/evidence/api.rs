@@ -8,7 +8,7 @@ use actix_web::body::SizedStream;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue};
 use actix_web::web::Bytes;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
@@ -20,7 +20,7 @@ use crate::cases::api::{caller_of, check_case_file_reader};
 use crate::clock;
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult, Problem};
-use crate::evidence::model::{self, EvidenceKind, RangeRequest, UploadMetadata};
+use crate::evidence::model::{self, EvidenceKind, RangeRequest, UploadMetadata, Usage};
 use crate::evidence::storage::{BlobStore, BlobWriter};
 use crate::evidence::store::{self, EvidenceRow, StoredUpload};
 use crate::http::{ApiQuery, Page, PageParams};
@@ -91,6 +91,28 @@ impl EvidenceView {
     }
 }
 
+/// The agency's evidence against its storage quota, as `GET /settings` shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EvidenceStorage {
+    /// The sizes of the agency's evidence items added up; an item counts in full even when
+    /// its content is stored once for several items.
+    pub used_bytes: u64,
+    /// ENFORCEMENT_EVIDENCE_QUOTA_BYTES; null when the operator set no quota.
+    pub quota_bytes: Option<u64>,
+    /// What uploads may still add; null without a quota.
+    pub remaining_bytes: Option<u64>,
+}
+
+/// The agency's evidence storage now.
+pub fn storage_of(conn: &mut DbConn, agency_id: &str, quota_bytes: Option<u64>) -> AppResult<EvidenceStorage> {
+    let usage = store::usage(conn, agency_id, quota_bytes)?;
+    Ok(EvidenceStorage {
+        used_bytes: usage.used_bytes,
+        quota_bytes: usage.quota_bytes,
+        remaining_bytes: usage.remaining_bytes(),
+    })
+}
+
 /// The metadata of an upload; the file is the request body.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -147,11 +169,14 @@ struct Received {
 
 /// Streams the body into a new file, hashing it on the way. The connection's chunks go to
 /// a writing thread through a bounded queue, so memory stays flat and no actix worker waits
-/// on the disk. On any failure the unfinished file is dropped, which deletes it.
+/// on the disk. Stops at `limit` bytes (413) or beyond the room `usage` leaves
+/// (`evidence_quota_exceeded`). On any failure the unfinished file is dropped, which
+/// deletes it.
 async fn receive(
     store: Arc<dyn BlobStore>,
     mut body: web::Payload,
     limit: u64,
+    usage: Usage,
     idle: std::time::Duration,
 ) -> AppResult<Received> {
     let writer = blocking(move || store.begin()).await?.map_err(storage_failed)?;
@@ -190,6 +215,12 @@ async fn receive(
                     refusal = Some(AppError::PayloadTooLarge(usize::try_from(limit).unwrap_or(usize::MAX)));
                     break;
                 }
+                // A body sent without its length is stopped once it outgrows what the
+                // agency had left when it began; the quota is decided when it is recorded.
+                if let Err(beyond_quota) = usage.check_room_for(received) {
+                    refusal = Some(beyond_quota);
+                    break;
+                }
                 if chunks.send(chunk).await.is_err() {
                     // The writing thread stopped on an error, which it reports below.
                     break;
@@ -220,6 +251,12 @@ async fn receive(
 /// upload recorded in the case's record (`attach_evidence`, or `correct_evidence` on a
 /// closed case), whose payload carries the SHA-256. The same content uploaded again is
 /// stored once but is its own item and event.
+///
+/// An agency's items may add up to ENFORCEMENT_EVIDENCE_QUOTA_BYTES (`evidence_storage` in
+/// `GET /settings` shows the figures): an upload that would take it beyond is refused with
+/// the rule `evidence_quota_exceeded` — before its body is read when `Content-Length`
+/// already says so, and in any case when it is recorded, so that concurrent uploads cannot
+/// pass together — and nothing of it is kept.
 #[utoipa::path(
     post, path = "/api/v1/cases/{id}/evidence", tag = "evidence",
     params(
@@ -235,7 +272,7 @@ async fn receive(
         (status = 403, body = Problem, description = "not an officer of the case (a closed case: nor a supervisor)"),
         (status = 404, body = Problem, description = "no such case in the caller's agency"),
         (status = 413, body = Problem, description = "larger than ENFORCEMENT_EVIDENCE_MAX_BYTES"),
-        (status = 422, body = Problem, description = "a field, an empty body (empty_evidence), a digest mismatch (digest_mismatch), or a closed case without correction_reason (case_closed_evidence)"),
+        (status = 422, body = Problem, description = "a field, an empty body (empty_evidence), a digest mismatch (digest_mismatch), a closed case without correction_reason (case_closed_evidence), or an upload that would take the agency's evidence beyond ENFORCEMENT_EVIDENCE_QUOTA_BYTES (evidence_quota_exceeded; nothing is kept)"),
         (status = 503, body = Problem, description = "the evidence store or the database failed; nothing was recorded"),
     ),
     security(("bearer" = []))
@@ -261,7 +298,8 @@ pub async fn upload_evidence(
         header_text("x-content-sha256").as_deref(),
     )?;
     let limit = state.settings.evidence_max_bytes;
-    if let Some(length) = header_text("content-length").and_then(|v| v.trim().parse::<u64>().ok()) {
+    let declared_length = header_text("content-length").and_then(|v| v.trim().parse::<u64>().ok());
+    if let Some(length) = declared_length {
         if length > limit {
             return Err(AppError::PayloadTooLarge(usize::try_from(limit).unwrap_or(usize::MAX)));
         }
@@ -281,8 +319,9 @@ pub async fn upload_evidence(
     let caller = caller_of(&user);
     let captured_by = params.captured_by.map(|c| c.trim().to_string());
     let correction_reason = params.correction_reason;
+    let quota_bytes = state.settings.evidence_quota_bytes;
     // Refuse before reading the body, so a refused upload writes nothing.
-    {
+    let usage = {
         let (caller, case_id, captured_by, reason) = (
             caller.clone(),
             case_id.clone(),
@@ -290,10 +329,16 @@ pub async fn upload_evidence(
             correction_reason.clone(),
         );
         state
-            .db(move |conn| store::check_upload(conn, &caller, &case_id, captured_by.as_deref(), reason.as_deref()))
-            .await?;
+            .db(move |conn| {
+                store::check_upload(conn, &caller, &case_id, captured_by.as_deref(), reason.as_deref())?;
+                Ok(store::usage(conn, &caller.agency_id, quota_bytes)?)
+            })
+            .await?
+    };
+    if let Some(length) = declared_length {
+        usage.check_room_for(length)?;
     }
-    let received = receive(state.evidence.clone(), body, limit, state.settings.body_timeout).await?;
+    let received = receive(state.evidence.clone(), body, limit, usage, state.settings.body_timeout).await?;
     if received.size == 0 {
         blocking(move || drop(received.writer)).await?;
         return Err(empty_evidence());
@@ -312,9 +357,11 @@ pub async fn upload_evidence(
         ));
     }
     let sha256 = hex::encode(received.sha256);
-    let unrecorded = {
-        let (writer, sha256) = (received.writer, sha256.clone());
-        blocking(move || writer.commit(&sha256))
+    // The bytes are made durable here; the transaction that records the upload has only to
+    // name the file, once the quota and the case admit it.
+    let writer = {
+        let mut writer = received.writer;
+        blocking(move || writer.sync().map(|()| writer))
             .await?
             .map_err(storage_failed)?
     };
@@ -326,16 +373,26 @@ pub async fn upload_evidence(
         sha256: sha256.clone(),
         size_bytes: received.size,
     };
-    let recorded = state
-        .db_write(move |conn| store::record_upload(conn, &caller, &case_id, upload, clock::now()))
-        .await;
-    let row = match recorded {
-        Ok(row) => row,
+    let recorded = {
+        let sha256 = sha256.clone();
+        state
+            .db_write(move |conn| {
+                store::record_upload(conn, &caller, &case_id, upload, quota_bytes, clock::now(), move || {
+                    writer.commit(&sha256).map_err(storage_failed)
+                })
+            })
+            .await
+    };
+    let (row, unrecorded) = match recorded {
+        Ok(recorded) => recorded,
         Err(error) => {
-            // The file stays for now, unrecorded: another item may hold the same content.
-            // The next start-up removes it unless a row names its content.
-            tracing::warn!(%sha256, error = %error, "an evidence file was stored but its upload not recorded");
-            drop(unrecorded);
+            // Refused before the file was stored: the writer was dropped in the transaction,
+            // and its temporary file with it. Failed after: the file stays for now,
+            // unrecorded (another item may hold the same content); the next start-up
+            // removes it unless a row names its content.
+            if error.status_code().is_server_error() {
+                tracing::warn!(%sha256, error = %error, "an evidence upload was not recorded");
+            }
             return Err(error);
         }
     };

@@ -409,6 +409,43 @@ pub fn etag_matches(header: &str, etag: &str) -> bool {
         .any(|candidate| candidate == "*" || candidate == etag || candidate.strip_prefix("W/") == Some(etag))
 }
 
+/// An agency's evidence against its storage quota (`ENFORCEMENT_EVIDENCE_QUOTA_BYTES`).
+/// What counts is the size of each of the agency's items, as recorded: an item whose
+/// content is stored once for several items still counts in full, so the figure is what
+/// the agency's own uploads add up to, whatever other items share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Usage {
+    pub used_bytes: u64,
+    /// `None`: no quota.
+    pub quota_bytes: Option<u64>,
+}
+
+impl Usage {
+    /// What the agency may still add; `None` without a quota.
+    pub fn remaining_bytes(&self) -> Option<u64> {
+        self.quota_bytes.map(|quota| quota.saturating_sub(self.used_bytes))
+    }
+
+    /// Refuses adding `size` bytes when that would take the agency over its quota (filling
+    /// it exactly is allowed): `evidence_quota_exceeded`. A quota is not a single body that
+    /// is too large (413) nor a passing failure of the server (5xx): the same upload is
+    /// refused again until the quota is raised, so it is a rule (422) that names itself.
+    pub fn check_room_for(&self, size: u64) -> Result<(), AppError> {
+        match (self.quota_bytes, self.remaining_bytes()) {
+            (Some(quota), Some(remaining)) if size > remaining => Err(AppError::rule(
+                "evidence_quota_exceeded",
+                format!(
+                    "adding {size} bytes would take the agency's evidence beyond its quota of {quota} bytes \
+                     ({} bytes stored, {remaining} left); nothing was kept. The quota is \
+                     ENFORCEMENT_EVIDENCE_QUOTA_BYTES, set by the operator",
+                    self.used_bytes
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -574,5 +611,38 @@ mod tests {
         assert!(etag_matches("\"x\", \"abc\"", etag));
         assert!(etag_matches("*", etag));
         assert!(!etag_matches("\"abd\"", etag));
+    }
+
+    #[test]
+    fn a_quota_admits_up_to_its_last_byte_and_refuses_beyond_it() {
+        let usage = Usage {
+            used_bytes: 700,
+            quota_bytes: Some(1000),
+        };
+        assert_eq!(usage.remaining_bytes(), Some(300));
+        assert!(usage.check_room_for(300).is_ok(), "filling the quota exactly");
+        let refused = usage.check_room_for(301).unwrap_err();
+        assert!(
+            matches!(
+                refused,
+                AppError::Rule {
+                    rule: "evidence_quota_exceeded",
+                    ..
+                }
+            ),
+            "{refused:?}"
+        );
+        let over = Usage {
+            used_bytes: 1200,
+            quota_bytes: Some(1000),
+        };
+        assert_eq!(over.remaining_bytes(), Some(0), "a quota lowered below what is stored");
+        assert!(over.check_room_for(1).is_err());
+        let unlimited = Usage {
+            used_bytes: u64::MAX - 1,
+            quota_bytes: None,
+        };
+        assert_eq!(unlimited.remaining_bytes(), None);
+        assert!(unlimited.check_room_for(u64::MAX).is_ok());
     }
 }

@@ -24,6 +24,10 @@ pub trait BlobReader: Read + Seek + Send {
 
 /// A new file being written. Dropping it without `commit` discards what was written.
 pub trait BlobWriter: Write + Send {
+    /// Makes the bytes written so far durable, so that `commit` is left with little more
+    /// than naming the file (it is called where that must be quick: inside the transaction
+    /// that records the upload). `commit` alone is enough for durability.
+    fn sync(&mut self) -> io::Result<()>;
     /// Makes the bytes written durable under `sha256` (hex): after this returns, a crash
     /// loses nothing. `sha256` must be the digest of exactly the bytes written. The file
     /// counts as unrecorded until [`Unrecorded::recorded`] says its row is committed.
@@ -269,6 +273,13 @@ impl Write for LocalWriter {
 }
 
 impl BlobWriter for LocalWriter {
+    fn sync(&mut self) -> io::Result<()> {
+        match &self.file {
+            Some(file) => file.sync_all(),
+            None => Err(io::Error::other("the evidence file is already closed")),
+        }
+    }
+
     fn commit(mut self: Box<Self>, sha256: &str) -> io::Result<Unrecorded> {
         let target = self.store.path_of(sha256)?;
         let file = self

@@ -2,16 +2,18 @@
 //! transaction, never changed afterwards (database triggers refuse it).
 
 use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::dsl::sql;
 use diesel::prelude::*;
+use diesel::sql_types::BigInt;
 use serde_json::{Value, json};
 
 use crate::cases::model::Case;
 use crate::cases::store::{Caller, relation};
 use crate::clock;
 use crate::db::DbConn;
-use crate::db::schema::{evidence, users};
+use crate::db::schema::{agencies, evidence, users};
 use crate::error::{AppError, AppResult};
-use crate::evidence::model::{self, Attachment, CheckedMetadata, EvidenceKind};
+use crate::evidence::model::{self, Attachment, CheckedMetadata, EvidenceKind, Usage};
 use crate::http::PageRequest;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -77,17 +79,55 @@ fn check_capturer(conn: &mut DbConn, agency_id: &str, user_id: &str) -> AppResul
     Ok(())
 }
 
-/// Records an upload whose file is already durable: takes the case's row lock (so the
-/// record's next number cannot be taken twice), checks again what `check_upload` checked
-/// (the case may have closed during a long upload), appends the record event carrying the
-/// hash and inserts the row — in the caller's transaction.
-pub fn record_upload(
+/// The agency's evidence against `quota_bytes`: the sizes of its items added up in SQL.
+pub fn usage(conn: &mut DbConn, agency_id: &str, quota_bytes: Option<u64>) -> QueryResult<Usage> {
+    // SUM of a BIGINT is NUMERIC on PostgreSQL: cast back, and 0 for an agency without items.
+    let used: i64 = evidence::table
+        .filter(evidence::agency_id.eq(agency_id))
+        .select(sql::<BigInt>("CAST(COALESCE(SUM(size_bytes), 0) AS BIGINT)"))
+        .get_result(conn)?;
+    Ok(Usage {
+        used_bytes: u64::try_from(used).unwrap_or(0),
+        quota_bytes,
+    })
+}
+
+/// Serialises the quota checks of one agency's uploads until the caller's transaction
+/// ends, so that two uploads cannot both pass on the same total. PostgreSQL: the agency's
+/// row, locked `FOR NO KEY UPDATE` (which, unlike `FOR UPDATE`, leaves rows that refer to
+/// the agency free to be inserted meanwhile; agencies are never updated). SQLite has one
+/// writer at a time anyway.
+fn lock_agency_quota(conn: &mut DbConn, agency_id: &str) -> AppResult<()> {
+    if let DbConn::Postgresql(pg) = conn {
+        agencies::table
+            .find(agency_id)
+            .select(agencies::id)
+            .for_no_key_update()
+            .first::<String>(pg)
+            .optional()?
+            .ok_or(AppError::NotFound("case"))?;
+    }
+    Ok(())
+}
+
+/// Records an upload once its body is received and checked, in the caller's transaction:
+/// takes the agency's quota lock (see `lock_agency_quota`) and the case's row lock (so the
+/// record's next number cannot be taken twice), in that order; checks again what
+/// `check_upload` checked (the case may have closed during a long upload); refuses the
+/// upload when the agency's stored total and this upload together exceed `quota_bytes`
+/// (`evidence_quota_exceeded`); only then calls `store_file`, which makes the file durable,
+/// so that a refused upload never leaves one; and appends the record event carrying the
+/// hash and inserts the row. Answers the row and what `store_file` answered.
+pub fn record_upload<F>(
     conn: &mut DbConn,
     caller: &Caller,
     case_id: &str,
     upload: StoredUpload,
+    quota_bytes: Option<u64>,
     now: DateTime<Utc>,
-) -> AppResult<EvidenceRow> {
+    store_file: impl FnOnce() -> AppResult<F>,
+) -> AppResult<(EvidenceRow, F)> {
+    lock_agency_quota(conn, &caller.agency_id)?;
     crate::cases::store::lock_for_record(conn, &caller.agency_id, case_id, now)?;
     let attachment = check_upload(
         conn,
@@ -96,8 +136,10 @@ pub fn record_upload(
         upload.captured_by.as_deref(),
         upload.correction_reason.as_deref(),
     )?;
+    usage(conn, &caller.agency_id, quota_bytes)?.check_room_for(upload.size_bytes)?;
     let size_bytes = i64::try_from(upload.size_bytes)
         .map_err(|_| AppError::internal(anyhow::anyhow!("an evidence file is larger than i64::MAX bytes")))?;
+    let stored = store_file()?;
     let id = uuid::Uuid::now_v7().to_string();
     let captured_by = upload.captured_by.clone().unwrap_or_else(|| caller.user_id.clone());
     let metadata = &upload.metadata;
@@ -150,7 +192,7 @@ pub fn record_upload(
         correction_reason: attachment.reason().map(str::to_string),
     };
     diesel::insert_into(evidence::table).values(&row).execute(conn)?;
-    Ok(row)
+    Ok((row, stored))
 }
 
 pub fn find(conn: &mut DbConn, agency_id: &str, id: &str) -> QueryResult<Option<EvidenceRow>> {

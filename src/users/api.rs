@@ -5,7 +5,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::password::hash_password;
 use crate::auth::{CurrentUser, Role, Roles};
 use crate::clock;
 use crate::error::{AppError, AppResult, Problem};
@@ -148,7 +147,7 @@ pub struct UserListParams {
 async fn hash_new_password(state: &AppState, password: String) -> AppResult<String> {
     state
         .password_gate
-        .run(move || hash_password(&password))
+        .run(move |hasher| hasher.hash(&password))
         .await?
         .map_err(|e| AppError::internal(anyhow::anyhow!("{e}")))
 }

@@ -11,8 +11,8 @@ use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
 use crate::helpers::{
-    CaseWorld, InspectionStage, Refusal::Rule, Stage, case_world, case_world_with, error_fields, expect_problem,
-    json_of,
+    CaseWorld, InspectionStage, PASSWORD, Refusal::Rule, Stage, case_world, case_world_with, error_fields,
+    expect_problem, json_of,
 };
 
 /// Bytes that do not repeat within a chunk, so a misplaced chunk changes the hash.
@@ -792,4 +792,211 @@ async fn a_stalled_upload_is_given_up_and_leaves_nothing() {
     let temporary = w.app.settings.evidence_dir().join("tmp");
     let left: Vec<_> = std::fs::read_dir(&temporary).unwrap().collect();
     assert!(left.is_empty(), "temporary files left: {left:?}");
+}
+
+/// The agency's evidence storage as `GET /settings` shows it to `token`.
+async fn evidence_storage(w: &CaseWorld, token: &str) -> Value {
+    let (status, settings) = json_of(w.app.get("/api/v1/settings", token).await).await;
+    assert_eq!(status, StatusCode::OK, "{settings}");
+    settings["evidence_storage"].clone()
+}
+
+/// A case of another agency (HD) in the same database, and its lead officer's token: the
+/// agency's own officers, party and power, made through the API by its admin.
+async fn other_agency_case(w: &CaseWorld) -> (String, String) {
+    let admin = w.app.second_agency("HD", "hd.admin").await;
+    let mut officers = Vec::new();
+    for (username, certificate_no) in [("hd.lead", "120177770001"), ("hd.second", "120177770002")] {
+        let body = json!({
+            "username": username, "display_name": format!("执法{username}"), "password": PASSWORD,
+            "roles": ["officer"], "certificate_no": certificate_no,
+            "certificate_expires_on": "2035-12-31", "enforcement_field": "综合执法",
+        });
+        let (status, created) = json_of(w.app.post("/api/v1/users", &admin, &body).await).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        officers.push(created["id"].as_str().unwrap().to_string());
+    }
+    let lead = w.app.login_ok("hd.lead", PASSWORD).await.access_token;
+    let subject = json!({"kind": "enterprise", "name": "天津市海定餐饮有限公司", "uscc": "91350100M000100Y43"});
+    let (status, subject) = json_of(w.app.post("/api/v1/subjects", &admin, &subject).await).await;
+    assert_eq!(status, StatusCode::CREATED, "{subject}");
+    let power = json!({
+        "code": "HD-CG-001", "name": "职权HD-CG-001", "category": "penalty",
+        "legal_basis": "《城市市容和环境卫生管理条例》第三十六条", "source_department": "城市管理",
+        "fine_max_fen": 5_000_000, "requires_av_record": false, "effective_from": "2020-01-01",
+    });
+    let (status, power) = json_of(w.app.post("/api/v1/powers", &admin, &power).await).await;
+    assert_eq!(status, StatusCode::CREATED, "{power}");
+    let case = json!({
+        "kind": "inspection", "subject_id": subject["id"], "power_ids": [power["id"]],
+        "officer_ids": officers, "summary": "检查发现占道经营",
+    });
+    let (status, case) = json_of(w.app.post("/api/v1/cases", &lead, &case).await).await;
+    assert_eq!(status, StatusCode::CREATED, "{case}");
+    (lead, case["id"].as_str().unwrap().to_string())
+}
+
+/// Issue 14 (8): an agency's evidence adds up to at most ENFORCEMENT_EVIDENCE_QUOTA_BYTES.
+/// An upload that would go beyond is refused (422 `evidence_quota_exceeded`) and leaves no
+/// item, no event and no file: by its declared length before a byte is read, or when it is
+/// recorded — so that uploads running together cannot pass on the same total. Supervisors
+/// see the figures in `GET /settings`; another agency's quota is its own.
+#[tokio::test]
+async fn uploads_beyond_the_agencys_quota_are_refused_and_leave_nothing() {
+    const QUOTA: u64 = 10_000;
+    let w = case_world_with(|settings| settings.evidence_quota_bytes = Some(QUOTA)).await;
+    let id = w.penalty_at(Stage::Investigating, json!({})).await;
+    assert_eq!(
+        evidence_storage(&w, &w.supervisor).await,
+        json!({"used_bytes": 0, "quota_bytes": QUOTA, "remaining_bytes": QUOTA})
+    );
+    let photo = [("kind", "photo"), ("filename", "a.jpg")];
+    upload_ok(&w, &id, &photo, sample(6000, 20)).await;
+    // Under the quota: accepted, to the last byte.
+    upload_ok(&w, &id, &photo, sample(3000, 21)).await;
+    assert_eq!(
+        evidence_storage(&w, &w.supervisor).await,
+        json!({"used_bytes": 9000, "quota_bytes": QUOTA, "remaining_bytes": 1000})
+    );
+    let before = (w.record(&id).await, evidence_of(&w, &id).await, stored_files(&w));
+    assert_eq!(before.1.len(), 2);
+
+    // One byte more than is left, with its length: refused.
+    let problem = expect_problem(
+        upload(&w, w.lead_token(), &id, &photo, sample(1001, 22), &[]).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(problem["rule"], json!("evidence_quota_exceeded"), "{problem}");
+    // Refused by its declared length before a byte of it is read; sent without a length,
+    // once it outgrows what is left. Either way the answer comes though the body never ends
+    // (a server waiting for the rest would answer 408 after 30 s).
+    let address = w.app.address.trim_start_matches("http://").to_string();
+    for (framing, sent) in [
+        ("Content-Length: 5000", Vec::new()),
+        (
+            "Transfer-Encoding: chunked",
+            [b"5dc\r\n".as_slice(), &sample(1500, 23), b"\r\n"].concat(),
+        ),
+    ] {
+        let mut connection = tokio::net::TcpStream::connect(&address).await.unwrap();
+        let head = format!(
+            "POST /api/v1/cases/{id}/evidence?kind=video&filename=big.mp4 HTTP/1.1\r\nHost: {address}\r\n\
+             Authorization: Bearer {}\r\n{framing}\r\nConnection: close\r\n\r\n",
+            w.lead_token()
+        );
+        connection.write_all(head.as_bytes()).await.unwrap();
+        connection.write_all(&sent).await.unwrap();
+        // The answer, not the end of the connection: one whose body is unfinished may be
+        // held open to drain it.
+        let mut reply = Vec::new();
+        let read = tokio::time::timeout(Duration::from_secs(10), async {
+            let mut buffer = [0u8; 4096];
+            while !String::from_utf8_lossy(&reply).contains("evidence_quota_exceeded") {
+                match tokio::io::AsyncReadExt::read(&mut connection, &mut buffer).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => reply.extend_from_slice(&buffer[..n]),
+                }
+            }
+        })
+        .await;
+        let reply = String::from_utf8_lossy(&reply);
+        assert!(
+            read.is_ok(),
+            "{framing}: the server went on waiting for the body: {reply}"
+        );
+        assert!(reply.starts_with("HTTP/1.1 422"), "{framing}: {reply}");
+        assert!(reply.contains("evidence_quota_exceeded"), "{framing}: {reply}");
+    }
+    let settled = Instant::now();
+    while !stored_files(&w).1.is_empty() && settled.elapsed() < Duration::from_secs(10) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        before,
+        (w.record(&id).await, evidence_of(&w, &id).await, stored_files(&w)),
+        "a refused upload leaves no event, no item and no file"
+    );
+
+    // Three uploads of 600 bytes at once to three cases, each fitting in the 1000 left, all
+    // past the checks before their bodies (each has begun its file) when they finish: one
+    // is recorded, the others are refused when they are (the agency's total, not the case's
+    // lock, decides), and none of their files stays.
+    let cases = [
+        id.clone(),
+        w.open_ok("inspection", json!({})).await,
+        w.open_ok("inspection", json!({})).await,
+    ];
+    let (go, ready) = tokio::sync::watch::channel(false);
+    let mut pending = Vec::new();
+    for (i, case) in (0u8..).zip(&cases) {
+        let mut ready = ready.clone();
+        let (first, rest) = (sample(300, 40 + i), sample(300, 50 + i));
+        let body = futures_util::StreamExt::chain(
+            futures_util::stream::iter([Ok::<_, std::io::Error>(first)]),
+            futures_util::stream::once(async move {
+                let _ = ready.wait_for(|go| *go).await;
+                Ok(rest)
+            }),
+        );
+        let request = w
+            .app
+            .request(
+                Method::POST,
+                &format!("/api/v1/cases/{case}/evidence"),
+                Some(w.lead_token()),
+            )
+            .query(&[("kind", "photo"), ("filename", "together.jpg")])
+            .body(reqwest::Body::wrap_stream(body));
+        pending.push(tokio::spawn(request.send()));
+    }
+    let started = Instant::now();
+    while stored_files(&w).1.len() < 3 {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the three uploads did not all begin"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    go.send(true).unwrap();
+    let mut statuses = Vec::new();
+    for answer in pending {
+        let (status, body) = json_of(answer.await.unwrap().unwrap()).await;
+        if status != StatusCode::CREATED {
+            assert_eq!(
+                (status, &body["rule"]),
+                (StatusCode::UNPROCESSABLE_ENTITY, &json!("evidence_quota_exceeded")),
+                "{body}"
+            );
+        }
+        statuses.push(status.as_u16());
+    }
+    statuses.sort();
+    assert_eq!(statuses, [201, 422, 422], "exactly one of the three fits");
+    let (stored, temporary) = stored_files(&w);
+    assert_eq!(
+        (stored.len(), temporary.len()),
+        (before.2.0.len() + 1, 0),
+        "the recorded upload's file only: {stored:?}"
+    );
+    let mut items = 0;
+    for case in &cases {
+        items += evidence_of(&w, case).await.len();
+    }
+    assert_eq!(items, 3, "the two earlier items and the one recorded of the three");
+    assert_eq!(
+        evidence_storage(&w, &w.app.admin_token).await,
+        json!({"used_bytes": 9600, "quota_bytes": QUOTA, "remaining_bytes": 400})
+    );
+
+    // Another agency's quota is its own: the first agency's being nearly full is nothing to
+    // it, and its uploads are not counted here.
+    let (other_lead, other_case) = other_agency_case(&w).await;
+    let (status, item) = json_of(upload(&w, &other_lead, &other_case, &photo, sample(6000, 60), &[]).await).await;
+    assert_eq!(status, StatusCode::CREATED, "{item}");
+    assert_eq!(
+        evidence_storage(&w, &other_lead).await,
+        json!({"used_bytes": 6000, "quota_bytes": QUOTA, "remaining_bytes": 4000})
+    );
+    assert_eq!(evidence_storage(&w, &w.supervisor).await["used_bytes"], json!(9600));
 }

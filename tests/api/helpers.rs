@@ -108,6 +108,7 @@ pub fn test_settings(data_dir: &std::path::Path, database: DatabaseUrl) -> Setti
         workers: 2,
         json_limit_bytes: 1024 * 1024,
         evidence_max_bytes: enforcement::config::DEFAULT_EVIDENCE_MAX_BYTES,
+        evidence_quota_bytes: Some(enforcement::config::DEFAULT_EVIDENCE_QUOTA_BYTES),
         password_hashing_concurrency: 4,
         password_hashing_wait: std::time::Duration::from_secs(30),
         body_timeout: std::time::Duration::from_secs(30),
