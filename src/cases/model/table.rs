@@ -232,6 +232,14 @@ mod tests {
         };
         assert_eq!(
             allowed_actions(&inspection, supervisor),
+            vec![Action::DecideRecusal, Action::Transfer, Action::Void]
+        );
+        assert!(allowed_actions(&inspection, Relation::default()).is_empty());
+        // An inspection citing published items waits for the head's approval.
+        let mut planned = inspection.clone();
+        planned.plan = Some(InspectionPlan::new(InspectionMethod::OnSite));
+        assert_eq!(
+            allowed_actions(&planned, supervisor),
             vec![
                 Action::ApproveInspection,
                 Action::DecideRecusal,
@@ -239,7 +247,6 @@ mod tests {
                 Action::Void
             ]
         );
-        assert!(allowed_actions(&inspection, Relation::default()).is_empty());
         let closed = case(CaseKind::Penalty, Some(Procedure::Ordinary), CaseStatus::Closed);
         assert_eq!(allowed_actions(&closed, OFFICER), vec![Action::Archive]);
     }
