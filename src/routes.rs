@@ -75,6 +75,8 @@ handlers![
     disclosures::html::powers_page,
     disclosures::html::officers_page,
     inspection_items::html::inspection_items_page,
+    cases::public::public_inspection,
+    cases::public::public_inspection_page,
     checkpoints::api::public_checkpoints,
     checkpoints::api::public_checkpoint,
     checkpoints::api::checkpoints_feed,

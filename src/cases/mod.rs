@@ -4,5 +4,6 @@
 pub mod api;
 pub mod model;
 pub mod numbering;
+pub mod public;
 pub mod store;
 pub mod view;

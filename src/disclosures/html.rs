@@ -27,7 +27,7 @@ table{border-collapse:collapse;width:100%;background:#fff}th,td{border:1px solid
 form{display:flex;flex-wrap:wrap;gap:6px;margin:8px 0}input,select,button{font-size:1em;padding:4px}nav a{margin-right:12px}";
 
 /// A page with the security headers every public page carries.
-fn page(title: &str, body: &str) -> HttpResponse {
+pub(crate) fn page(title: &str, body: &str) -> HttpResponse {
     let html = format!(
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n<link rel=\"alternate\" type=\"application/atom+xml\" title=\"行政执法公示\" href=\"/public/disclosures.atom\">\n</head>\n<body>\n<header><h1>{}</h1><nav><a href=\"/public/disclosures\">执法结果公示</a><a href=\"/public/disclosures.atom\">订阅</a></nav></header>\n<main>\n{body}</main>\n</body>\n</html>\n",
         escape(title),

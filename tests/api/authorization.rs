@@ -96,6 +96,9 @@ const READS: &[(&str, &str)] = &[
     ("/public/disclosures", "AAAAAAA"),
     ("/public/disclosures.atom", "AAAAAAA"),
     ("/public/disclosures/{id}", "AAAAAAA"),
+    // An inspection code's page: whoever holds the code (the enterprise), without login.
+    ("/api/v1/public/inspections/{code}", "AAAAAAA"),
+    ("/public/inspections/{code}", "AAAAAAA"),
     // Signed checkpoints of the record are published for anyone to keep.
     ("/api/v1/public/checkpoints", "AAAAAAA"),
     ("/api/v1/public/checkpoints/{id}", "AAAAAAA"),
@@ -129,6 +132,9 @@ impl Fixture {
         let prefix = route.split('/').take(4).collect::<Vec<_>>().join("/");
         if route.contains("/public/disclosures/") {
             path = path.replace("{id}", &id_of("disclosure"));
+        }
+        if route.contains("/public/inspections/") {
+            path = path.replace("{code}", &id_of("inspection_code"));
         }
         if route.contains("/public/checkpoints/") {
             path = path.replace("{id}", &id_of("checkpoint"));
@@ -292,6 +298,17 @@ async fn fixture() -> Fixture {
     .await;
     assert_eq!(status, StatusCode::CREATED, "{item}");
     ids.insert("inspection_item", item["id"].as_str().unwrap().to_string());
+    // An approved inspection citing it: its code's public page.
+    let (status, planned) = w.open("inspection", json!({"inspection_item_ids": [item["id"]]})).await;
+    assert_eq!(status, StatusCode::CREATED, "{planned}");
+    let window = json!({"action": "approve_inspection", "planned_from": today(), "planned_to": today()});
+    let approved = w
+        .step_ok_by(&w.supervisor, planned["id"].as_str().unwrap(), window)
+        .await;
+    ids.insert(
+        "inspection_code",
+        approved["inspection_plan"]["code"].as_str().unwrap().to_string(),
+    );
     ids.insert("subject", w.enterprise.clone());
     ids.insert("user", off_case.0.clone());
     // Signed last, so that it covers every case above.

@@ -276,3 +276,112 @@ async fn the_result_is_told_within_five_working_days_of_the_findings() {
     )
     .await;
 }
+
+async fn public(w: &CaseWorld, path: &str) -> (StatusCode, String) {
+    let response = w.app.request(reqwest::Method::GET, path, None).send().await.unwrap();
+    (response.status(), response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn the_code_page_shows_the_inspection_and_after_it_the_result() {
+    let w = case_world().await;
+    let item = publish_item(&w, "XF-JC-001", json!({"name": "燃气<安全>检查"})).await;
+    let (_, case) = file(&w, &[&item], json!({})).await;
+    let id = case["id"].as_str().unwrap().to_string();
+    let approved = w.step_ok_by(&w.supervisor, &id, approval(&today(), &later(10))).await;
+    let code = approved["inspection_plan"]["code"].as_str().unwrap().to_string();
+
+    let (status, text) = public(&w, &format!("/api/v1/public/inspections/{code}")).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let shown: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(shown["code_status"], "valid");
+    assert_eq!(shown["agency_name"], "学府街道办事处");
+    assert_eq!(shown["enterprise_name"], "天津市学府餐饮有限公司");
+    assert_eq!(shown["officers"].as_array().unwrap().len(), 2);
+    assert!(shown["officers"][0]["certificate_no"].is_string(), "{shown}");
+    assert_eq!(shown["items"][0]["code"], "XF-JC-001");
+    assert!(
+        shown["basis"][0]["legal_basis"].as_str().is_some_and(|b| !b.is_empty()),
+        "{shown}"
+    );
+    assert_eq!(shown["result"], Value::Null, "no result before the inspection");
+    // Lower case typed from the paper works too.
+    let (status, _) = public(&w, &format!("/api/v1/public/inspections/{}", code.to_lowercase())).await;
+    assert_eq!(status, StatusCode::OK);
+
+    let (status, page) = public(&w, &format!("/public/inspections/{code}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let lead_name = shown["officers"][0]["name"].as_str().unwrap();
+    assert!(
+        page.contains(lead_name) && page.contains("执法证号") && page.contains("批准检查时间"),
+        "{page}"
+    );
+    assert!(
+        page.contains("燃气&lt;安全&gt;检查") && !page.contains("燃气<安全>"),
+        "values are escaped"
+    );
+
+    w.step_ok(
+        &id,
+        json!({"action": "start", "credentials_shown": true, "location": SITE, "code_presented": true}),
+    )
+    .await;
+    w.step_ok(
+        &id,
+        json!({"action": "record_findings", "result": "violations_found",
+               "findings": [{"description": "灭火器过期", "hazard_level": "general"}]}),
+    )
+    .await;
+    let (_, text) = public(&w, &format!("/api/v1/public/inspections/{code}")).await;
+    let shown: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(shown["code_status"], "completed");
+    assert_eq!(shown["result"]["result"], "violations_found");
+    assert_eq!(shown["result"]["findings"][0]["description"], "灭火器过期");
+    let (_, page) = public(&w, &format!("/public/inspections/{code}")).await;
+    assert!(page.contains("灭火器过期") && page.contains("检查结果"), "{page}");
+
+    // Nothing of another inspection: a second enterprise's code shows its own only.
+    let (_, other) = file(&w, &[&item], json!({"subject_id": w.individual})).await;
+    assert_eq!(other["status"], "registered", "{other}");
+    assert!(!text.contains(other["id"].as_str().unwrap()));
+    assert!(!text.contains(&id), "the page does not show the case id");
+}
+
+#[tokio::test]
+async fn an_unknown_or_expired_code_says_so() {
+    let w = case_world().await;
+    let (status, text) = public(&w, "/api/v1/public/inspections/ZZZZZZZZZZZZ").await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{text}");
+    let (status, page) = public(&w, "/public/inspections/ZZZZ<b>").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(
+        page.contains("无效的检查码") && page.contains("ZZZZ&lt;b&gt;"),
+        "{page}"
+    );
+
+    let item = publish_item(&w, "XF-JC-001", json!({})).await;
+    let (_, case) = file(&w, &[&item], json!({})).await;
+    let id = case["id"].as_str().unwrap().to_string();
+    let approved = w.step_ok_by(&w.supervisor, &id, approval(&later(3), &later(10))).await;
+    let code = approved["inspection_plan"]["code"].as_str().unwrap().to_string();
+    let (_, text) = public(&w, &format!("/api/v1/public/inspections/{code}")).await;
+    assert_eq!(
+        serde_json::from_str::<Value>(&text).unwrap()["code_status"],
+        "not_yet_valid"
+    );
+    // The window passed without a start (moved back beneath the API).
+    let mut conn = w.app.raw_connection();
+    diesel::RunQueryDsl::execute(
+        diesel::sql_query(format!(
+            "UPDATE inspection_plans SET planned_from = '{}', planned_to = '{}' WHERE case_id = '{id}'",
+            later(-10),
+            later(-1)
+        )),
+        &mut conn,
+    )
+    .unwrap();
+    let (_, text) = public(&w, &format!("/api/v1/public/inspections/{code}")).await;
+    assert_eq!(serde_json::from_str::<Value>(&text).unwrap()["code_status"], "expired");
+    let (_, page) = public(&w, &format!("/public/inspections/{code}")).await;
+    assert!(page.contains("已过期"), "{page}");
+}

@@ -203,6 +203,45 @@ pub fn check_yearly_cap(
     Ok(needed)
 }
 
+string_enum!(
+    /// What an inspection code stands for today, as the enterprise scanning it is told.
+    CodeStatus {
+        /// Approved for a window that has not begun.
+        NotYetValid => "not_yet_valid",
+        /// Within its approved window, or the inspection is under way.
+        Valid => "valid",
+        /// The window passed without the inspection starting.
+        Expired => "expired",
+        /// The inspection's result is recorded.
+        Completed => "completed",
+        /// The inspection was voided, transferred or ended otherwise.
+        Withdrawn => "withdrawn",
+    }
+);
+
+/// What a code stands for on `today`: valid only in its window (or while the inspection
+/// it belongs to is under way); after the findings it shows the result.
+pub fn code_status(case: &Case, today: NaiveDate) -> CodeStatus {
+    if matches!(
+        case.status,
+        CaseStatus::Voided | CaseStatus::Transferred | CaseStatus::Terminated
+    ) {
+        return CodeStatus::Withdrawn;
+    }
+    if case.inspection_result.is_some() {
+        return CodeStatus::Completed;
+    }
+    if matches!(case.status, CaseStatus::InProgress | CaseStatus::Rectifying) {
+        return CodeStatus::Valid;
+    }
+    match case.plan.as_ref().and_then(|plan| plan.approval.as_ref()) {
+        Some(approval) if today < approval.planned_from => CodeStatus::NotYetValid,
+        Some(approval) if today > approval.planned_to => CodeStatus::Expired,
+        Some(_) => CodeStatus::Valid,
+        None => CodeStatus::Withdrawn,
+    }
+}
+
 /// 行政检查码: 12 characters of Crockford base32 (no I, L, O, U) from 60 random bits —
 /// short enough to type from a printed notice, too many to guess (2^60).
 pub fn inspection_code(random: u64) -> String {
@@ -322,5 +361,34 @@ mod tests {
         );
         assert_ne!(inspection_code(1), inspection_code(2));
         assert_eq!(inspection_code(0), "000000000000");
+    }
+
+    #[test]
+    fn a_code_is_valid_in_its_window_and_shows_the_result_after() {
+        let mut case = crate::cases::model::testing::planned_inspection(InspectionMethod::OnSite);
+        case.plan.as_mut().unwrap().approval = Some(InspectionApproval {
+            approved_by: "head".into(),
+            approved_on: day("2025-05-01"),
+            planned_from: day("2025-05-10"),
+            planned_to: day("2025-05-20"),
+        });
+        assert_eq!(code_status(&case, day("2025-05-09")), CodeStatus::NotYetValid);
+        assert_eq!(code_status(&case, day("2025-05-10")), CodeStatus::Valid);
+        assert_eq!(
+            code_status(&case, day("2025-05-20")),
+            CodeStatus::Valid,
+            "the last day counts"
+        );
+        assert_eq!(code_status(&case, day("2025-05-21")), CodeStatus::Expired);
+        case.status = CaseStatus::InProgress;
+        assert_eq!(
+            code_status(&case, day("2025-05-21")),
+            CodeStatus::Valid,
+            "started in time, still going"
+        );
+        case.inspection_result = Some(InspectionResult::Compliant);
+        assert_eq!(code_status(&case, day("2025-06-30")), CodeStatus::Completed);
+        case.status = CaseStatus::Voided;
+        assert_eq!(code_status(&case, day("2025-05-15")), CodeStatus::Withdrawn);
     }
 }

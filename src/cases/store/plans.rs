@@ -211,3 +211,13 @@ pub fn approved_inspections_this_year(
     }
     Ok(counts)
 }
+
+/// The agency and case an inspection code was issued for.
+pub fn case_by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<(String, String)>> {
+    inspection_plans::table
+        .inner_join(cases::table.on(cases::id.eq(inspection_plans::case_id)))
+        .filter(inspection_plans::code.eq(code))
+        .select((cases::agency_id, cases::id))
+        .first(conn)
+        .optional()
+}
