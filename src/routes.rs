@@ -89,6 +89,7 @@ handlers![
     cases::api::transition,
     cases::api::get_record,
     cases::api::verify_record,
+    cases::alerts::inspection_alerts,
     checkpoints::api::record_proof,
     legal_reviews::api::submit_review,
     legal_reviews::api::list_reviews,

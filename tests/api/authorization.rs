@@ -56,6 +56,8 @@ const READS: &[(&str, &str)] = &[
     ("/api/v1/cases/{id}/record", "AAAAANU"),
     ("/api/v1/cases/{id}/record/verify", "AAAAANU"),
     ("/api/v1/cases/{id}/record/proof", "AAAAANU"),
+    // Frequency alerts: the head and admins.
+    ("/api/v1/inspection-alerts", "FFFAAAU"),
     // A case's file shows the party's personal data: its officers, counsel, the head, admins.
     ("/api/v1/cases/{id}/documents", "AFAAANU"),
     ("/api/v1/cases/{id}/evidence", "AFAAANU"),

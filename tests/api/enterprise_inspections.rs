@@ -385,3 +385,52 @@ async fn an_unknown_or_expired_code_says_so() {
     let (_, page) = public(&w, &format!("/public/inspections/{code}")).await;
     assert!(page.contains("已过期"), "{page}");
 }
+
+#[tokio::test]
+async fn the_head_is_alerted_when_an_enterprise_is_inspected_too_often() {
+    let w = case_world().await;
+    let (status, _) = json_of(w.app.get("/api/v1/inspection-alerts", w.lead_token()).await).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "officers do not read the alerts");
+    let first = w.open_ok("inspection", json!({})).await;
+    let (_, list) = json_of(w.app.get("/api/v1/inspection-alerts", &w.supervisor).await).await;
+    assert_eq!(list["alerts"], json!([]), "once a day is within the threshold: {list}");
+    let second = w.open_ok("inspection", json!({})).await;
+    // A natural person's inspections are not inspections of an enterprise.
+    w.open_ok("inspection", json!({"subject_id": w.individual})).await;
+    w.open_ok("inspection", json!({"subject_id": w.individual})).await;
+    let (status, list) = json_of(w.app.get("/api/v1/inspection-alerts", &w.supervisor).await).await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    let alerts = list["alerts"].as_array().unwrap();
+    assert_eq!(alerts.len(), 1, "{list}");
+    assert_eq!(alerts[0]["window"], "day");
+    assert_eq!(alerts[0]["subject_name"], "天津市学府餐饮有限公司");
+    assert_eq!(alerts[0]["inspections"], 2);
+    assert_eq!(alerts[0]["case_ids"], json!([first, second]));
+    // A third in the week: the week's threshold (2) is passed too.
+    w.open_ok("inspection", json!({})).await;
+    let (_, list) = json_of(w.app.get("/api/v1/inspection-alerts", &w.supervisor).await).await;
+    let windows: Vec<&str> = list["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["window"].as_str().unwrap())
+        .collect();
+    assert_eq!(windows, vec!["day", "week"], "{list}");
+    // Raised thresholds: no alert.
+    let mut settings = json_of(w.app.get("/api/v1/settings", &w.app.admin_token).await).await.1;
+    settings["alert_per_day"] = json!(3);
+    settings["alert_per_week"] = json!(3);
+    w.app.put_settings(settings).await;
+    let (_, list) = json_of(w.app.get("/api/v1/inspection-alerts", &w.supervisor).await).await;
+    assert_eq!(list["alerts"], json!([]), "{list}");
+    let (status, _) = json_of(
+        w.app
+            .get(
+                &format!("/api/v1/inspection-alerts?from={}&to={}", later(1), today()),
+                &w.supervisor,
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -242,6 +242,93 @@ pub fn code_status(case: &Case, today: NaiveDate) -> CodeStatus {
     }
 }
 
+string_enum!(
+    /// The window a frequency alert counts in.
+    @ordered "day, week, month"
+    AlertWindow {
+        /// One calendar day.
+        Day => "day",
+        /// Seven consecutive days.
+        Week => "week",
+        /// One calendar month.
+        Month => "month",
+    }
+);
+
+/// An enterprise inspected more often than a threshold allows (国办发〔2024〕54号 七:
+/// 预警重复检查、高频检查).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FrequencyAlert {
+    pub subject_id: String,
+    pub window: AlertWindow,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub inspections: usize,
+    pub threshold: u32,
+    pub case_ids: Vec<String>,
+}
+
+/// The alerts over inspections `(subject_id, day, case_id)`: for each enterprise, every
+/// day, seven-day span and calendar month with more inspections than its threshold (more
+/// than, so the threshold itself is no alert). Overlapping seven-day spans of one
+/// enterprise are reported once, as the first span that exceeds it from each run.
+pub fn frequency_alerts(
+    inspections: &[(String, NaiveDate, String)],
+    per_day: u32,
+    per_week: u32,
+    per_month: u32,
+) -> Vec<FrequencyAlert> {
+    use std::collections::BTreeMap;
+    let mut by_subject: BTreeMap<&str, Vec<(NaiveDate, &str)>> = BTreeMap::new();
+    for (subject, day, case_id) in inspections {
+        by_subject.entry(subject).or_default().push((*day, case_id));
+    }
+    let mut alerts = Vec::new();
+    for (subject, mut days) in by_subject {
+        days.sort();
+        let alert = |window, from, to, within: Vec<&(NaiveDate, &str)>, threshold: u32| FrequencyAlert {
+            subject_id: subject.to_string(),
+            window,
+            from,
+            to,
+            inspections: within.len(),
+            threshold,
+            case_ids: within.iter().map(|(_, id)| id.to_string()).collect(),
+        };
+        // Calendar days and months.
+        let mut groups: BTreeMap<(AlertWindow, NaiveDate), Vec<&(NaiveDate, &str)>> = BTreeMap::new();
+        for entry in &days {
+            groups.entry((AlertWindow::Day, entry.0)).or_default().push(entry);
+            let month = entry.0.with_day(1).unwrap_or(entry.0);
+            groups.entry((AlertWindow::Month, month)).or_default().push(entry);
+        }
+        for ((window, from), within) in groups {
+            let (threshold, to) = match window {
+                AlertWindow::Day => (per_day, from),
+                _ => (
+                    per_month,
+                    from.checked_add_months(Months::new(1))
+                        .map_or(from, |next| next - chrono::Duration::days(1)),
+                ),
+            };
+            if within.len() as u32 > threshold {
+                alerts.push(alert(window, from, to, within, threshold));
+            }
+        }
+        // Seven-day spans: from each inspection, the six days after it.
+        let mut covered_until: Option<NaiveDate> = None;
+        for (i, (start, _)) in days.iter().enumerate() {
+            let end = *start + chrono::Duration::days(6);
+            let within: Vec<&(NaiveDate, &str)> = days[i..].iter().take_while(|(d, _)| *d <= end).collect();
+            if within.len() as u32 > per_week && covered_until.is_none_or(|until| *start > until) {
+                covered_until = Some(end);
+                alerts.push(alert(AlertWindow::Week, *start, end, within, per_week));
+            }
+        }
+    }
+    alerts
+}
+
 /// 行政检查码: 12 characters of Crockford base32 (no I, L, O, U) from 60 random bits —
 /// short enough to type from a printed notice, too many to guess (2^60).
 pub fn inspection_code(random: u64) -> String {
@@ -390,5 +477,44 @@ mod tests {
         assert_eq!(code_status(&case, day("2025-06-30")), CodeStatus::Completed);
         case.status = CaseStatus::Voided;
         assert_eq!(code_status(&case, day("2025-05-15")), CodeStatus::Withdrawn);
+    }
+
+    #[test]
+    fn alerts_count_more_than_the_threshold_in_a_day_a_week_or_a_month() {
+        let at = |subject: &str, on: &str, id: &str| (subject.to_string(), day(on), id.to_string());
+        let inspections = vec![
+            // A: twice on one day (threshold 1), three times in a week (2).
+            at("A", "2025-05-05", "a1"),
+            at("A", "2025-05-05", "a2"),
+            at("A", "2025-05-09", "a3"),
+            // B: three times in May, spread out: the week's threshold holds, the month's (3) too.
+            at("B", "2025-05-01", "b1"),
+            at("B", "2025-05-12", "b2"),
+            at("B", "2025-05-26", "b3"),
+            // C: four in May, and across the month's end no more than two in a week.
+            at("C", "2025-05-01", "c1"),
+            at("C", "2025-05-10", "c2"),
+            at("C", "2025-05-20", "c3"),
+            at("C", "2025-05-31", "c4"),
+        ];
+        let alerts = frequency_alerts(&inspections, 1, 2, 3);
+        let summary: Vec<(&str, AlertWindow, usize)> = alerts
+            .iter()
+            .map(|a| (a.subject_id.as_str(), a.window, a.inspections))
+            .collect();
+        assert_eq!(
+            summary,
+            vec![
+                ("A", AlertWindow::Day, 2),
+                ("A", AlertWindow::Week, 3),
+                ("C", AlertWindow::Month, 4),
+            ]
+        );
+        assert_eq!(alerts[1].from, day("2025-05-05"));
+        assert_eq!(alerts[1].to, day("2025-05-11"));
+        assert_eq!(alerts[2].to, day("2025-05-31"));
+        assert_eq!(alerts[0].case_ids, vec!["a1", "a2"]);
+        // At the threshold, no alert ("超过" excludes the figure).
+        assert!(frequency_alerts(&inspections[3..6], 1, 2, 3).is_empty());
     }
 }
