@@ -3,6 +3,7 @@
 
 pub mod alerts;
 pub mod api;
+pub mod feedback;
 pub mod model;
 pub mod numbering;
 pub mod public;

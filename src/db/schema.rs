@@ -512,6 +512,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    inspection_feedback (case_id) {
+        case_id -> Text,
+        agency_id -> Text,
+        rating -> Integer,
+        comment -> Nullable<Text>,
+        complaint -> Bool,
+        status -> Text,
+        created_at -> Timestamp,
+        handled_by -> Nullable<Text>,
+        handled_at -> Nullable<Timestamp>,
+        handling_note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     record_checkpoints (id) {
         id -> Text,
         agency_id -> Text,
@@ -566,6 +581,7 @@ diesel::joinable!(inspection_items -> powers (power_id));
 diesel::joinable!(case_inspection_items -> inspection_items (item_id));
 diesel::joinable!(case_inspection_items -> cases (case_id));
 diesel::joinable!(inspection_plans -> cases (case_id));
+diesel::joinable!(inspection_feedback -> cases (case_id));
 diesel::joinable!(record_checkpoints -> agencies (agency_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -575,6 +591,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     inspection_items,
     case_inspection_items,
     inspection_plans,
+    inspection_feedback,
     review_templates,
     review_campaigns,
     case_file_reviews,

@@ -56,8 +56,9 @@ const READS: &[(&str, &str)] = &[
     ("/api/v1/cases/{id}/record", "AAAAANU"),
     ("/api/v1/cases/{id}/record/verify", "AAAAANU"),
     ("/api/v1/cases/{id}/record/proof", "AAAAANU"),
-    // Frequency alerts: the head and admins.
+    // Frequency alerts, ratings and complaints: the head and admins.
     ("/api/v1/inspection-alerts", "FFFAAAU"),
+    ("/api/v1/inspection-feedback", "FFFAAAU"),
     // A case's file shows the party's personal data: its officers, counsel, the head, admins.
     ("/api/v1/cases/{id}/documents", "AFAAANU"),
     ("/api/v1/cases/{id}/evidence", "AFAAANU"),
@@ -406,6 +407,10 @@ enum Setup {
     Answer,
     ReviewRectification,
     SignCheckpoint,
+    /// The enterprise rates a started inspection through its code (each caller a fresh one).
+    GiveFeedback,
+    /// The head handles an open complaint (each allowed caller a fresh one).
+    HandleComplaint,
     CreateInspectionItem,
     WithdrawInspectionItem,
 }
@@ -528,6 +533,10 @@ const WRITES: &[Write] = &[
     // power_id (`R`); its withdrawal of XF's item is a 404.
     write("POST", "/api/v1/inspection-items", Setup::CreateInspectionItem, "FFFAARU"),
     write("POST", "/api/v1/inspection-items/{id}/withdraw", Setup::WithdrawInspectionItem, "FFFAANU"),
+    // Whoever holds an inspection's code rates it, without login; the head handles
+    // complaints (another agency's admin is no supervisor: 403 before the lookup).
+    write("POST", "/api/v1/public/inspections/{code}/feedback", Setup::GiveFeedback, "AAAAAAA"),
+    write("POST", "/api/v1/inspection-feedback/{case_id}/handle", Setup::HandleComplaint, "FFFAFFU"),
 ];
 
 /// A write ready to send: the concrete path and its body.
@@ -710,6 +719,33 @@ impl Fixture {
         scored["rectifications"][0]["id"].as_str().unwrap().to_string()
     }
 
+    /// An approved, started inspection citing a new item: (case id, code).
+    async fn started_inspection(&self, n: usize) -> (String, String) {
+        let w = &self.w;
+        let (status, item) = json_of(
+            w.app
+                .post(
+                    "/api/v1/inspection-items",
+                    &w.supervisor,
+                    &inspection_item(&format!("AZ-FB-{n}"), &w.power),
+                )
+                .await,
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{item}");
+        let (status, case) = w.open("inspection", json!({"inspection_item_ids": [item["id"]]})).await;
+        assert_eq!(status, StatusCode::CREATED, "{case}");
+        let id = case["id"].as_str().unwrap().to_string();
+        let window = json!({"action": "approve_inspection", "planned_from": today(), "planned_to": today()});
+        let approved = w.step_ok_by(&w.supervisor, &id, window).await;
+        w.step_ok(
+            &id,
+            json!({"action": "start", "credentials_shown": true, "location": "学府街1号"}),
+        )
+        .await;
+        (id, approved["inspection_plan"]["code"].as_str().unwrap().to_string())
+    }
+
     /// A target for `setup` in the state its write needs; `n` makes names and codes unique.
     async fn prepare(&self, setup: Setup, n: usize) -> Target {
         let w = &self.w;
@@ -858,6 +894,34 @@ impl Fixture {
                 )
             }
             Setup::SignCheckpoint => Target::empty("/api/v1/checkpoints"),
+            Setup::GiveFeedback => {
+                let (_, code) = self.started_inspection(n).await;
+                Target::json(
+                    format!("/api/v1/public/inspections/{code}/feedback"),
+                    json!({"rating": 4}),
+                )
+            }
+            Setup::HandleComplaint => {
+                let (case_id, code) = self.started_inspection(n).await;
+                let (status, given) = json_of(
+                    w.app
+                        .request(
+                            Method::POST,
+                            &format!("/api/v1/public/inspections/{code}/feedback"),
+                            None,
+                        )
+                        .json(&json!({"rating": 1, "complaint": true, "comment": "态度粗暴"}))
+                        .send()
+                        .await
+                        .unwrap(),
+                )
+                .await;
+                assert_eq!(status, StatusCode::CREATED, "{given}");
+                Target::json(
+                    format!("/api/v1/inspection-feedback/{case_id}/handle"),
+                    json!({"note": "已核实并批评教育"}),
+                )
+            }
             Setup::CreateInspectionItem => Target::json(
                 "/api/v1/inspection-items",
                 inspection_item(&format!("AZ-JC-{n}"), &w.power),

@@ -434,3 +434,139 @@ async fn the_head_is_alerted_when_an_enterprise_is_inspected_too_often() {
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+/// An approved inspection citing a new item, started: (case id, code).
+async fn started_inspection(w: &CaseWorld, item_code: &str) -> (String, String) {
+    let item = publish_item(w, item_code, json!({})).await;
+    let (_, case) = file(w, &[&item], json!({})).await;
+    let id = case["id"].as_str().unwrap().to_string();
+    let approved = w.step_ok_by(&w.supervisor, &id, approval(&today(), &later(10))).await;
+    w.step_ok(
+        &id,
+        json!({"action": "start", "credentials_shown": true, "location": SITE, "code_presented": true}),
+    )
+    .await;
+    (id, approved["inspection_plan"]["code"].as_str().unwrap().to_string())
+}
+
+async fn feedback(w: &CaseWorld, code: &str, body: Value) -> (StatusCode, Value) {
+    json_of(
+        w.app
+            .request(
+                reqwest::Method::POST,
+                &format!("/api/v1/public/inspections/{code}/feedback"),
+                None,
+            )
+            .json(&body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_enterprise_rates_an_inspection_once_and_the_head_handles_complaints() {
+    let w = case_world().await;
+    // Not before the inspection starts.
+    let item = publish_item(&w, "XF-JC-009", json!({})).await;
+    let (_, waiting) = file(&w, &[&item], json!({})).await;
+    let waiting_code = w
+        .step_ok_by(
+            &w.supervisor,
+            waiting["id"].as_str().unwrap(),
+            approval(&today(), &later(10)),
+        )
+        .await["inspection_plan"]["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (status, problem) = feedback(&w, &waiting_code, json!({"rating": 5})).await;
+    assert_eq!(
+        (status, problem["rule"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("inspection_not_started"))
+    );
+
+    let (first, code) = started_inspection(&w, "XF-JC-001").await;
+    let (status, problem) = feedback(&w, &code, json!({"rating": 6})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    let (status, problem) = feedback(&w, &code, json!({"rating": 2, "complaint": true})).await;
+    assert_eq!(
+        problem["errors"][0]["field"], "comment",
+        "a complaint says what about: {status} {problem}"
+    );
+    let (status, received) = feedback(
+        &w,
+        &code,
+        json!({"rating": 2, "complaint": true, "comment": "检查人员未出示检查码"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{received}");
+    assert_eq!(received["status"], "open");
+    let (status, _) = feedback(&w, &code, json!({"rating": 5})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "rated once");
+    let (status, _) = feedback(&w, "ZZZZZZZZZZZZ", json!({"rating": 5})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let (_, second_code) = started_inspection(&w, "XF-JC-002").await;
+    let (status, _) = feedback(&w, &second_code, json!({"rating": 5, "comment": "文明规范"})).await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    let (status, _) = json_of(w.app.get("/api/v1/inspection-feedback", w.lead_token()).await).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "officers do not read their ratings here");
+    let (status, list) = json_of(w.app.get("/api/v1/inspection-feedback", &w.supervisor).await).await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    assert_eq!(list["items"].as_array().unwrap().len(), 2);
+    // Both officers were on both inspections: two ratings each, averaging 3.5, one complaint.
+    assert_eq!(list["by_officer"].as_array().unwrap().len(), 2, "{list}");
+    assert_eq!(list["by_officer"][0]["ratings"], 2);
+    assert_eq!(list["by_officer"][0]["average_rating"], 3.5);
+    assert_eq!(list["by_officer"][0]["open_complaints"], 1);
+    let items: Vec<&str> = list["by_item"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(items.len(), 2);
+    assert!(items[0].starts_with("XF-JC-001"), "{items:?}");
+    assert_eq!(list["by_item"][0]["complaints"], 1);
+
+    let (_, open) = json_of(
+        w.app
+            .get("/api/v1/inspection-feedback?complaint=true&status=open", &w.supervisor)
+            .await,
+    )
+    .await;
+    assert_eq!(open["items"].as_array().unwrap().len(), 1);
+    assert_eq!(open["items"][0]["case_id"], json!(first));
+    let handle = |token: String| {
+        let w = &w;
+        let first = first.clone();
+        async move {
+            json_of(
+                w.app
+                    .post(
+                        &format!("/api/v1/inspection-feedback/{first}/handle"),
+                        &token,
+                        &json!({"note": "已约谈执法人员，重申扫码入企要求"}),
+                    )
+                    .await,
+            )
+            .await
+        }
+    };
+    let (status, _) = handle(w.app.admin_token.clone()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "the head handles complaints");
+    let (status, handled) = handle(w.supervisor.clone()).await;
+    assert_eq!((status, handled["status"].clone()), (StatusCode::OK, json!("handled")));
+    let (status, _) = handle(w.supervisor.clone()).await;
+    assert_eq!(status, StatusCode::CONFLICT, "handled once");
+    let (_, open) = json_of(
+        w.app
+            .get("/api/v1/inspection-feedback?status=open", &w.supervisor)
+            .await,
+    )
+    .await;
+    assert_eq!(open["items"], json!([]));
+}
