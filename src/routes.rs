@@ -77,6 +77,7 @@ handlers![
     inspection_items::html::inspection_items_page,
     cases::public::public_inspection,
     cases::public::public_inspection_page,
+    cases::public::public_inspection_qr,
     checkpoints::api::public_checkpoints,
     checkpoints::api::public_checkpoint,
     checkpoints::api::checkpoints_feed,
