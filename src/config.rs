@@ -41,6 +41,9 @@ pub struct Settings {
     pub checkpoint_key: crate::checkpoints::model::CheckpointKey,
     /// How often a checkpoint of the record is signed; zero: only on demand.
     pub checkpoint_interval: Duration,
+    /// The service's public address (`https://zhifa.example.gov.cn`, no trailing slash), put
+    /// in the inspection code's QR code; `None`: the request's own scheme and host.
+    pub public_base_url: Option<String>,
 }
 
 /// How long a login waits for a free password hasher by default.
@@ -74,6 +77,7 @@ impl fmt::Debug for Settings {
             .field("body_timeout", &self.body_timeout)
             .field("checkpoint_key", &self.checkpoint_key)
             .field("checkpoint_interval", &self.checkpoint_interval)
+            .field("public_base_url", &self.public_base_url)
             .finish()
     }
 }
@@ -176,8 +180,26 @@ impl Settings {
             )?),
             checkpoint_key,
             checkpoint_interval: Duration::from_secs(env_parse("ENFORCEMENT_CHECKPOINT_INTERVAL_SECONDS", 3600)?),
+            public_base_url: env_var("ENFORCEMENT_PUBLIC_BASE_URL")
+                .map(|raw| public_base_url(&raw))
+                .transpose()?,
         })
     }
+}
+
+/// An absolute `http(s)://host[:port][/prefix]` address, without its trailing slashes.
+fn public_base_url(raw: &str) -> Result<String, ConfigError> {
+    let url = raw.trim().trim_end_matches('/');
+    let host = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .unwrap_or_default();
+    if host.is_empty() || host.starts_with('/') || url.contains(['?', '#', ' ']) {
+        return Err(ConfigError::Invalid(format!(
+            "ENFORCEMENT_PUBLIC_BASE_URL must be an absolute http(s) address such as https://zhifa.example.gov.cn: {raw:?}"
+        )));
+    }
+    Ok(url.to_string())
 }
 
 /// Reads `<data_dir>/jwt-secret`, creating it with 48 random bytes (hex) and mode 0600
@@ -228,6 +250,27 @@ fn load_or_create_jwt_secret(data_dir: &Path) -> Result<Vec<u8>, ConfigError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_public_base_url_is_an_absolute_http_address() {
+        assert_eq!(
+            public_base_url(" https://zhifa.example.gov.cn/ ").unwrap(),
+            "https://zhifa.example.gov.cn"
+        );
+        assert_eq!(
+            public_base_url("http://10.0.0.5:8080/zhifa").unwrap(),
+            "http://10.0.0.5:8080/zhifa"
+        );
+        for bad in [
+            "zhifa.example.gov.cn",
+            "ftp://x",
+            "https://",
+            "https:///x",
+            "https://x/?a=1",
+        ] {
+            assert!(public_base_url(bad).is_err(), "{bad} was accepted");
+        }
+    }
 
     #[test]
     fn generated_secret_is_kept_private_and_reused() {

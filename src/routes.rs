@@ -77,6 +77,7 @@ handlers![
     inspection_items::html::inspection_items_page,
     cases::public::public_inspection,
     cases::public::public_inspection_page,
+    cases::public::public_inspection_qr,
     cases::feedback::give_feedback,
     checkpoints::api::public_checkpoints,
     checkpoints::api::public_checkpoint,

@@ -2,8 +2,14 @@
 //! and checks that the inspection is real — the agency, the officers and their certificate
 //! numbers, the items and their basis, the approved window — and, after it, the result. No
 //! login; only what the code's own inspection says, nothing about other enterprises.
+//!
+//! The page carries the code's QR code (inline SVG, so the strict CSP needs no image
+//! source), also served alone at `/public/inspections/{code}/qr.svg`: it encodes the page's
+//! absolute address, under `ENFORCEMENT_PUBLIC_BASE_URL` or else the request's own scheme
+//! and host.
 
-use actix_web::{HttpResponse, web};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::Serialize;
@@ -81,6 +87,31 @@ fn status_text(status: CodeStatus) -> &'static str {
         CodeStatus::Completed => "检查已完成，结果见下",
         CodeStatus::Withdrawn => "本次检查已撤销或终止",
     }
+}
+
+/// The code page's absolute address: under the configured public base URL, or else the
+/// scheme and host the request came in on (`Forwarded` / `X-Forwarded-*` included).
+fn page_url(state: &AppState, req: &HttpRequest, code: &str) -> String {
+    let path = format!("/public/inspections/{code}");
+    match &state.settings.public_base_url {
+        Some(base) => format!("{base}{path}"),
+        None => {
+            let connection = req.connection_info();
+            format!("{}://{}{path}", connection.scheme(), connection.host())
+        }
+    }
+}
+
+/// The QR code of `text` as an SVG document (error correction M, a quiet zone of four
+/// modules, black on white, at least 240 px wide).
+fn qr_svg(text: &str) -> AppResult<String> {
+    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("QR code of {text:?}: {e}")))?;
+    Ok(code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(240, 240)
+        .quiet_zone(true)
+        .build())
 }
 
 /// The code's inspection, or 404 when no inspection has that code.
@@ -204,7 +235,11 @@ pub async fn public_inspection(state: web::Data<AppState>, code: web::Path<Strin
         (status = 404, content_type = "text/html; charset=utf-8", body = String, description = "no inspection has this code"),
     )
 )]
-pub async fn public_inspection_page(state: web::Data<AppState>, code: web::Path<String>) -> AppResult<HttpResponse> {
+pub async fn public_inspection_page(
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+    req: HttpRequest,
+) -> AppResult<HttpResponse> {
     let code = code.into_inner();
     let view = match lookup(&state, code.clone()).await {
         Ok(view) => view,
@@ -276,5 +311,47 @@ pub async fn public_inspection_page(state: web::Data<AppState>, code: web::Path<
         ));
     }
     body.push_str("</table>\n");
+    let url = page_url(&state, &req, &view.code);
+    let svg = qr_svg(&url)?;
+    // Inline: the XML declaration has no place inside HTML.
+    let svg = svg.find("<svg").map_or(svg.as_str(), |start| &svg[start..]);
+    body.push_str(&format!(
+        "<h2>检查码二维码</h2>\n<p>扫描二维码可打开本页，核验本次检查。</p>\n<div role=\"img\" aria-label=\"检查码 {} 的二维码\" style=\"background:#fff;display:inline-block\">{svg}</div>\n<p class=\"meta\">{}</p>\n",
+        escape(&view.code),
+        escape(&url)
+    ));
     Ok(crate::disclosures::html::page("行政检查码核验", &body))
+}
+
+/// The code page's address as a QR code (SVG): what the enterprise scans, or what is
+/// printed on the inspection notice. The address is under `ENFORCEMENT_PUBLIC_BASE_URL`, or
+/// else the scheme and host of this request.
+#[utoipa::path(
+    get, path = "/public/inspections/{code}/qr.svg", tag = "public",
+    params(("code" = String, Path, description = "the 12-character inspection code")),
+    responses(
+        (status = 200, content_type = "image/svg+xml", body = String,
+         description = "the QR code of the page's absolute address, `…/public/inspections/{code}`"),
+        (status = 404, body = Problem, description = "no inspection has this code"),
+    )
+)]
+pub async fn public_inspection_qr(
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+    req: HttpRequest,
+) -> AppResult<HttpResponse> {
+    let code = code.into_inner().trim().to_ascii_uppercase();
+    let found = code.clone();
+    state
+        .db(move |conn| crate::cases::store::case_by_code(conn, &found)?.ok_or(AppError::NotFound("inspection code")))
+        .await?;
+    let svg = qr_svg(&page_url(&state, &req, &code))?;
+    Ok(HttpResponse::Ok()
+        .content_type("image/svg+xml")
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'unsafe-inline'",
+        ))
+        .body(svg))
 }

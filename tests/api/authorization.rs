@@ -102,6 +102,7 @@ const READS: &[(&str, &str)] = &[
     // An inspection code's page: whoever holds the code (the enterprise), without login.
     ("/api/v1/public/inspections/{code}", "AAAAAAA"),
     ("/public/inspections/{code}", "AAAAAAA"),
+    ("/public/inspections/{code}/qr.svg", "AAAAAAA"),
     // Signed checkpoints of the record are published for anyone to keep.
     ("/api/v1/public/checkpoints", "AAAAAAA"),
     ("/api/v1/public/checkpoints/{id}", "AAAAAAA"),

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use crate::helpers::{CaseWorld, Refusal::*, SITE, case_world, json_of, today};
 
 /// Publishes an item (by the head) and returns its id.
-async fn publish_item(w: &CaseWorld, code: &str, extra: Value) -> String {
+pub(crate) async fn publish_item(w: &CaseWorld, code: &str, extra: Value) -> String {
     let mut body = json!({
         "code": code,
         "name": "餐饮服务场所消防安全检查",
@@ -24,13 +24,13 @@ async fn publish_item(w: &CaseWorld, code: &str, extra: Value) -> String {
 }
 
 /// Files an inspection of the enterprise citing `items`; returns the case.
-async fn file(w: &CaseWorld, items: &[&str], extra: Value) -> (StatusCode, Value) {
+pub(crate) async fn file(w: &CaseWorld, items: &[&str], extra: Value) -> (StatusCode, Value) {
     let mut body = json!({"inspection_item_ids": items});
     body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
     w.open("inspection", body).await
 }
 
-fn approval(from: &str, to: &str) -> Value {
+pub(crate) fn approval(from: &str, to: &str) -> Value {
     json!({"action": "approve_inspection", "planned_from": from, "planned_to": to})
 }
 
@@ -38,7 +38,7 @@ fn today_date() -> chrono::NaiveDate {
     today().parse().unwrap()
 }
 
-fn later(days: i64) -> String {
+pub(crate) fn later(days: i64) -> String {
     (today_date() + chrono::Duration::days(days)).to_string()
 }
 
@@ -277,7 +277,7 @@ async fn the_result_is_told_within_five_working_days_of_the_findings() {
     .await;
 }
 
-async fn public(w: &CaseWorld, path: &str) -> (StatusCode, String) {
+pub(crate) async fn public(w: &CaseWorld, path: &str) -> (StatusCode, String) {
     let response = w.app.request(reqwest::Method::GET, path, None).send().await.unwrap();
     (response.status(), response.text().await.unwrap())
 }

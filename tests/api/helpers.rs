@@ -114,6 +114,7 @@ pub fn test_settings(data_dir: &std::path::Path, database: DatabaseUrl) -> Setti
         body_timeout: std::time::Duration::from_secs(30),
         checkpoint_key: enforcement::checkpoints::model::CheckpointKey::from_seed([42; 32]),
         checkpoint_interval: Duration::ZERO,
+        public_base_url: None,
     }
 }
 

@@ -20,6 +20,7 @@ mod file_reviews;
 mod forgery;
 mod helpers;
 mod inspection_items;
+mod inspection_qr;
 mod legal_review;
 mod legal_rules;
 mod officers;
