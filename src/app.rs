@@ -144,6 +144,9 @@ impl Application {
             settings: Arc::new(settings.clone()),
             evidence: Arc::new(evidence),
             login_addresses: Arc::new(crate::auth::throttle::AddressThrottle::default()),
+            public_codes: Arc::new(crate::ratelimit::PublicRateLimit::new(
+                settings.public_code_requests_per_minute,
+            )),
             password_gate: Arc::new(crate::auth::password::PasswordGate::new(
                 settings.password_hashing_concurrency,
                 settings.password_hashing_wait,

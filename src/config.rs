@@ -44,6 +44,8 @@ pub struct Settings {
     /// The service's public address (`https://zhifa.example.gov.cn`, no trailing slash), put
     /// in the inspection code's QR code; `None`: the request's own scheme and host.
     pub public_base_url: Option<String>,
+    /// Requests per network address and minute to the public inspection-code endpoints; 0: no limit.
+    pub public_code_requests_per_minute: u32,
 }
 
 /// How long a login waits for a free password hasher by default.
@@ -78,6 +80,7 @@ impl fmt::Debug for Settings {
             .field("checkpoint_key", &self.checkpoint_key)
             .field("checkpoint_interval", &self.checkpoint_interval)
             .field("public_base_url", &self.public_base_url)
+            .field("public_code_requests_per_minute", &self.public_code_requests_per_minute)
             .finish()
     }
 }
@@ -183,6 +186,7 @@ impl Settings {
             public_base_url: env_var("ENFORCEMENT_PUBLIC_BASE_URL")
                 .map(|raw| public_base_url(&raw))
                 .transpose()?,
+            public_code_requests_per_minute: env_parse("ENFORCEMENT_PUBLIC_CODE_REQUESTS_PER_MINUTE", 60)?,
         })
     }
 }

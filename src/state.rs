@@ -27,6 +27,8 @@ pub struct AppState {
     pub login_addresses: Arc<crate::auth::throttle::AddressThrottle>,
     /// Bounds the argon2 work of logins and password changes.
     pub password_gate: Arc<crate::auth::password::PasswordGate>,
+    /// Requests per address to the public inspection-code endpoints.
+    pub public_codes: Arc<crate::ratelimit::PublicRateLimit>,
 }
 
 impl AppState {

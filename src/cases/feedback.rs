@@ -116,13 +116,16 @@ pub struct FeedbackReceived {
         (status = 409, body = Problem, description = "this inspection was rated already"),
         (status = 413, body = Problem), (status = 415, body = Problem),
         (status = 422, body = Problem, description = "not started yet (inspection_not_started), withdrawn (inspection_withdrawn), or a field out of bounds"),
+        (status = 429, body = Problem, description = "too many requests from this address; see Retry-After"),
     )
 )]
 pub async fn give_feedback(
     state: web::Data<AppState>,
     code: web::Path<String>,
     body: ApiJson<FeedbackInput>,
+    req: actix_web::HttpRequest,
 ) -> AppResult<HttpResponse> {
+    crate::ratelimit::spend(&state, &req)?;
     let code = code.into_inner().trim().to_ascii_uppercase();
     let input = body.0;
     let received = state

@@ -219,9 +219,15 @@ fn view(
     responses(
         (status = 200, body = PublicInspection),
         (status = 404, body = Problem, description = "no inspection has this code"),
+        (status = 429, body = Problem, description = "too many requests from this address; see Retry-After"),
     )
 )]
-pub async fn public_inspection(state: web::Data<AppState>, code: web::Path<String>) -> AppResult<HttpResponse> {
+pub async fn public_inspection(
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+    req: HttpRequest,
+) -> AppResult<HttpResponse> {
+    crate::ratelimit::spend(&state, &req)?;
     let view = lookup(&state, code.into_inner()).await?;
     Ok(HttpResponse::Ok().json(view))
 }
@@ -233,6 +239,7 @@ pub async fn public_inspection(state: web::Data<AppState>, code: web::Path<Strin
     responses(
         (status = 200, content_type = "text/html; charset=utf-8", body = String),
         (status = 404, content_type = "text/html; charset=utf-8", body = String, description = "no inspection has this code"),
+        (status = 429, body = Problem, description = "too many requests from this address; see Retry-After"),
     )
 )]
 pub async fn public_inspection_page(
@@ -240,6 +247,7 @@ pub async fn public_inspection_page(
     code: web::Path<String>,
     req: HttpRequest,
 ) -> AppResult<HttpResponse> {
+    crate::ratelimit::spend(&state, &req)?;
     let code = code.into_inner();
     let view = match lookup(&state, code.clone()).await {
         Ok(view) => view,
@@ -333,6 +341,7 @@ pub async fn public_inspection_page(
         (status = 200, content_type = "image/svg+xml", body = String,
          description = "the QR code of the page's absolute address, `…/public/inspections/{code}`"),
         (status = 404, body = Problem, description = "no inspection has this code"),
+        (status = 429, body = Problem, description = "too many requests from this address; see Retry-After"),
     )
 )]
 pub async fn public_inspection_qr(
@@ -340,6 +349,7 @@ pub async fn public_inspection_qr(
     code: web::Path<String>,
     req: HttpRequest,
 ) -> AppResult<HttpResponse> {
+    crate::ratelimit::spend(&state, &req)?;
     let code = code.into_inner().trim().to_ascii_uppercase();
     let found = code.clone();
     state

@@ -570,3 +570,38 @@ async fn the_enterprise_rates_an_inspection_once_and_the_head_handles_complaints
     .await;
     assert_eq!(open["items"], json!([]));
 }
+
+#[tokio::test]
+async fn the_public_code_endpoints_limit_each_address() {
+    let w = crate::helpers::case_world_with(|settings| settings.public_code_requests_per_minute = 3).await;
+    let paths = [
+        "/api/v1/public/inspections/ZZZZZZZZZZZZ",
+        "/public/inspections/ZZZZZZZZZZZZ",
+        "/public/inspections/ZZZZZZZZZZZZ/qr.svg",
+    ];
+    for path in paths {
+        let (status, _) = public(&w, path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path} within the budget");
+    }
+    let response = w
+        .app
+        .request(
+            reqwest::Method::POST,
+            "/api/v1/public/inspections/ZZZZZZZZZZZZ/feedback",
+            None,
+        )
+        .json(&json!({"rating": 5}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "the fourth request of the minute"
+    );
+    let wait: u64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    // Other public pages are not limited by it.
+    let (status, _) = public(&w, "/api/v1/public/powers?agency=XF").await;
+    assert_eq!(status, StatusCode::OK);
+}

@@ -115,6 +115,7 @@ pub fn test_settings(data_dir: &std::path::Path, database: DatabaseUrl) -> Setti
         checkpoint_key: enforcement::checkpoints::model::CheckpointKey::from_seed([42; 32]),
         checkpoint_interval: Duration::ZERO,
         public_base_url: None,
+        public_code_requests_per_minute: 0,
     }
 }
 
