@@ -50,6 +50,20 @@ impl PublicRateLimit {
     }
 }
 
+/// Spends one of the caller's public-code requests; 429 with `Retry-After` when none is left.
+pub fn spend(state: &crate::state::AppState, request: &actix_web::HttpRequest) -> crate::error::AppResult<()> {
+    match state
+        .public_codes
+        .take(request.peer_addr().map(|peer| peer.ip()), crate::clock::now())
+    {
+        None => Ok(()),
+        Some(retry_after_secs) => Err(crate::error::AppError::TooManyRequests {
+            retry_after_secs,
+            detail: "too many requests for inspection codes from this address; try again shortly".into(),
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,19 +86,5 @@ mod tests {
         assert_eq!(limit.take(one, at(60)), None, "a new minute, a new budget");
         assert_eq!(PublicRateLimit::new(0).take(one, at(0)), None, "0: no limit");
         assert_eq!(limit.take(None, at(0)), None);
-    }
-}
-
-/// Spends one of the caller's public-code requests; 429 with `Retry-After` when none is left.
-pub fn spend(state: &crate::state::AppState, request: &actix_web::HttpRequest) -> crate::error::AppResult<()> {
-    match state
-        .public_codes
-        .take(request.peer_addr().map(|peer| peer.ip()), crate::clock::now())
-    {
-        None => Ok(()),
-        Some(retry_after_secs) => Err(crate::error::AppError::TooManyRequests {
-            retry_after_secs,
-            detail: "too many requests for inspection codes from this address; try again shortly".into(),
-        }),
     }
 }

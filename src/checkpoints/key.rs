@@ -48,6 +48,10 @@ fn load_or_create(data_dir: &Path) -> Result<CheckpointKey, ConfigError> {
     }
     let mut seed = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut seed);
+    // Written whole under a name of its own, then linked into place: replicas starting
+    // together on one data directory never read a half-written key, and the first link
+    // wins; the others read the winner's key.
+    let temporary = data_dir.join(format!("{CHECKPOINT_KEY_FILE}.{}.tmp", uuid::Uuid::now_v7()));
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -55,10 +59,18 @@ fn load_or_create(data_dir: &Path) -> Result<CheckpointKey, ConfigError> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut file = options.open(&path).map_err(io_error("creating"))?;
-    file.write_all(hex::encode(seed).as_bytes())
-        .map_err(io_error("writing"))?;
-    file.sync_all().map_err(io_error("syncing"))?;
+    let written = (|| {
+        let mut file = options.open(&temporary)?;
+        file.write_all(hex::encode(seed).as_bytes())?;
+        file.sync_all()?;
+        std::fs::hard_link(&temporary, &path)
+    })();
+    let _ = std::fs::remove_file(&temporary);
+    match written {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return load_or_create(data_dir),
+        Err(e) => return Err(io_error("creating")(e)),
+    }
     let key = CheckpointKey::from_seed(seed);
     tracing::warn!(
         path = %path.display(),
@@ -103,6 +115,24 @@ mod tests {
         assert!(load(Some("abc"), &dir).is_err());
         std::fs::write(dir.join(CHECKPOINT_KEY_FILE), "not hex").unwrap();
         assert!(load(None, &dir).is_err());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn replicas_creating_the_key_together_all_get_the_same_one() {
+        let dir = tempfile_dir();
+        let keys: Vec<String> = (0..8)
+            .map(|_| {
+                let dir = dir.clone();
+                std::thread::spawn(move || load(None, &dir).unwrap().public_key_hex())
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|t| t.join().unwrap())
+            .collect();
+        assert!(keys.windows(2).all(|w| w[0] == w[1]), "{keys:?}");
+        let left: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(left, vec![std::ffi::OsString::from(CHECKPOINT_KEY_FILE)], "no temporary file left");
         std::fs::remove_dir_all(dir).unwrap();
     }
 
