@@ -124,17 +124,24 @@ pub async fn public_checkpoints(
     query: ApiQuery<AgencyCode>,
     page: ApiQuery<PageParams>,
 ) -> AppResult<HttpResponse> {
-    let request = page.0.validate()?;
-    let code = query.0.agency.trim().to_string();
-    let lookup = request.clone();
-    let rows = state
-        .db(move |conn| {
-            let agency = crate::agencies::store::find_by_code(conn, &code)?.ok_or(AppError::NotFound("agency"))?;
-            Ok(store::page(conn, &agency.id, &lookup)?)
+    let query = ApiQuery(crate::public::api::PublicListParams { agency: query.0.agency });
+    crate::public::api::agency_page(state, query, page, checkpoints_page).await
+}
+
+/// A page of the agency's checkpoints, newest first, keyed by sequence number.
+fn checkpoints_page(
+    conn: &mut crate::db::DbConn,
+    agency: &crate::agencies::store::AgencyRow,
+    _today: chrono::NaiveDate,
+    request: &crate::http::PageRequest,
+) -> diesel::QueryResult<Vec<(CheckpointView, String)>> {
+    Ok(store::page(conn, &agency.id, request)?
+        .into_iter()
+        .map(|row| {
+            let key = row.seq.to_string();
+            (CheckpointView::new(row), key)
         })
-        .await?;
-    let page = Page::from_rows(rows, &request, |row| row.seq.to_string()).map(CheckpointView::new);
-    Ok(HttpResponse::Ok().json(page))
+        .collect())
 }
 
 /// One signed checkpoint.

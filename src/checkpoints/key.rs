@@ -131,8 +131,15 @@ mod tests {
             .map(|t| t.join().unwrap())
             .collect();
         assert!(keys.windows(2).all(|w| w[0] == w[1]), "{keys:?}");
-        let left: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
-        assert_eq!(left, vec![std::ffi::OsString::from(CHECKPOINT_KEY_FILE)], "no temporary file left");
+        let left: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(
+            left,
+            vec![std::ffi::OsString::from(CHECKPOINT_KEY_FILE)],
+            "no temporary file left"
+        );
         std::fs::remove_dir_all(dir).unwrap();
     }
 
