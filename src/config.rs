@@ -234,6 +234,26 @@ fn load_or_create_jwt_secret(data_dir: &Path) -> Result<Vec<u8>, ConfigError> {
     let mut bytes = [0u8; 48];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let secret = hex::encode(bytes);
+    if !create_private_file_once(&path, secret.as_bytes()).map_err(io_error("creating"))? {
+        // Another process sharing the data directory created it first: use theirs.
+        return load_or_create_jwt_secret(data_dir);
+    }
+    tracing::warn!(
+        path = %path.display(),
+        "ENFORCEMENT_JWT_SECRET is not set; generated a random secret and kept it in the data directory"
+    );
+    Ok(secret.into_bytes())
+}
+
+/// Writes a secret file (mode 0600) whole under a temporary name and links it into place,
+/// so that processes starting together on one data directory never read half a file and
+/// the first link wins. `false` when the file already existed (the caller reads it).
+pub(crate) fn create_private_file_once(path: &Path, contents: &[u8]) -> std::io::Result<bool> {
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = path.with_file_name(format!("{file_name}.{}.tmp", uuid::Uuid::now_v7()));
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -241,14 +261,18 @@ fn load_or_create_jwt_secret(data_dir: &Path) -> Result<Vec<u8>, ConfigError> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut file = options.open(&path).map_err(io_error("creating"))?;
-    file.write_all(secret.as_bytes()).map_err(io_error("writing"))?;
-    file.sync_all().map_err(io_error("syncing"))?;
-    tracing::warn!(
-        path = %path.display(),
-        "ENFORCEMENT_JWT_SECRET is not set; generated a random secret and kept it in the data directory"
-    );
-    Ok(secret.into_bytes())
+    let written = (|| {
+        let mut file = options.open(&temporary)?;
+        file.write_all(contents)?;
+        file.sync_all()?;
+        std::fs::hard_link(&temporary, path)
+    })();
+    let _ = std::fs::remove_file(&temporary);
+    match written {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 #[cfg(test)]
@@ -293,6 +317,24 @@ mod tests {
                 .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn processes_generating_the_secret_together_all_get_the_same_one() {
+        let dir = std::env::temp_dir().join(format!("enf-cfg-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let secrets: Vec<Vec<u8>> = (0..8)
+            .map(|_| {
+                let dir = dir.clone();
+                std::thread::spawn(move || load_or_create_jwt_secret(&dir).unwrap())
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|t| t.join().unwrap())
+            .collect();
+        assert!(secrets.windows(2).all(|w| w[0] == w[1]));
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "no temporary file left");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -3,7 +3,6 @@
 //! the first time. Replicas must share the key; losing it only means later checkpoints are
 //! signed by a new key (each checkpoint names its public key).
 
-use std::io::Write;
 use std::path::Path;
 
 use rand::RngCore;
@@ -48,28 +47,9 @@ fn load_or_create(data_dir: &Path) -> Result<CheckpointKey, ConfigError> {
     }
     let mut seed = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut seed);
-    // Written whole under a name of its own, then linked into place: replicas starting
-    // together on one data directory never read a half-written key, and the first link
-    // wins; the others read the winner's key.
-    let temporary = data_dir.join(format!("{CHECKPOINT_KEY_FILE}.{}.tmp", uuid::Uuid::now_v7()));
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let written = (|| {
-        let mut file = options.open(&temporary)?;
-        file.write_all(hex::encode(seed).as_bytes())?;
-        file.sync_all()?;
-        std::fs::hard_link(&temporary, &path)
-    })();
-    let _ = std::fs::remove_file(&temporary);
-    match written {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return load_or_create(data_dir),
-        Err(e) => return Err(io_error("creating")(e)),
+    // Replicas starting together on one data directory all end up with the first key.
+    if !crate::config::create_private_file_once(&path, hex::encode(seed).as_bytes()).map_err(io_error("creating"))? {
+        return load_or_create(data_dir);
     }
     let key = CheckpointKey::from_seed(seed);
     tracing::warn!(

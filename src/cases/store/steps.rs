@@ -316,6 +316,15 @@ pub fn transition(
             });
         }
     }
+    if let Command::ApproveInspection(_) = &command {
+        // Two approvals for one enterprise at once must not both pass its yearly cap: the
+        // subject's row lock (PostgreSQL; SQLite has one writer) orders them, and the
+        // second counts the first.
+        use crate::db::schema::subjects;
+        diesel::update(subjects::table.find(&case.subject_id))
+            .set(subjects::updated_at.eq(subjects::updated_at))
+            .execute(conn)?;
+    }
     let approval = match &command {
         Command::ApproveInspection(input) => crate::cases::model::ApprovalFacts {
             approver_id: caller.user_id.clone(),
