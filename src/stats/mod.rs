@@ -5,6 +5,7 @@
 //! `export` renders, `api` serves.
 
 pub mod api;
+pub mod enterprise;
 pub mod export;
 pub mod model;
 pub mod store;

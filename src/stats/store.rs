@@ -32,7 +32,7 @@ pub struct Rate {
 }
 
 impl Rate {
-    fn new(count: u64, total: u64) -> Self {
+    pub(crate) fn new(count: u64, total: u64) -> Self {
         Rate {
             count,
             total,
@@ -101,6 +101,8 @@ pub struct Summary {
     pub transfers: i64,
     /// 事后公示 due in the period: published on time, late, still pending past the due date.
     pub disclosures: crate::disclosures::api::DisclosureFigures,
+    /// Inspections of enterprises (国办发〔2024〕54号): items, approvals, codes, ratings.
+    pub enterprise_inspections: crate::stats::enterprise::EnterpriseInspectionFigures,
     /// For each figure (by its path, e.g. `hazards.major.found`), the `GET /cases` query
     /// listing the cases behind it. Officer and power rates list the period's cases (each
     /// officer's and power's own in `/stats/breakdown`); hazard counts are findings, listed
@@ -517,6 +519,9 @@ pub fn summary(conn: &mut DbConn, agency_id: &str, period: Period, today: NaiveD
         overdue_cases,
         transfers,
         disclosures: crate::disclosures::api::figures(conn, agency_id, period.from, period.to, today)?,
+        enterprise_inspections: crate::stats::enterprise::figures(&crate::stats::enterprise::load(
+            conn, agency_id, period,
+        )?),
         drill_down,
     })
 }

@@ -605,3 +605,44 @@ async fn the_public_code_endpoints_limit_each_address() {
     let (status, _) = public(&w, "/api/v1/public/powers?agency=XF").await;
     assert_eq!(status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_statistics_count_inspections_of_enterprises() {
+    let w = case_world().await;
+    let (_, code) = started_inspection(&w, "XF-JC-001").await;
+    let (status, _) = feedback(&w, &code, json!({"rating": 4})).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let off_site = publish_item(&w, "XF-JC-002", json!({"method": "off_site"})).await;
+    let (_, planned) = file(&w, &[&off_site], json!({})).await;
+    w.step_ok_by(
+        &w.supervisor,
+        planned["id"].as_str().unwrap(),
+        approval(&today(), &later(5)),
+    )
+    .await;
+    w.open_ok("inspection", json!({})).await;
+    w.open_ok("inspection", json!({"subject_id": w.individual})).await;
+    let year = &today()[..4];
+    let (status, summary) = json_of(
+        w.app
+            .get(&format!("/api/v1/stats/summary?year={year}"), &w.supervisor)
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{summary}");
+    let figures = &summary["enterprise_inspections"];
+    assert_eq!(
+        figures["inspections"], 3,
+        "a natural person's inspection is not counted: {figures}"
+    );
+    assert_eq!(figures["enterprises_inspected"], 1);
+    assert_eq!(figures["inspections_per_enterprise"]["3"], 1);
+    assert_eq!(figures["citing_items"]["fraction"], "2/3");
+    assert_eq!(figures["approved"]["fraction"], "2/2");
+    assert_eq!(figures["off_site"]["fraction"], "1/2");
+    assert_eq!(figures["code_presented"]["fraction"], "1/1");
+    assert_eq!(
+        (figures["ratings"].clone(), figures["average_rating"].clone()),
+        (json!(1), json!(4.0))
+    );
+}
