@@ -92,6 +92,7 @@ handlers![
     cases::api::get_record,
     cases::api::verify_record,
     cases::alerts::inspection_alerts,
+    cases::alerts::inspection_merge_proposals,
     cases::feedback::list_feedback,
     cases::feedback::handle_complaint,
     checkpoints::api::record_proof,

@@ -58,6 +58,7 @@ const READS: &[(&str, &str)] = &[
     ("/api/v1/cases/{id}/record/proof", "AAAAANU"),
     // Frequency alerts, ratings and complaints: the head and admins.
     ("/api/v1/inspection-alerts", "FFFAAAU"),
+    ("/api/v1/inspection-merge-proposals", "FFFAAAU"),
     ("/api/v1/inspection-feedback", "FFFAAAU"),
     // A case's file shows the party's personal data: its officers, counsel, the head, admins.
     ("/api/v1/cases/{id}/documents", "AFAAANU"),

@@ -646,3 +646,48 @@ async fn the_statistics_count_inspections_of_enterprises() {
         (json!(1), json!(4.0))
     );
 }
+
+#[tokio::test]
+async fn inspections_of_one_enterprise_close_together_are_proposed_as_one() {
+    let w = case_world().await;
+    let fire = publish_item(&w, "XF-JC-001", json!({})).await;
+    let food = publish_item(&w, "XF-JC-002", json!({})).await;
+    let (_, first) = file(&w, &[&fire], json!({})).await;
+    let (_, second) = file(&w, &[&food], json!({})).await;
+    // Another enterprise's, and an inspection already under way, are not part of it.
+    file(&w, &[&fire], json!({"subject_id": w.individual})).await;
+    started_inspection(&w, "XF-JC-003").await;
+    let (status, _) = json_of(w.app.get("/api/v1/inspection-merge-proposals", w.lead_token()).await).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, list) = json_of(w.app.get("/api/v1/inspection-merge-proposals", &w.supervisor).await).await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    assert_eq!(list["window_days"], 10);
+    let proposals = list["proposals"].as_array().unwrap();
+    assert_eq!(proposals.len(), 1, "{list}");
+    assert_eq!(proposals[0]["subject_name"], "天津市学府餐饮有限公司");
+    let ids: Vec<&Value> = proposals[0]["inspections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| &i["case_id"])
+        .collect();
+    assert_eq!(ids, vec![&first["id"], &second["id"]]);
+    assert_eq!(proposals[0]["inspections"][1]["items"], json!(["XF-JC-002"]));
+
+    // Approved to start 20 days later: beyond the window, no longer proposed.
+    w.step_ok_by(
+        &w.supervisor,
+        second["id"].as_str().unwrap(),
+        approval(&later(20), &later(25)),
+    )
+    .await;
+    let (_, list) = json_of(w.app.get("/api/v1/inspection-merge-proposals", &w.supervisor).await).await;
+    assert_eq!(list["proposals"], json!([]), "{list}");
+    // A wider window brings it back.
+    let mut settings = json_of(w.app.get("/api/v1/settings", &w.app.admin_token).await).await.1;
+    settings["joint_inspection_window_days"] = json!(30);
+    w.app.put_settings(settings).await;
+    let (_, list) = json_of(w.app.get("/api/v1/inspection-merge-proposals", &w.supervisor).await).await;
+    assert_eq!(list["proposals"].as_array().unwrap().len(), 1, "{list}");
+    assert_eq!(list["proposals"][0]["inspections"][1]["approved"], true);
+}

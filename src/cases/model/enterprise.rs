@@ -329,6 +329,34 @@ pub fn frequency_alerts(
     alerts
 }
 
+/// Joint inspections (综合查一次, 国办发〔2024〕54号 四): inspections of one enterprise not yet
+/// started whose dates (`(subject_id, case_id, date)`: the approved start, else the filing
+/// date) lie within `window_days` of the one before are proposed to be merged into one.
+/// Each proposal lists two or more case ids, by date.
+pub fn merge_proposals(inspections: &[(String, String, NaiveDate)], window_days: u32) -> Vec<(String, Vec<String>)> {
+    let mut sorted: Vec<&(String, String, NaiveDate)> = inspections.iter().collect();
+    sorted.sort_by(|a, b| (&a.0, a.2, &a.1).cmp(&(&b.0, b.2, &b.1)));
+    let mut proposals = Vec::new();
+    let mut group: Vec<&(String, String, NaiveDate)> = Vec::new();
+    let mut flush = |group: &mut Vec<&(String, String, NaiveDate)>| {
+        if group.len() >= 2 {
+            proposals.push((group[0].0.clone(), group.iter().map(|(_, id, _)| id.clone()).collect()));
+        }
+        group.clear();
+    };
+    for entry in sorted {
+        let joins = group
+            .last()
+            .is_some_and(|last| last.0 == entry.0 && (entry.2 - last.2).num_days() <= i64::from(window_days));
+        if !joins {
+            flush(&mut group);
+        }
+        group.push(entry);
+    }
+    flush(&mut group);
+    proposals
+}
+
 /// 行政检查码: 12 characters of Crockford base32 (no I, L, O, U) from 60 random bits —
 /// short enough to type from a printed notice, too many to guess (2^60).
 pub fn inspection_code(random: u64) -> String {
@@ -516,5 +544,39 @@ mod tests {
         assert_eq!(alerts[0].case_ids, vec!["a1", "a2"]);
         // At the threshold, no alert ("超过" excludes the figure).
         assert!(frequency_alerts(&inspections[3..6], 1, 2, 3).is_empty());
+    }
+
+    #[test]
+    fn inspections_of_one_enterprise_within_the_window_are_proposed_for_merging() {
+        let at = |subject: &str, id: &str, on: &str| (subject.to_string(), id.to_string(), day(on));
+        let planned = vec![
+            at("A", "a1", "2025-05-01"),
+            at("A", "a2", "2025-05-11"),
+            at("A", "a3", "2025-05-20"),
+            at("A", "a4", "2025-06-15"),
+            at("B", "b1", "2025-05-01"),
+            at("C", "c1", "2025-05-03"),
+            at("C", "c2", "2025-05-03"),
+        ];
+        // Ten days: a1–a2 (10 days, "以内" includes it) chain on to a3; a4 stands alone.
+        assert_eq!(
+            merge_proposals(&planned, 10),
+            vec![
+                (
+                    "A".to_string(),
+                    vec!["a1".to_string(), "a2".to_string(), "a3".to_string()]
+                ),
+                ("C".to_string(), vec!["c1".to_string(), "c2".to_string()]),
+            ]
+        );
+        assert_eq!(
+            merge_proposals(&planned, 9).len(),
+            2,
+            "a2–a3 (9 days) still join, a1 does not"
+        );
+        assert_eq!(
+            merge_proposals(&planned, 9)[0].1,
+            vec!["a2".to_string(), "a3".to_string()]
+        );
     }
 }
