@@ -203,10 +203,7 @@ pub async fn checkpoints_feed(state: web::Data<AppState>, query: ApiQuery<Agency
         ));
     }
     xml.push_str("</feed>\n");
-    Ok(HttpResponse::Ok()
-        .content_type("application/atom+xml; charset=utf-8")
-        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .body(xml))
+    Ok(crate::disclosures::html::atom_response(xml))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -267,10 +267,15 @@ pub async fn disclosures_feed(
         ));
     }
     xml.push_str("</feed>\n");
-    Ok(HttpResponse::Ok()
+    Ok(atom_response(xml))
+}
+
+/// An Atom document (RFC 4287) as the public feeds serve it.
+pub(crate) fn atom_response(xml: String) -> HttpResponse {
+    HttpResponse::Ok()
         .content_type("application/atom+xml; charset=utf-8")
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .body(xml))
+        .body(xml)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
