@@ -126,17 +126,14 @@ pub async fn give_feedback(
     req: actix_web::HttpRequest,
 ) -> AppResult<HttpResponse> {
     crate::ratelimit::spend(&state, &req)?;
-    let code = code.into_inner().trim().to_ascii_uppercase();
+    let code = code.into_inner();
     let input = body.0;
     let received = state
         .db_write(move |conn| {
-            let (agency_id, case_id) =
-                crate::cases::store::case_by_code(conn, &code)?.ok_or(AppError::NotFound("inspection code"))?;
-            let (case, _) =
-                crate::cases::store::load(conn, &agency_id, &case_id)?.ok_or(AppError::NotFound("inspection code"))?;
+            let (agency_id, case, _) = crate::cases::store::load_by_code(conn, &code)?;
             let comment = check_feedback(&case, &input, clock::today())?;
             let row = FeedbackRow {
-                case_id,
+                case_id: case.id.clone(),
                 agency_id,
                 rating: input.rating,
                 comment,

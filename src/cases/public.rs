@@ -116,13 +116,10 @@ fn qr_svg(text: &str) -> AppResult<String> {
 
 /// The code's inspection, or 404 when no inspection has that code.
 async fn lookup(state: &web::Data<AppState>, code: String) -> AppResult<PublicInspection> {
-    let code = code.trim().to_ascii_uppercase();
+    let code = crate::cases::model::normalize_code(&code);
     state
         .db(move |conn| {
-            let (agency_id, case_id) =
-                crate::cases::store::case_by_code(conn, &code)?.ok_or(AppError::NotFound("inspection code"))?;
-            let (case, meta) =
-                crate::cases::store::load(conn, &agency_id, &case_id)?.ok_or(AppError::NotFound("inspection code"))?;
+            let (agency_id, case, meta) = crate::cases::store::load_by_code(conn, &code)?;
             let agency = crate::agencies::store::find(conn, &agency_id)?;
             let item_ids: Vec<String> = case.inspection_items.iter().map(|i| i.item_id.clone()).collect();
             let standards: Vec<(String, String)> = inspection_items::table
@@ -350,7 +347,7 @@ pub async fn public_inspection_qr(
     req: HttpRequest,
 ) -> AppResult<HttpResponse> {
     crate::ratelimit::spend(&state, &req)?;
-    let code = code.into_inner().trim().to_ascii_uppercase();
+    let code = crate::cases::model::normalize_code(&code.into_inner());
     let found = code.clone();
     state
         .db(move |conn| crate::cases::store::case_by_code(conn, &found)?.ok_or(AppError::NotFound("inspection code")))

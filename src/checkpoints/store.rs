@@ -133,6 +133,15 @@ pub fn by_sequence(conn: &mut DbConn, agency_id: &str, seq: i64) -> QueryResult<
         .optional()
 }
 
+/// Every checkpoint of the agency, oldest first: what `verify-record` walks.
+pub fn all_in_order(conn: &mut DbConn, agency_id: &str) -> QueryResult<Vec<CheckpointRow>> {
+    record_checkpoints::table
+        .filter(record_checkpoints::agency_id.eq(agency_id))
+        .order(record_checkpoints::seq.asc())
+        .select(CheckpointRow::as_select())
+        .load(conn)
+}
+
 /// A page of the agency's checkpoints, newest first; the cursor is the sequence number.
 pub fn page(conn: &mut DbConn, agency_id: &str, request: &PageRequest) -> QueryResult<Vec<CheckpointRow>> {
     let mut query = record_checkpoints::table

@@ -109,21 +109,7 @@ fn read_checkpoint(conn: &mut DbConn, given: &str) -> anyhow::Result<PublishedCh
 /// was signed by, when the key changed) and names the previous one's hash.
 fn check_stored_chain(conn: &mut DbConn, agency_id: &str, pinned: &str, report: &mut Report) -> anyhow::Result<()> {
     let mut previous: Option<CheckpointRow> = None;
-    let mut request = crate::http::PageRequest {
-        limit: 1000,
-        after: None,
-    };
-    let mut rows = Vec::new();
-    loop {
-        let page = store::page(conn, agency_id, &request)?;
-        let more = page.len() as i64 > request.limit;
-        rows.extend(page.into_iter().take(request.limit as usize));
-        match (more, rows.last()) {
-            (true, Some(last)) => request.after = Some(last.seq.to_string()),
-            _ => break,
-        }
-    }
-    rows.reverse();
+    let rows = store::all_in_order(conn, agency_id)?;
     for row in rows {
         report.checkpoints += 1;
         let label = format!("checkpoint {} of agency {agency_id}", row.seq);

@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::cases::feedback::FeedbackStatus;
 use crate::cases::model::{CaseKind, CaseStatus, InspectionMethod, SubjectKind};
 use crate::db::DbConn;
 use crate::db::schema::{cases, inspection_feedback, inspection_plans, subjects};
@@ -109,7 +110,7 @@ pub fn load(conn: &mut DbConn, agency_id: &str, period: Period) -> QueryResult<V
         Option<String>,
         Option<i32>,
         Option<bool>,
-        Option<String>,
+        Option<FeedbackStatus>,
     );
     let rows: Vec<Row> = cases::table
         .inner_join(subjects::table)
@@ -160,7 +161,7 @@ pub fn load(conn: &mut DbConn, agency_id: &str, period: Period) -> QueryResult<V
                     cap_exempt: exemption.is_some(),
                     rating,
                     complaint: complaint.unwrap_or(false),
-                    complaint_open: feedback_status.as_deref() == Some("open"),
+                    complaint_open: feedback_status == Some(FeedbackStatus::Open),
                 }
             },
         )

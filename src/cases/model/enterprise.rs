@@ -357,6 +357,11 @@ pub fn merge_proposals(inspections: &[(String, String, NaiveDate)], window_days:
     proposals
 }
 
+/// A code as typed from paper: spaces around dropped, letters in upper case.
+pub fn normalize_code(code: &str) -> String {
+    code.trim().to_ascii_uppercase()
+}
+
 /// 行政检查码: 12 characters of Crockford base32 (no I, L, O, U) from 60 random bits —
 /// short enough to type from a printed notice, too many to guess (2^60).
 pub fn inspection_code(random: u64) -> String {

@@ -212,12 +212,20 @@ pub fn approved_inspections_this_year(
     Ok(counts)
 }
 
-/// The agency and case an inspection code was issued for.
+/// The agency and case an inspection code was issued for (the code as normalised).
 pub fn case_by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<(String, String)>> {
+    let code = crate::cases::model::normalize_code(code);
     inspection_plans::table
         .inner_join(cases::table.on(cases::id.eq(inspection_plans::case_id)))
         .filter(inspection_plans::code.eq(code))
         .select((cases::agency_id, cases::id))
         .first(conn)
         .optional()
+}
+
+/// The case an inspection code was issued for, with its agency's id; 404 for an unknown code.
+pub fn load_by_code(conn: &mut DbConn, code: &str) -> AppResult<(String, Case, CaseMeta)> {
+    let (agency_id, case_id) = case_by_code(conn, code)?.ok_or(AppError::NotFound("inspection code"))?;
+    let (case, meta) = super::load(conn, &agency_id, &case_id)?.ok_or(AppError::NotFound("inspection code"))?;
+    Ok((agency_id, case, meta))
 }

@@ -481,7 +481,8 @@ fn cited_powers(
 }
 
 /// Writes a case's new state, but only if nobody changed it since `expected_version` was
-/// read; returns false when someone did. Findings are rewritten when they changed.
+/// read; returns false when someone did. Findings and the inspection plan are rewritten
+/// when they changed.
 pub fn save(
     conn: &mut DbConn,
     case: &Case,
@@ -489,6 +490,7 @@ pub fn save(
     expected_version: i32,
     findings_changed: bool,
     officers_changed: bool,
+    plan_changed: bool,
 ) -> QueryResult<bool> {
     let row = CaseRow::from_case(case, meta);
     let updated = diesel::update(
@@ -501,7 +503,9 @@ pub fn save(
     if updated != 1 {
         return Ok(false);
     }
-    super::plans::save_plan(conn, case, row.updated_at)?;
+    if plan_changed {
+        super::plans::save_plan(conn, case, row.updated_at)?;
+    }
     if findings_changed {
         diesel::delete(case_findings::table.filter(case_findings::case_id.eq(&case.id))).execute(conn)?;
         insert_findings(conn, &case.id, &case.findings)?;

@@ -478,7 +478,16 @@ pub fn transition(
     meta.legal_review_reasons = crate::cases::model::legal_review_reasons(&next, &ctx.settings);
     let findings_changed = next.findings != case.findings;
     let officers_changed = next.officers != case.officers;
-    if !save(conn, &next, &meta, case.version, findings_changed, officers_changed)? {
+    let plan_changed = next.plan != case.plan;
+    if !save(
+        conn,
+        &next,
+        &meta,
+        case.version,
+        findings_changed,
+        officers_changed,
+        plan_changed,
+    )? {
         return Err(match if_match {
             Some(_) => AppError::PreconditionFailed("the case changed meanwhile; reload it and retry".into()),
             None => AppError::conflict("the case changed meanwhile; reload it and retry"),
