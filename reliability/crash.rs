@@ -47,8 +47,7 @@ pub async fn run(backend: &str, database: Database, scratch: &Path, options: &Op
         let killed_after = rand::thread_rng().gen_range(from..=to);
         let load = Load::start(
             &service.base,
-            &world.officer_token,
-            &world.case_body,
+            &crate::workload::Script::of(&world),
             options.clients,
             Duration::from_secs(30),
         );

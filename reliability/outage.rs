@@ -78,8 +78,7 @@ pub async fn run(scratch: &Path, options: &Options) -> Result<Vec<Trial>, String
         let pid = service.pids.last().copied();
         let load = Load::start(
             &service.base,
-            &world.officer_token,
-            &world.case_body,
+            &crate::workload::Script::of(&world),
             options.clients,
             HANG,
         );

@@ -44,13 +44,48 @@ impl Record {
     }
 }
 
-/// The steps after opening, in order, as DESIGN §8 spells them.
-fn steps() -> [Value; 3] {
+/// Who takes a step.
+#[derive(Debug, Clone, Copy)]
+enum Actor {
+    Officer,
+    Head,
+}
+
+/// The steps after opening, in order, as DESIGN §8 spells them: the head's approval of the
+/// inspection of an enterprise (国办发〔2024〕54号 五), then the officers' visit.
+fn steps(approval: &Value) -> [(Actor, Value); 4] {
     [
-        json!({"action": "start", "credentials_shown": true, "location": "学府街道 红旗南路 18 号"}),
-        json!({"action": "record_findings", "result": "compliant"}),
-        json!({"action": "close"}),
+        (Actor::Head, approval.clone()),
+        (
+            Actor::Officer,
+            json!({"action": "start", "credentials_shown": true, "location": "学府街道 红旗南路 18 号", "code_presented": true}),
+        ),
+        (
+            Actor::Officer,
+            json!({"action": "record_findings", "result": "compliant"}),
+        ),
+        (Actor::Officer, json!({"action": "close"})),
     ]
+}
+
+/// The load's callers and bodies.
+#[derive(Debug, Clone)]
+pub struct Script {
+    pub officer_token: String,
+    pub head_token: String,
+    pub case_body: Value,
+    pub approval_body: Value,
+}
+
+impl Script {
+    pub fn of(world: &crate::common::CaseWorld) -> Script {
+        Script {
+            officer_token: world.officer_token.clone(),
+            head_token: world.head_token.clone(),
+            case_body: world.case_body.clone(),
+            approval_body: world.approval_body.clone(),
+        }
+    }
 }
 
 /// Runs `clients` loops of open-and-walk until `stop` is set. Requests time out after
@@ -63,7 +98,7 @@ pub struct Load {
 }
 
 impl Load {
-    pub fn start(base: &str, token: &str, case_body: &Value, clients: usize, request_timeout: Duration) -> Load {
+    pub fn start(base: &str, script: &Script, clients: usize, request_timeout: Duration) -> Load {
         let record = Record::default();
         let stop = Arc::new(AtomicBool::new(false));
         let started = Instant::now();
@@ -73,8 +108,7 @@ impl Load {
                 let worker = Worker {
                     client: client.clone(),
                     base: base.to_string(),
-                    token: token.to_string(),
-                    case_body: case_body.clone(),
+                    script: script.clone(),
                     record: record.clone(),
                     started,
                 };
@@ -103,20 +137,23 @@ impl Load {
 struct Worker {
     client: reqwest::Client,
     base: String,
-    token: String,
-    case_body: Value,
+    script: Script,
     record: Record,
     started: Instant,
 }
 
 impl Worker {
     /// One request; its outcome is recorded; answers status and body when it had one.
-    async fn send(&self, path: &str, body: &Value) -> Option<(u16, Value)> {
+    async fn send(&self, actor: Actor, path: &str, body: &Value) -> Option<(u16, Value)> {
+        let token = match actor {
+            Actor::Officer => &self.script.officer_token,
+            Actor::Head => &self.script.head_token,
+        };
         let sent = Instant::now();
         let result = self
             .client
             .post(format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
+            .bearer_auth(token)
             .json(body)
             .send()
             .await;
@@ -138,7 +175,7 @@ impl Worker {
 
     async fn run(&self, stop: &AtomicBool) {
         'cases: while !stop.load(Ordering::SeqCst) {
-            let Some((201, case)) = self.send("/api/v1/cases", &self.case_body).await else {
+            let Some((201, case)) = self.send(Actor::Officer, "/api/v1/cases", &self.script.case_body).await else {
                 // Refused, failed or unanswered: back off a little, as a client would.
                 tokio::time::sleep(Duration::from_millis(20)).await;
                 continue;
@@ -149,11 +186,14 @@ impl Worker {
             let id = id.to_string();
             let mut ack = Ack { version, operations: 1 };
             self.record.acks.lock().unwrap().insert(id.clone(), ack);
-            for step in steps() {
+            for (actor, step) in steps(&self.script.approval_body) {
                 if stop.load(Ordering::SeqCst) {
                     break 'cases;
                 }
-                match self.send(&format!("/api/v1/cases/{id}/transitions"), &step).await {
+                match self
+                    .send(actor, &format!("/api/v1/cases/{id}/transitions"), &step)
+                    .await
+                {
                     Some((200, case)) => {
                         ack = Ack {
                             version: case["version"].as_i64().unwrap_or(ack.version),

@@ -79,6 +79,7 @@ handlers![
     cases::public::public_inspection_page,
     cases::public::public_inspection_qr,
     cases::feedback::give_feedback,
+    cases::feedback::give_rating,
     checkpoints::api::public_checkpoints,
     checkpoints::api::public_checkpoint,
     checkpoints::api::checkpoints_feed,

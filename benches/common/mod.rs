@@ -181,7 +181,14 @@ pub struct CaseWorld {
     pub subject_id: String,
     pub power_id: String,
     pub power_version_id: String,
+    /// The body of `POST /cases`: an inspection of an enterprise citing a published item.
     pub case_body: Value,
+    /// The head (a supervisor), who approves inspections before they start.
+    pub head_token: String,
+    /// The head's `approve_inspection` for a week from today. It states a higher
+    /// authority's order (上级部署的专项检查) so that a load of hundreds of inspections of
+    /// one enterprise is not stopped by the item's yearly cap.
+    pub approval_body: Value,
 }
 
 pub async fn case_world(client: &reqwest::Client, base: &str, database: &DatabaseUrl) -> CaseWorld {
@@ -243,9 +250,42 @@ pub async fn case_world(client: &reqwest::Client, base: &str, database: &Databas
         &mut conn,
     )
     .unwrap();
+    let head: Value = client
+        .post(format!("{base}/api/v1/users"))
+        .bearer_auth(&admin)
+        .json(&json!({"username": "bench.head", "display_name": "bench.head", "password": ADMIN_PASSWORD, "roles": ["supervisor"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(head["id"].is_string(), "{head}");
+    let head_token = login(client, base, "bench.head").await;
+    let item: Value = client
+        .post(format!("{base}/api/v1/inspection-items"))
+        .bearer_auth(&head_token)
+        .json(
+            &json!({"code": "XF-JC-001", "name": "餐饮单位油烟净化设施检查", "power_id": power_id,
+            "standard": "油烟净化设施正常运行并定期清洗", "method": "on_site"}),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let item_id = item["id"].as_str().unwrap_or_else(|| panic!("{item}")).to_string();
     let case_body = json!({
         "kind": "inspection", "subject_id": subject_id, "power_ids": [power_id],
-        "officer_ids": officer_ids, "summary": "双随机抽查：餐饮单位油烟净化设施"
+        "officer_ids": officer_ids, "summary": "双随机抽查：餐饮单位油烟净化设施",
+        "inspection_item_ids": [item_id]
+    });
+    let today = enforcement::clock::today();
+    let approval_body = json!({
+        "action": "approve_inspection", "planned_from": today.to_string(),
+        "planned_to": (today + chrono::Duration::days(7)).to_string(),
+        "cap_exemption": {"kind": "higher_authority", "reason": "区级部署的餐饮油烟专项检查"}
     });
     CaseWorld {
         agency_id,
@@ -255,5 +295,7 @@ pub async fn case_world(client: &reqwest::Client, base: &str, database: &Databas
         power_id,
         power_version_id,
         case_body,
+        head_token,
+        approval_body,
     }
 }

@@ -165,13 +165,32 @@ pub async fn transition(
     let key = IdempotencyKey::from_request(&req, &user.id, &body.0)?;
     let caller = caller_of(&user);
     let case_id = id.into_inner();
-    idempotency::run(&state, key, move |conn| {
+    let refused = (caller.agency_id.clone(), caller.user_id.clone(), case_id.clone());
+    let reply = idempotency::run(&state, key, move |conn| {
         let today = clock::today();
         let (case, meta) = store::transition(conn, &caller, &case_id, command, expected_version, today, clock::now())?;
         let relation = store::relation(&case, &caller);
         json_reply(200, &CaseView::new(case, &meta, relation, today))
     })
-    .await
+    .await;
+    if let Err(AppError::Rule {
+        rule: "inspection_frequency_cap",
+        ..
+    }) = &reply
+    {
+        // The refused approval changed nothing; the head's figures still count it.
+        let (agency_id, by, case_id) = refused;
+        let logged = state
+            .db_write(move |conn| {
+                store::record_cap_refusal(conn, &agency_id, &case_id, &by, clock::today(), clock::now())
+                    .map_err(AppError::from)
+            })
+            .await;
+        if let Err(error) = logged {
+            tracing::error!(%error, "a refusal by the yearly inspection cap was not logged");
+        }
+    }
+    reply
 }
 
 /// Parses `{"action": "start", …}` as `{"start": {…}}`, naming the failing field as the

@@ -42,6 +42,31 @@ pub struct FeedbackInput {
     pub complaint: bool,
 }
 
+/// `POST /public/inspections/{code}/rating`: the rating as DESIGN §8 spells it
+/// (`score` for `rating`); the same feedback as `…/feedback`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RatingInput {
+    /// 1 (very dissatisfied) to 5 (very satisfied).
+    #[schema(minimum = 1, maximum = 5)]
+    pub score: i32,
+    #[schema(max_length = 1000)]
+    pub comment: Option<String>,
+    /// A complaint about the inspection (投诉), which the head handles; it needs a comment.
+    #[serde(default)]
+    pub complaint: bool,
+}
+
+impl From<RatingInput> for FeedbackInput {
+    fn from(input: RatingInput) -> Self {
+        FeedbackInput {
+            rating: input.score,
+            comment: input.comment,
+            complaint: input.complaint,
+        }
+    }
+}
+
 /// The rules of feedback: the inspection has started (or is done) and was not withdrawn;
 /// the rating is 1–5; a comment is at most 1,000 characters; a complaint says what it is
 /// about. Returns the comment trimmed.
@@ -125,9 +150,40 @@ pub async fn give_feedback(
     body: ApiJson<FeedbackInput>,
     req: actix_web::HttpRequest,
 ) -> AppResult<HttpResponse> {
+    receive_feedback(state, code.into_inner(), body.0, req).await
+}
+
+/// The same as `…/feedback`, in the words of DESIGN §8: `{"score": 1..5, "comment"}`.
+#[utoipa::path(
+    post, path = "/api/v1/public/inspections/{code}/rating", tag = "public",
+    params(("code" = String, Path, description = "the 12-character inspection code")),
+    request_body = RatingInput,
+    responses(
+        (status = 201, body = FeedbackReceived),
+        (status = 400, body = Problem),
+        (status = 404, body = Problem, description = "no inspection has this code"),
+        (status = 409, body = Problem, description = "this inspection was rated already"),
+        (status = 413, body = Problem), (status = 415, body = Problem),
+        (status = 422, body = Problem, description = "not started yet (inspection_not_started), withdrawn (inspection_withdrawn), or a field out of bounds"),
+        (status = 429, body = Problem, description = "too many requests from this address; see Retry-After"),
+    )
+)]
+pub async fn give_rating(
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+    body: ApiJson<RatingInput>,
+    req: actix_web::HttpRequest,
+) -> AppResult<HttpResponse> {
+    receive_feedback(state, code.into_inner(), body.0.into(), req).await
+}
+
+async fn receive_feedback(
+    state: web::Data<AppState>,
+    code: String,
+    input: FeedbackInput,
+    req: actix_web::HttpRequest,
+) -> AppResult<HttpResponse> {
     crate::ratelimit::spend(&state, &req)?;
-    let code = code.into_inner();
-    let input = body.0;
     let received = state
         .db_write(move |conn| {
             let (agency_id, case, _) = crate::cases::store::load_by_code(conn, &code)?;

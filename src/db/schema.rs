@@ -527,6 +527,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    inspection_cap_refusals (id) {
+        id -> Text,
+        agency_id -> Text,
+        case_id -> Text,
+        subject_id -> Text,
+        refused_by -> Text,
+        refused_on -> Date,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     record_checkpoints (id) {
         id -> Text,
         agency_id -> Text,
@@ -592,6 +604,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_inspection_items,
     inspection_plans,
     inspection_feedback,
+    inspection_cap_refusals,
     review_templates,
     review_campaigns,
     case_file_reviews,

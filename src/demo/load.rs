@@ -12,10 +12,11 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use crate::cases::model::{
-    CaseKind, Command, CreateCaseRequest, DecideInput, EscalateInput, FindingInput, InvestigationRecordType, NewCase,
-    NoInput, NotifyInput, OrderRectificationInput, Outcome, Procedure, ProposeDecisionInput, RecordDefenseInput,
-    RecordEducationInput, RecordFindingsInput, RecordHandoverInput, RecordInvestigationInput, RecordPaymentInput,
-    ReviewDefenseInput, ServeInput, StartInput, SubmitLegalReviewInput, VerifyRectificationInput, WaiveDefenseInput,
+    ApproveInspectionInput, CaseKind, Command, CreateCaseRequest, DecideInput, EscalateInput, FindingInput,
+    InvestigationRecordType, NewCase, NoInput, NotifyInput, NotifyResultsInput, OrderRectificationInput, Outcome,
+    Procedure, ProposeDecisionInput, RecordDefenseInput, RecordEducationInput, RecordFindingsInput,
+    RecordHandoverInput, RecordInvestigationInput, RecordPaymentInput, ResultsNoticeMethod, ReviewDefenseInput,
+    ServeInput, StartInput, SubmitLegalReviewInput, VerifyRectificationInput, WaiveDefenseInput,
 };
 use crate::cases::store::{Caller, create_case, transition};
 use crate::db::DbConn;
@@ -36,6 +37,8 @@ pub struct Cast {
     pub counsel: String,
     pub subjects: Vec<SubjectRef>,
     pub powers: HashMap<String, String>,
+    /// The published inspection items' ids by the code of the power each rests on.
+    pub items: HashMap<String, String>,
     /// The audio record's stored file: its SHA-256 and size.
     pub audio: (String, u64),
 }
@@ -217,7 +220,7 @@ fn refresh_statistics(conn: &mut DbConn) -> anyhow::Result<()> {
 }
 
 /// A refused step as the API would have answered it, with the case and step named.
-fn refused(error: AppError, what: &str) -> anyhow::Error {
+pub(super) fn refused(error: AppError, what: &str) -> anyhow::Error {
     let reason = match &error {
         AppError::Rule { rule, detail } => format!("{rule}: {detail}"),
         AppError::Validation(errors) => errors
@@ -265,17 +268,41 @@ fn open_inspection(
         source: Some(plan.source),
         parent_case_id: None,
         serious_harm: false,
-        inspection_item_ids: Vec::new(),
+        inspection_item_ids: match plan.cites_item {
+            true => vec![
+                cast.items
+                    .get(&plan.powers[0])
+                    .cloned()
+                    .with_context(|| format!("no inspection item rests on {}", plan.powers[0]))?,
+            ],
+            false => Vec::new(),
+        },
     };
     let lead = cast.officer(plan.officers[0]);
     let input = NewCase::try_from(request).map_err(|e| refused(e.into(), "inspection"))?;
     let (case, _) = create_case(conn, &lead, input, plan.opened.date, plan.opened.instant(0))
         .map_err(|e| refused(e, &format!("inspection of {}", plan.opened.date)))?;
     let id = case.id;
+    if plan.cites_item {
+        // 国办发〔2024〕54号 五: the head approves the visit for the week ahead; the approval
+        // issues the inspection code the officers show on arrival.
+        let approval = ApproveInspectionInput {
+            planned_from: plan.opened.date,
+            planned_to: plan.opened.date + chrono::Duration::days(6),
+            cap_exemption: None,
+        };
+        step(
+            conn,
+            &cast.head(),
+            &id,
+            Command::ApproveInspection(approval),
+            (plan.opened.later(1), 0),
+        )?;
+    }
     let start = StartInput {
         credentials_shown: true,
         location: Some(cast.subjects[plan.subject].address.clone()),
-        code_presented: false,
+        code_presented: plan.cites_item,
         emergency_reason: None,
     };
     step(conn, &lead, &id, Command::Start(start), (plan.opened.later(3), 0))?;
@@ -295,6 +322,20 @@ fn open_inspection(
             .collect(),
     };
     step(conn, &lead, &id, Command::RecordFindings(findings), (plan.recorded, 0))?;
+    if plan.cites_item {
+        // 检查结果告知: told on the spot, as the findings are signed.
+        let notice = NotifyResultsInput {
+            method: ResultsNoticeMethod::OnSite,
+            notified_on: Some(plan.recorded.date),
+        };
+        step(
+            conn,
+            &lead,
+            &id,
+            Command::NotifyResults(notice),
+            (plan.recorded.later(2), 0),
+        )?;
+    }
     if let Some(rectification) = &plan.rectification {
         let order = OrderRectificationInput {
             deadline: rectification.deadline,

@@ -7,6 +7,7 @@
 //! `penalty_plan` the year drawn from a fixed seed (the same data on every run), `texts`
 //! what the staff write, `load` the walk through the store.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::time::{Duration, Instant};
 
@@ -238,7 +239,7 @@ fn load_xuefu(conn: &mut DbConn, agency_code: Option<&str>, store: &dyn BlobStor
         // refused as partly loaded then), never leave one half-written.
         diesel::sql_query("SET synchronous_commit TO off").execute(conn)?;
     }
-    let (cast, logins) = set_up(conn, (&agency, created), &staff, &subjects, audio)?;
+    let (cast, logins) = set_up(conn, (&agency, created), &staff, (&subjects, &powers), audio)?;
     let mut bar = crate::cli::ProgressBar::new();
     eprintln!(
         "loading the xuefu-2024 demo into {} ({}): {} cases",
@@ -344,7 +345,7 @@ fn set_up(
     conn: &mut DbConn,
     (agency, created): (&AgencyRow, bool),
     staff: &[&StaffMember],
-    subjects: &[people::DemoSubject],
+    (subjects, power_list): (&[people::DemoSubject], &[plan::PowerInfo]),
     audio: (String, u64),
 ) -> anyhow::Result<(Cast, Vec<Login>)> {
     let start = Moment::at(year_day(1, 2), 8 * 60 + 30);
@@ -367,7 +368,12 @@ fn set_up(
             updated_at: now,
         });
     }
-    let imported = crate::db::write_transaction(conn, |conn| -> anyhow::Result<_> {
+    let head_id = users
+        .iter()
+        .find(|u| u.username == xuefu::HEAD.username)
+        .map(|u| u.id.clone())
+        .unwrap_or_default();
+    let (imported, items) = crate::db::write_transaction(conn, |conn| -> anyhow::Result<_> {
         if created {
             crate::agencies::store::insert(conn, agency)?;
         }
@@ -382,13 +388,16 @@ fn set_up(
             }
             crate::subjects::store::insert(conn, row)?;
         }
-        crate::cli::import_sample_powers(conn, &agency.id, start.date, start.instant(0))
+        let imported = crate::cli::import_sample_powers(conn, &agency.id, start.date, start.instant(0))?;
+        let powers: HashMap<String, String> = imported
+            .rows
+            .iter()
+            .filter_map(|row| Some((row.action.code.clone(), row.power_id.clone()?)))
+            .collect();
+        let items = publish_items(conn, &agency.id, &head_id, (&powers, power_list), start)?;
+        Ok((powers, items))
     })?;
-    let powers = imported
-        .rows
-        .iter()
-        .filter_map(|row| Some((row.action.code.clone(), row.power_id.clone()?)))
-        .collect();
+    let powers = imported;
     let id_of = |username: &str| {
         users
             .iter()
@@ -410,6 +419,7 @@ fn set_up(
             })
             .collect(),
         powers,
+        items,
         audio,
     };
     let logins = staff
@@ -421,6 +431,57 @@ fn set_up(
         })
         .collect();
     Ok((cast, logins))
+}
+
+/// The head publishes the agency's inspection list (检查事项清单) on the year's first
+/// working day, an item resting on a power not yet in force on the day the power comes into
+/// force, each checked as `POST /inspection-items` checks it. Returns the item ids by the
+/// code of the power they rest on.
+fn publish_items(
+    conn: &mut DbConn,
+    agency_id: &str,
+    head_id: &str,
+    (powers, power_list): (&HashMap<String, String>, &[plan::PowerInfo]),
+    start: plan::Moment,
+) -> anyhow::Result<HashMap<String, String>> {
+    use crate::inspection_items::model::{
+        CreateInspectionItemRequest, InspectionMethod, NewInspectionItem, check_power,
+    };
+    use crate::inspection_items::store;
+    let mut items = HashMap::new();
+    for spec in &xuefu::INSPECTION_ITEMS {
+        let power_id = powers
+            .get(spec.power)
+            .with_context(|| format!("{} was not imported", spec.power))?;
+        let effective_from = power_list
+            .iter()
+            .find(|p| p.code == spec.power)
+            .map(|p| p.effective_from)
+            .with_context(|| format!("{} is not in the sample list", spec.power))?;
+        let published_on = start.date.max(effective_from);
+        let request = CreateInspectionItemRequest {
+            code: spec.code.into(),
+            name: spec.name.into(),
+            power_id: power_id.clone(),
+            standard: spec.standard.into(),
+            method: InspectionMethod::OnSite,
+            yearly_cap: Some(i64::from(spec.yearly_cap)),
+            complaint_exempt: Some(true),
+            published_on: Some(published_on),
+        };
+        let item = NewInspectionItem::parse(request, published_on)
+            .map_err(|e| anyhow::anyhow!("demo inspection item {} is invalid: {e:?}", spec.code))?;
+        let versions = store::power_versions_of(conn, agency_id, std::slice::from_ref(power_id))?;
+        check_power(
+            versions.get(power_id).map(Vec::as_slice).unwrap_or_default(),
+            published_on,
+        )
+        .map_err(|e| load::refused(e, &format!("inspection item {}", spec.code)))?;
+        let row = store::InspectionItemRow::new(agency_id, item, head_id, crate::clock::to_db(start.instant(0)));
+        store::insert(conn, &row)?;
+        items.insert(spec.power.to_string(), row.id);
+    }
+    Ok(items)
 }
 
 fn role_of(member: &StaffMember) -> String {

@@ -14,7 +14,7 @@ use crate::cases::model::{
 };
 
 use super::plan::{
-    Inputs, InspectionPlan, Moment, assign_findings, cover_powers, draw_inspections, fits, inspection, pair,
+    CapCounts, Inputs, InspectionPlan, Moment, assign_findings, cover_powers, draw_inspections, fits, inspection, pair,
     set_findings,
 };
 use super::xuefu::{self, DEPARTMENTS, INDUSTRIES, Opening, PENALTY_SCENARIOS, Sanction};
@@ -115,7 +115,7 @@ impl Plan {
     pub fn draw(inputs: &Inputs<'_>, rng: &mut ChaCha8Rng) -> anyhow::Result<Plan> {
         let (mut penalties, parents) = draw_penalties(inputs, rng)?;
         let escalated_hazards: usize = parents.iter().map(|p| p.hazards(HazardLevel::General)).sum();
-        let mut inspections = draw_inspections(inputs, rng, xuefu::INSPECTION_CASES - parents.len())?;
+        let mut inspections = draw_inspections(inputs, rng, xuefu::INSPECTION_CASES - parents.len(), &parents)?;
         let cited: BTreeSet<String> = PENALTY_SCENARIOS.iter().map(|s| s.power.to_string()).collect();
         cover_powers(inputs, rng, &mut inspections, &cited)?;
         assign_findings(
@@ -127,6 +127,7 @@ impl Plan {
         )?;
         inspections.extend(parents);
         inspections.sort_by_key(|i| i.opened);
+        CapCounts::check(&inspections)?;
         for (index, inspection) in inspections.iter_mut().enumerate() {
             let requires_av = inspection
                 .powers
@@ -510,6 +511,31 @@ mod tests {
             settings: &settings,
         };
         (Plan::draw(&inputs, &mut rng).unwrap(), powers)
+    }
+
+    #[test]
+    fn firms_are_inspected_under_published_items_within_their_caps() {
+        let (plan, _) = drawn();
+        for inspection in plan.inspections.iter().filter(|i| i.cites_item) {
+            assert!(
+                xuefu::item_of(&inspection.powers[0]).is_some(),
+                "{} has no item",
+                inspection.powers[0]
+            );
+        }
+        let citing = plan.inspections.iter().filter(|i| i.cites_item).count();
+        assert!(citing > xuefu::INSPECTION_CASES * 95 / 100, "{citing}");
+        CapCounts::check(&plan.inspections).unwrap();
+        // One more routine visit of a firm already at its cap would be refused.
+        let mut at_cap = plan.inspections.clone();
+        let first = at_cap.iter().position(|i| i.cites_item).unwrap();
+        let cap = xuefu::item_of(&at_cap[first].powers[0]).unwrap().yearly_cap;
+        let mut extra = at_cap[first].clone();
+        extra.source = crate::cases::model::CaseSource::Routine;
+        for _ in 0..cap {
+            at_cap.push(extra.clone());
+        }
+        assert!(CapCounts::check(&at_cap).is_err());
     }
 
     #[test]

@@ -206,6 +206,9 @@ pub struct InspectionPlan {
     pub department: usize,
     /// Power codes: the department's inspection power, then the matter checked.
     pub powers: Vec<String>,
+    /// A firm or organisation is inspected under the published item of the inspection power
+    /// (国办发〔2024〕54号 三), approved by the head first (五); a private home is not.
+    pub cites_item: bool,
     pub source: CaseSource,
     pub summary: String,
     pub result: InspectionResult,
@@ -256,6 +259,7 @@ pub fn draw_inspections(
     inputs: &Inputs<'_>,
     rng: &mut ChaCha8Rng,
     count: usize,
+    already: &[InspectionPlan],
 ) -> anyhow::Result<Vec<InspectionPlan>> {
     let days = inputs.working_days();
     let day_weights: Vec<u32> = days.iter().map(|d| month_weight(d.month())).collect();
@@ -272,38 +276,126 @@ pub fn draw_inspections(
         _ => 1,
     };
     let firm_pick = rand::distributions::WeightedIndex::new(firms.iter().map(risk_weight))?;
+    let mut counts = CapCounts::default();
+    for plan in already {
+        counts.add(plan);
+    }
     let mut inspections = Vec::with_capacity(count);
     for _ in 0..count {
-        let day = days[rng.sample(&day_pick)];
-        let at_home = rng.gen_range(0..1000) < xuefu::HOME_INSPECTIONS_PERMILLE;
-        let (subject, departments, food) = match at_home {
-            true => (
-                *homes.choose(rng).context("no individuals")?,
-                xuefu::HOME_DEPARTMENTS,
-                false,
-            ),
-            false => {
-                let subject = firms[rng.sample(&firm_pick)];
-                let industry = &INDUSTRIES[inputs.subjects[subject].industry.unwrap_or_default()];
-                (subject, industry.departments, industry.food)
+        // A firm at an item's yearly cap is not visited again under it: drawn again.
+        let mut attempts = 0;
+        let plan = loop {
+            let plan = draw_one(inputs, rng, (&days, &day_pick), (&firms, &firm_pick), &homes)?;
+            if counts.fits(&plan)? {
+                break plan;
+            }
+            attempts += 1;
+            if attempts == 1000 {
+                bail!("no firm is left under its items' yearly caps");
             }
         };
-        // A department whose inspection power is not yet in force (文化旅游 from July)
-        // does not inspect; another of the subject's does.
-        let open: Vec<usize> = departments
-            .iter()
-            .copied()
-            .filter(|d| inputs.inspection_power(*d, food, day).is_some())
-            .collect();
-        let weights: Vec<u32> = open.iter().map(|d| DEPARTMENTS[*d].weight).collect();
-        let department = match rand::distributions::WeightedIndex::new(&weights) {
-            Ok(pick) => open[rng.sample(&pick)],
-            Err(_) => 5,
-        };
-        let minute = visit_minute(rng);
-        inspections.push(inspection(inputs, rng, (day, minute), subject, (department, food))?);
+        counts.add(&plan);
+        inspections.push(plan);
     }
     Ok(inspections)
+}
+
+/// Inspections of each firm under each item in the year (国办发〔2024〕54号 四). The draw
+/// keeps every firm's total under each item within the item's cap, whatever the visits'
+/// sources, so that the approvals, taken in calendar order, never meet the cap; `check`
+/// replays them as the approval counts.
+#[derive(Debug, Default)]
+pub struct CapCounts(BTreeMap<(usize, String), u32>);
+
+impl CapCounts {
+    fn key(plan: &InspectionPlan) -> Option<(usize, String)> {
+        plan.cites_item.then(|| (plan.subject, plan.powers[0].clone()))
+    }
+
+    fn cap(power: &str) -> anyhow::Result<u32> {
+        xuefu::item_of(power)
+            .map(|item| item.yearly_cap)
+            .with_context(|| format!("no published inspection item rests on {power}"))
+    }
+
+    fn under_cap(&self, key: &(usize, String)) -> anyhow::Result<bool> {
+        Ok(self.0.get(key).copied().unwrap_or(0) < Self::cap(&key.1)?)
+    }
+
+    /// Whether one more inspection like `plan` keeps its firm within the item's cap.
+    pub fn fits(&self, plan: &InspectionPlan) -> anyhow::Result<bool> {
+        match Self::key(plan) {
+            None => Ok(true),
+            Some(key) => self.under_cap(&key),
+        }
+    }
+
+    pub fn add(&mut self, plan: &InspectionPlan) {
+        if let Some(key) = Self::key(plan) {
+            *self.0.entry(key).or_default() += 1;
+        }
+    }
+
+    /// Replays the year's approvals in calendar order as `approve_inspection` counts them:
+    /// a visit under the cap counts; past it only a complaint-triggered one passes (the
+    /// demo's items exempt those), uncounted, and any other would be refused.
+    pub fn check(inspections: &[InspectionPlan]) -> anyhow::Result<()> {
+        let mut counted = CapCounts::default();
+        for plan in inspections {
+            let Some(key) = Self::key(plan) else { continue };
+            if counted.under_cap(&key)? {
+                counted.add(plan);
+            } else if !matches!(plan.source, CaseSource::Complaint | CaseSource::Hotline12345) {
+                bail!(
+                    "subject {} is inspected under {} on {} past the item's yearly cap",
+                    plan.subject,
+                    plan.powers[0],
+                    plan.opened.date
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+type Picker = rand::distributions::WeightedIndex<u32>;
+
+/// One inspection drawn: its day, subject, department, officers and powers.
+fn draw_one(
+    inputs: &Inputs<'_>,
+    rng: &mut ChaCha8Rng,
+    (days, day_pick): (&[NaiveDate], &Picker),
+    (firms, firm_pick): (&[usize], &Picker),
+    homes: &[usize],
+) -> anyhow::Result<InspectionPlan> {
+    let day = days[rng.sample(day_pick)];
+    let at_home = rng.gen_range(0..1000) < xuefu::HOME_INSPECTIONS_PERMILLE;
+    let (subject, departments, food) = match at_home {
+        true => (
+            *homes.choose(rng).context("no individuals")?,
+            xuefu::HOME_DEPARTMENTS,
+            false,
+        ),
+        false => {
+            let subject = firms[rng.sample(firm_pick)];
+            let industry = &INDUSTRIES[inputs.subjects[subject].industry.unwrap_or_default()];
+            (subject, industry.departments, industry.food)
+        }
+    };
+    // A department whose inspection power is not yet in force (文化旅游 from July)
+    // does not inspect; another of the subject's does.
+    let open: Vec<usize> = departments
+        .iter()
+        .copied()
+        .filter(|d| inputs.inspection_power(*d, food, day).is_some())
+        .collect();
+    let weights: Vec<u32> = open.iter().map(|d| DEPARTMENTS[*d].weight).collect();
+    let department = match rand::distributions::WeightedIndex::new(&weights) {
+        Ok(pick) => open[rng.sample(&pick)],
+        Err(_) => 5,
+    };
+    let minute = visit_minute(rng);
+    inspection(inputs, rng, (day, minute), subject, (department, food))
 }
 
 /// An inspection of `subject` by `department` on `day`, compliant until findings are
@@ -349,6 +441,7 @@ pub fn inspection(
         officers: pair(rng, department),
         department,
         powers: vec![check.code.clone(), matter.code.clone()],
+        cites_item: inputs.subjects[subject].industry.is_some(),
         source,
         summary: format!(
             "{}{}",

@@ -23,6 +23,91 @@ pub const FINES_TOTAL_FEN: i64 = 920_000;
 pub const GENERAL_HAZARDS: usize = 320;
 pub const MAJOR_HAZARDS: usize = 10;
 
+/// An item of the agency's published inspection list (检查事项清单, 国办发〔2024〕54号 三):
+/// one per inspection power of the sample list, with what is checked and how many times a
+/// year one firm may be inspected under it (四). Higher-risk matters (fire, food, safety)
+/// allow more visits, as the opinion's 分级分类 lets an agency set; complaint-triggered
+/// visits are outside the cap.
+pub struct ItemSpec {
+    /// The inspection power the item rests on.
+    pub power: &'static str,
+    pub code: &'static str,
+    pub name: &'static str,
+    pub standard: &'static str,
+    pub yearly_cap: u32,
+}
+
+pub const INSPECTION_ITEMS: [ItemSpec; 9] = [
+    ItemSpec {
+        power: "XF-CG-022",
+        code: "XF-JC-001",
+        name: "市容环境卫生责任区检查",
+        standard: "门前三包责任落实；无占道经营、乱堆乱放；店招店牌、户外广告设置牢固规范",
+        yearly_cap: 4,
+    },
+    ItemSpec {
+        power: "XF-SJ-009",
+        code: "XF-JC-002",
+        name: "食品经营场所食品安全检查",
+        standard: "持有效食品经营许可证；从业人员健康证明齐全；原料进货查验记录完整；加工场所清洁、生熟分开",
+        yearly_cap: 4,
+    },
+    ItemSpec {
+        power: "XF-SJ-010",
+        code: "XF-JC-003",
+        name: "经营主体登记事项和经营行为检查",
+        standard: "营业执照悬挂于显著位置；实际经营场所、经营范围与登记一致；明码标价",
+        yearly_cap: 3,
+    },
+    ItemSpec {
+        power: "XF-ST-012",
+        code: "XF-JC-004",
+        name: "餐饮油烟、扬尘和社会生活噪声检查",
+        standard: "油烟净化设施正常运行并定期清洗；施工工地围挡、覆盖、冲洗到位；经营噪声不超过排放标准",
+        yearly_cap: 3,
+    },
+    ItemSpec {
+        power: "XF-AQ-011",
+        code: "XF-JC-005",
+        name: "生产经营单位安全生产检查",
+        standard: "安全生产责任制和操作规程健全；燃气、电气设施安全；从业人员安全培训记录齐全",
+        yearly_cap: 4,
+    },
+    ItemSpec {
+        power: "XF-WJ-011",
+        code: "XF-JC-006",
+        name: "公共场所卫生检查",
+        standard: "持有效卫生许可证；从业人员健康检查合格；公共用品用具清洗消毒",
+        yearly_cap: 3,
+    },
+    ItemSpec {
+        power: "XF-FH-011",
+        code: "XF-JC-007",
+        name: "“九小场所”消防安全检查",
+        standard: "疏散通道、安全出口畅通；灭火器配置并在有效期内；无违规住人、电动自行车违规充电",
+        yearly_cap: 6,
+    },
+    ItemSpec {
+        power: "XF-ZJ-004",
+        code: "XF-JC-008",
+        name: "违法建设巡查检查",
+        standard: "无未取得建设工程规划许可证或者未按照许可内容进行的建设",
+        yearly_cap: 3,
+    },
+    ItemSpec {
+        power: "XF-WL-010",
+        code: "XF-JC-009",
+        name: "文化市场经营场所检查",
+        standard: "持有效经营许可证；未成年人禁入标志设置；上网人员身份登记",
+        yearly_cap: 3,
+    },
+];
+
+/// The published item resting on an inspection power.
+pub fn item_of(power: &str) -> Option<&'static ItemSpec> {
+    INSPECTION_ITEMS.iter().find(|item| item.power == power)
+}
+
 /// Private individuals in the register (parties of on-the-spot penalties, residents).
 pub const INDIVIDUALS: usize = 90;
 

@@ -1,7 +1,8 @@
 //! The figures of inspections of enterprises (issue 15, 国办发〔2024〕54号): how many
 //! enterprises were inspected and how often, how many inspections cite published items and
 //! were approved, emergency and off-site shares, codes shown, ratings and complaints.
-//! A refused approval changes nothing and so is not counted; exemptions from the cap are.
+//! A refused approval changes no case; the refusals by the yearly cap are counted from their
+//! own log, exemptions from the cap from the approvals.
 
 use std::collections::BTreeMap;
 
@@ -34,6 +35,8 @@ pub struct EnterpriseInspectionFigures {
     pub code_presented: Rate,
     /// Approvals past an item's yearly cap under an exemption.
     pub cap_exemptions: i64,
+    /// Approvals the yearly cap refused in the period (422 `inspection_frequency_cap`).
+    pub cap_refusals: i64,
     pub ratings: i64,
     /// Two decimals; null without ratings.
     pub average_rating: Option<f64>,
@@ -88,6 +91,7 @@ pub fn figures(inspections: &[InspectionFacts]) -> EnterpriseInspectionFigures {
             count(&|i| i.cites_items && i.started && !i.off_site),
         ),
         cap_exemptions: count(&|i| i.cap_exempt) as i64,
+        cap_refusals: 0,
         ratings: ratings.len() as i64,
         average_rating: (!ratings.is_empty()).then(|| {
             let sum: i64 = ratings.iter().map(|r| i64::from(*r)).sum();
@@ -96,6 +100,17 @@ pub fn figures(inspections: &[InspectionFacts]) -> EnterpriseInspectionFigures {
         complaints: count(&|i| i.complaint) as i64,
         open_complaints: count(&|i| i.complaint_open) as i64,
     }
+}
+
+/// How many approvals the yearly cap refused in the period.
+pub fn cap_refusals(conn: &mut DbConn, agency_id: &str, period: Period) -> QueryResult<i64> {
+    use crate::db::schema::inspection_cap_refusals;
+    inspection_cap_refusals::table
+        .filter(inspection_cap_refusals::agency_id.eq(agency_id))
+        .filter(inspection_cap_refusals::refused_on.ge(period.from))
+        .filter(inspection_cap_refusals::refused_on.le(period.to))
+        .count()
+        .get_result(conn)
 }
 
 /// The period's inspections of enterprises and sole traders, with their plans and feedback.

@@ -519,9 +519,10 @@ pub fn summary(conn: &mut DbConn, agency_id: &str, period: Period, today: NaiveD
         overdue_cases,
         transfers,
         disclosures: crate::disclosures::api::figures(conn, agency_id, period.from, period.to, today)?,
-        enterprise_inspections: crate::stats::enterprise::figures(&crate::stats::enterprise::load(
-            conn, agency_id, period,
-        )?),
+        enterprise_inspections: crate::stats::enterprise::EnterpriseInspectionFigures {
+            cap_refusals: crate::stats::enterprise::cap_refusals(conn, agency_id, period)?,
+            ..crate::stats::enterprise::figures(&crate::stats::enterprise::load(conn, agency_id, period)?)
+        },
         drill_down,
     })
 }

@@ -411,6 +411,7 @@ enum Setup {
     SignCheckpoint,
     /// The enterprise rates a started inspection through its code (each caller a fresh one).
     GiveFeedback,
+    GiveRating,
     /// The head handles an open complaint (each allowed caller a fresh one).
     HandleComplaint,
     CreateInspectionItem,
@@ -538,6 +539,7 @@ const WRITES: &[Write] = &[
     // Whoever holds an inspection's code rates it, without login; the head handles
     // complaints (another agency's admin is no supervisor: 403 before the lookup).
     write("POST", "/api/v1/public/inspections/{code}/feedback", Setup::GiveFeedback, "AAAAAAA"),
+    write("POST", "/api/v1/public/inspections/{code}/rating", Setup::GiveRating, "AAAAAAA"),
     write("POST", "/api/v1/inspection-feedback/{case_id}/handle", Setup::HandleComplaint, "FFFAFFU"),
 ];
 
@@ -801,7 +803,7 @@ impl Fixture {
             Setup::CreateCase => Target::json(
                 "/api/v1/cases",
                 json!({"kind": "inspection", "subject_id": w.enterprise, "power_ids": [w.power],
-                       "officer_ids": w.officers(), "summary": "日常检查"}),
+                       "officer_ids": w.officers(), "summary": "日常检查", "inspection_item_ids": [w.item().await]}),
             ),
             Setup::Step(step) => {
                 let (case, body) = match step {
@@ -901,6 +903,13 @@ impl Fixture {
                 Target::json(
                     format!("/api/v1/public/inspections/{code}/feedback"),
                     json!({"rating": 4}),
+                )
+            }
+            Setup::GiveRating => {
+                let (_, code) = self.started_inspection(n).await;
+                Target::json(
+                    format!("/api/v1/public/inspections/{code}/rating"),
+                    json!({"score": 5, "comment": "检查规范"}),
                 )
             }
             Setup::HandleComplaint => {
@@ -1158,7 +1167,7 @@ async fn every_write_answers_each_caller_as_the_matrix_says() {
 async fn mass_assigned_fields_are_never_applied() {
     let w = case_world().await;
     let mut body = json!({"kind": "inspection", "subject_id": w.enterprise, "power_ids": [w.power],
-                          "officer_ids": w.officers(), "summary": "检查"});
+                          "officer_ids": w.officers(), "summary": "检查", "inspection_item_ids": [w.item().await]});
     for (field, value) in [
         ("status", json!("closed")),
         ("case_number", json!("伪造〔2024〕第999号")),
@@ -1185,6 +1194,7 @@ async fn mass_assigned_fields_are_never_applied() {
         json!({"decision_number": "X"}),
     ] {
         let id = w.open_ok("inspection", json!({})).await;
+        let approved_version = w.case(&id).await["version"].as_i64().unwrap();
         let mut step = json!({"action": "start", "credentials_shown": true, "location": "学府街1号"});
         step.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
         let (status, answer) = w.app.step(w.lead_token(), &id, step).await;
@@ -1196,7 +1206,7 @@ async fn mass_assigned_fields_are_never_applied() {
                     case["status"].clone(),
                     case["decision_number"].clone()
                 ),
-                (json!(2), json!("in_progress"), Value::Null),
+                (json!(approved_version + 1), json!("in_progress"), Value::Null),
                 "{extra} applied"
             );
         } else {

@@ -46,6 +46,19 @@ async fn an_inspection_runs_from_registration_to_archive() {
     assert_eq!(case["powers"][0]["version"], json!(1));
     assert_eq!(actions(&case), ["start", "request_recusal"]);
 
+    // An inspection of an enterprise starts only after the head's approval (国办发〔2024〕54号 五).
+    w.step_refused(
+        id,
+        json!({"action": "start", "credentials_shown": true, "location": "学府街1号"}),
+        NotAllowed,
+    )
+    .await;
+    w.step_ok_by(
+        &w.supervisor,
+        id,
+        json!({"action": "approve_inspection", "planned_from": today(), "planned_to": today()}),
+    )
+    .await;
     w.step_refused(
         id,
         json!({"action": "start", "location": "学府街1号"}),
@@ -89,7 +102,7 @@ async fn an_inspection_runs_from_registration_to_archive() {
     let problem = w.step_refused(id, json!({"action": "close"}), NotAllowed).await;
     assert_eq!(
         problem["allowed_actions"],
-        json!(["verify_rectification", "escalate", "request_recusal"])
+        json!(["notify_results", "verify_rectification", "escalate", "request_recusal"])
     );
 
     // Not rectified yet: a new deadline, still rectifying.
@@ -112,6 +125,9 @@ async fn an_inspection_runs_from_registration_to_archive() {
             .filter(|f| f["hazard_level"] != json!("none"))
             .all(|f| f["rectified"] == json!(true))
     );
+    // 检查结果告知: the enterprise is told the result.
+    w.step_ok(id, json!({"action": "notify_results", "method": "written"}))
+        .await;
     let case = w.step_ok(id, json!({"action": "close"})).await;
     assert_eq!(
         (case["status"].clone(), case["closed_on"].clone()),
@@ -133,16 +149,18 @@ async fn an_inspection_runs_from_registration_to_archive() {
         event_actions(&record),
         [
             "create",
+            "approve_inspection",
             "start",
             "record_findings",
             "order_rectification",
             "verify_rectification",
             "verify_rectification",
+            "notify_results",
             "close",
             "archive"
         ]
     );
-    assert_eq!(case["version"], json!(8), "one version per event");
+    assert_eq!(case["version"], json!(10), "one version per event");
 }
 
 #[tokio::test]
@@ -190,7 +208,7 @@ async fn escalating_an_inspection_opens_a_linked_penalty_case() {
     )
     .await;
     let record = w.record(&id).await;
-    let escalation = &record["events"][3];
+    let escalation = record["events"].as_array().unwrap().last().unwrap();
     assert_eq!(escalation["action"], json!("escalate"));
     let child_id = escalation["payload"]["penalty_case_id"].as_str().unwrap();
     let child = w.case(child_id).await;

@@ -56,10 +56,20 @@ async fn an_inspection_cites_only_items_published_on_its_filing_date() {
     let (status, problem) = file(&w, &["00000000-0000-7000-8000-000000000000"], json!({})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
     assert_eq!(problem["errors"][0]["field"], "inspection_item_ids[0]");
+    // Citing no item at all: an enterprise is inspected only under the published list.
+    let (status, problem) = file(&w, &[], json!({})).await;
+    assert_eq!(
+        (status, problem["rule"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("item_not_published")),
+        "{problem}"
+    );
     let (_, listed) = json_of(w.app.get("/api/v1/cases", w.lead_token()).await).await;
     assert_eq!(listed["items"], json!([]), "a refused filing files nothing");
 
-    let (status, case) = file(&w, &[&published], json!({})).await;
+    // DESIGN §8 names the field item_ids: read as inspection_item_ids.
+    let body = json!({"kind": "inspection", "subject_id": w.enterprise, "power_ids": [w.power],
+                      "officer_ids": w.officers(), "summary": "日常检查", "item_ids": [published]});
+    let (status, case) = json_of(w.app.post("/api/v1/cases", w.lead_token(), &body).await).await;
     assert_eq!(status, StatusCode::CREATED, "{case}");
     assert_eq!(case["status"], "registered");
     assert_eq!(case["inspection_items"][0]["code"], "XF-JC-001");
@@ -88,6 +98,22 @@ async fn an_inspection_cites_only_items_published_on_its_filing_date() {
         (status, problem["rule"].clone()),
         (StatusCode::UNPROCESSABLE_ENTITY, json!("item_not_published"))
     );
+
+    // A private individual's home is outside the opinion: inspected without an item, and
+    // without the head's prior approval.
+    let (status, case) = w
+        .open(
+            "inspection",
+            json!({"subject_id": w.individual, "inspection_item_ids": []}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{case}");
+    assert_eq!(case["inspection_plan"], Value::Null);
+    w.step_ok(
+        case["id"].as_str().unwrap(),
+        json!({"action": "start", "credentials_shown": true, "location": SITE}),
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -163,6 +189,15 @@ async fn a_third_inspection_of_the_enterprise_in_a_year_needs_an_exemption() {
         .step_refused_by(&w.supervisor, &third, window.clone(), Rule("inspection_frequency_cap"))
         .await;
     assert!(problem["detail"].as_str().unwrap().contains("XF-JC-001"), "{problem}");
+    // The refusal changed no case, yet the head's figures count it.
+    let year = today_date().year();
+    let (_, summary) = json_of(
+        w.app
+            .get(&format!("/api/v1/stats/summary?year={year}"), &w.supervisor)
+            .await,
+    )
+    .await;
+    assert_eq!(summary["enterprise_inspections"]["cap_refusals"], json!(1), "{summary}");
 
     // Another enterprise is not counted against this one.
     let (_, other) = file(&w, &[&item], json!({"subject_id": w.app.seed_subject(json!({"kind": "enterprise", "name": "天津市学府超市有限公司", "uscc": "91120104MA05L0NQ6L"})).await})).await;
@@ -275,6 +310,58 @@ async fn the_result_is_told_within_five_working_days_of_the_findings() {
         Rule("results_already_notified"),
     )
     .await;
+}
+
+/// The results notice is due five working days after the findings, counted as a court
+/// counts them: the findings' day is day 0, and a last day that falls on a holiday moves to
+/// the next working day.
+#[tokio::test]
+async fn the_results_notice_falling_due_on_a_holiday_moves_to_the_next_working_day() {
+    let w = case_world().await;
+    let item = publish_item(&w, "XF-JC-004", json!({})).await;
+    let (_, case) = file(&w, &[&item], json!({})).await;
+    let id = case["id"].as_str().unwrap().to_string();
+    w.step_ok_by(&w.supervisor, &id, approval(&today(), &later(10))).await;
+    w.step_ok(
+        &id,
+        json!({"action": "start", "credentials_shown": true, "location": SITE}),
+    )
+    .await;
+    // The fifth working day from today, by the calendar as it stands, is declared a
+    // holiday (the rest of its year's listing kept as it was).
+    let fifth = w.app.add_working_days(today_date(), 5).await;
+    let next_working_day = w.app.add_working_days(fifth, 1).await;
+    let year = fifth.year();
+    let (_, listing) = json_of(w.app.get(&format!("/api/v1/calendar/{year}"), &w.app.admin_token).await).await;
+    let mut days: Vec<Value> = listing["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|day| day["date"] != json!(fifth.to_string()))
+        .map(|day| json!({"date": day["date"], "kind": day["kind"], "name": day["name"]}))
+        .collect();
+    days.push(json!({"date": fifth.to_string(), "kind": "holiday", "name": "临时放假"}));
+    let (status, saved) = json_of(
+        w.app
+            .put(
+                &format!("/api/v1/calendar/{year}"),
+                &w.app.admin_token,
+                &json!({"days": days}),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    let found = w
+        .step_ok(&id, json!({"action": "record_findings", "result": "compliant"}))
+        .await;
+    assert_ne!(fifth, next_working_day);
+    assert_eq!(
+        found["inspection_plan"]["results_due_on"],
+        json!(next_working_day.to_string()),
+        "five working days from {} with {fifth} a holiday",
+        today()
+    );
 }
 
 pub(crate) async fn public(w: &CaseWorld, path: &str) -> (StatusCode, String) {
@@ -450,13 +537,18 @@ async fn started_inspection(w: &CaseWorld, item_code: &str) -> (String, String) 
 }
 
 async fn feedback(w: &CaseWorld, code: &str, body: Value) -> (StatusCode, Value) {
+    public_post(w, &format!("/api/v1/public/inspections/{code}/feedback"), body).await
+}
+
+/// The rating as DESIGN §8 spells it: `…/rating {"score", "comment"}`.
+async fn rating(w: &CaseWorld, code: &str, body: Value) -> (StatusCode, Value) {
+    public_post(w, &format!("/api/v1/public/inspections/{code}/rating"), body).await
+}
+
+async fn public_post(w: &CaseWorld, path: &str, body: Value) -> (StatusCode, Value) {
     json_of(
         w.app
-            .request(
-                reqwest::Method::POST,
-                &format!("/api/v1/public/inspections/{code}/feedback"),
-                None,
-            )
+            .request(reqwest::Method::POST, path, None)
             .json(&body)
             .send()
             .await
@@ -505,12 +597,21 @@ async fn the_enterprise_rates_an_inspection_once_and_the_head_handles_complaints
     assert_eq!(received["status"], "open");
     let (status, _) = feedback(&w, &code, json!({"rating": 5})).await;
     assert_eq!(status, StatusCode::CONFLICT, "rated once");
+    let (status, _) = rating(&w, &code, json!({"score": 5})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "rated once, whichever path");
     let (status, _) = feedback(&w, "ZZZZZZZZZZZZ", json!({"rating": 5})).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     let (_, second_code) = started_inspection(&w, "XF-JC-002").await;
-    let (status, _) = feedback(&w, &second_code, json!({"rating": 5, "comment": "文明规范"})).await;
-    assert_eq!(status, StatusCode::CREATED);
+    let (status, problem) = rating(&w, &second_code, json!({"rating": 5})).await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "the rating path reads score: {problem}"
+    );
+    let (status, received) = rating(&w, &second_code, json!({"score": 5, "comment": "文明规范"})).await;
+    assert_eq!(status, StatusCode::CREATED, "{received}");
+    assert_eq!(received["rating"], 5);
 
     let (status, _) = json_of(w.app.get("/api/v1/inspection-feedback", w.lead_token()).await).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "officers do not read their ratings here");
@@ -620,7 +721,9 @@ async fn the_statistics_count_inspections_of_enterprises() {
         approval(&today(), &later(5)),
     )
     .await;
-    w.open_ok("inspection", json!({})).await;
+    // Filed, not yet approved.
+    let (status, _) = w.open("inspection", json!({})).await;
+    assert_eq!(status, StatusCode::CREATED);
     w.open_ok("inspection", json!({"subject_id": w.individual})).await;
     let year = &today()[..4];
     let (status, summary) = json_of(
@@ -637,9 +740,9 @@ async fn the_statistics_count_inspections_of_enterprises() {
     );
     assert_eq!(figures["enterprises_inspected"], 1);
     assert_eq!(figures["inspections_per_enterprise"]["3"], 1);
-    assert_eq!(figures["citing_items"]["fraction"], "2/3");
-    assert_eq!(figures["approved"]["fraction"], "2/2");
-    assert_eq!(figures["off_site"]["fraction"], "1/2");
+    assert_eq!(figures["citing_items"]["fraction"], "3/3");
+    assert_eq!(figures["approved"]["fraction"], "2/3");
+    assert_eq!(figures["off_site"]["fraction"], "1/3");
     assert_eq!(figures["code_presented"]["fraction"], "1/1");
     assert_eq!(
         (figures["ratings"].clone(), figures["average_rating"].clone()),

@@ -817,7 +817,9 @@ async fn other_agency_case(w: &CaseWorld) -> (String, String) {
         officers.push(created["id"].as_str().unwrap().to_string());
     }
     let lead = w.app.login_ok("hd.lead", PASSWORD).await.access_token;
-    let subject = json!({"kind": "enterprise", "name": "天津市海定餐饮有限公司", "uscc": "91350100M000100Y43"});
+    // A private individual: an inspection of an enterprise would need the agency's
+    // published items and the head's approval, which this agency's test does not need.
+    let subject = json!({"kind": "individual", "name": "李四", "id_card_no": "11010519491231002X"});
     let (status, subject) = json_of(w.app.post("/api/v1/subjects", &admin, &subject).await).await;
     assert_eq!(status, StatusCode::CREATED, "{subject}");
     let power = json!({

@@ -436,6 +436,10 @@ pub struct CaseWorld {
     pub power: String,
     /// A power that requires an audio-video record.
     pub av_power: String,
+    /// A published on-site inspection item (检查事项) on `power`, published a year ago with a
+    /// yearly cap of 365, that [`CaseWorld::open`] cites for inspections by default; published
+    /// on first use (see [`CaseWorld::item`]), so that tests of the list see only their own.
+    item: tokio::sync::OnceCell<String>,
 }
 
 /// Where [`CaseWorld::inspection_at`] starts an inspection.
@@ -627,12 +631,44 @@ pub async fn case_world_with(adjust: impl FnOnce(&mut Settings)) -> CaseWorld {
         individual,
         power,
         av_power,
+        item: tokio::sync::OnceCell::new(),
     }
 }
 
 impl CaseWorld {
     pub fn lead_token(&self) -> &str {
         &self.lead.1
+    }
+
+    /// The default inspection item's id, published by the supervisor on first use.
+    pub async fn item(&self) -> String {
+        self.item
+            .get_or_init(|| async {
+                let published_on =
+                    (today().parse::<chrono::NaiveDate>().unwrap() - chrono::Duration::days(365)).to_string();
+                let (status, item) = json_of(
+                    self.app
+                        .post(
+                            "/api/v1/inspection-items",
+                            &self.supervisor,
+                            &json!({
+                                "code": "XF-JC-000",
+                                "name": "门前三包责任落实检查",
+                                "power_id": self.power,
+                                "standard": "门前无乱堆乱放、无占道经营",
+                                "method": "on_site",
+                                "yearly_cap": 365,
+                                "published_on": published_on,
+                            }),
+                        )
+                        .await,
+                )
+                .await;
+                assert_eq!(status, StatusCode::CREATED, "{item}");
+                item["id"].as_str().unwrap().to_string()
+            })
+            .await
+            .clone()
     }
 
     pub fn officers(&self) -> Vec<String> {
@@ -651,6 +687,8 @@ impl CaseWorld {
         if kind == "penalty" {
             body["violation_on"] = json!(days_ago(10));
             body["opened_on"] = json!(days_ago(5));
+        } else if extra.get("inspection_item_ids").is_none() {
+            body["inspection_item_ids"] = json!([self.item().await]);
         }
         if let (Some(target), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
             for (k, v) in extra {
@@ -661,14 +699,30 @@ impl CaseWorld {
     }
 
     /// Opens a case that must succeed and, where the filing waits for the head's approval,
-    /// has the supervisor approve it; returns its id.
+    /// has the supervisor approve it; returns its id. An inspection of an enterprise citing
+    /// the default item is approved too (国办发〔2024〕54号 五), for a window around today, so
+    /// that it can start; tests of the approval itself cite their own items.
     pub async fn open_ok(&self, kind: &str, extra: Value) -> String {
+        let cites_default_item = extra.get("inspection_item_ids").is_none();
         let (status, body) = self.open(kind, extra).await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
         let id = body["id"].as_str().unwrap().to_string();
         if body["status"] == json!("pending_approval") {
             self.step_ok_by(&self.supervisor, &id, json!({"action": "approve_filing"}))
                 .await;
+        }
+        let awaits_approval = body["inspection_plan"].is_object() && body["inspection_plan"]["approval"].is_null();
+        if cites_default_item && awaits_approval {
+            let today: chrono::NaiveDate = today().parse().unwrap();
+            let opened_on: chrono::NaiveDate = body["opened_on"].as_str().unwrap().parse().unwrap();
+            let from = opened_on.max(today - chrono::Duration::days(60));
+            let to = from + chrono::Duration::days(90);
+            self.step_ok_by(
+                &self.supervisor,
+                &id,
+                json!({"action": "approve_inspection", "planned_from": from.to_string(), "planned_to": to.to_string()}),
+            )
+            .await;
         }
         id
     }

@@ -102,7 +102,11 @@ async fn a_field_step_needs_two_officers_whose_certificates_are_valid_that_day()
     let (lapsed, _) = w.app.officer_with_certificate("lapsed", &ago(1).to_string()).await;
     let filed_earlier = json!({"officer_ids": [w.lead.0, lapsed], "opened_on": ago(10)});
 
-    let inspection = w.open_ok("inspection", filed_earlier.clone()).await;
+    // Of a private individual: no approval (which checks the certificates as well) first.
+    let of_individual = json!({"subject_id": w.individual, "inspection_item_ids": []});
+    let inspection = w
+        .open_ok("inspection", with(filed_earlier.clone(), of_individual))
+        .await;
     let start = json!({"action": "start", "credentials_shown": true, "location": "学府街1号"});
     w.step_refused(&inspection, start.clone(), Rule("officer_certificate_invalid"))
         .await;

@@ -17,7 +17,8 @@ async fn every_step_is_chained_and_verifiable() {
     let id = w.inspection_at(InspectionStage::FoundCompliant, json!({})).await;
     let record = w.record(&id).await;
     let events = record["events"].as_array().unwrap();
-    assert_eq!(events.len(), 3);
+    // Opened, approved by the head (an enterprise), started, findings recorded.
+    assert_eq!(events.len(), 4);
     assert_eq!(events[0]["prev_hash"], json!("0".repeat(64)));
     for (i, event) in events.iter().enumerate() {
         assert_eq!(event["seq"], json!(i + 1));
@@ -37,7 +38,9 @@ async fn every_step_is_chained_and_verifiable() {
             json!(hex::encode(sha2::Sha256::digest(canonical.as_bytes())))
         );
     }
-    assert_eq!(events[1]["payload"]["location"], json!(SITE));
+    assert_eq!(events[1]["action"], json!("approve_inspection"));
+    assert_ne!(events[1]["actor_id"], json!(w.lead.0), "approved by the head");
+    assert_eq!(events[2]["payload"]["location"], json!(SITE));
     assert_eq!(events[0]["actor_id"], json!(w.lead.0));
     assert!(record["hash_algorithm"].as_str().unwrap().contains("SHA-256"));
 
@@ -50,7 +53,7 @@ async fn every_step_is_chained_and_verifiable() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         verification,
-        json!({"valid": true, "length": 3, "head_hash": events[2]["hash"], "first_bad_seq": null})
+        json!({"valid": true, "length": 4, "head_hash": events[3]["hash"], "first_bad_seq": null})
     );
 
     let response = w
@@ -110,7 +113,7 @@ async fn triggers_refuse_changing_the_record_and_verification_catches_tampering(
         .unwrap_err()
         .to_string();
     assert!(error.contains("append-only"), "{error}");
-    assert_eq!(w.record(&id).await["events"].as_array().unwrap().len(), 3);
+    assert_eq!(w.record(&id).await["events"].as_array().unwrap().len(), 4);
 
     // Someone with the database's keys drops the trigger and edits a row: verify finds it.
     match w.app.db {
@@ -126,13 +129,13 @@ async fn triggers_refuse_changing_the_record_and_verification_catches_tampering(
     .await;
     assert_eq!(verification["valid"], json!(false));
     assert_eq!(verification["first_bad_seq"], json!(2));
-    assert_eq!(verification["length"], json!(3));
+    assert_eq!(verification["length"], json!(4));
 }
 
 #[tokio::test]
 async fn a_hundred_concurrent_filings_get_a_hundred_gap_free_numbers() {
     let w = case_world().await;
-    let body = json!({"kind": "inspection", "subject_id": w.enterprise, "power_ids": [w.power], "officer_ids": w.officers(), "summary": "双随机检查"});
+    let body = json!({"kind": "inspection", "subject_id": w.enterprise, "power_ids": [w.power], "officer_ids": w.officers(), "summary": "双随机检查", "inspection_item_ids": [w.item().await]});
     let requests = (0..100).map(|_| {
         let request = w
             .app
@@ -181,6 +184,7 @@ async fn numbers_stay_gap_free_when_a_tenth_of_two_thousand_filings_fail_after_t
     for statement in trigger {
         raw_sql(&w, &statement).unwrap();
     }
+    let item = w.item().await;
     let filings = (0..FILINGS).map(|i| {
         let summary = if i % 10 == 3 {
             format!("双随机检查 {i} {MARKER}")
@@ -188,7 +192,7 @@ async fn numbers_stay_gap_free_when_a_tenth_of_two_thousand_filings_fail_after_t
             format!("双随机检查 {i}")
         };
         let body = json!({"kind": "inspection", "subject_id": w.enterprise, "power_ids": [w.power],
-                          "officer_ids": w.officers(), "summary": summary});
+                          "officer_ids": w.officers(), "summary": summary, "inspection_item_ids": [item]});
         let request = w
             .app
             .client
@@ -232,7 +236,13 @@ async fn numbers_stay_gap_free_when_a_tenth_of_two_thousand_filings_fail_after_t
 #[tokio::test]
 async fn a_stale_if_match_is_412_and_changes_nothing() {
     let w = case_world().await;
-    let id = w.open_ok("inspection", json!({})).await;
+    // Of a private individual: startable from version 1, without the head's approval.
+    let id = w
+        .open_ok(
+            "inspection",
+            json!({"subject_id": w.individual, "inspection_item_ids": []}),
+        )
+        .await;
     let response = w.app.get(&format!("/api/v1/cases/{id}"), w.lead_token()).await;
     assert_eq!(response.headers()["etag"], "\"1\"");
     let start = json!({"action": "start", "credentials_shown": true, "location": "学府街1号"});
@@ -307,7 +317,7 @@ async fn post_with_key(
 #[tokio::test]
 async fn retries_with_an_idempotency_key_replay_the_first_response() {
     let w = case_world().await;
-    let body = json!({"kind": "inspection", "subject_id": w.enterprise, "power_ids": [w.power], "officer_ids": w.officers(), "summary": "投诉核查"});
+    let body = json!({"kind": "inspection", "subject_id": w.enterprise, "power_ids": [w.power], "officer_ids": w.officers(), "summary": "投诉核查", "inspection_item_ids": [w.item().await]});
     let (status, first, replayed) = post_with_key(&w, "/api/v1/cases", "field-retry-1", &body).await;
     assert_eq!((status, replayed), (StatusCode::CREATED, false), "{first}");
     let (status, second, replayed) = post_with_key(&w, "/api/v1/cases", "field-retry-1", &body).await;
@@ -318,7 +328,8 @@ async fn retries_with_an_idempotency_key_replay_the_first_response() {
 
     // A retry that serialises the same request differently is still the same request.
     let reordered = format!(
-        r#"{{ "summary": "投诉核查", "officer_ids": {}, "power_ids": ["{}"], "subject_id": "{}", "kind": "inspection" }}"#,
+        r#"{{ "inspection_item_ids": ["{}"], "summary": "投诉核查", "officer_ids": {}, "power_ids": ["{}"], "subject_id": "{}", "kind": "inspection" }}"#,
+        w.item().await,
         json!(w.officers()),
         w.power,
         w.enterprise
@@ -358,6 +369,12 @@ async fn retries_with_an_idempotency_key_replay_the_first_response() {
     assert_ne!(fresh["id"], first["id"]);
 
     let id = first["id"].as_str().unwrap();
+    w.step_ok_by(
+        &w.supervisor,
+        id,
+        json!({"action": "approve_inspection", "planned_from": today(), "planned_to": today()}),
+    )
+    .await;
     let path = format!("/api/v1/cases/{id}/transitions");
     let start = json!({"action": "start", "credentials_shown": true, "location": "学府街1号"});
     let (status, once, _) = post_with_key(&w, &path, "start-1", &start).await;
@@ -367,8 +384,8 @@ async fn retries_with_an_idempotency_key_replay_the_first_response() {
     assert_eq!(once, again);
     assert_eq!(
         w.record(id).await["events"].as_array().unwrap().len(),
-        2,
-        "one start event"
+        3,
+        "opened, approved, started once"
     );
     // Concurrent twins: exactly one acts.
     let findings = json!({"action": "record_findings", "result": "compliant"});
@@ -378,7 +395,7 @@ async fn retries_with_an_idempotency_key_replay_the_first_response() {
     );
     assert_eq!((a.0, b.0), (StatusCode::OK, StatusCode::OK), "{} / {}", a.1, b.1);
     assert_eq!(a.1, b.1);
-    assert_eq!(w.record(id).await["events"].as_array().unwrap().len(), 3);
+    assert_eq!(w.record(id).await["events"].as_array().unwrap().len(), 4);
 }
 
 #[tokio::test]

@@ -115,6 +115,19 @@ pub fn is_enterprise(kind: SubjectKind) -> bool {
     matches!(kind, SubjectKind::Enterprise | SubjectKind::IndividualBusiness)
 }
 
+/// An inspection of an enterprise or a sole trader cites at least one item of the agency's
+/// published inspection list (国办发〔2024〕54号 三: "清单之外无检查"); inspections of
+/// individuals and other subjects fall outside the opinion and may cite none.
+pub fn check_items_cited(kind: CaseKind, subject_kind: SubjectKind, item_count: usize) -> Result<(), Refusal> {
+    if kind == CaseKind::Inspection && is_enterprise(subject_kind) && item_count == 0 {
+        return Err(rule(
+            "item_not_published",
+            "an inspection of an enterprise or sole trader (经营主体) cites at least one item of the agency's published inspection list in inspection_item_ids (国办发〔2024〕54号 三: 清单之外无检查)",
+        ));
+    }
+    Ok(())
+}
+
 /// The items an inspection cites at filing: each must be one of the agency's items and in
 /// force on the filing date (国办发〔2024〕54号 三: no inspection outside the published list).
 /// `found` holds, for each requested id in order, the item when the agency has one.
@@ -423,6 +436,22 @@ mod tests {
             check_cited_items(&twice, day("2025-05-01")),
             Err(Refusal::Invalid(_))
         ));
+    }
+
+    #[test]
+    fn an_enterprise_is_inspected_only_under_a_published_item() {
+        for kind in [SubjectKind::Enterprise, SubjectKind::IndividualBusiness] {
+            match check_items_cited(CaseKind::Inspection, kind, 0) {
+                Err(Refusal::Rule { rule, .. }) => assert_eq!(rule, "item_not_published"),
+                other => panic!("{kind:?}: {other:?}"),
+            }
+            assert!(check_items_cited(CaseKind::Inspection, kind, 1).is_ok());
+            assert!(
+                check_items_cited(CaseKind::Penalty, kind, 0).is_ok(),
+                "penalty cases cite no items"
+            );
+        }
+        assert!(check_items_cited(CaseKind::Inspection, SubjectKind::Individual, 0).is_ok());
     }
 
     #[test]

@@ -54,7 +54,8 @@ pub struct CreateCaseRequest {
     /// Inspections: the published inspection items (检查事项) covered, each in force on the
     /// filing date (422 `item_not_published` otherwise, 国办发〔2024〕54号 三). Several make a
     /// joint inspection (综合查一次).
-    #[serde(default)]
+    /// `item_ids` (DESIGN §8) is read as the same field.
+    #[serde(default, alias = "item_ids")]
     #[schema(max_items = 20)]
     pub inspection_item_ids: Vec<String>,
 }

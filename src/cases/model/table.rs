@@ -202,8 +202,16 @@ pub fn allowed_actions(case: &Case, relation: Relation) -> Vec<Action> {
         .iter()
         .copied()
         .filter(|action| rows_for(case, *action).any(|t| relation.may(t.actor)))
-        // Approval and the results notice belong to inspections citing published items.
-        .filter(|action| case.plan.is_some() || !matches!(action, Action::ApproveInspection | Action::NotifyResults))
+        // Approval and the results notice belong to inspections citing published items,
+        // each taken once: approval until given, the notice between the findings and itself.
+        .filter(|action| match action {
+            Action::ApproveInspection => case.plan.as_ref().is_some_and(|plan| plan.approval.is_none()),
+            Action::NotifyResults => case
+                .plan
+                .as_ref()
+                .is_some_and(|plan| plan.results_due_on.is_some() && plan.results_notified_on.is_none()),
+            _ => true,
+        })
         .collect()
 }
 
@@ -247,6 +255,28 @@ mod tests {
                 Action::Void
             ]
         );
+        let mut approved = planned.clone();
+        if let Some(plan) = approved.plan.as_mut() {
+            plan.approval = Some(InspectionApproval {
+                approved_by: "head".into(),
+                approved_on: date("2025-03-03"),
+                planned_from: date("2025-03-03"),
+                planned_to: date("2025-03-10"),
+            });
+        }
+        assert!(!allowed_actions(&approved, supervisor).contains(&Action::ApproveInspection));
+        // The results notice: offered once the findings set its due date, until it is given.
+        let mut found = approved.clone();
+        found.status = CaseStatus::InProgress;
+        assert!(!allowed_actions(&found, OFFICER).contains(&Action::NotifyResults));
+        if let Some(plan) = found.plan.as_mut() {
+            plan.results_due_on = Some(date("2025-03-12"));
+        }
+        assert!(allowed_actions(&found, OFFICER).contains(&Action::NotifyResults));
+        if let Some(plan) = found.plan.as_mut() {
+            plan.results_notified_on = Some(date("2025-03-06"));
+        }
+        assert!(!allowed_actions(&found, OFFICER).contains(&Action::NotifyResults));
         let closed = case(CaseKind::Penalty, Some(Procedure::Ordinary), CaseStatus::Closed);
         assert_eq!(allowed_actions(&closed, OFFICER), vec![Action::Archive]);
     }

@@ -29,7 +29,7 @@ mod rows;
 mod steps;
 
 pub use list::*;
-pub use plans::{approved_inspections_this_year, case_by_code, load_by_code};
+pub use plans::{approved_inspections_this_year, case_by_code, load_by_code, record_cap_refusal};
 pub use registers::*;
 pub use rows::*;
 pub use steps::*;

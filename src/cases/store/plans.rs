@@ -212,6 +212,41 @@ pub fn approved_inspections_this_year(
     Ok(counts)
 }
 
+/// Logs that the yearly cap (国办发〔2024〕54号 四) refused `by`'s approval of `case_id`: the
+/// refusal changed nothing, but the statistics count it. Nothing when the case is not the
+/// agency's.
+pub fn record_cap_refusal(
+    conn: &mut DbConn,
+    agency_id: &str,
+    case_id: &str,
+    by: &str,
+    today: NaiveDate,
+    now: chrono::DateTime<chrono::Utc>,
+) -> QueryResult<()> {
+    use crate::db::schema::inspection_cap_refusals;
+    let subject_id: Option<String> = cases::table
+        .filter(cases::agency_id.eq(agency_id))
+        .filter(cases::id.eq(case_id))
+        .select(cases::subject_id)
+        .first(conn)
+        .optional()?;
+    let Some(subject_id) = subject_id else {
+        return Ok(());
+    };
+    diesel::insert_into(inspection_cap_refusals::table)
+        .values((
+            inspection_cap_refusals::id.eq(uuid::Uuid::now_v7().to_string()),
+            inspection_cap_refusals::agency_id.eq(agency_id),
+            inspection_cap_refusals::case_id.eq(case_id),
+            inspection_cap_refusals::subject_id.eq(subject_id),
+            inspection_cap_refusals::refused_by.eq(by),
+            inspection_cap_refusals::refused_on.eq(today),
+            inspection_cap_refusals::created_at.eq(crate::clock::to_db(now)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// The agency and case an inspection code was issued for (the code as normalised).
 pub fn case_by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<(String, String)>> {
     let code = crate::cases::model::normalize_code(code);

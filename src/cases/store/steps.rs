@@ -118,6 +118,7 @@ pub fn prepare_case(conn: &mut DbConn, caller: &Caller, input: NewCase, today: N
             }
         }
     }
+    crate::cases::model::check_items_cited(input.kind, subject_kind, input.inspection_item_ids.len())?;
     let cited_items = if input.inspection_item_ids.is_empty() {
         Vec::new()
     } else {
