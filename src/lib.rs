@@ -31,6 +31,7 @@ pub mod openapi;
 pub mod ops;
 pub mod powers;
 pub mod public;
+pub mod random_plans;
 pub mod ratelimit;
 pub mod record;
 pub mod routes;
