@@ -26,11 +26,12 @@
 //! 2. The random stream is ChaCha20 in D. J. Bernstein's original form: 20 rounds (10
 //!    double rounds), state words 0–3 the constants "expand 32-byte k", words 4–11 the key
 //!    (the 32 seed bytes, read as eight little-endian 32-bit words), words 12–13 a 64-bit
-//!    block counter (low word first) starting at 0, words 14–15 a 64-bit nonce of 0. The
-//!    keystream, block 0, block 1, …, is read as consecutive little-endian 32-bit words
-//!    w0, w1, w2, …. Each `next_u64` takes the next two unread words and returns
-//!    `w[i] | (w[i+1] << 32)`. (This is `rand_chacha::ChaCha20Rng::from_seed(seed)` with
-//!    `RngCore::next_u64`.)
+//!    block counter (low word first) starting at 0, words 14–15 a 64-bit nonce of 0; a
+//!    block's output is the state after the rounds plus the initial state, word by word
+//!    modulo 2^32. The keystream, block 0, block 1, …, is read as consecutive little-endian
+//!    32-bit words w0, w1, w2, …. Each `next_u64` takes the next two unread words and
+//!    returns `w[i] | (w[i+1] << 32)`. (This is `rand_chacha::ChaCha20Rng::from_seed(seed)`
+//!    with `RngCore::next_u64`.)
 //! 3. `uniform(m)`, for m ≥ 1, is a number in 0..m:
 //!    `zone = u64::MAX - ((u64::MAX % m) + 1) % m`, that is 2^64 − (2^64 mod m) − 1, so that
 //!    0..=zone holds a whole number of runs of m values; draw x = `next_u64` until x ≤ zone,
