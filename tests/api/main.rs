@@ -13,6 +13,7 @@ mod conventions;
 mod demo;
 mod disclosures;
 mod documents;
+mod draw_reference;
 mod enforcement_rules;
 mod enterprise_inspections;
 mod evidence;
