@@ -12,7 +12,7 @@ use utoipa::openapi::path::PathItem;
 
 use crate::{
     auth, calendar, cases, checkpoints, disclosures, documents, evidence, file_reviews, inspection_items,
-    legal_reviews, officers, ops, powers, public, stats, subjects, users,
+    legal_reviews, officers, ops, powers, public, random_plans, stats, subjects, users,
 };
 
 /// Declares the handlers: `Operations`, their OpenAPI document, and `HANDLERS`, each
@@ -67,6 +67,7 @@ handlers![
     public::api::public_powers,
     public::api::public_officers,
     inspection_items::api::public_inspection_items,
+    inspection_items::api::public_random_items,
     disclosures::api::public_disclosures,
     disclosures::api::public_disclosure,
     disclosures::html::disclosures_feed,
@@ -75,15 +76,25 @@ handlers![
     disclosures::html::powers_page,
     disclosures::html::officers_page,
     inspection_items::html::inspection_items_page,
+    inspection_items::html::random_items_page,
     cases::public::public_inspection,
     cases::public::public_inspection_page,
     cases::public::public_inspection_qr,
     cases::feedback::give_feedback,
     cases::feedback::give_rating,
+    random_plans::api::public_plan,
+    random_plans::api::verify_plan,
     checkpoints::api::public_checkpoints,
     checkpoints::api::public_checkpoint,
     checkpoints::api::checkpoints_feed,
     checkpoints::api::make_checkpoint,
+    random_plans::api::create_plan,
+    random_plans::api::list_plans,
+    random_plans::api::get_plan,
+    random_plans::api::draw_plan,
+    random_plans::api::publish_results,
+    random_plans::api::create_recusal,
+    random_plans::api::list_recusals,
     cases::api::get_settings,
     cases::api::put_settings,
     cases::api::create_case,

@@ -478,6 +478,7 @@ diesel::table! {
         created_by -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        random -> Bool,
     }
 }
 
@@ -535,6 +536,70 @@ diesel::table! {
         refused_by -> Text,
         refused_on -> Date,
         created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    recusals (id) {
+        id -> Text,
+        agency_id -> Text,
+        officer_id -> Text,
+        subject_id -> Text,
+        reason -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    random_plans (id) {
+        id -> Text,
+        agency_id -> Text,
+        name -> Text,
+        item_ids -> Text,
+        subject_filter -> Text,
+        subject_count -> Nullable<Integer>,
+        subject_ratio_permille -> Nullable<Integer>,
+        inspectors_per_subject -> Integer,
+        period_from -> Date,
+        period_to -> Date,
+        seed_commitment -> Text,
+        seed -> Text,
+        subject_pool_size -> Integer,
+        subject_pool_sha256 -> Text,
+        inspector_pool_size -> Integer,
+        inspector_pool_sha256 -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    random_draws (id) {
+        id -> Text,
+        plan_id -> Text,
+        seq -> Integer,
+        seed -> Text,
+        reason -> Nullable<Text>,
+        drawn_by -> Text,
+        witness -> Text,
+        drawn_on -> Date,
+        drawn_at -> Timestamp,
+        subject_pool -> Text,
+        excluded_at_cap -> Text,
+        inspector_pool -> Text,
+        recusals -> Text,
+        result -> Text,
+    }
+}
+
+diesel::table! {
+    random_plan_cases (draw_id, case_id) {
+        draw_id -> Text,
+        plan_id -> Text,
+        case_id -> Text,
+        subject_id -> Text,
+        published_on -> Nullable<Date>,
     }
 }
 
@@ -605,6 +670,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     inspection_plans,
     inspection_feedback,
     inspection_cap_refusals,
+    recusals,
+    random_plans,
+    random_draws,
+    random_plan_cases,
     review_templates,
     review_campaigns,
     case_file_reviews,

@@ -467,6 +467,7 @@ fn publish_items(
             method: InspectionMethod::OnSite,
             yearly_cap: Some(i64::from(spec.yearly_cap)),
             complaint_exempt: Some(true),
+            random: None,
             published_on: Some(published_on),
         };
         let item = NewInspectionItem::parse(request, published_on)

@@ -50,6 +50,8 @@ pub struct InspectionItemView {
     pub effective_yearly_cap: u32,
     /// Complaint-triggered inspections are not counted against the cap.
     pub complaint_exempt: bool,
+    /// On the random-inspection list (随机抽查事项清单).
+    pub random: bool,
     pub published_on: NaiveDate,
     /// The first day the item is no longer in force.
     pub withdrawn_on: Option<NaiveDate>,
@@ -87,6 +89,7 @@ fn views(conn: &mut DbConn, agency_id: &str, rows: Vec<InspectionItemRow>) -> Ap
                 standard: row.standard,
                 method: row.method,
                 complaint_exempt: row.complaint_exempt,
+                random: row.random,
                 published_on: row.published_on,
                 withdrawn_on: row.withdrawn_on,
                 withdraw_reason: row.withdraw_reason,
@@ -171,6 +174,8 @@ pub struct InspectionItemListParams {
     #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub in_force_on: Option<NaiveDate>,
     pub method: Option<InspectionMethod>,
+    /// Only items on (true) or off (false) the random-inspection list.
+    pub random: Option<bool>,
 }
 
 /// The agency's inspection items, withdrawn ones included, by code.
@@ -194,6 +199,7 @@ pub async fn list_inspection_items(
     let filter = ItemFilter {
         in_force_on: query.0.in_force_on,
         method: query.0.method,
+        random: query.0.random,
     };
     let request = page.clone();
     let page = state
@@ -305,4 +311,24 @@ pub async fn public_inspection_items(
     page: ApiQuery<PageParams>,
 ) -> AppResult<HttpResponse> {
     agency_page(state, query, page, store::public_in_force).await
+}
+
+/// The agency's random-inspection items in force today (随机抽查事项清单, 国办发〔2015〕58号):
+/// the published inspection items the double-random plans draw under, with the same fields.
+#[utoipa::path(
+    get, path = "/api/v1/public/random-items", tag = "public",
+    params(PublicListParams, PageParams),
+    responses(
+        (status = 200, body = inline(Page<PublicInspectionItem>)),
+        (status = 400, body = Problem, description = "no agency given"),
+        (status = 404, body = Problem, description = "unknown agency"),
+        (status = 422, body = Problem, description = "a limit out of range"),
+    )
+)]
+pub async fn public_random_items(
+    state: web::Data<AppState>,
+    query: ApiQuery<PublicListParams>,
+    page: ApiQuery<PageParams>,
+) -> AppResult<HttpResponse> {
+    agency_page(state, query, page, store::public_random_in_force).await
 }

@@ -68,6 +68,32 @@ pub async fn inspection_items_page(
     .await
 }
 
+/// The agency's random-inspection items in force today (随机抽查事项清单), as a page.
+#[utoipa::path(
+    get, path = "/public/random-items", tag = "public",
+    params(AgencyParam),
+    responses(
+        (status = 200, content_type = "text/html; charset=utf-8", body = String),
+        (status = 400, body = Problem, description = "no agency given"),
+        (status = 404, body = Problem, description = "unknown agency"),
+    )
+)]
+pub async fn random_items_page(state: web::Data<AppState>, params: ApiQuery<AgencyParam>) -> AppResult<HttpResponse> {
+    agency_table(
+        state,
+        params,
+        "随机抽查事项清单",
+        &HEADERS,
+        |conn, agency, all| {
+            Ok(store::public_random_in_force(conn, agency, clock::today(), all)?
+                .into_iter()
+                .map(|(item, _)| cells(item))
+                .collect())
+        },
+    )
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,6 +111,7 @@ mod tests {
             method: InspectionMethod::OffSite,
             yearly_cap: 3,
             complaint_exempt: false,
+            random: true,
             published_on: "2026-01-01".parse().unwrap(),
         };
         let row = cells(item);

@@ -106,6 +106,9 @@ pub struct CreateInspectionItemRequest {
     pub yearly_cap: Option<i64>,
     /// Whether complaint-triggered inspections (投诉举报) are left out of the cap; default true.
     pub complaint_exempt: Option<bool>,
+    /// On the random-inspection list (随机抽查事项清单, 国办发〔2015〕58号): drawn by the
+    /// double-random plans; default false.
+    pub random: Option<bool>,
     /// 公布日期, from which the item is in force; default today; at most a year before or
     /// after today.
     #[schema(pattern = r"^(19(49|[5-9][0-9])|20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$")]
@@ -123,6 +126,7 @@ pub struct NewInspectionItem {
     pub method: InspectionMethod,
     pub yearly_cap: Option<u32>,
     pub complaint_exempt: bool,
+    pub random: bool,
     pub published_on: NaiveDate,
 }
 
@@ -168,6 +172,7 @@ impl NewInspectionItem {
             method: request.method,
             yearly_cap,
             complaint_exempt: request.complaint_exempt.unwrap_or(true),
+            random: request.random.unwrap_or(false),
             published_on,
         })
     }
@@ -319,6 +324,8 @@ pub struct PublicInspectionItem {
     pub yearly_cap: u32,
     /// Complaint-triggered inspections are not counted against the cap.
     pub complaint_exempt: bool,
+    /// On the random-inspection list (随机抽查事项).
+    pub random: bool,
     /// 公布日期
     pub published_on: NaiveDate,
 }
@@ -375,6 +382,7 @@ mod tests {
             method: InspectionMethod::OnSite,
             yearly_cap: None,
             complaint_exempt: None,
+            random: None,
             published_on: None,
         }
     }
@@ -421,6 +429,7 @@ mod tests {
                 method: InspectionMethod::OffSite,
                 yearly_cap: Some(0),
                 complaint_exempt: None,
+                random: None,
                 published_on: Some(day("2025-11-28")),
             },
             today,
@@ -573,6 +582,7 @@ mod tests {
             method: InspectionMethod::OffSite,
             yearly_cap: 2,
             complaint_exempt: true,
+            random: false,
             published_on: day("2026-01-01"),
         };
         let value = serde_json::to_value(public).unwrap();
@@ -588,6 +598,7 @@ mod tests {
                 "power_code",
                 "power_name",
                 "published_on",
+                "random",
                 "standard",
                 "yearly_cap"
             ]

@@ -32,6 +32,7 @@ pub struct InspectionItemRow {
     pub created_by: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub random: bool,
 }
 
 impl InspectionItemRow {
@@ -87,6 +88,7 @@ impl InspectionItemRow {
             created_by: by.to_string(),
             created_at: now,
             updated_at: now,
+            random: item.random,
         }
     }
 }
@@ -135,6 +137,8 @@ pub struct ItemFilter {
     /// Only items in force on this day (published by then, not withdrawn by then).
     pub in_force_on: Option<NaiveDate>,
     pub method: Option<InspectionMethod>,
+    /// Only items on (true) or off (false) the random-inspection list.
+    pub random: Option<bool>,
 }
 
 /// A page of the agency's items, by code (the cursor is the last code).
@@ -160,6 +164,9 @@ pub fn list(
     }
     if let Some(method) = filter.method {
         query = query.filter(inspection_items::method.eq(method));
+    }
+    if let Some(random) = filter.random {
+        query = query.filter(inspection_items::random.eq(random));
     }
     if let Some(after) = &page.after {
         query = query.filter(inspection_items::code.gt(after.clone()));
@@ -228,8 +235,30 @@ pub fn public_in_force(
     day: NaiveDate,
     page: &PageRequest,
 ) -> QueryResult<Vec<(PublicInspectionItem, String)>> {
+    public_listing(conn, agency, day, None, page)
+}
+
+/// The agency's random-inspection items (随机抽查事项清单) in force on `day`, as
+/// [`public_in_force`] shows items.
+pub fn public_random_in_force(
+    conn: &mut DbConn,
+    agency: &AgencyRow,
+    day: NaiveDate,
+    page: &PageRequest,
+) -> QueryResult<Vec<(PublicInspectionItem, String)>> {
+    public_listing(conn, agency, day, Some(true), page)
+}
+
+fn public_listing(
+    conn: &mut DbConn,
+    agency: &AgencyRow,
+    day: NaiveDate,
+    random: Option<bool>,
+    page: &PageRequest,
+) -> QueryResult<Vec<(PublicInspectionItem, String)>> {
     let filter = ItemFilter {
         in_force_on: Some(day),
+        random,
         ..ItemFilter::default()
     };
     let rows = list(conn, &agency.id, &filter, page)?;
@@ -251,6 +280,7 @@ pub fn public_in_force(
                 standard: row.standard,
                 method: row.method,
                 complaint_exempt: row.complaint_exempt,
+                random: row.random,
                 published_on: row.published_on,
             };
             (public, row.code)

@@ -1,1 +1,4 @@
+pub mod api;
 pub mod draw;
+pub mod model;
+pub mod store;

@@ -103,6 +103,9 @@ pub struct Summary {
     pub disclosures: crate::disclosures::api::DisclosureFigures,
     /// Inspections of enterprises (国办发〔2024〕54号): items, approvals, codes, ratings.
     pub enterprise_inspections: crate::stats::enterprise::EnterpriseInspectionFigures,
+    /// Double-random plans first drawn in the period (双随机、一公开): subjects drawn,
+    /// inspected, problems found, results published and on time (20 working days).
+    pub random_inspections: crate::random_plans::api::RandomInspectionFigures,
     /// For each figure (by its path, e.g. `hazards.major.found`), the `GET /cases` query
     /// listing the cases behind it. Officer and power rates list the period's cases (each
     /// officer's and power's own in `/stats/breakdown`); hazard counts are findings, listed
@@ -523,6 +526,7 @@ pub fn summary(conn: &mut DbConn, agency_id: &str, period: Period, today: NaiveD
             cap_refusals: crate::stats::enterprise::cap_refusals(conn, agency_id, period)?,
             ..crate::stats::enterprise::figures(&crate::stats::enterprise::load(conn, agency_id, period)?)
         },
+        random_inspections: crate::random_plans::api::figures(conn, agency_id, period.from, period.to, today)?,
         drill_down,
     })
 }

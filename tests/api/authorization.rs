@@ -60,6 +60,10 @@ const READS: &[(&str, &str)] = &[
     ("/api/v1/inspection-alerts", "FFFAAAU"),
     ("/api/v1/inspection-merge-proposals", "FFFAAAU"),
     ("/api/v1/inspection-feedback", "FFFAAAU"),
+    // 双随机: the office's staff read its plans; recusals: the head and admins.
+    ("/api/v1/random-plans", "AAAAAAU"),
+    ("/api/v1/random-plans/{id}", "AAAAANU"),
+    ("/api/v1/recusals", "FFFAAAU"),
     // A case's file shows the party's personal data: its officers, counsel, the head, admins.
     ("/api/v1/cases/{id}/documents", "AFAAANU"),
     ("/api/v1/cases/{id}/evidence", "AFAAANU"),
@@ -92,11 +96,15 @@ const READS: &[(&str, &str)] = &[
     ("/api/v1/public/powers", "AAAAAAA"),
     ("/api/v1/public/officers", "AAAAAAA"),
     ("/api/v1/public/inspection-items", "AAAAAAA"),
+    ("/api/v1/public/random-items", "AAAAAAA"),
+    ("/api/v1/public/random-plans/{id}", "AAAAAAA"),
+    ("/api/v1/public/random-plans/{id}/verify", "AAAAAAA"),
     ("/api/v1/public/disclosures", "AAAAAAA"),
     ("/api/v1/public/disclosures/{id}", "AAAAAAA"),
     ("/public/powers", "AAAAAAA"),
     ("/public/officers", "AAAAAAA"),
     ("/public/inspection-items", "AAAAAAA"),
+    ("/public/random-items", "AAAAAAA"),
     ("/public/disclosures", "AAAAAAA"),
     ("/public/disclosures.atom", "AAAAAAA"),
     ("/public/disclosures/{id}", "AAAAAAA"),
@@ -144,6 +152,9 @@ impl Fixture {
         if route.contains("/public/checkpoints/") {
             path = path.replace("{id}", &id_of("checkpoint"));
         }
+        if route.contains("/public/random-plans/") {
+            path = path.replace("{id}", &id_of("random_plan"));
+        }
         let key = match prefix.as_str() {
             "/api/v1/users" => "user",
             "/api/v1/powers" => "power",
@@ -158,6 +169,7 @@ impl Fixture {
             "/api/v1/case-file-reviews" => "file_review",
             "/api/v1/rectifications" => "rectification",
             "/api/v1/inspection-items" => "inspection_item",
+            "/api/v1/random-plans" => "random_plan",
             _ => "none",
         };
         if let Some(id) = self.ids.get(key) {
@@ -316,6 +328,7 @@ async fn fixture() -> Fixture {
     );
     ids.insert("subject", w.enterprise.clone());
     ids.insert("user", off_case.0.clone());
+    ids.insert("random_plan", random_plan(&w, "AZ-SJ-READ").await);
     // Signed last, so that it covers every case above.
     let (status, checkpoint) = json_of(w.app.post("/api/v1/checkpoints", &w.supervisor, &json!({})).await).await;
     assert_eq!(status, StatusCode::CREATED, "{checkpoint}");
@@ -416,6 +429,12 @@ enum Setup {
     HandleComplaint,
     CreateInspectionItem,
     WithdrawInspectionItem,
+    CreateRandomPlan,
+    /// Each allowed caller draws a fresh plan.
+    DrawRandomPlan,
+    /// A drawn plan without recorded results: the head's call is a 409 (`R`).
+    PublishRandomResults,
+    CreateRecusal,
 }
 
 /// The steps the matrix takes through `/transitions`: one for each kind of actor of the
@@ -541,6 +560,11 @@ const WRITES: &[Write] = &[
     write("POST", "/api/v1/public/inspections/{code}/feedback", Setup::GiveFeedback, "AAAAAAA"),
     write("POST", "/api/v1/public/inspections/{code}/rating", Setup::GiveRating, "AAAAAAA"),
     write("POST", "/api/v1/inspection-feedback/{case_id}/handle", Setup::HandleComplaint, "FFFAFFU"),
+    // 双随机: plans, draws, publication and recusals are the head's.
+    write("POST", "/api/v1/random-plans", Setup::CreateRandomPlan, "FFFAFFU"),
+    write("POST", "/api/v1/random-plans/{id}/draw", Setup::DrawRandomPlan, "FFFAFFU"),
+    write("POST", "/api/v1/random-plans/{id}/publish-results", Setup::PublishRandomResults, "FFFRFFU"),
+    write("POST", "/api/v1/recusals", Setup::CreateRecusal, "FFFAFFU"),
 ];
 
 /// A write ready to send: the concrete path and its body.
@@ -905,6 +929,36 @@ impl Fixture {
                     json!({"rating": 4}),
                 )
             }
+            Setup::CreateRandomPlan => {
+                let item = random_item(w, &format!("AZ-SJ-C{n}")).await;
+                Target::json("/api/v1/random-plans", random_plan_body(&item))
+            }
+            Setup::DrawRandomPlan => {
+                let plan = random_plan(w, &format!("AZ-SJ-D{n}")).await;
+                Target::json(
+                    format!("/api/v1/random-plans/{plan}/draw"),
+                    json!({"witness": "街道纪工委 李明"}),
+                )
+            }
+            Setup::PublishRandomResults => {
+                let plan = random_plan(w, &format!("AZ-SJ-P{n}")).await;
+                let (status, drawn) = json_of(
+                    w.app
+                        .post(
+                            &format!("/api/v1/random-plans/{plan}/draw"),
+                            &w.supervisor,
+                            &json!({"witness": "街道纪工委 李明"}),
+                        )
+                        .await,
+                )
+                .await;
+                assert_eq!(status, StatusCode::OK, "{drawn}");
+                Target::empty(format!("/api/v1/random-plans/{plan}/publish-results"))
+            }
+            Setup::CreateRecusal => Target::json(
+                "/api/v1/recusals",
+                json!({"officer_id": self.off_case.0, "subject_id": w.enterprise, "reason": "曾在该企业任职"}),
+            ),
             Setup::GiveRating => {
                 let (_, code) = self.started_inspection(n).await;
                 Target::json(
@@ -997,6 +1051,33 @@ impl Fixture {
     fn ids_value(&self, key: &str) -> Value {
         serde_json::from_str(&self.ids[key]).unwrap()
     }
+}
+
+/// A random-inspection item (随机抽查事项) published by the head; returns its id.
+async fn random_item(w: &CaseWorld, code: &str) -> String {
+    let mut body = inspection_item(code, &w.power);
+    body["random"] = json!(true);
+    let (status, item) = json_of(w.app.post("/api/v1/inspection-items", &w.supervisor, &body).await).await;
+    assert_eq!(status, StatusCode::CREATED, "{item}");
+    item["id"].as_str().unwrap().to_string()
+}
+
+fn random_plan_body(item: &str) -> Value {
+    json!({"name": "季度双随机抽查", "item_ids": [item], "subject_count": 1,
+           "period_from": today(), "period_to": today()})
+}
+
+/// A double-random plan of one subject under a fresh random item; returns its id.
+async fn random_plan(w: &CaseWorld, code: &str) -> String {
+    let item = random_item(w, code).await;
+    let (status, plan) = json_of(
+        w.app
+            .post("/api/v1/random-plans", &w.supervisor, &random_plan_body(&item))
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{plan}");
+    plan["id"].as_str().unwrap().to_string()
 }
 
 /// An inspection item (检查事项) resting on `power`, published today.

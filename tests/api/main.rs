@@ -28,6 +28,7 @@ mod officers;
 mod ops;
 mod powers;
 mod public;
+mod random_plans;
 mod record;
 mod scale;
 mod spec;
