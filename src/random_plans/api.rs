@@ -22,7 +22,7 @@ use crate::cases::store::{Caller, approved_inspections_this_year, create_case, t
 use crate::clock;
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult, Problem};
-use crate::http::ApiJson;
+use crate::http::{ApiJson, ApiQuery};
 use crate::inspection_items::store as items;
 use crate::random_plans::draw::{self, DrawInput, DrawnSubject, PoolSnapshot, Seed};
 use crate::random_plans::model::{
@@ -405,25 +405,44 @@ pub async fn create_plan(
         .json(view))
 }
 
-/// The agency's plans, newest first (at most 500).
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PlanListParams {
+    /// Only plans with a result past its publication deadline (true), or without (false).
+    pub overdue: Option<bool>,
+}
+
+/// The agency's plans, newest first (at most 500); `overdue=true` lists those with a result
+/// not public 20 working days after its findings.
 #[utoipa::path(
     get, path = "/api/v1/random-plans", tag = "random plans",
+    params(PlanListParams),
     responses(
         (status = 200, body = Vec<PlanView>),
+        (status = 400, body = Problem),
         (status = 401, body = Problem), (status = 403, body = Problem),
     ),
     security(("bearer" = []))
 )]
-pub async fn list_plans(state: web::Data<AppState>, caller: CurrentUser) -> AppResult<HttpResponse> {
+pub async fn list_plans(
+    state: web::Data<AppState>,
+    caller: CurrentUser,
+    query: ApiQuery<PlanListParams>,
+) -> AppResult<HttpResponse> {
     caller.require_any(&STAFF)?;
     let today = clock::today();
+    let overdue = query.0.overdue;
     let views = state
         .db(move |conn| {
             let rows = store::list_plans(conn, &caller.agency_id, LIST_LIMIT)?;
-            Ok(rows
+            let views = rows
                 .into_iter()
                 .map(|row| plan_view(conn, row, today))
-                .collect::<QueryResult<Vec<_>>>()?)
+                .collect::<QueryResult<Vec<_>>>()?;
+            Ok(views
+                .into_iter()
+                .filter(|view| overdue.is_none_or(|overdue| (view.overdue_results > 0) == overdue))
+                .collect::<Vec<_>>())
         })
         .await?;
     Ok(HttpResponse::Ok().json(views))

@@ -162,6 +162,7 @@ async fn an_item_published_by_the_head_is_listed_for_staff_and_shown_to_the_publ
             "power_code",
             "power_name",
             "published_on",
+            "random",
             "standard",
             "yearly_cap"
         ]

@@ -265,12 +265,7 @@ async fn a_plan_commits_to_its_seed_and_anyone_can_recompute_the_draw() {
         let case = w.case(drawn_subject["case_id"].as_str().unwrap()).await;
         assert_eq!(case["source"], "random_draw");
         assert_eq!(case["subject"]["id"], drawn_subject["subject_id"]);
-        let officers: Vec<&Value> = case["officers"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|o| &o["id"])
-            .collect();
+        let officers: Vec<&Value> = case["officers"].as_array().unwrap().iter().map(|o| &o["id"]).collect();
         assert_eq!(
             officers,
             drawn_subject["officer_ids"]
@@ -359,6 +354,18 @@ async fn a_plan_commits_to_its_seed_and_anyone_can_recompute_the_draw() {
 async fn results_are_published_and_counted() {
     let p = plans().await;
     let w = &p.w;
+    // The world's enterprise was inspected twice this year under the item: at its cap (2).
+    for _ in 0..2 {
+        let id = w
+            .open_ok("inspection", json!({"inspection_item_ids": [p.random_item]}))
+            .await;
+        w.step_ok_by(
+            &w.supervisor,
+            &id,
+            json!({"action": "approve_inspection", "planned_from": today(), "planned_to": today()}),
+        )
+        .await;
+    }
     let (_, plan) = json_of(
         w.app
             .post("/api/v1/random-plans", &w.supervisor, &plan_body(&p.random_item))
@@ -366,8 +373,12 @@ async fn results_are_published_and_counted() {
     )
     .await;
     let id = plan["id"].as_str().unwrap().to_string();
+    assert_eq!(plan["subject_pool_at_creation"]["size"], 6, "{plan}");
     let (status, drawn) = draw(w, &id, json!({"witness": "街道纪工委 李明"})).await;
     assert_eq!(status, StatusCode::OK, "{drawn}");
+    let record = &drawn["draw_history"][0];
+    assert_eq!(record["excluded_at_cap"], json!([w.enterprise]));
+    assert!(!ids(&record["subject_pool"]["ids"]).contains(&w.enterprise));
     let (status, _) = json_of(
         w.app
             .post(
@@ -414,6 +425,10 @@ async fn results_are_published_and_counted() {
     let due = w.app.add_working_days(today().parse().unwrap(), 20).await.to_string();
     assert_eq!(result["publication_due_on"], json!(due));
     assert_eq!(result["overdue"], false);
+    let (_, overdue) = json_of(w.app.get("/api/v1/random-plans?overdue=true", &w.supervisor).await).await;
+    assert_eq!(overdue, json!([]), "due in 20 working days: not overdue");
+    let (_, listed) = json_of(w.app.get("/api/v1/random-plans?overdue=false", &w.supervisor).await).await;
+    assert_eq!(listed.as_array().unwrap().len(), 1);
     let (_, public_plan) = public(w, &format!("/api/v1/public/random-plans/{id}")).await;
     assert_eq!(public_plan["results"], json!([]), "nothing public before publication");
 
