@@ -84,6 +84,7 @@ handlers![
     cases::feedback::give_rating,
     random_plans::api::public_plan,
     random_plans::api::verify_plan,
+    random_plans::api::public_plan_page,
     checkpoints::api::public_checkpoints,
     checkpoints::api::public_checkpoint,
     checkpoints::api::checkpoints_feed,

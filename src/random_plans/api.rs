@@ -1116,3 +1116,109 @@ pub fn figures(
     }
     Ok(figures)
 }
+
+/// A double-random plan as a public page (双随机抽查公示): the items, the commitment, the
+/// seed once drawn, each draw (witness, reason, pools by size and SHA-256, the drawn
+/// subjects and inspectors) and the published results; the JSON beside it has the ids
+/// and `…/verify` the recomputation.
+#[utoipa::path(
+    get, path = "/public/random-plans/{id}", tag = "public",
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, content_type = "text/html; charset=utf-8", body = String),
+        (status = 404, body = Problem, description = "no such plan"),
+    )
+)]
+pub async fn public_plan_page(state: web::Data<AppState>, id: web::Path<String>) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let (plan, verification) = state
+        .db(move |conn| {
+            let plan = public_view(conn, &id)?;
+            let row = store::find_plan_public(conn, &plan.id)?.ok_or(AppError::NotFound("random plan"))?;
+            let draws = store::draws_of(conn, &row.id)?;
+            Ok((plan, verify_draws(&row, &draws)))
+        })
+        .await?;
+    Ok(crate::disclosures::html::page(
+        &format!("双随机抽查公示：{}", plan.name),
+        &plan_page_body(&plan, &verification),
+    ))
+}
+
+/// The page's body, every value escaped.
+fn plan_page_body(plan: &PublicPlan, verification: &Verification) -> String {
+    use crate::documents::html::escape;
+    let row = |label: &str, value: &str| format!("<tr><th>{}</th><td>{}</td></tr>\n", escape(label), escape(value));
+    let mut body = String::from("<table>\n");
+    body.push_str(&row("执法机关", &plan.agency_name));
+    body.push_str(&row(
+        "抽查事项",
+        &plan
+            .items
+            .iter()
+            .map(|item| format!("{} {}", item.code, item.name))
+            .collect::<Vec<_>>()
+            .join("；"),
+    ));
+    let count = match (plan.subject_count, plan.subject_ratio_permille) {
+        (Some(count), _) => format!("{count}户"),
+        (None, Some(ratio)) => format!("检查对象的{ratio}‰"),
+        (None, None) => String::new(),
+    };
+    body.push_str(&row("抽取数量", &count));
+    body.push_str(&row("每户检查人员", &format!("{}名", plan.inspectors_per_subject)));
+    body.push_str(&row("检查期间", &format!("{} 至 {}", plan.period_from, plan.period_to)));
+    body.push_str(&row("随机种子承诺值（SHA-256）", &plan.commitment));
+    body.push_str(&row("随机种子", plan.seed.as_deref().unwrap_or("抽取后公布")));
+    let verdict = match (verification.drawn, verification.valid) {
+        (false, _) => "尚未抽取",
+        (true, true) => "复算一致",
+        (true, false) => "复算不一致",
+    };
+    body.push_str(&row("抽取结果复算", verdict));
+    body.push_str("</table>\n");
+    for draw in &plan.draw_history {
+        body.push_str(&format!(
+            "<h2>第{}次抽取（{}）{}</h2>\n<table>\n",
+            draw.seq,
+            draw.drawn_on,
+            if draw.current { "" } else { "（已重新抽取）" }
+        ));
+        body.push_str(&row("监督人", &draw.witness));
+        if let Some(reason) = &draw.reason {
+            body.push_str(&row("重新抽取理由", reason));
+        }
+        body.push_str(&row(
+            "检查对象名录",
+            &format!("{}户，SHA-256 {}", draw.subject_pool.size, draw.subject_pool.sha256),
+        ));
+        body.push_str(&row(
+            "执法检查人员名录",
+            &format!("{}人，SHA-256 {}", draw.inspector_pool.size, draw.inspector_pool.sha256),
+        ));
+        body.push_str(&row(
+            "达到年度检查频次上限未纳入",
+            &format!("{}户", draw.excluded_at_cap.len()),
+        ));
+        for drawn in &draw.draws {
+            body.push_str(&row(&drawn.subject_name, &drawn.officers.join("、")));
+        }
+        body.push_str("</table>\n");
+    }
+    if !plan.results.is_empty() {
+        body.push_str("<h2>抽查结果</h2>\n<table>\n");
+        for result in &plan.results {
+            let outcome = match result.inspection_result {
+                Some(InspectionResult::Compliant) => "未发现问题",
+                Some(InspectionResult::ViolationsFound) => "发现问题，已责令整改",
+                None => "",
+            };
+            body.push_str(&row(
+                &result.subject_name,
+                &format!("{}（{}，{} 公示）", outcome, result.case_number, result.published_on),
+            ));
+        }
+        body.push_str("</table>\n");
+    }
+    body
+}

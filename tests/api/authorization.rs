@@ -105,6 +105,7 @@ const READS: &[(&str, &str)] = &[
     ("/public/officers", "AAAAAAA"),
     ("/public/inspection-items", "AAAAAAA"),
     ("/public/random-items", "AAAAAAA"),
+    ("/public/random-plans/{id}", "AAAAAAA"),
     ("/public/disclosures", "AAAAAAA"),
     ("/public/disclosures.atom", "AAAAAAA"),
     ("/public/disclosures/{id}", "AAAAAAA"),

@@ -451,6 +451,19 @@ async fn results_are_published_and_counted() {
         .as_str()
         .unwrap();
     assert!(officers.contains("执法证号"), "{officers}");
+    // The same as a Chinese page.
+    let (status, page) = crate::enterprise_inspections::public(w, &format!("/public/random-plans/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    for text in [
+        "双随机抽查公示",
+        plan["commitment"].as_str().unwrap(),
+        "复算一致",
+        "街道纪工委 李明",
+        officers,
+        "发现问题，已责令整改",
+    ] {
+        assert!(page.contains(text), "{text} missing from the page");
+    }
 
     let year = &today()[..4];
     let (_, summary) = json_of(
