@@ -21,7 +21,7 @@ pub const MAX_INSPECTORS_PER_SUBJECT: i64 = 10;
 pub const MAX_PERIOD_DAYS: i64 = 90;
 pub const WITNESS_MAX_CHARS: usize = 100;
 pub const REASON_MAX_CHARS: usize = 500;
-/// 国办发〔2015〕58号 三(三): results are made public within 20 working days.
+/// 国发〔2019〕5号: results are made public within 20 working days of the inspection.
 pub const PUBLICATION_WORKING_DAYS: u32 = 20;
 
 /// Which subjects of the register a plan draws from. Private individuals are never drawn:
@@ -307,7 +307,7 @@ pub fn draw_seed(plan_seed: &Seed, seq: u32) -> Seed {
 }
 
 /// When the result of a drawn inspection whose findings were recorded on `found_on` is due
-/// to be public (国办发〔2015〕58号: 20 working days).
+/// to be public (国发〔2019〕5号: 20 working days).
 pub fn publication_due(found_on: NaiveDate, calendar: &WorkCalendar) -> NaiveDate {
     calendar.add_working_days(found_on, PUBLICATION_WORKING_DAYS)
 }
