@@ -484,3 +484,63 @@ async fn results_are_published_and_counted() {
     let (status, _) = public(w, "/api/v1/public/random-plans/00000000-0000-7000-8000-000000000000").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// Over many plans (many seeds), the service never draws a recused pair, an officer whose
+/// certificate lapsed, or fewer than two inspectors, and each draw recomputes.
+#[tokio::test]
+async fn over_many_draws_no_recused_pair_nor_lapsed_certificate_is_drawn() {
+    let p = plans().await;
+    let w = &p.w;
+    let recused = [
+        (p.others[0].0.clone(), p.firms[2].clone()),
+        (w.lead.0.clone(), p.firms[3].clone()),
+    ];
+    for (officer, subject) in &recused {
+        let (status, body) = json_of(
+            w.app
+                .post(
+                    "/api/v1/recusals",
+                    &w.supervisor,
+                    &json!({"officer_id": officer, "subject_id": subject, "reason": "利害关系"}),
+                )
+                .await,
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    // An item without a practical yearly cap, so that every firm stays in the pool.
+    let (status, item) = json_of(
+        w.app
+            .post(
+                "/api/v1/inspection-items",
+                &w.supervisor,
+                &json!({"code": "XF-SJ-365", "name": "餐饮服务食品安全随机抽查", "power_id": w.power,
+                        "standard": "许可证件齐全", "method": "on_site", "random": true, "yearly_cap": 365}),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{item}");
+    let mut seeds = std::collections::BTreeSet::new();
+    for _ in 0..12 {
+        let mut body = plan_body(item["id"].as_str().unwrap());
+        body["subject_count"] = json!(6);
+        let (status, plan) = json_of(w.app.post("/api/v1/random-plans", &w.supervisor, &body).await).await;
+        assert_eq!(status, StatusCode::CREATED, "{plan}");
+        let id = plan["id"].as_str().unwrap();
+        let (status, drawn) = draw(w, id, json!({"witness": "李明"})).await;
+        assert_eq!(status, StatusCode::OK, "{drawn}");
+        seeds.insert(drawn["seed"].as_str().unwrap().to_string());
+        for (subject, officers) in drawn_pairs(&drawn) {
+            assert_eq!(officers.len(), 2);
+            assert_ne!(officers[0], officers[1]);
+            assert!(!officers.contains(&p.lapsed));
+            for (officer, recused_subject) in &recused {
+                assert!(!(subject == *recused_subject && officers.contains(officer)));
+            }
+        }
+        let (_, verification) = public(w, &format!("/api/v1/public/random-plans/{id}/verify")).await;
+        assert_eq!(verification["valid"], true, "{verification}");
+    }
+    assert_eq!(seeds.len(), 12, "each plan has a seed of its own");
+}
