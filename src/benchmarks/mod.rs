@@ -8,5 +8,8 @@
 //! `model` holds the rules as plain Rust, `import` reads the files, `store` the rows, `api`
 //! the staff and public JSON, `html` the public page.
 
+pub mod api;
+pub mod html;
 pub mod import;
 pub mod model;
+pub mod store;
