@@ -184,11 +184,13 @@ impl CreateBenchmarkRequest {
                 )),
             }
         }
+        // A multiple that is not thousandths is named here; the model's rules then see a
+        // multiple given (0), so that they do not also call for one.
         let mut milli = |field: &str, value: Option<f64>| match value.map(|v| milli_of(field, v)).transpose() {
             Ok(milli) => milli,
             Err(error) => {
                 errors.push(error);
-                None
+                Some(0)
             }
         };
         let multiple_min_milli = milli("multiple_min", self.multiple_min);
