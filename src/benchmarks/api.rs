@@ -119,8 +119,9 @@ pub struct CreateBenchmarkRequest {
     )]
     pub conditions: String,
     /// The penalties the grade allows (each a penalty type of the cases); none for
-    /// no_penalty, at least one otherwise, `fine` when a fine range is given. A word that is
-    /// not a penalty type is a 422 naming `penalty_types[i]`.
+    /// no_penalty, at least one otherwise, `fine` when a fine range is given (absent or
+    /// empty with a fine range: `["fine"]`). A word that is not a penalty type is a 422
+    /// naming `penalty_types[i]`.
     #[serde(default)]
     #[schema(value_type = Vec<PenaltyType>, max_items = 12)]
     pub penalty_types: Vec<String>,

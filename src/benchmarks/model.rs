@@ -276,6 +276,10 @@ impl BenchmarkInput {
         ];
         let has_fen = fen.iter().any(|(_, v)| v.is_some());
         let has_multiple = multiples.iter().any(|(_, v)| v.is_some());
+        // A fine range and no types (the body DESIGN §8 names): the grade allows a fine.
+        if penalty_types.is_empty() && (has_fen || has_multiple) && self.grade != BenchmarkGrade::NoPenalty {
+            penalty_types.push(PenaltyType::Fine);
+        }
         if self.grade == BenchmarkGrade::NoPenalty {
             if !penalty_types.is_empty() {
                 errors.push(FieldError::new(
@@ -1274,6 +1278,15 @@ mod tests {
             ..input(BenchmarkGrade::Lenient)
         };
         assert_eq!(fields(nothing.validate().unwrap_err()), vec!["penalty_types"]);
+        // A range without types allows a fine.
+        let range_only = BenchmarkInput {
+            penalty_types: vec![],
+            ..input(BenchmarkGrade::Lenient)
+        };
+        assert_eq!(
+            range_only.validate().unwrap().content.penalty_types,
+            vec![PenaltyType::Fine]
+        );
         let blank = BenchmarkInput {
             circumstance: " ".into(),
             conditions: "x".repeat(CONDITIONS_MAX_CHARS + 1),

@@ -162,11 +162,32 @@ async fn keepers_publish_benchmarks_and_staff_read_them() {
         (&none["penalty_types"], &none["penalties"], &none["grade_label"]),
         (&json!([]), &json!("不予处罚"), &json!("不予处罚"))
     );
+    // The body of DESIGN §8: a fine range without types allows a fine.
+    let design = publish_ok(
+        app,
+        &w.supervisor,
+        &w.power,
+        &json!({"circumstance": CIRCUMSTANCE, "grade": "severe", "conditions": "拒不改正的",
+                "fine_min_fen": 1_000_000, "fine_max_fen": 2_000_000}),
+    )
+    .await;
+    assert_eq!(
+        (&design["penalty_types"], &design["effective_from"]),
+        (&json!(["fine"]), &json!(crate::helpers::today()))
+    );
     let all = listed(app, w.lead_token(), &w.power, "").await;
-    assert_eq!(all.len(), 3);
+    assert_eq!(all.len(), 4);
     let grades: Vec<&Value> = all.iter().map(|b| &b["grade"]).collect();
-    assert_eq!(grades, [&json!("ordinary"), &json!("severe"), &json!("no_penalty")]);
-    assert_eq!(listed(app, w.lead_token(), &w.power, "&grade=severe").await.len(), 1);
+    assert_eq!(
+        grades,
+        [
+            &json!("ordinary"),
+            &json!("severe"),
+            &json!("no_penalty"),
+            &json!("severe")
+        ]
+    );
+    assert_eq!(listed(app, w.lead_token(), &w.power, "&grade=severe").await.len(), 2);
 
     // The same benchmark again changes nothing.
     let (status, again) = publish(app, &w.supervisor, &w.power, &ordinary()).await;
@@ -279,6 +300,10 @@ async fn every_bad_field_is_a_422_naming_it_and_nothing_is_written() {
         (
             json!({"penalty_types": [], "fine_min_fen": null, "fine_max_fen": null}),
             vec!["penalty_types"],
+        ),
+        (
+            json!({"penalty_types": ["detention"], "fine_min_fen": null, "fine_max_fen": null}),
+            vec!["penalty_types[0]"],
         ),
         (
             json!({"grade": "no_penalty"}),
@@ -486,7 +511,7 @@ async fn an_import_with_a_bad_range_row_is_refused_naming_the_cell() {
         format!("XF-CG-001,{CIRCUMSTANCE},一般,占道面积5平方米以上的,罚款,1000000,200000,,,,2024-01-01,"),
         format!("XF-NO-999,{CIRCUMSTANCE},severe,占道面积10平方米以上的,罚款,1000000,2000000,,,,2024-01-01,"),
         format!("XF-CG-001,{CIRCUMSTANCE},很重,x,罚款,,,,,,2024-01-01,"),
-        format!("XF-CG-001,占道经营获利,ordinary,违法所得较多的,罚款,,,illegal_gains,1,3,2024-01-01,"),
+        "XF-CG-001,占道经营获利,ordinary,违法所得较多的,罚款,,,illegal_gains,1,3,2024-01-01,".to_string(),
     ]
     .join("\r\n");
     let (status, report) = json_of(
