@@ -9,6 +9,7 @@ pub mod agencies;
 pub mod app;
 pub mod auth;
 pub mod backup;
+pub mod benchmarks;
 pub mod calendar;
 pub mod cases;
 pub mod checkpoints;

@@ -11,7 +11,7 @@ use utoipa::OpenApi;
 use utoipa::openapi::path::PathItem;
 
 use crate::{
-    auth, calendar, cases, checkpoints, disclosures, documents, evidence, file_reviews, inspection_items,
+    auth, benchmarks, calendar, cases, checkpoints, disclosures, documents, evidence, file_reviews, inspection_items,
     legal_reviews, officers, ops, powers, public, random_plans, stats, subjects, users,
 };
 
@@ -55,6 +55,11 @@ handlers![
     powers::api::patch_power,
     powers::api::list_versions,
     powers::api::get_version,
+    benchmarks::api::list_benchmarks,
+    benchmarks::api::create_benchmark,
+    // Before /benchmarks/{id}, so "import" is never read as an id.
+    benchmarks::api::import_benchmarks,
+    benchmarks::api::get_benchmark,
     subjects::api::list_subjects,
     subjects::api::create_subject,
     subjects::api::get_subject,
@@ -68,6 +73,7 @@ handlers![
     public::api::public_officers,
     inspection_items::api::public_inspection_items,
     inspection_items::api::public_random_items,
+    benchmarks::api::public_benchmarks,
     disclosures::api::public_disclosures,
     disclosures::api::public_disclosure,
     disclosures::html::disclosures_feed,
@@ -77,6 +83,7 @@ handlers![
     disclosures::html::officers_page,
     inspection_items::html::inspection_items_page,
     inspection_items::html::random_items_page,
+    benchmarks::html::benchmarks_page,
     cases::public::public_inspection,
     cases::public::public_inspection_page,
     cases::public::public_inspection_qr,

@@ -630,6 +630,29 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    discretion_benchmarks (id) {
+        id -> Text,
+        agency_id -> Text,
+        power_id -> Text,
+        circumstance -> Text,
+        grade -> Text,
+        version -> Integer,
+        conditions -> Text,
+        penalty_types -> Text,
+        fine_min_fen -> Nullable<BigInt>,
+        fine_max_fen -> Nullable<BigInt>,
+        fine_basis -> Nullable<Text>,
+        multiple_min_milli -> Nullable<Integer>,
+        multiple_max_milli -> Nullable<Integer>,
+        effective_from -> Date,
+        effective_to -> Nullable<Date>,
+        change_note -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(auth_sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> auth_sessions (session_id));
@@ -660,9 +683,11 @@ diesel::joinable!(case_inspection_items -> cases (case_id));
 diesel::joinable!(inspection_plans -> cases (case_id));
 diesel::joinable!(inspection_feedback -> cases (case_id));
 diesel::joinable!(record_checkpoints -> agencies (agency_id));
+diesel::joinable!(discretion_benchmarks -> powers (power_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
+    discretion_benchmarks,
     record_checkpoints,
     checkpoint_heads,
     inspection_items,

@@ -315,7 +315,8 @@ pub struct ImportProblem {
     pub row_errors: Vec<RowError>,
 }
 
-fn import_problem(row_errors: Vec<RowError>) -> HttpResponse {
+/// The 422 refusing an import with `row_errors` (also the benchmark import's).
+pub(crate) fn import_problem(row_errors: Vec<RowError>) -> HttpResponse {
     let field_errors = row_errors
         .iter()
         .map(|e| {

@@ -248,61 +248,100 @@ fn cell_text(cell: &Data) -> Result<String, String> {
     })
 }
 
+/// The header of a file, mapped to the columns an import knows: where each one is, when
+/// the file has it. Shared by the imports of the power list and of the discretion
+/// benchmarks.
+#[derive(Debug, Clone)]
+pub struct Header {
+    columns: &'static [&'static str],
+    index_of: Vec<Option<usize>>,
+    width: usize,
+}
+
+impl Header {
+    /// Maps the sheet's header to `columns` (names compared without regard to ASCII case).
+    /// Each unknown, repeated or missing required column is a problem on the header row,
+    /// added to `errors`; with any, or an empty file, there is no header to read rows by.
+    /// A header without data rows is a problem too, but rows can still be read (none).
+    pub fn read(
+        sheet: &Sheet,
+        columns: &'static [&'static str],
+        required: &[&str],
+        errors: &mut Vec<RowError>,
+    ) -> Option<Header> {
+        if sheet.header.is_empty() {
+            errors.push(RowError::new(1, None, "the file is empty; row 1 must name the columns"));
+            return None;
+        }
+        let header_row = sheet.header_row;
+        let mut index_of: Vec<Option<usize>> = vec![None; columns.len()];
+        for (position, raw) in sheet.header.iter().enumerate() {
+            let name = raw.trim_start_matches('\u{feff}').trim().to_ascii_lowercase();
+            if name.is_empty() {
+                continue;
+            }
+            match columns.iter().position(|c| *c == name) {
+                Some(column) if index_of[column].is_some() => {
+                    errors.push(RowError::new(header_row, Some(&name), "the column appears twice"));
+                }
+                Some(column) => index_of[column] = Some(position),
+                None => errors.push(RowError::new(
+                    header_row,
+                    Some(&name),
+                    format!("unknown column; the columns are {}", columns.join(",")),
+                )),
+            }
+        }
+        for required in required {
+            if columns
+                .iter()
+                .position(|c| c == required)
+                .is_some_and(|i| index_of[i].is_none())
+            {
+                errors.push(RowError::new(header_row, Some(required), "required column is missing"));
+            }
+        }
+        if !errors.iter().all(|e| e.row != header_row) {
+            return None;
+        }
+        if sheet.rows.is_empty() {
+            errors.push(RowError::new(header_row + 1, None, "the file has no data rows"));
+        }
+        Some(Header {
+            columns,
+            index_of,
+            width: sheet.header.len(),
+        })
+    }
+
+    /// The text of `column` in a data row; empty when the file has no such column.
+    pub fn cell<'a>(&self, cells: &'a [String], column: &str) -> &'a str {
+        self.columns
+            .iter()
+            .position(|c| *c == column)
+            .and_then(|i| self.index_of[i])
+            .and_then(|i| cells.get(i))
+            .map_or("", String::as_str)
+    }
+
+    /// Whether a data row has values right of the last named column.
+    pub fn overflows(&self, cells: &[String]) -> bool {
+        cells.iter().skip(self.width).any(|c| !c.is_empty())
+    }
+}
+
 /// Maps the header to the known columns and reads each data row into values. Returns
 /// the rows that could be read and every problem found; a bad header stops there.
 pub fn rows_of(sheet: &Sheet) -> (Vec<ImportRow>, Vec<RowError>) {
     let mut errors = sheet.cell_errors.clone();
-    if sheet.header.is_empty() {
-        errors.push(RowError::new(1, None, "the file is empty; row 1 must name the columns"));
+    let Some(header) = Header::read(sheet, &COLUMNS, &REQUIRED_COLUMNS, &mut errors) else {
         return (Vec::new(), errors);
-    }
-    let header_row = sheet.header_row;
-    let mut index_of: Vec<Option<usize>> = vec![None; COLUMNS.len()];
-    for (position, raw) in sheet.header.iter().enumerate() {
-        let name = raw.trim_start_matches('\u{feff}').trim().to_ascii_lowercase();
-        if name.is_empty() {
-            continue;
-        }
-        match COLUMNS.iter().position(|c| *c == name) {
-            Some(column) if index_of[column].is_some() => {
-                errors.push(RowError::new(header_row, Some(&name), "the column appears twice"));
-            }
-            Some(column) => index_of[column] = Some(position),
-            None => errors.push(RowError::new(
-                header_row,
-                Some(&name),
-                format!("unknown column; the columns are {}", COLUMNS.join(",")),
-            )),
-        }
-    }
-    for required in REQUIRED_COLUMNS {
-        if COLUMNS
-            .iter()
-            .position(|c| *c == required)
-            .is_some_and(|i| index_of[i].is_none())
-        {
-            errors.push(RowError::new(header_row, Some(required), "required column is missing"));
-        }
-    }
-    if !errors.iter().all(|e| e.row != header_row) {
-        return (Vec::new(), errors);
-    }
-    if sheet.rows.is_empty() {
-        errors.push(RowError::new(header_row + 1, None, "the file has no data rows"));
-    }
-    let width = sheet.header.len();
+    };
     let mut rows = Vec::new();
     for (row, cells) in &sheet.rows {
-        let cell = |column: &str| -> &str {
-            COLUMNS
-                .iter()
-                .position(|c| *c == column)
-                .and_then(|i| index_of[i])
-                .and_then(|i| cells.get(i))
-                .map_or("", String::as_str)
-        };
+        let cell = |column: &str| -> &str { header.cell(cells, column) };
         let before = errors.len();
-        if cells.iter().skip(width).any(|c| !c.is_empty()) {
+        if header.overflows(cells) {
             errors.push(RowError::new(*row, None, "has values beyond the last named column"));
         }
         let mut read = |column: &str, result: Result<(), String>| {

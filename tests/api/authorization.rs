@@ -44,6 +44,9 @@ const READS: &[(&str, &str)] = &[
     ("/api/v1/powers/{id}", "AAAAANU"),
     ("/api/v1/powers/{id}/versions", "AAAAANU"),
     ("/api/v1/powers/{id}/versions/{version}", "AAAAANU"),
+    // 行政裁量权基准: staff read a power's benchmarks and one version of one.
+    ("/api/v1/powers/{id}/benchmarks", "AAAAANU"),
+    ("/api/v1/benchmarks/{id}", "AAAAANU"),
     ("/api/v1/subjects", "AAAAAAU"),
     ("/api/v1/subjects/{id}", "AAAAANU"),
     ("/api/v1/officers", "AAAAAAU"),
@@ -97,6 +100,7 @@ const READS: &[(&str, &str)] = &[
     ("/api/v1/public/officers", "AAAAAAA"),
     ("/api/v1/public/inspection-items", "AAAAAAA"),
     ("/api/v1/public/random-items", "AAAAAAA"),
+    ("/api/v1/public/benchmarks", "AAAAAAA"),
     ("/api/v1/public/random-plans/{id}", "AAAAAAA"),
     ("/api/v1/public/random-plans/{id}/verify", "AAAAAAA"),
     ("/api/v1/public/disclosures", "AAAAAAA"),
@@ -105,6 +109,7 @@ const READS: &[(&str, &str)] = &[
     ("/public/officers", "AAAAAAA"),
     ("/public/inspection-items", "AAAAAAA"),
     ("/public/random-items", "AAAAAAA"),
+    ("/public/benchmarks", "AAAAAAA"),
     ("/public/random-plans/{id}", "AAAAAAA"),
     ("/public/disclosures", "AAAAAAA"),
     ("/public/disclosures.atom", "AAAAAAA"),
@@ -171,6 +176,7 @@ impl Fixture {
             "/api/v1/rectifications" => "rectification",
             "/api/v1/inspection-items" => "inspection_item",
             "/api/v1/random-plans" => "random_plan",
+            "/api/v1/benchmarks" => "benchmark",
             _ => "none",
         };
         if let Some(id) = self.ids.get(key) {
@@ -304,6 +310,18 @@ async fn fixture() -> Fixture {
     );
     ids.insert("file_review", file_review);
     ids.insert("power", w.power.clone());
+    let (status, benchmark) = json_of(
+        w.app
+            .post(
+                &format!("/api/v1/powers/{}/benchmarks", w.power),
+                &w.supervisor,
+                &benchmark("占道经营（读）"),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{benchmark}");
+    ids.insert("benchmark", benchmark["id"].as_str().unwrap().to_string());
     let (status, item) = json_of(
         w.app
             .post(
@@ -436,6 +454,9 @@ enum Setup {
     /// A drawn plan without recorded results: the head's call is a 409 (`R`).
     PublishRandomResults,
     CreateRecusal,
+    /// Each allowed caller publishes a benchmark of its own circumstance.
+    CreateBenchmark,
+    ImportBenchmarks,
 }
 
 /// The steps the matrix takes through `/transitions`: one for each kind of actor of the
@@ -566,6 +587,11 @@ const WRITES: &[Write] = &[
     write("POST", "/api/v1/random-plans/{id}/draw", Setup::DrawRandomPlan, "FFFAFFU"),
     write("POST", "/api/v1/random-plans/{id}/publish-results", Setup::PublishRandomResults, "FFFRFFU"),
     write("POST", "/api/v1/recusals", Setup::CreateRecusal, "FFFAFFU"),
+    // 行政裁量权基准: the head and admins publish and import. Another agency's admin passes the
+    // role check; XF's power is not found for it (404), and a file naming XF's power code is
+    // refused by its rows (`R`: 422 naming power_code).
+    write("POST", "/api/v1/powers/{id}/benchmarks", Setup::CreateBenchmark, "FFFAANU"),
+    write("POST", "/api/v1/benchmarks/import", Setup::ImportBenchmarks, "FFFAARU"),
 ];
 
 /// A write ready to send: the concrete path and its body.
@@ -956,6 +982,17 @@ impl Fixture {
                 assert_eq!(status, StatusCode::OK, "{drawn}");
                 Target::empty(format!("/api/v1/random-plans/{plan}/publish-results"))
             }
+            Setup::CreateBenchmark => Target::json(
+                format!("/api/v1/powers/{}/benchmarks", w.power),
+                benchmark(&format!("占道经营（情形{n}）")),
+            ),
+            Setup::ImportBenchmarks => Target {
+                path: "/api/v1/benchmarks/import".into(),
+                body: Body::Csv(format!(
+                    "power_code,circumstance,grade,conditions,penalty_types,fine_min_fen,fine_max_fen\n\
+                     XF-CG-001,占道经营（导入{n}）,lenient,经责令后及时改正的,警告、罚款,20000,200000\n"
+                )),
+            },
             Setup::CreateRecusal => Target::json(
                 "/api/v1/recusals",
                 json!({"officer_id": self.off_case.0, "subject_id": w.enterprise, "reason": "曾在该企业任职"}),
@@ -1079,6 +1116,13 @@ async fn random_plan(w: &CaseWorld, code: &str) -> String {
     .await;
     assert_eq!(status, StatusCode::CREATED, "{plan}");
     plan["id"].as_str().unwrap().to_string()
+}
+
+/// The ordinary grade of a discretion benchmark (裁量基准) of `circumstance`, from 2024.
+fn benchmark(circumstance: &str) -> Value {
+    json!({"circumstance": circumstance, "grade": "ordinary", "conditions": "占道面积5平方米以上的",
+           "penalty_types": ["fine"], "fine_min_fen": 200_000, "fine_max_fen": 1_000_000,
+           "effective_from": "2024-01-01"})
 }
 
 /// An inspection item (检查事项) resting on `power`, published today.

@@ -5,6 +5,7 @@
 mod auth;
 mod authorization;
 mod backup;
+mod benchmarks;
 mod calendar;
 mod cases;
 mod checkpoints;
