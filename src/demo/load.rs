@@ -685,6 +685,9 @@ impl<'a> Walking<'a> {
             proposed_on: Some(day),
             complex: false,
             major_public_interest: false,
+            benchmark_id: None,
+            deviation_reason: None,
+            base_amount_fen: None,
         }
     }
 }

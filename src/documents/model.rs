@@ -516,6 +516,7 @@ mod tests {
             receiving_organ: None,
             complex: false,
             major_public_interest: false,
+            benchmark: None,
             proposed_on: date("2024-09-20"),
         });
         case.outcome = Some(Outcome::Penalty);

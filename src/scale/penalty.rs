@@ -380,6 +380,7 @@ impl Life<'_> {
             receiving_organ: (outcome == Outcome::TransferJudicial).then(|| "天津市公安局南开分局".to_string()),
             complex: false,
             major_public_interest: false,
+            benchmark: None,
             proposed_on,
         };
         let mut submitted_on = proposed_on;

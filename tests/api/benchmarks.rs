@@ -7,7 +7,9 @@ use chrono::Duration;
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, case_world, days_ago, error_fields, expect_problem, json_of, spawn_app};
+use crate::helpers::{
+    Notice, Refusal, Stage, TestApp, case_world, days_ago, error_fields, expect_problem, json_of, spawn_app,
+};
 
 const HEADER: &str = "power_code,circumstance,grade,conditions,penalty_types,fine_min_fen,fine_max_fen,fine_basis,multiple_min,multiple_max,effective_from,effective_to";
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -829,4 +831,66 @@ async fn the_public_pages_list_only_what_is_in_force() {
         StatusCode::NOT_FOUND,
     )
     .await;
+}
+
+/// Issue 17, the decision: a proposal names the benchmark in force on the violation date and
+/// stays inside its grade; outside it, only with a reason, and then the decision waits for a
+/// collective discussion of the heads.
+#[tokio::test]
+async fn a_proposal_stays_inside_its_benchmark_or_says_why_and_is_discussed() {
+    let w = case_world().await;
+    let benchmark = publish_ok(&w.app, &w.supervisor, &w.power, &ordinary()).await;
+    let benchmark_id = benchmark["id"].as_str().unwrap().to_string();
+
+    // Inside the grade (¥2,000–¥10,000, both ends included): accepted as it is.
+    let notice = Notice::fine(1_000_000);
+    let inside = w.penalty_at(Stage::Notified(notice.clone()), json!({})).await;
+    w.step_ok(&inside, json!({"action": "waive_defense"})).await;
+    let mut proposal = notice.propose();
+    proposal["benchmark_id"] = json!(benchmark_id);
+    let proposed = w.step_ok(&inside, proposal).await;
+    assert_eq!(proposed["proposal"]["benchmark"]["id"], json!(benchmark_id));
+    assert_eq!(proposed["proposal"]["benchmark"]["grade"], "ordinary");
+    assert_eq!(proposed["proposal"]["benchmark"]["deviation"], Value::Null);
+
+    // Below it (¥1,000).
+    let notice = Notice::fine(100_000);
+    let id = w.penalty_at(Stage::Notified(notice.clone()), json!({})).await;
+    w.step_ok(&id, json!({"action": "waive_defense"})).await;
+    w.step_refused(&id, notice.propose(), Refusal::Rule("benchmark_required"))
+        .await;
+    let mut proposal = notice.propose();
+    proposal["benchmark_id"] = json!(benchmark_id);
+    let problem = w
+        .step_refused(&id, proposal.clone(), Refusal::Rule("outside_benchmark"))
+        .await;
+    assert!(problem["detail"].as_str().unwrap().contains("2000"), "{problem}");
+    proposal["benchmark_id"] = json!("00000000-0000-7000-8000-000000000000");
+    w.step_refused(&id, proposal.clone(), Refusal::Invalid("benchmark_id"))
+        .await;
+    proposal["benchmark_id"] = json!(benchmark_id);
+    proposal["deviation_reason"] = json!("当事人系残疾人，主动消除违法后果，情节特别轻微");
+    let proposed = w.step_ok(&id, proposal).await;
+    assert_eq!(
+        proposed["proposal"]["benchmark"]["deviation"]["reason"],
+        "当事人系残疾人，主动消除违法后果，情节特别轻微"
+    );
+    w.approve_review(&id).await;
+    let decide = json!({"action": "decide"});
+    w.step_refused_by(
+        &w.supervisor,
+        &id,
+        decide.clone(),
+        Refusal::Rule("collective_discussion_required"),
+    )
+    .await;
+    w.step_ok_by(
+        &w.supervisor,
+        &id,
+        json!({"action": "record_collective_discussion", "held_on": enforcement::clock::today().to_string(),
+               "participants": ["主任", "副主任"], "conclusion": "同意偏离裁量基准减轻处罚"}),
+    )
+    .await;
+    let decided = w.step_ok_by(&w.supervisor, &id, decide).await;
+    assert_eq!(decided["status"], "decided", "{decided}");
 }

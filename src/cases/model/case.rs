@@ -131,6 +131,35 @@ pub struct Proposal {
     #[serde(default)]
     pub major_public_interest: bool,
     pub proposed_on: NaiveDate,
+    /// The discretion benchmark applied, and whether (and why) the penalties leave it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub benchmark: Option<AppliedBenchmark>,
+}
+
+/// The discretion benchmark a proposal applies (行政裁量权基准, 国办发〔2022〕27号).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AppliedBenchmark {
+    /// The version's id.
+    pub id: String,
+    pub power_id: String,
+    pub version: i32,
+    /// 违法情节
+    pub circumstance: String,
+    pub grade: crate::benchmarks::model::BenchmarkGrade,
+    /// What the grade allows, in words.
+    pub allows: String,
+    /// The amount a multiple applies to, when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_amount_fen: Option<i64>,
+    /// The penalties leave the grade: what is outside, and the officers' reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deviation: Option<Deviation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Deviation {
+    pub outside: String,
+    pub reason: String,
 }
 
 /// What a case is opened with; everything else starts empty.

@@ -340,6 +340,20 @@ pub struct ProposeDecisionInput {
     /// 涉及重大公共利益 (legal review in scope under `major_only`).
     #[serde(default)]
     pub major_public_interest: bool,
+    /// The discretion benchmark applied (行政裁量权基准, `GET /powers/{id}/benchmarks`): a
+    /// version of a cited power's benchmark in force on the violation date. Required for a
+    /// penalty when the cited powers have benchmarks in force then.
+    #[serde(default)]
+    pub benchmark_id: Option<String>,
+    /// Why the penalties leave the benchmark's grade (国办发〔2022〕27号): the proposal then
+    /// stands, and goes to legal review and collective discussion whatever the scope.
+    #[serde(default)]
+    #[schema(max_length = 2000)]
+    pub deviation_reason: Option<String>,
+    /// The amount a grade's multiple applies to (违法所得, 货值金额, 工程造价 …), in fen.
+    #[serde(default)]
+    #[schema(minimum = 0)]
+    pub base_amount_fen: Option<i64>,
 }
 
 /// The input of `submit_legal_review` (`POST /cases/{id}/legal-reviews`): the current
@@ -543,6 +557,17 @@ pub struct Context<'a> {
     /// For `approve_inspection`: who approves, the counts the yearly cap checks and the
     /// inspection code to issue.
     pub approval: ApprovalFacts,
+    /// For `propose_decision`: the discretion benchmarks it is checked against.
+    pub benchmarks: BenchmarkFacts,
+}
+
+/// The discretion benchmarks a proposal meets (行政裁量权基准).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BenchmarkFacts {
+    /// The cited powers' benchmarks in force on the violation date.
+    pub in_force: Vec<crate::benchmarks::model::Benchmark>,
+    /// The version the proposal names, as the agency holds it (`None`: no such benchmark).
+    pub named: Option<crate::benchmarks::model::Benchmark>,
 }
 
 /// What approving an inspection needs from outside the case.

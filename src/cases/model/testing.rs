@@ -72,6 +72,7 @@ pub fn run(case: &Case, command: Command, today: &str) -> Result<Applied, Refusa
         av_evidence_count: 0,
         current_powers: Vec::new(),
         approval: ApprovalFacts::default(),
+        benchmarks: BenchmarkFacts::default(),
     };
     apply(case, command, &ctx)
 }
@@ -113,6 +114,9 @@ pub fn propose(kind: PenaltyType, amount: i64) -> Command {
         proposed_on: None,
         complex: false,
         major_public_interest: false,
+        benchmark_id: None,
+        deviation_reason: None,
+        base_amount_fen: None,
     })
 }
 
@@ -132,6 +136,7 @@ pub fn run_as(case: &Case, command: Command, today: &str, relation: Relation) ->
         av_evidence_count: 0,
         current_powers: Vec::new(),
         approval: ApprovalFacts::default(),
+        benchmarks: BenchmarkFacts::default(),
     };
     apply(case, command, &ctx)
 }
@@ -176,6 +181,7 @@ pub fn run_approval(case: &Case, command: Command, today: &str, approval: Approv
         av_evidence_count: 0,
         current_powers: Vec::new(),
         approval,
+        benchmarks: BenchmarkFacts::default(),
     };
     apply(case, command, &ctx)
 }

@@ -345,8 +345,15 @@ pub fn transition(
         },
         _ => Default::default(),
     };
+    let benchmarks = match &command {
+        Command::ProposeDecision(input) => {
+            benchmark_facts(conn, &caller.agency_id, &case, input.benchmark_id.as_deref())?
+        }
+        _ => Default::default(),
+    };
     let ctx = Context {
         approval,
+        benchmarks,
         today,
         calendar: &calendar,
         relation: relation(&case, caller),
@@ -519,4 +526,32 @@ pub fn transition(
         crate::disclosures::store::publish(conn, &caller.agency_id, &id, &caller.user_id, today, now)?;
     }
     Ok((next, meta))
+}
+
+/// The discretion benchmarks of the cited powers in force on the violation date (the day
+/// the act ended, for a continuing one), and the version a proposal names.
+fn benchmark_facts(
+    conn: &mut DbConn,
+    agency_id: &str,
+    case: &Case,
+    named: Option<&str>,
+) -> AppResult<crate::cases::model::BenchmarkFacts> {
+    let mut in_force = Vec::new();
+    if let Some(day) = case.violation_ended_on.or(case.violation_on) {
+        for cited in &case.powers {
+            in_force.extend(crate::benchmarks::store::in_force_on(
+                conn,
+                agency_id,
+                &cited.power_id,
+                day,
+            )?);
+        }
+    }
+    let named = match named {
+        Some(id) => crate::benchmarks::store::find(conn, agency_id, id)?
+            .map(|(row, _)| row.to_benchmark())
+            .transpose()?,
+        None => None,
+    };
+    Ok(crate::cases::model::BenchmarkFacts { in_force, named })
 }

@@ -305,7 +305,10 @@ pub fn acknowledge_filing(case: &Case, ctx: &Context<'_>) -> Result<Applied, Ref
 /// APL art. 57 (负责人集体讨论): major cases — penalties that give hearing rights, or a
 /// hearing held — are decided after a collective discussion of the agency's heads.
 pub fn needs_collective_discussion(case: &Case, penalties: &[Penalty], settings: &ProcedureSettings) -> bool {
-    carries_hearing_rights(case, penalties, settings) || case.hearing_state == Some(HearingState::Held)
+    carries_hearing_rights(case, penalties, settings)
+        || case.hearing_state == Some(HearingState::Held)
+        // 国办发〔2022〕27号: a decision leaving its discretion benchmark is discussed.
+        || super::proposal::deviates_from_benchmark(case)
 }
 
 /// The discussion must come before the decision and after the current notice (and any
@@ -332,7 +335,7 @@ fn check_collective_discussion(
     if needs_collective_discussion(case, penalties, settings) && !discussed_current {
         return Err(rule(
             "collective_discussion_required",
-            "a major case (penalties that give hearing rights, or a hearing held) is decided after a recorded collective discussion of the agency's heads (负责人集体讨论, APL art. 57)",
+            "a major case (penalties that give hearing rights, a hearing held, or a proposal leaving its discretion benchmark) is decided after a recorded collective discussion of the agency's heads (负责人集体讨论, APL art. 57; 国办发〔2022〕27号)",
         ));
     }
     Ok(())
@@ -534,6 +537,7 @@ mod tests {
             av_evidence_count: 0,
             current_powers: Vec::new(),
             approval: ApprovalFacts::default(),
+            benchmarks: BenchmarkFacts::default(),
         };
         let extend = |days| {
             Command::ExtendDecisionDeadline(ExtendDecisionDeadlineInput {

@@ -49,7 +49,18 @@ pub fn propose_decision(case: &Case, input: ProposeDecisionInput, ctx: &Context<
         }
         _ => Vec::new(),
     };
+    let benchmark = match input.outcome {
+        Outcome::Penalty => check_benchmark(
+            case,
+            (input.benchmark_id.as_deref(), input.deviation_reason.as_deref()),
+            input.base_amount_fen,
+            &penalties,
+            &ctx.benchmarks,
+        )?,
+        _ => None,
+    };
     let proposal = Proposal {
+        benchmark,
         outcome: input.outcome,
         penalties,
         facts,
@@ -77,6 +88,102 @@ pub fn propose_decision(case: &Case, input: ProposeDecisionInput, ctx: &Context<
     let payload = json!({"proposal": proposal, "minor": case.is_minor(), "lighter_law_applied": lighter_law});
     next.proposal = Some(proposal);
     Ok(Applied::new(next, payload))
+}
+
+/// 行政裁量权基准 (国办发〔2022〕27号): a penalty proposal names the benchmark it applies when
+/// the cited powers have benchmarks in force on the violation date (the version in force
+/// then, APL art. 37), and its penalties stay inside that grade — or the officers say why
+/// not, and the proposal goes to legal review and collective discussion.
+pub(crate) fn check_benchmark(
+    case: &Case,
+    (named_id, deviation_reason): (Option<&str>, Option<&str>),
+    base_amount_fen: Option<i64>,
+    penalties: &[Penalty],
+    facts: &BenchmarkFacts,
+) -> Result<Option<AppliedBenchmark>, Refusal> {
+    use crate::benchmarks::model::{check_penalties, penalties_in_words};
+    if base_amount_fen.is_some_and(|base| base < 0) {
+        return Err(invalid("base_amount_fen", "may not be negative"));
+    }
+    let Some(id) = named_id else {
+        if facts.in_force.is_empty() {
+            return Ok(None);
+        }
+        let known: Vec<String> = facts
+            .in_force
+            .iter()
+            .map(|b| format!("{} {}（{}）", b.id, b.circumstance, b.grade.label()))
+            .collect();
+        return Err(rule(
+            "benchmark_required",
+            format!(
+                "the cited powers have discretion benchmarks in force on the violation date; name the one applied in benchmark_id (国办发〔2022〕27号): {}",
+                known.join("; ")
+            ),
+        ));
+    };
+    let Some(benchmark) = facts.named.as_ref().filter(|b| b.id == id) else {
+        return Err(invalid("benchmark_id", "no such benchmark of this agency"));
+    };
+    if !case.powers.iter().any(|p| p.power_id == benchmark.power_id) {
+        return Err(invalid(
+            "benchmark_id",
+            "a benchmark of a power this case does not cite",
+        ));
+    }
+    if !facts.in_force.iter().any(|b| b.id == benchmark.id) {
+        return Err(rule(
+            "benchmark_not_in_force",
+            format!(
+                "version {} of the benchmark {}（{}）was not in force on the violation date; cite the version in force then (APL art. 37)",
+                benchmark.version,
+                benchmark.circumstance,
+                benchmark.grade.label()
+            ),
+        ));
+    }
+    let allows = penalties_in_words(benchmark.grade, &benchmark.content);
+    let amounts: Vec<(PenaltyType, Option<i64>)> = penalties.iter().map(|p| (p.kind, p.amount_fen)).collect();
+    let deviation = match check_penalties(benchmark, &amounts, base_amount_fen) {
+        Ok(()) => None,
+        Err(outside) => match deviation_reason.map(str::trim).filter(|r| !r.is_empty()) {
+            Some(reason) if reason.chars().count() > 2000 => {
+                return Err(invalid("deviation_reason", "at most 2000 characters"));
+            }
+            Some(reason) => Some(Deviation {
+                outside,
+                reason: reason.to_string(),
+            }),
+            None => {
+                return Err(rule(
+                    "outside_benchmark",
+                    format!(
+                        "{outside} — the benchmark {}（{}）allows {allows}; propose inside the grade, or give deviation_reason, and the proposal goes to legal review and collective discussion (国办发〔2022〕27号)",
+                        benchmark.circumstance,
+                        benchmark.grade.label()
+                    ),
+                ));
+            }
+        },
+    };
+    Ok(Some(AppliedBenchmark {
+        id: benchmark.id.clone(),
+        power_id: benchmark.power_id.clone(),
+        version: benchmark.version,
+        circumstance: benchmark.circumstance.clone(),
+        grade: benchmark.grade,
+        allows,
+        base_amount_fen,
+        deviation,
+    }))
+}
+
+/// Whether the current proposal leaves its discretion benchmark (偏离裁量基准).
+pub fn deviates_from_benchmark(case: &Case) -> bool {
+    case.proposal
+        .as_ref()
+        .and_then(|p| p.benchmark.as_ref())
+        .is_some_and(|b| b.deviation.is_some())
 }
 
 /// What the outcome itself needs (APL art. 30, 33, 57).
@@ -116,6 +223,7 @@ pub fn minor_under_14(case: &Case) -> Refusal {
 
 #[cfg(test)]
 mod tests {
+    use super::check_benchmark;
     use crate::cases::model::testing::*;
     use crate::cases::model::*;
 
@@ -151,6 +259,9 @@ mod tests {
                 proposed_on: None,
                 complex: false,
                 major_public_interest: false,
+                benchmark_id: None,
+                deviation_reason: None,
+                base_amount_fen: None,
             })
         };
         assert!(run(&investigating, no_penalty(Outcome::NoPenaltyMinorUnder14), "2024-09-03").is_ok());
@@ -167,5 +278,158 @@ mod tests {
             rule_of(run(&investigating, no_penalty(Outcome::NoPenaltyMinor), "2024-09-03")),
             "no_penalty_ground_required"
         );
+    }
+
+    fn benchmark(id: &str, from: &str, to: Option<&str>) -> crate::benchmarks::model::Benchmark {
+        use crate::benchmarks::model::{Benchmark, BenchmarkContent, BenchmarkGrade, FineRange};
+        Benchmark {
+            id: id.into(),
+            power_id: "p".into(),
+            circumstance: "占道经营，经责令改正拒不改正".into(),
+            grade: BenchmarkGrade::Ordinary,
+            version: 1,
+            content: BenchmarkContent {
+                conditions: "首次被查处".into(),
+                penalty_types: vec![PenaltyType::Warning, PenaltyType::Fine],
+                fine: FineRange::Fen {
+                    min: Some(20_000),
+                    max: Some(50_000),
+                },
+            },
+            effective_from: date(from),
+            effective_to: to.map(date),
+        }
+    }
+
+    #[test]
+    fn a_proposal_stays_inside_its_benchmark_or_says_why() {
+        let case = case(CaseKind::Penalty, Some(Procedure::Ordinary), CaseStatus::Investigating);
+        let current = benchmark("b2", "2024-01-01", None);
+        let facts = BenchmarkFacts {
+            in_force: vec![current.clone()],
+            named: Some(current.clone()),
+        };
+        let inside = penalty(PenaltyType::Fine, 50_000);
+        // Both ends are inside ("以上/以下" include the figure).
+        let applied = check_benchmark(&case, (Some("b2"), None), None, &inside, &facts)
+            .unwrap()
+            .unwrap();
+        assert_eq!((applied.version, applied.deviation.clone()), (1, None));
+        assert!(
+            check_benchmark(
+                &case,
+                (Some("b2"), None),
+                None,
+                &penalty(PenaltyType::Fine, 20_000),
+                &facts
+            )
+            .is_ok()
+        );
+        let above = penalty(PenaltyType::Fine, 50_001);
+        match check_benchmark(&case, (Some("b2"), None), None, &above, &facts) {
+            Err(Refusal::Rule { rule, .. }) => assert_eq!(rule, "outside_benchmark"),
+            other => panic!("{other:?}"),
+        }
+        match check_benchmark(&case, (Some("b2"), Some("  ")), None, &above, &facts) {
+            Err(Refusal::Rule { rule, .. }) => assert_eq!(rule, "outside_benchmark", "a blank reason is none"),
+            other => panic!("{other:?}"),
+        }
+        let deviating = check_benchmark(
+            &case,
+            (Some("b2"), Some("多次违法，社会影响恶劣")),
+            None,
+            &above,
+            &facts,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(deviating.deviation.unwrap().reason, "多次违法，社会影响恶劣");
+        // A type the grade does not allow is outside too.
+        assert!(
+            check_benchmark(
+                &case,
+                (Some("b2"), None),
+                None,
+                &penalty(PenaltyType::SuspendBusiness, 0),
+                &facts
+            )
+            .is_err()
+        );
+        // Benchmarks in force: one must be named; without any, none is needed.
+        match check_benchmark(&case, (None, None), None, &inside, &facts) {
+            Err(Refusal::Rule { rule, .. }) => assert_eq!(rule, "benchmark_required"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            check_benchmark(&case, (None, None), None, &inside, &BenchmarkFacts::default()).unwrap(),
+            None
+        );
+        // The version in force on the violation date, of a cited power, of this agency.
+        let old = benchmark("b1", "2020-01-01", Some("2023-12-31"));
+        let older = BenchmarkFacts {
+            in_force: vec![current.clone()],
+            named: Some(old),
+        };
+        match check_benchmark(&case, (Some("b1"), None), None, &inside, &older) {
+            Err(Refusal::Rule { rule, .. }) => assert_eq!(rule, "benchmark_not_in_force"),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            check_benchmark(&case, (Some("zz"), None), None, &inside, &facts),
+            Err(Refusal::Invalid(_))
+        ));
+        let mut other_power = current.clone();
+        other_power.power_id = "q".into();
+        let elsewhere = BenchmarkFacts {
+            in_force: vec![other_power.clone()],
+            named: Some(other_power),
+        };
+        assert!(matches!(
+            check_benchmark(&case, (Some("b2"), None), None, &inside, &elsewhere),
+            Err(Refusal::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn a_deviation_is_reviewed_and_discussed_whatever_the_scope() {
+        let mut case = case(CaseKind::Penalty, Some(Procedure::Ordinary), CaseStatus::Proposed);
+        let settings = ProcedureSettings {
+            legal_review_scope: LegalReviewScope::MajorOnly,
+            ..ProcedureSettings::default()
+        };
+        let small = penalty(PenaltyType::Warning, 0);
+        case.proposal = Some(Proposal {
+            outcome: Outcome::Penalty,
+            penalties: small.clone(),
+            facts: "事实".into(),
+            legal_basis: "依据".into(),
+            discretion_reasoning: "情节一般".into(),
+            no_penalty_ground: None,
+            mitigation_ground: None,
+            receiving_organ: None,
+            complex: false,
+            major_public_interest: false,
+            proposed_on: date("2024-09-10"),
+            benchmark: None,
+        });
+        assert!(legal_review_reasons(&case, &settings).is_empty());
+        assert!(!needs_collective_discussion(&case, &small, &settings));
+        if let Some(proposal) = case.proposal.as_mut() {
+            proposal.benchmark = Some(AppliedBenchmark {
+                id: "b2".into(),
+                power_id: "p".into(),
+                version: 1,
+                circumstance: "占道经营".into(),
+                grade: crate::benchmarks::model::BenchmarkGrade::Lenient,
+                allows: "警告".into(),
+                base_amount_fen: None,
+                deviation: Some(Deviation {
+                    outside: "罚款不在幅度内".into(),
+                    reason: "情节特殊".into(),
+                }),
+            });
+        }
+        assert_eq!(legal_review_reasons(&case, &settings), ["benchmark_deviation"]);
+        assert!(needs_collective_discussion(&case, &small, &settings));
     }
 }

@@ -16,6 +16,10 @@ pub fn legal_review_reasons(case: &Case, settings: &ProcedureSettings) -> Vec<&'
         LegalReviewScope::AllOrdinary => vec!["ordinary_procedure"],
         LegalReviewScope::MajorOnly => {
             let mut reasons = Vec::new();
+            // 国办发〔2022〕27号: leaving the discretion benchmark is reviewed whatever the scope.
+            if super::proposal::deviates_from_benchmark(case) {
+                reasons.push("benchmark_deviation");
+            }
             let threshold = large_amount_threshold(case, settings);
             if proposal
                 .penalties
@@ -351,6 +355,7 @@ mod tests {
             receiving_organ: None,
             complex,
             major_public_interest: false,
+            benchmark: None,
             proposed_on: date("2024-09-10"),
         };
         case.proposal = Some(proposal(penalty(PenaltyType::Fine, 9_999_999), false));
