@@ -265,7 +265,18 @@ pub fn decision(case: &Case, number: &str, sources: &Sources) -> Result<Document
         Some(proposal) if case.procedure != Some(Procedure::Simple) => (
             proposal.facts.clone(),
             proposal.legal_basis.clone(),
-            Some(proposal.discretion_reasoning.clone()),
+            Some(match &proposal.benchmark {
+                Some(benchmark) => {
+                    let reasoning = proposal.discretion_reasoning.trim_end();
+                    let stop = if reasoning.ends_with(['。', '；', '.']) {
+                        ""
+                    } else {
+                        "。"
+                    };
+                    format!("{reasoning}{stop}{}", benchmark_applied(benchmark))
+                }
+                None => proposal.discretion_reasoning.clone(),
+            }),
         ),
         _ => (case.summary.clone(), sources.power_bases.join("；"), None),
     };
@@ -306,6 +317,24 @@ pub fn decision(case: &Case, number: &str, sources: &Sources) -> Result<Document
         }),
         issued_on,
     })
+}
+
+/// The discretion benchmark a decision applied, as the decision states it (国办发〔2022〕27号:
+/// 在行政执法决定书中对行政裁量权基准的适用情况予以明确).
+fn benchmark_applied(benchmark: &crate::cases::model::AppliedBenchmark) -> String {
+    let mut text = format!(
+        "本案适用行政裁量权基准：{}，裁量等级为{}（{}）。",
+        benchmark.circumstance,
+        benchmark.grade.label(),
+        benchmark.allows
+    );
+    if let Some(deviation) = &benchmark.deviation {
+        text.push_str(&format!(
+            "本决定偏离该基准（{}），理由是：{}，已经法制审核和负责人集体讨论。",
+            deviation.outside, deviation.reason
+        ));
+    }
+    text
 }
 
 /// The prior notice of a notified case (行政处罚事先告知书).
@@ -572,6 +601,36 @@ mod tests {
         for kind in PenaltyType::ALL {
             assert!(!penalty_label(*kind).is_ascii(), "{kind} has a Chinese name");
         }
+    }
+
+    #[test]
+    fn a_decision_states_the_discretion_benchmark_it_applied() {
+        let mut case = decided(vec![fine(PenaltyType::Fine, 100_000)]);
+        let plain = decision(&case, "学府罚决字〔2024〕第1号", &sources(SubjectKind::Enterprise)).unwrap();
+        assert_eq!(plain.discretion_reasoning.as_deref(), Some("情节一般"));
+        if let Some(proposal) = case.proposal.as_mut() {
+            proposal.benchmark = Some(crate::cases::model::AppliedBenchmark {
+                id: "b".into(),
+                power_id: "p".into(),
+                version: 2,
+                circumstance: "擅自在城市道路上设置摊点占道经营".into(),
+                grade: crate::benchmarks::model::BenchmarkGrade::Ordinary,
+                allows: "警告；罚款2000元以上10000元以下".into(),
+                base_amount_fen: None,
+                deviation: Some(crate::cases::model::Deviation {
+                    outside: "罚款1000元低于2000元".into(),
+                    reason: "当事人主动消除违法后果".into(),
+                }),
+            });
+        }
+        let content = decision(&case, "学府罚决字〔2024〕第1号", &sources(SubjectKind::Enterprise)).unwrap();
+        let reasoning = content.discretion_reasoning.unwrap();
+        assert!(
+            reasoning.starts_with("情节一般。本案适用行政裁量权基准：擅自在城市道路上设置摊点占道经营，裁量等级为一般"),
+            "{reasoning}"
+        );
+        assert!(reasoning.contains("警告；罚款2000元以上10000元以下"));
+        assert!(reasoning.contains("偏离该基准（罚款1000元低于2000元），理由是：当事人主动消除违法后果"));
     }
 
     #[test]

@@ -893,4 +893,30 @@ async fn a_proposal_stays_inside_its_benchmark_or_says_why_and_is_discussed() {
     .await;
     let decided = w.step_ok_by(&w.supervisor, &id, decide).await;
     assert_eq!(decided["status"], "decided", "{decided}");
+    // The decision document states the benchmark applied and why it was left.
+    let (status, documents) = json_of(
+        w.app
+            .get(&format!("/api/v1/cases/{id}/documents"), w.lead_token())
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{documents}");
+    let decision = documents["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "decision")
+        .unwrap();
+    let page = w
+        .app
+        .get(decision["html_url"].as_str().unwrap(), w.lead_token())
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("本案适用行政裁量权基准"), "{page}");
+    assert!(
+        page.contains("当事人系残疾人，主动消除违法后果，情节特别轻微"),
+        "{page}"
+    );
 }
