@@ -66,6 +66,35 @@ pub struct ReviewView {
     pub reviewer_id: Option<String>,
     pub reviewed_at: Option<DateTime<Utc>>,
     pub reviewed_on: Option<NaiveDate>,
+    /// The proposal against its discretion benchmark (行政裁量权基准); null when it applies
+    /// none.
+    pub discretion_check: Option<DiscretionCheck>,
+}
+
+/// What counsel needs to judge `discretion_appropriate` (国办发〔2022〕27号): the benchmark
+/// the proposal applies, the other grades of the same circumstance in force on the
+/// violation date, whether the proposal leaves its grade, and the checklist line
+/// pre-filled from that for counsel to confirm or overturn.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DiscretionCheck {
+    /// The benchmark applied, as the proposal holds it.
+    pub applied: Value,
+    pub alternatives: Vec<BenchmarkAlternative>,
+    pub deviates: bool,
+    /// `discretion_appropriate`: passes when the penalties stay inside the grade applied.
+    pub suggested: ChecklistItem,
+}
+
+/// Another grade of the circumstance a proposal's benchmark grades.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BenchmarkAlternative {
+    pub id: String,
+    pub grade: crate::benchmarks::model::BenchmarkGrade,
+    pub grade_label: String,
+    /// 适用条件
+    pub conditions: String,
+    /// What the grade allows, in words.
+    pub allows: String,
 }
 
 impl ReviewView {
@@ -103,12 +132,72 @@ impl ReviewView {
             signed_content,
             reviewer_id: row.reviewer_id,
             reviewed_on: row.reviewed_on,
+            discretion_check: None,
         })
     }
 }
 
 fn load_view(conn: &mut DbConn, agency_id: &str, id: &str) -> AppResult<ReviewView> {
-    ReviewView::new(store::find(conn, agency_id, id)?.ok_or(AppError::NotFound("legal review"))?)
+    let mut view = ReviewView::new(store::find(conn, agency_id, id)?.ok_or(AppError::NotFound("legal review"))?)?;
+    view.discretion_check = discretion_check(conn, agency_id, &view.case_id, &view.proposal)?;
+    Ok(view)
+}
+
+/// The discretion check of a proposal that applies a benchmark.
+fn discretion_check(
+    conn: &mut DbConn,
+    agency_id: &str,
+    case_id: &str,
+    proposal: &Value,
+) -> AppResult<Option<DiscretionCheck>> {
+    use crate::cases::model::{AppliedBenchmark, ReviewItem};
+    use crate::db::schema::cases;
+    use diesel::prelude::*;
+    let Some(applied) = proposal.get("benchmark").filter(|b| !b.is_null()) else {
+        return Ok(None);
+    };
+    let benchmark: AppliedBenchmark = serde_json::from_value(applied.clone()).map_err(AppError::internal)?;
+    let (violation_on, ended_on): (Option<NaiveDate>, Option<NaiveDate>) = cases::table
+        .filter(cases::agency_id.eq(agency_id))
+        .filter(cases::id.eq(case_id))
+        .select((cases::violation_on, cases::violation_ended_on))
+        .first(conn)?;
+    let alternatives = match ended_on.or(violation_on) {
+        Some(day) => crate::benchmarks::store::in_force_on(conn, agency_id, &benchmark.power_id, day)?
+            .into_iter()
+            .filter(|b| b.circumstance == benchmark.circumstance && b.id != benchmark.id)
+            .map(|b| BenchmarkAlternative {
+                allows: crate::benchmarks::model::penalties_in_words(b.grade, &b.content),
+                grade_label: b.grade.label().to_string(),
+                conditions: b.content.conditions,
+                grade: b.grade,
+                id: b.id,
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let deviates = benchmark.deviation.is_some();
+    let comment = match &benchmark.deviation {
+        Some(deviation) => format!(
+            "偏离行政裁量权基准（{}），理由：{}；请审核偏离理由是否成立",
+            deviation.outside, deviation.reason
+        ),
+        None => format!(
+            "处罚在所适用的行政裁量权基准（{}，{}）范围内",
+            benchmark.circumstance,
+            benchmark.grade.label()
+        ),
+    };
+    Ok(Some(DiscretionCheck {
+        applied: applied.clone(),
+        alternatives,
+        deviates,
+        suggested: ChecklistItem {
+            item: ReviewItem::DiscretionAppropriate,
+            pass: !deviates,
+            comment: Some(comment),
+        },
+    }))
 }
 
 /// Submit the case's current proposal to counsel (法制审核, APL art. 58): officers of the case.

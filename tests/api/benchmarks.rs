@@ -841,6 +841,12 @@ async fn a_proposal_stays_inside_its_benchmark_or_says_why_and_is_discussed() {
     let w = case_world().await;
     let benchmark = publish_ok(&w.app, &w.supervisor, &w.power, &ordinary()).await;
     let benchmark_id = benchmark["id"].as_str().unwrap().to_string();
+    let lenient = with(
+        ordinary(),
+        json!({"grade": "lenient", "conditions": "占道面积不足5平方米且及时改正的",
+               "fine_min_fen": 50_000, "fine_max_fen": 200_000}),
+    );
+    let lenient = publish_ok(&w.app, &w.supervisor, &w.power, &lenient).await;
 
     // Inside the grade (¥2,000–¥10,000, both ends included): accepted as it is.
     let notice = Notice::fine(1_000_000);
@@ -875,7 +881,24 @@ async fn a_proposal_stays_inside_its_benchmark_or_says_why_and_is_discussed() {
         proposed["proposal"]["benchmark"]["deviation"]["reason"],
         "当事人系残疾人，主动消除违法后果，情节特别轻微"
     );
-    w.approve_review(&id).await;
+    // Counsel sees the benchmark applied, the other grades, and the checklist line
+    // pre-filled as failing for the deviation, to confirm or overturn.
+    let review = w.approve_review(&id).await;
+    let check = &review["discretion_check"];
+    assert_eq!(check["applied"]["id"], json!(benchmark_id), "{review}");
+    assert_eq!(check["deviates"], true);
+    assert_eq!(
+        (check["suggested"]["item"].clone(), check["suggested"]["pass"].clone()),
+        (json!("discretion_appropriate"), json!(false))
+    );
+    assert!(check["suggested"]["comment"].as_str().unwrap().contains("情节特别轻微"));
+    // The lighter grade the officers did not apply is shown beside it.
+    let alternatives = check["alternatives"].as_array().unwrap();
+    assert_eq!(alternatives.len(), 1, "{check}");
+    assert_eq!(
+        (alternatives[0]["id"].clone(), alternatives[0]["grade_label"].clone()),
+        (lenient["id"].clone(), json!("从轻处罚"))
+    );
     let decide = json!({"action": "decide"});
     w.step_refused_by(
         &w.supervisor,
