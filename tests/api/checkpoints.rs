@@ -337,7 +337,14 @@ async fn a_proof_shows_a_record_is_in_a_checkpoint_and_still_extends_it() {
 #[tokio::test]
 async fn checkpoints_are_signed_on_schedule_only_when_a_record_moved() {
     let world = case_world_with(|settings| settings.checkpoint_interval = Duration::from_millis(300)).await;
-    let case_id = world.open_ok("inspection", json!({})).await;
+    // Of a private individual: one event, no approval after it that could move the record
+    // between the first scheduled checkpoint and the quiet ticks below.
+    let case_id = world
+        .open_ok(
+            "inspection",
+            json!({"subject_id": world.individual, "inspection_item_ids": []}),
+        )
+        .await;
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
     let scheduled = loop {
         let listed = public_list(&world).await;
