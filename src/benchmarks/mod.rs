@@ -5,11 +5,12 @@
 //! list, imported from the same kinds of spreadsheet, public before enforcement (事前公开);
 //! [`model::check_penalties`] tells whether a decision stays inside a benchmark.
 //!
-//! `model` holds the rules as plain Rust, `import` reads the files, `store` the rows, `api`
+//! `model` holds the rules as plain Rust (`lighter`: 从旧兼从轻 between versions, APL art. 37), `import` reads the files, `store` the rows, `api`
 //! the staff and public JSON, `html` the public page.
 
 pub mod api;
 pub mod html;
 pub mod import;
+pub mod lighter;
 pub mod model;
 pub mod store;

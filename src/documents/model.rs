@@ -328,6 +328,12 @@ fn benchmark_applied(benchmark: &crate::cases::model::AppliedBenchmark) -> Strin
         benchmark.grade.label(),
         benchmark.allows
     );
+    if let Some(replaced) = benchmark.replaces_version {
+        text.push_str(&format!(
+            "该基准第{}版较违法行为发生时施行的第{replaced}版处罚较轻，依照《中华人民共和国行政处罚法》第三十七条适用。",
+            benchmark.version
+        ));
+    }
     if let Some(deviation) = &benchmark.deviation {
         text.push_str(&format!(
             "本决定偏离该基准（{}），理由是：{}，已经法制审核和负责人集体讨论。",
@@ -621,6 +627,7 @@ mod tests {
                     outside: "罚款1000元低于2000元".into(),
                     reason: "当事人主动消除违法后果".into(),
                 }),
+                replaces_version: None,
             });
         }
         let content = decision(&case, "学府罚决字〔2024〕第1号", &sources(SubjectKind::Enterprise)).unwrap();

@@ -943,3 +943,87 @@ async fn a_proposal_stays_inside_its_benchmark_or_says_why_and_is_discussed() {
         "{page}"
     );
 }
+
+/// A case keeps the benchmark version in force on its violation date; a later version
+/// applies only when it punishes more lightly (从旧兼从轻, APL art. 37), and then the old
+/// one may no longer be cited. The decision document says so.
+#[actix_web::test]
+async fn a_case_keeps_its_violation_dates_benchmark_unless_a_later_one_is_lighter() {
+    let w = case_world().await;
+    // Version 1 from 2024; the case world's violation is ten days ago.
+    let first = publish_ok(&w.app, &w.supervisor, &w.power, &ordinary()).await;
+    let first_id = first["id"].as_str().unwrap().to_string();
+
+    // A heavier version 2 five days ago (after the violation): version 1 still applies.
+    let heavier = with(
+        ordinary(),
+        json!({"fine_min_fen": 300_000, "effective_from": days_ago(5)}),
+    );
+    let second = publish_ok(&w.app, &w.supervisor, &w.power, &heavier).await;
+    assert_eq!(second["version"], 2, "{second}");
+    let notice = Notice::fine(250_000);
+    let id = w.penalty_at(Stage::Notified(notice.clone()), json!({})).await;
+    w.step_ok(&id, json!({"action": "waive_defense"})).await;
+    let mut proposal = notice.propose();
+    proposal["benchmark_id"] = second["id"].clone();
+    let problem = w
+        .step_refused(&id, proposal.clone(), Refusal::Rule("benchmark_not_in_force"))
+        .await;
+    assert!(
+        problem["detail"].as_str().unwrap().contains("version 1 was"),
+        "{problem}"
+    );
+    proposal["benchmark_id"] = json!(first_id);
+    let proposed = w.step_ok(&id, proposal).await;
+    assert_eq!(proposed["proposal"]["benchmark"]["version"], 1, "{proposed}");
+    assert_eq!(proposed["proposal"]["benchmark"]["replaces_version"], Value::Null);
+
+    // A lighter version 3 from today (¥1,000–¥10,000): a new case of the same violation
+    // date applies it, and citing version 1 is refused.
+    let lighter = with(ordinary(), json!({"fine_min_fen": 100_000, "effective_from": day(0)}));
+    let third = publish_ok(&w.app, &w.supervisor, &w.power, &lighter).await;
+    assert_eq!(third["version"], 3, "{third}");
+    let notice = Notice::fine(150_000);
+    let id = w.penalty_at(Stage::Notified(notice.clone()), json!({})).await;
+    w.step_ok(&id, json!({"action": "waive_defense"})).await;
+    let mut proposal = notice.propose();
+    proposal["benchmark_id"] = json!(first_id);
+    let problem = w
+        .step_refused(&id, proposal.clone(), Refusal::Rule("lighter_benchmark_in_force"))
+        .await;
+    assert!(problem["detail"].as_str().unwrap().contains("APL art. 37"), "{problem}");
+    proposal["benchmark_id"] = third["id"].clone();
+    let proposed = w.step_ok(&id, proposal).await;
+    assert_eq!(
+        (
+            proposed["proposal"]["benchmark"]["version"].clone(),
+            proposed["proposal"]["benchmark"]["replaces_version"].clone()
+        ),
+        (json!(3), json!(1)),
+        "{proposed}"
+    );
+    w.approve_review(&id).await;
+    let decided = w.step_ok_by(&w.supervisor, &id, json!({"action": "decide"})).await;
+    assert_eq!(decided["status"], "decided", "{decided}");
+    let (_, documents) = json_of(
+        w.app
+            .get(&format!("/api/v1/cases/{id}/documents"), w.lead_token())
+            .await,
+    )
+    .await;
+    let decision = documents["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "decision")
+        .unwrap()
+        .clone();
+    let page = w
+        .app
+        .get(decision["html_url"].as_str().unwrap(), w.lead_token())
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("第三十七条"), "{page}");
+}

@@ -154,6 +154,10 @@ pub struct AppliedBenchmark {
     /// The penalties leave the grade: what is outside, and the officers' reason.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deviation: Option<Deviation>,
+    /// This version was in force when the proposal was made and punishes more lightly than
+    /// the version (this number) in force on the violation date, so it applies (APL art. 37).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaces_version: Option<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -566,6 +566,9 @@ pub struct Context<'a> {
 pub struct BenchmarkFacts {
     /// The cited powers' benchmarks in force on the violation date.
     pub in_force: Vec<crate::benchmarks::model::Benchmark>,
+    /// The cited powers' benchmarks in force on the day of the proposal (APL art. 37: a
+    /// lighter later version applies).
+    pub in_force_now: Vec<crate::benchmarks::model::Benchmark>,
     /// The version the proposal names, as the agency holds it (`None`: no such benchmark).
     pub named: Option<crate::benchmarks::model::Benchmark>,
 }

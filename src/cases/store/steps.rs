@@ -346,9 +346,13 @@ pub fn transition(
         _ => Default::default(),
     };
     let benchmarks = match &command {
-        Command::ProposeDecision(input) => {
-            benchmark_facts(conn, &caller.agency_id, &case, input.benchmark_id.as_deref())?
-        }
+        Command::ProposeDecision(input) => benchmark_facts(
+            conn,
+            &caller.agency_id,
+            &case,
+            input.proposed_on.unwrap_or(today).min(today),
+            input.benchmark_id.as_deref(),
+        )?,
         _ => Default::default(),
     };
     let ctx = Context {
@@ -529,14 +533,25 @@ pub fn transition(
 }
 
 /// The discretion benchmarks of the cited powers in force on the violation date (the day
-/// the act ended, for a continuing one), and the version a proposal names.
+/// the act ended, for a continuing one) and on the day of the proposal (APL art. 37), and the version a
+/// proposal names.
 fn benchmark_facts(
     conn: &mut DbConn,
     agency_id: &str,
     case: &Case,
+    proposed_on: NaiveDate,
     named: Option<&str>,
 ) -> AppResult<crate::cases::model::BenchmarkFacts> {
     let mut in_force = Vec::new();
+    let mut in_force_now = Vec::new();
+    for cited in &case.powers {
+        in_force_now.extend(crate::benchmarks::store::in_force_on(
+            conn,
+            agency_id,
+            &cited.power_id,
+            proposed_on,
+        )?);
+    }
     if let Some(day) = case.violation_ended_on.or(case.violation_on) {
         for cited in &case.powers {
             in_force.extend(crate::benchmarks::store::in_force_on(
@@ -553,5 +568,9 @@ fn benchmark_facts(
             .transpose()?,
         None => None,
     };
-    Ok(crate::cases::model::BenchmarkFacts { in_force, named })
+    Ok(crate::cases::model::BenchmarkFacts {
+        in_force,
+        in_force_now,
+        named,
+    })
 }

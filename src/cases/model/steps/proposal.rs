@@ -131,17 +131,7 @@ pub(crate) fn check_benchmark(
             "a benchmark of a power this case does not cite",
         ));
     }
-    if !facts.in_force.iter().any(|b| b.id == benchmark.id) {
-        return Err(rule(
-            "benchmark_not_in_force",
-            format!(
-                "version {} of the benchmark {}（{}）was not in force on the violation date; cite the version in force then (APL art. 37)",
-                benchmark.version,
-                benchmark.circumstance,
-                benchmark.grade.label()
-            ),
-        ));
-    }
+    let replaces_version = check_version_applies(benchmark, facts)?;
     let allows = penalties_in_words(benchmark.grade, &benchmark.content);
     let amounts: Vec<(PenaltyType, Option<i64>)> = penalties.iter().map(|p| (p.kind, p.amount_fen)).collect();
     let deviation = match check_penalties(benchmark, &amounts, base_amount_fen) {
@@ -175,7 +165,53 @@ pub(crate) fn check_benchmark(
         allows,
         base_amount_fen,
         deviation,
+        replaces_version,
     }))
+}
+
+/// 从旧兼从轻 (APL art. 37): the version in force on the violation date applies, unless the
+/// version in force when the proposal is made is lighter ([`is_lighter`]) — then that one
+/// applies, and citing the old one is refused. Returns the replaced version when a lighter
+/// later one is cited.
+///
+/// [`is_lighter`]: crate::benchmarks::lighter::is_lighter
+fn check_version_applies(
+    benchmark: &crate::benchmarks::model::Benchmark,
+    facts: &BenchmarkFacts,
+) -> Result<Option<i32>, Refusal> {
+    use crate::benchmarks::lighter::is_lighter;
+    let same_benchmark = |b: &&crate::benchmarks::model::Benchmark| {
+        b.power_id == benchmark.power_id && b.circumstance == benchmark.circumstance && b.grade == benchmark.grade
+    };
+    let then = facts.in_force.iter().find(same_benchmark);
+    let now = facts.in_force_now.iter().find(same_benchmark);
+    let name = format!("{}（{}）", benchmark.circumstance, benchmark.grade.label());
+    match (then, now) {
+        (Some(then), Some(now))
+            if then.id == benchmark.id && now.id != then.id && is_lighter(&now.content, &then.content) =>
+        {
+            Err(rule(
+                "lighter_benchmark_in_force",
+                format!(
+                    "version {} of the benchmark {name} in force now punishes more lightly than version {} in force on the violation date; cite version {} ({}) (从旧兼从轻, APL art. 37)",
+                    now.version, then.version, now.version, now.id
+                ),
+            ))
+        }
+        (Some(then), _) if then.id == benchmark.id => Ok(None),
+        (Some(then), Some(now)) if now.id == benchmark.id && is_lighter(&now.content, &then.content) => {
+            Ok(Some(then.version))
+        }
+        (then, _) => Err(rule(
+            "benchmark_not_in_force",
+            format!(
+                "version {} of the benchmark {name} was not in force on the violation date{}; cite the version in force then, or a later one in force now that punishes more lightly (APL art. 37)",
+                benchmark.version,
+                then.map(|then| format!(" (version {} was)", then.version))
+                    .unwrap_or_default()
+            ),
+        )),
+    }
 }
 
 /// Whether the current proposal leaves its discretion benchmark (偏离裁量基准).
@@ -307,6 +343,7 @@ mod tests {
         let current = benchmark("b2", "2024-01-01", None);
         let facts = BenchmarkFacts {
             in_force: vec![current.clone()],
+            in_force_now: vec![current.clone()],
             named: Some(current.clone()),
         };
         let inside = penalty(PenaltyType::Fine, 50_000);
@@ -368,6 +405,7 @@ mod tests {
         let old = benchmark("b1", "2020-01-01", Some("2023-12-31"));
         let older = BenchmarkFacts {
             in_force: vec![current.clone()],
+            in_force_now: vec![current.clone()],
             named: Some(old),
         };
         match check_benchmark(&case, (Some("b1"), None), None, &inside, &older) {
@@ -382,12 +420,80 @@ mod tests {
         other_power.power_id = "q".into();
         let elsewhere = BenchmarkFacts {
             in_force: vec![other_power.clone()],
+            in_force_now: vec![other_power.clone()],
             named: Some(other_power),
         };
         assert!(matches!(
             check_benchmark(&case, (Some("b2"), None), None, &inside, &elsewhere),
             Err(Refusal::Invalid(_))
         ));
+    }
+
+    /// 从旧兼从轻 (APL art. 37): the version of the violation date, unless the one in force
+    /// at the proposal punishes more lightly — then that one, and only that one.
+    #[test]
+    fn a_lighter_later_version_applies_and_a_heavier_one_does_not() {
+        use crate::benchmarks::model::FineRange;
+        let case = case(CaseKind::Penalty, Some(Procedure::Ordinary), CaseStatus::Investigating);
+        let then = benchmark("b1", "2020-01-01", Some("2024-09-30"));
+        let mut lighter = benchmark("b2", "2024-10-01", None);
+        lighter.version = 2;
+        lighter.content.fine = FineRange::Fen {
+            min: Some(10_000),
+            max: Some(50_000),
+        };
+        let facts =
+            |now: &crate::benchmarks::model::Benchmark, named: &crate::benchmarks::model::Benchmark| BenchmarkFacts {
+                in_force: vec![then.clone()],
+                in_force_now: vec![now.clone()],
+                named: Some(named.clone()),
+            };
+        let fine = penalty(PenaltyType::Fine, 10_000);
+        // The lighter version: 100 元 is inside it (its minimum), and it replaces version 1.
+        let applied = check_benchmark(&case, (Some("b2"), None), None, &fine, &facts(&lighter, &lighter))
+            .unwrap()
+            .unwrap();
+        assert_eq!((applied.version, applied.replaces_version), (2, Some(1)));
+        // The old version may no longer be cited once a lighter one is in force.
+        match check_benchmark(
+            &case,
+            (Some("b1"), None),
+            None,
+            &penalty(PenaltyType::Fine, 20_000),
+            &facts(&lighter, &then),
+        ) {
+            Err(Refusal::Rule { rule, detail }) => {
+                assert_eq!(rule, "lighter_benchmark_in_force");
+                assert!(detail.contains("APL art. 37"), "{detail}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // A heavier later version does not apply: the old one does.
+        let mut heavier = lighter.clone();
+        heavier.content.fine = FineRange::Fen {
+            min: Some(20_000),
+            max: Some(80_000),
+        };
+        match check_benchmark(
+            &case,
+            (Some("b2"), None),
+            None,
+            &penalty(PenaltyType::Fine, 60_000),
+            &facts(&heavier, &heavier),
+        ) {
+            Err(Refusal::Rule { rule, .. }) => assert_eq!(rule, "benchmark_not_in_force"),
+            other => panic!("{other:?}"),
+        }
+        let kept = check_benchmark(
+            &case,
+            (Some("b1"), None),
+            None,
+            &penalty(PenaltyType::Fine, 20_000),
+            &facts(&heavier, &then),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!((kept.version, kept.replaces_version), (1, None));
     }
 
     #[test]
@@ -427,6 +533,7 @@ mod tests {
                     outside: "罚款不在幅度内".into(),
                     reason: "情节特殊".into(),
                 }),
+                replaces_version: None,
             });
         }
         assert_eq!(legal_review_reasons(&case, &settings), ["benchmark_deviation"]);
