@@ -19,6 +19,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod disclosures;
+pub mod discretion_lists;
 pub mod documents;
 pub mod error;
 pub mod evidence;

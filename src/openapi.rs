@@ -27,7 +27,7 @@ use crate::error;
         (name = "subjects", description = "Inspected and penalised parties (检查对象名录库), with validated codes and masked personal data"),
         (name = "officers", description = "Certified enforcement officers (执法人员) and their certificates"),
         (name = "inspection items", description = "检查事项清单 (国办发〔2024〕54号): the items an agency may inspect enterprises under, each resting on a power, with its standard, method and yearly cap; read: staff, publish and withdraw: admins and supervisors"),
-        (name = "benchmarks", description = "行政裁量权基准 (国办发〔2022〕27号): for each violation circumstance of a penalty power, graded discretion (不予处罚, 减轻, 从轻, 一般, 从重) with its conditions and allowed penalties; versioned, importable from CSV/XLSX; read: staff, publish: admins and supervisors"),
+        (name = "benchmarks", description = "行政裁量权基准 (国办发〔2022〕27号): for each violation circumstance of a penalty power, graded discretion (不予处罚, 减轻, 从轻, 一般, 从重) with its conditions and allowed penalties; versioned, importable from CSV/XLSX; and the four lists (不予处罚 with 首违不罚, 减轻, 从轻, 不予实施行政强制措施); read: staff, publish: admins and supervisors"),
         (name = "legal reviews", description = "法制审核: counsel's queue, the review package and the signed opinion"),
         (name = "documents", description = "行政处罚决定书, 不予行政处罚决定书 and 行政处罚事先告知书 issued by the case steps, with their content hashes and printable pages"),
         (name = "evidence", description = "证据 and 音像记录: files streamed to storage, hashed (SHA-256), stored once per content, recorded in the case's record, downloadable with Range"),

@@ -11,8 +11,8 @@ use utoipa::OpenApi;
 use utoipa::openapi::path::PathItem;
 
 use crate::{
-    auth, benchmarks, calendar, cases, checkpoints, disclosures, documents, evidence, file_reviews, inspection_items,
-    legal_reviews, officers, ops, powers, public, random_plans, stats, subjects, users,
+    auth, benchmarks, calendar, cases, checkpoints, disclosures, discretion_lists, documents, evidence, file_reviews,
+    inspection_items, legal_reviews, officers, ops, powers, public, random_plans, stats, subjects, users,
 };
 
 /// Declares the handlers: `Operations`, their OpenAPI document, and `HANDLERS`, each
@@ -60,6 +60,11 @@ handlers![
     // Before /benchmarks/{id}, so "import" is never read as an id.
     benchmarks::api::import_benchmarks,
     benchmarks::api::get_benchmark,
+    discretion_lists::api::list_list_entries,
+    discretion_lists::api::create_list_entry,
+    // Before /list-entries/{id}, so "import" is never read as an id.
+    discretion_lists::api::import_list_entries,
+    discretion_lists::api::get_list_entry,
     subjects::api::list_subjects,
     subjects::api::create_subject,
     subjects::api::get_subject,
@@ -74,6 +79,7 @@ handlers![
     inspection_items::api::public_inspection_items,
     inspection_items::api::public_random_items,
     benchmarks::api::public_benchmarks,
+    discretion_lists::api::public_lists,
     disclosures::api::public_disclosures,
     disclosures::api::public_disclosure,
     disclosures::html::disclosures_feed,
@@ -84,6 +90,7 @@ handlers![
     inspection_items::html::inspection_items_page,
     inspection_items::html::random_items_page,
     benchmarks::html::benchmarks_page,
+    discretion_lists::api::lists_page,
     cases::public::public_inspection,
     cases::public::public_inspection_page,
     cases::public::public_inspection_qr,

@@ -653,6 +653,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    discretion_list_entries (id) {
+        id -> Text,
+        agency_id -> Text,
+        power_id -> Text,
+        list -> Text,
+        circumstance -> Text,
+        version -> Integer,
+        conditions -> Text,
+        legal_basis -> Text,
+        first_violation -> Bool,
+        effective_from -> Date,
+        effective_to -> Nullable<Date>,
+        change_note -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(auth_sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> auth_sessions (session_id));
@@ -684,10 +703,12 @@ diesel::joinable!(inspection_plans -> cases (case_id));
 diesel::joinable!(inspection_feedback -> cases (case_id));
 diesel::joinable!(record_checkpoints -> agencies (agency_id));
 diesel::joinable!(discretion_benchmarks -> powers (power_id));
+diesel::joinable!(discretion_list_entries -> powers (power_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
     discretion_benchmarks,
+    discretion_list_entries,
     record_checkpoints,
     checkpoint_heads,
     inspection_items,

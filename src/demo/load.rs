@@ -688,6 +688,7 @@ impl<'a> Walking<'a> {
             benchmark_id: None,
             deviation_reason: None,
             base_amount_fen: None,
+            list_entry_id: None,
         }
     }
 }

@@ -552,6 +552,7 @@ mod tests {
             complex: false,
             major_public_interest: false,
             benchmark: None,
+            list_entry: None,
             proposed_on: date("2024-09-20"),
         });
         case.outcome = Some(Outcome::Penalty);

@@ -381,6 +381,7 @@ impl Life<'_> {
             complex: false,
             major_public_interest: false,
             benchmark: None,
+            list_entry: None,
             proposed_on,
         };
         let mut submitted_on = proposed_on;

@@ -134,6 +134,9 @@ pub struct Proposal {
     /// The discretion benchmark applied, and whether (and why) the penalties leave it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub benchmark: Option<AppliedBenchmark>,
+    /// The entry of the four lists applied (不予处罚, 减轻, 从轻), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list_entry: Option<crate::cases::model::AppliedListEntry>,
 }
 
 /// The discretion benchmark a proposal applies (行政裁量权基准, 国办发〔2022〕27号).

@@ -354,6 +354,11 @@ pub struct ProposeDecisionInput {
     #[serde(default)]
     #[schema(minimum = 0)]
     pub base_amount_fen: Option<i64>,
+    /// An entry of the four lists the proposal applies (`GET /powers/{id}/list-entries`): a
+    /// 不予处罚清单 entry goes with no_penalty_minor and refuses any penalty (422
+    /// `no_penalty_list`); a 减轻/从轻 entry with a penalty and a benchmark of that grade.
+    #[serde(default)]
+    pub list_entry_id: Option<String>,
 }
 
 /// The input of `submit_legal_review` (`POST /cases/{id}/legal-reviews`): the current
@@ -559,6 +564,8 @@ pub struct Context<'a> {
     pub approval: ApprovalFacts,
     /// For `propose_decision`: the discretion benchmarks it is checked against.
     pub benchmarks: BenchmarkFacts,
+    /// For `propose_decision`: the list entry it names and the party's earlier violations.
+    pub lists: ListFacts,
 }
 
 /// The discretion benchmarks a proposal meets (行政裁量权基准).

@@ -41,6 +41,7 @@ pub use filing::*;
 pub use penalties::*;
 pub use refusal::*;
 pub use steps::decision::needs_collective_discussion;
+pub use steps::discretion_list::{AppliedListEntry, ListFacts};
 pub use steps::proposal::minor_under_14;
 pub use steps::review::{check_legal_review, legal_review_reasons, opinion_hash};
 pub use table::*;

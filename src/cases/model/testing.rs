@@ -73,6 +73,7 @@ pub fn run(case: &Case, command: Command, today: &str) -> Result<Applied, Refusa
         current_powers: Vec::new(),
         approval: ApprovalFacts::default(),
         benchmarks: BenchmarkFacts::default(),
+        lists: ListFacts::default(),
     };
     apply(case, command, &ctx)
 }
@@ -117,6 +118,7 @@ pub fn propose(kind: PenaltyType, amount: i64) -> Command {
         benchmark_id: None,
         deviation_reason: None,
         base_amount_fen: None,
+        list_entry_id: None,
     })
 }
 
@@ -137,6 +139,7 @@ pub fn run_as(case: &Case, command: Command, today: &str, relation: Relation) ->
         current_powers: Vec::new(),
         approval: ApprovalFacts::default(),
         benchmarks: BenchmarkFacts::default(),
+        lists: ListFacts::default(),
     };
     apply(case, command, &ctx)
 }
@@ -182,6 +185,7 @@ pub fn run_approval(case: &Case, command: Command, today: &str, approval: Approv
         current_powers: Vec::new(),
         approval,
         benchmarks: BenchmarkFacts::default(),
+        lists: ListFacts::default(),
     };
     apply(case, command, &ctx)
 }

@@ -355,9 +355,14 @@ pub fn transition(
         )?,
         _ => Default::default(),
     };
+    let lists = match &command {
+        Command::ProposeDecision(input) => list_facts(conn, &caller.agency_id, &case, input.list_entry_id.as_deref())?,
+        _ => Default::default(),
+    };
     let ctx = Context {
         approval,
         benchmarks,
+        lists,
         today,
         calendar: &calendar,
         relation: relation(&case, caller),
@@ -530,6 +535,27 @@ pub fn transition(
         crate::disclosures::store::publish(conn, &caller.agency_id, &id, &caller.user_id, today, now)?;
     }
     Ok((next, meta))
+}
+
+/// The list entry a proposal names and the party's earlier decided violations under the
+/// cited powers (for 首违不罚).
+fn list_facts(
+    conn: &mut DbConn,
+    agency_id: &str,
+    case: &Case,
+    named: Option<&str>,
+) -> AppResult<crate::cases::model::ListFacts> {
+    let power_ids: Vec<String> = case.powers.iter().map(|p| p.power_id.clone()).collect();
+    let earlier_violations =
+        crate::discretion_lists::store::earlier_violations(conn, agency_id, (&case.subject_id, &case.id), &power_ids)?;
+    let named = match named {
+        Some(id) => crate::discretion_lists::store::find(conn, agency_id, id)?.map(|(row, _)| row.to_entry()),
+        None => None,
+    };
+    Ok(crate::cases::model::ListFacts {
+        named,
+        earlier_violations,
+    })
 }
 
 /// The discretion benchmarks of the cited powers in force on the violation date (the day

@@ -538,6 +538,7 @@ mod tests {
             current_powers: Vec::new(),
             approval: ApprovalFacts::default(),
             benchmarks: BenchmarkFacts::default(),
+            lists: ListFacts::default(),
         };
         let extend = |days| {
             Command::ExtendDecisionDeadline(ExtendDecisionDeadlineInput {

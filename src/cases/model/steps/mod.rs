@@ -3,6 +3,7 @@
 
 pub mod closing;
 pub mod decision;
+pub mod discretion_list;
 pub mod execution;
 pub mod filing;
 pub mod hearing;

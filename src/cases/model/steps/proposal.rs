@@ -59,7 +59,20 @@ pub fn propose_decision(case: &Case, input: ProposeDecisionInput, ctx: &Context<
         )?,
         _ => None,
     };
+    let list_entry = super::discretion_list::check_list_entry(
+        case,
+        input.list_entry_id.as_deref(),
+        &super::discretion_list::ListedProposal {
+            outcome: input.outcome,
+            penalties: &penalties,
+            no_penalty_ground: input.no_penalty_ground,
+            benchmark: benchmark.as_ref(),
+            proposed_on,
+        },
+        &ctx.lists,
+    )?;
     let proposal = Proposal {
+        list_entry,
         benchmark,
         outcome: input.outcome,
         penalties,
@@ -298,6 +311,7 @@ mod tests {
                 benchmark_id: None,
                 deviation_reason: None,
                 base_amount_fen: None,
+                list_entry_id: None,
             })
         };
         assert!(run(&investigating, no_penalty(Outcome::NoPenaltyMinorUnder14), "2024-09-03").is_ok());
@@ -517,6 +531,7 @@ mod tests {
             major_public_interest: false,
             proposed_on: date("2024-09-10"),
             benchmark: None,
+            list_entry: None,
         });
         assert!(legal_review_reasons(&case, &settings).is_empty());
         assert!(!needs_collective_discussion(&case, &small, &settings));

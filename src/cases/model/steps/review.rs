@@ -356,6 +356,7 @@ mod tests {
             complex,
             major_public_interest: false,
             benchmark: None,
+            list_entry: None,
             proposed_on: date("2024-09-10"),
         };
         case.proposal = Some(proposal(penalty(PenaltyType::Fine, 9_999_999), false));

@@ -1,0 +1,1 @@
+DROP TABLE discretion_list_entries;
