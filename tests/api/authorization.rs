@@ -47,6 +47,9 @@ const READS: &[(&str, &str)] = &[
     // 行政裁量权基准: staff read a power's benchmarks and one version of one.
     ("/api/v1/powers/{id}/benchmarks", "AAAAANU"),
     ("/api/v1/benchmarks/{id}", "AAAAANU"),
+    // The four lists: staff read a power's entries and one version of one.
+    ("/api/v1/powers/{id}/list-entries", "AAAAANU"),
+    ("/api/v1/list-entries/{id}", "AAAAANU"),
     ("/api/v1/subjects", "AAAAAAU"),
     ("/api/v1/subjects/{id}", "AAAAANU"),
     ("/api/v1/officers", "AAAAAAU"),
@@ -101,6 +104,7 @@ const READS: &[(&str, &str)] = &[
     ("/api/v1/public/inspection-items", "AAAAAAA"),
     ("/api/v1/public/random-items", "AAAAAAA"),
     ("/api/v1/public/benchmarks", "AAAAAAA"),
+    ("/api/v1/public/discretion-lists", "AAAAAAA"),
     ("/api/v1/public/random-plans/{id}", "AAAAAAA"),
     ("/api/v1/public/random-plans/{id}/verify", "AAAAAAA"),
     ("/api/v1/public/disclosures", "AAAAAAA"),
@@ -110,6 +114,7 @@ const READS: &[(&str, &str)] = &[
     ("/public/inspection-items", "AAAAAAA"),
     ("/public/random-items", "AAAAAAA"),
     ("/public/benchmarks", "AAAAAAA"),
+    ("/public/discretion-lists", "AAAAAAA"),
     ("/public/random-plans/{id}", "AAAAAAA"),
     ("/public/disclosures", "AAAAAAA"),
     ("/public/disclosures.atom", "AAAAAAA"),
@@ -177,6 +182,7 @@ impl Fixture {
             "/api/v1/inspection-items" => "inspection_item",
             "/api/v1/random-plans" => "random_plan",
             "/api/v1/benchmarks" => "benchmark",
+            "/api/v1/list-entries" => "list_entry",
             _ => "none",
         };
         if let Some(id) = self.ids.get(key) {
@@ -322,6 +328,18 @@ async fn fixture() -> Fixture {
     .await;
     assert_eq!(status, StatusCode::CREATED, "{benchmark}");
     ids.insert("benchmark", benchmark["id"].as_str().unwrap().to_string());
+    let (status, entry) = json_of(
+        w.app
+            .post(
+                &format!("/api/v1/powers/{}/list-entries", w.power),
+                &w.supervisor,
+                &list_entry("占道经营（读）"),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{entry}");
+    ids.insert("list_entry", entry["id"].as_str().unwrap().to_string());
     let (status, item) = json_of(
         w.app
             .post(
@@ -457,6 +475,9 @@ enum Setup {
     /// Each allowed caller publishes a benchmark of its own circumstance.
     CreateBenchmark,
     ImportBenchmarks,
+    /// Each allowed caller publishes a list entry of its own circumstance.
+    CreateListEntry,
+    ImportListEntries,
 }
 
 /// The steps the matrix takes through `/transitions`: one for each kind of actor of the
@@ -592,6 +613,8 @@ const WRITES: &[Write] = &[
     // refused by its rows (`R`: 422 naming power_code).
     write("POST", "/api/v1/powers/{id}/benchmarks", Setup::CreateBenchmark, "FFFAANU"),
     write("POST", "/api/v1/benchmarks/import", Setup::ImportBenchmarks, "FFFAARU"),
+    write("POST", "/api/v1/powers/{id}/list-entries", Setup::CreateListEntry, "FFFAANU"),
+    write("POST", "/api/v1/list-entries/import", Setup::ImportListEntries, "FFFAARU"),
 ];
 
 /// A write ready to send: the concrete path and its body.
@@ -993,6 +1016,17 @@ impl Fixture {
                      XF-CG-001,占道经营（导入{n}）,lenient,经责令后及时改正的,警告、罚款,20000,200000\n"
                 )),
             },
+            Setup::CreateListEntry => Target::json(
+                format!("/api/v1/powers/{}/list-entries", w.power),
+                list_entry(&format!("占道经营（情形{n}）")),
+            ),
+            Setup::ImportListEntries => Target {
+                path: "/api/v1/list-entries/import".into(),
+                body: Body::Csv(format!(
+                    "list,power_code,circumstance,conditions,legal_basis\n\
+                     从轻,XF-CG-001,占道经营（导入{n}）,主动清理占道物品的,《中华人民共和国行政处罚法》第三十二条\n"
+                )),
+            },
             Setup::CreateRecusal => Target::json(
                 "/api/v1/recusals",
                 json!({"officer_id": self.off_case.0, "subject_id": w.enterprise, "reason": "曾在该企业任职"}),
@@ -1123,6 +1157,12 @@ fn benchmark(circumstance: &str) -> Value {
     json!({"circumstance": circumstance, "grade": "ordinary", "conditions": "占道面积5平方米以上的",
            "penalty_types": ["fine"], "fine_min_fen": 200_000, "fine_max_fen": 1_000_000,
            "effective_from": "2024-01-01"})
+}
+
+/// A 从轻处罚清单 entry of `circumstance`, from 2024.
+fn list_entry(circumstance: &str) -> Value {
+    json!({"list": "lenient", "circumstance": circumstance, "conditions": "主动消除违法行为危害后果的",
+           "legal_basis": "《中华人民共和国行政处罚法》第三十二条第一项", "effective_from": "2024-01-01"})
 }
 
 /// An inspection item (检查事项) resting on `power`, published today.

@@ -13,6 +13,7 @@ mod cli;
 mod conventions;
 mod demo;
 mod disclosures;
+mod discretion_lists;
 mod documents;
 mod draw_reference;
 mod enforcement_rules;
