@@ -57,8 +57,9 @@ handlers![
     powers::api::get_version,
     benchmarks::api::list_benchmarks,
     benchmarks::api::create_benchmark,
-    // Before /benchmarks/{id}, so "import" is never read as an id.
+    // Before /benchmarks/{id}, so "import" and "consistency" are never read as an id.
     benchmarks::api::import_benchmarks,
+    benchmarks::api::consistency_report,
     benchmarks::api::get_benchmark,
     discretion_lists::api::list_list_entries,
     discretion_lists::api::create_list_entry,

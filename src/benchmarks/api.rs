@@ -557,3 +557,75 @@ pub async fn public_benchmarks(
 ) -> AppResult<HttpResponse> {
     agency_page(state, query, page, store::public_in_force).await
 }
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsistencyFormat {
+    #[default]
+    Json,
+    Xlsx,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ConsistencyParams {
+    /// `json` (default) or `xlsx`.
+    #[param(value_type = Option<ConsistencyFormat>, inline)]
+    pub format: Option<ConsistencyFormat>,
+}
+
+/// The consistency report (同案同罚, 国办发〔2022〕27号) for supervisors and admins: the
+/// period's penalty decisions that stand, per power and grade of the benchmark applied, their
+/// fines against each grade's range (the decided penalties checked as a proposal is), and the
+/// decisions that stand out — outside the grade, or a fine more than twice or less than half
+/// the median of its power, circumstance and grade (groups of three or more). JSON, or an
+/// XLSX workbook (汇总, 按事项和等级, 需关注的决定).
+#[utoipa::path(
+    get, path = "/api/v1/benchmarks/consistency", tag = "benchmarks",
+    params(ConsistencyParams, crate::stats::api::PeriodParams),
+    responses(
+        (status = 200, description = "the report",
+            content(
+                (crate::benchmarks::consistency::ConsistencyReport = "application/json"),
+                (XlsxWorkbook = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            )),
+        (status = 400, body = Problem, description = "a malformed date or an unknown format"),
+        (status = 401, body = Problem),
+        (status = 403, body = Problem, description = "not a supervisor or admin"),
+        (status = 422, body = Problem, description = "not exactly one period, or a period out of range"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn consistency_report(
+    state: web::Data<AppState>,
+    caller: CurrentUser,
+    format: ApiQuery<ConsistencyParams>,
+    period: ApiQuery<crate::stats::api::PeriodParams>,
+) -> AppResult<HttpResponse> {
+    caller.require_any(&[Role::Supervisor, Role::Admin])?;
+    let period = period.0.period()?;
+    let format = format.0.format.unwrap_or_default();
+    let agency_id = caller.agency_id.clone();
+    let decisions = state
+        .db(move |conn| Ok(store::decisions_in(conn, &agency_id, period)?))
+        .await?;
+    let report = crate::benchmarks::consistency::report(period, &decisions);
+    Ok(match format {
+        ConsistencyFormat::Json => HttpResponse::Ok().json(report),
+        ConsistencyFormat::Xlsx => {
+            let bytes = crate::benchmarks::consistency::xlsx(&report).map_err(AppError::internal)?;
+            let disposition = header::ContentDisposition {
+                disposition: header::DispositionType::Attachment,
+                parameters: vec![header::DispositionParam::FilenameExt(header::ExtendedValue {
+                    charset: header::Charset::Ext("UTF-8".into()),
+                    language_tag: None,
+                    value: format!("裁量基准适用情况-{}.xlsx", report.period_label).into_bytes(),
+                })],
+            };
+            HttpResponse::Ok()
+                .content_type(XLSX_CONTENT_TYPE)
+                .insert_header((header::CONTENT_DISPOSITION, disposition))
+                .body(bytes)
+        }
+    })
+}

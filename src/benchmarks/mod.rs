@@ -9,6 +9,7 @@
 //! the staff and public JSON, `html` the public page.
 
 pub mod api;
+pub mod consistency;
 pub mod html;
 pub mod import;
 pub mod lighter;

@@ -563,3 +563,66 @@ pub fn import_file(
         errors,
     })
 }
+
+/// The period's penalty decisions that stand (not revoked or void), each with the benchmark
+/// version its proposal applied and that power's code: what the consistency report reads.
+pub fn decisions_in(
+    conn: &mut DbConn,
+    agency_id: &str,
+    period: crate::stats::model::Period,
+) -> QueryResult<Vec<crate::benchmarks::consistency::DecisionFact>> {
+    use crate::cases::model::{Outcome, Penalty, Proposal};
+    use crate::db::schema::{case_revocations, cases};
+    type Row = (String, String, Option<NaiveDate>, String, Option<String>);
+    let rows: Vec<Row> = cases::table
+        .left_join(case_revocations::table)
+        .filter(cases::agency_id.eq(agency_id))
+        .filter(cases::decided_on.ge(period.from))
+        .filter(cases::decided_on.le(period.to))
+        .filter(cases::outcome.eq(Outcome::Penalty))
+        .filter(case_revocations::case_id.is_null())
+        .order(cases::decided_on.asc())
+        .select((
+            cases::id,
+            cases::case_number,
+            cases::decided_on,
+            cases::penalties,
+            cases::proposal,
+        ))
+        .load(conn)?;
+    let unreadable = |e: serde_json::Error| diesel::result::Error::DeserializationError(Box::new(e));
+    let mut benchmarks: HashMap<String, Option<(Benchmark, String)>> = HashMap::new();
+    let mut facts = Vec::with_capacity(rows.len());
+    for (case_id, case_number, decided_on, penalties, proposal) in rows {
+        let penalties: Vec<Penalty> = serde_json::from_str(&penalties).map_err(unreadable)?;
+        let proposal: Option<Proposal> = proposal
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(unreadable)?;
+        let applied = proposal.as_ref().and_then(|p| p.benchmark.clone());
+        let benchmark = match &applied {
+            Some(applied) => match benchmarks.get(&applied.id) {
+                Some(found) => found.clone(),
+                None => {
+                    let found = find(conn, agency_id, &applied.id)?
+                        .map(|(row, code)| Ok::<_, diesel::result::Error>((row.to_benchmark()?, code)))
+                        .transpose()?;
+                    benchmarks.insert(applied.id.clone(), found.clone());
+                    found
+                }
+            },
+            None => None,
+        };
+        facts.push(crate::benchmarks::consistency::DecisionFact {
+            case_id,
+            case_number,
+            decided_on: decided_on.unwrap_or(period.from),
+            penalties,
+            benchmark,
+            base_amount_fen: applied.as_ref().and_then(|a| a.base_amount_fen),
+            deviation_reason: applied.and_then(|a| a.deviation.map(|d| d.reason)),
+        });
+    }
+    Ok(facts)
+}

@@ -33,7 +33,7 @@ pub struct PeriodParams {
 }
 
 impl PeriodParams {
-    fn period(&self) -> AppResult<Period> {
+    pub fn period(&self) -> AppResult<Period> {
         Period::parse(self.year.as_deref(), self.quarter.as_deref(), self.from, self.to)
     }
 }

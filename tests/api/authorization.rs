@@ -47,6 +47,7 @@ const READS: &[(&str, &str)] = &[
     // 行政裁量权基准: staff read a power's benchmarks and one version of one.
     ("/api/v1/powers/{id}/benchmarks", "AAAAANU"),
     ("/api/v1/benchmarks/{id}", "AAAAANU"),
+    ("/api/v1/benchmarks/consistency", "FFFAAAU"),
     // The four lists: staff read a power's entries and one version of one.
     ("/api/v1/powers/{id}/list-entries", "AAAAANU"),
     ("/api/v1/list-entries/{id}", "AAAAANU"),
@@ -194,6 +195,7 @@ impl Fixture {
             "/api/v1/calendar/add-working-days" => format!("?from={}&days=3", today()),
             r if r.starts_with("/api/v1/stats/breakdown") => format!("?year={year}&by=officer"),
             r if r.starts_with("/api/v1/stats/") => format!("?year={year}"),
+            "/api/v1/benchmarks/consistency" => format!("?year={year}"),
             r if r.starts_with("/public/") || r.starts_with("/api/v1/public/") => "?agency=XF".to_string(),
             _ => String::new(),
         };

@@ -1027,3 +1027,94 @@ async fn a_case_keeps_its_violation_dates_benchmark_unless_a_later_one_is_lighte
         .unwrap();
     assert!(page.contains("第三十七条"), "{page}");
 }
+
+/// The consistency report counts the test's own decisions: per power and grade, fines
+/// against the grade's range, and the one far from the others.
+#[actix_web::test]
+async fn the_consistency_report_is_computed_from_the_decisions() {
+    let w = case_world().await;
+    let benchmark = publish_ok(&w.app, &w.supervisor, &w.power, &ordinary()).await;
+    let mut decided = Vec::new();
+    for (fine, deviation) in [
+        (300_000, None),
+        (400_000, None),
+        (500_000, None),
+        (100_000, Some("当事人主动消除违法后果，情节特别轻微")),
+    ] {
+        let notice = Notice::fine(fine);
+        let id = w.penalty_at(Stage::Notified(notice.clone()), json!({})).await;
+        w.step_ok(&id, json!({"action": "waive_defense"})).await;
+        let mut proposal = notice.propose();
+        proposal["benchmark_id"] = benchmark["id"].clone();
+        if let Some(reason) = deviation {
+            proposal["deviation_reason"] = json!(reason);
+        }
+        w.step_ok(&id, proposal).await;
+        w.approve_review(&id).await;
+        if deviation.is_some() {
+            w.step_ok_by(
+                &w.supervisor,
+                &id,
+                json!({"action": "record_collective_discussion", "held_on": enforcement::clock::today().to_string(),
+                       "participants": ["主任", "副主任"], "conclusion": "同意减轻处罚"}),
+            )
+            .await;
+        }
+        let case = w.step_ok_by(&w.supervisor, &id, json!({"action": "decide"})).await;
+        assert_eq!(case["status"], "decided", "{case}");
+        decided.push(id);
+    }
+    let year = &enforcement::clock::today().to_string()[..4];
+    let path = format!("/api/v1/benchmarks/consistency?year={year}");
+    let (status, report) = json_of(w.app.get(&path, &w.supervisor).await).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(
+        (
+            &report["decisions"],
+            &report["with_benchmark"],
+            &report["outside_range"],
+            &report["outliers"]
+        ),
+        (&json!(4), &json!(4), &json!(1), &json!(1)),
+        "{report}"
+    );
+    assert_eq!(report["by_power"][0]["power_code"], "XF-CG-001");
+    assert_eq!(report["by_power"][0]["by_grade"]["ordinary"], 4);
+    let group = &report["groups"][0];
+    assert_eq!(
+        (
+            &group["fine_min_fen"],
+            &group["fine_median_fen"],
+            &group["fine_max_fen"]
+        ),
+        (&json!(100_000), &json!(350_000.0), &json!(500_000))
+    );
+    assert_eq!(
+        (
+            &group["inside_range"],
+            &group["outside_range"],
+            &group["deviations_with_reason"]
+        ),
+        (&json!(3), &json!(1), &json!(1))
+    );
+    let flagged: Vec<(Value, Value)> = group["flagged"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["case_id"].clone(), f["why"].clone()))
+        .collect();
+    assert_eq!(
+        flagged,
+        vec![
+            (json!(decided[3]), json!("outside_range")),
+            (json!(decided[3]), json!("far_from_median"))
+        ]
+    );
+    // The same as a workbook; officers do not read it.
+    let response = w.app.get(&format!("{path}&format=xlsx"), &w.supervisor).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], XLSX);
+    assert!(response.bytes().await.unwrap().starts_with(b"PK"));
+    let forbidden = w.app.get(&path, w.lead_token()).await;
+    assert_eq!(forbidden.status(), StatusCode::FORBIDDEN);
+}
