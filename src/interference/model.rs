@@ -110,12 +110,15 @@ impl NewReport {
         check_text("person_name", &request.person_name, 100, &mut errors);
         check_text("position", &request.position, 200, &mut errors);
         check_text("request", &request.request, 5000, &mut errors);
+        // A blank id is the same as none; a long one names nothing.
         for (field, value) in [
             ("case_id", &request.case_id),
             ("evidence_id", &request.evidence_id),
             ("corrects_id", &request.corrects_id),
         ] {
-            check_optional_text(field, value.as_deref(), 64, &mut errors);
+            if value.as_deref().is_some_and(|v| v.trim().chars().count() > 64) {
+                errors.push(FieldError::new(field, "must be at most 64 characters"));
+            }
         }
         if request.occurred_at > now + chrono::Duration::seconds(CLOCK_SKEW_SECONDS) {
             errors.push(FieldError::new("occurred_at", "must not be in the future"));

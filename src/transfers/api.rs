@@ -225,7 +225,7 @@ pub async fn record_transfer_receipt(
 }
 
 /// Record the receiving side's feedback (处理结果): after the receipt (422
-/// `receipt_required`), once (422 `feedback_already_recorded`). The case's record gets a
+/// `transfer_receipt_required`), once (422 `feedback_already_recorded`). The case's record gets a
 /// `transfer_feedback` event in the same transaction.
 #[utoipa::path(
     post, path = "/api/v1/transfers/{id}/feedback", tag = "transfers",
@@ -237,7 +237,7 @@ pub async fn record_transfer_receipt(
         (status = 403, body = Problem, description = "neither an officer of the case nor a supervisor"),
         (status = 404, body = Problem, description = "no such transfer in the caller's agency"),
         (status = 413, body = Problem), (status = 415, body = Problem),
-        (status = 422, body = Problem, description = "a blank feedback, feedback_on in the future, receipt_required, feedback_already_recorded or feedback_before_receipt"),
+        (status = 422, body = Problem, description = "a blank feedback, feedback_on in the future, transfer_receipt_required, feedback_already_recorded or feedback_before_receipt"),
     ),
     security(("bearer" = []))
 )]

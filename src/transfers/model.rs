@@ -162,7 +162,7 @@ pub fn check_feedback(state: &TransferState, request: FeedbackRequest, today: Na
     }
     let Some(received_on) = state.received_on else {
         return Err(AppError::rule(
-            "receipt_required",
+            "transfer_receipt_required",
             "the receiving side's receipt (回执) is not recorded yet: record it before its feedback",
         ));
     };
@@ -305,7 +305,10 @@ mod tests {
             feedback: "已立案查处".into(),
             feedback_on: None,
         };
-        assert_eq!(rule(check_feedback(&sent(), feedback(), today)), "receipt_required");
+        assert_eq!(
+            rule(check_feedback(&sent(), feedback(), today)),
+            "transfer_receipt_required"
+        );
         let received = TransferState {
             received_on: Some(day("2026-11-03")),
             ..sent()

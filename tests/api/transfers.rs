@@ -127,7 +127,7 @@ async fn a_transfer_is_received_then_answered_each_once() {
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
-    assert_eq!(problem["rule"], json!("receipt_required"));
+    assert_eq!(problem["rule"], json!("transfer_receipt_required"));
     let problem = expect_problem(
         w.app
             .post(
