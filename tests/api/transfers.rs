@@ -233,6 +233,16 @@ async fn a_transfer_is_received_then_answered_each_once() {
     assert_eq!(figures["by_kind"]["judicial"], json!(1));
     assert_eq!(figures["by_status"]["closed"], json!(1));
     assert_eq!(figures["by_status"]["awaiting_receipt"], json!(0));
+    let csv = w
+        .app
+        .get(
+            &format!("/api/v1/stats/report?year={}&format=csv", &today()[..4]),
+            &w.supervisor,
+        )
+        .await;
+    let csv = csv.text().await.unwrap();
+    assert!(csv.contains("移送函（件）,1"), "{csv}");
+    assert!(csv.contains("移送函：已办结（件）,1"), "{csv}");
 }
 
 fn incoming(w: &CaseWorld, letter: &str) -> Value {
