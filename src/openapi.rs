@@ -35,6 +35,8 @@ use crate::error;
         (name = "statistics", description = "The figures the annual report quotes (DESIGN §7), by period, with drill-down to the cases and exports as text, CSV and XLSX"),
         (name = "case-file reviews", description = "案卷评查: scoring templates, quarterly campaigns sampled from a recorded seed, scores by reviewers who did not handle the file, rectification items and the campaign report"),
         (name = "checkpoints", description = "Signed checkpoints of every case record (Ed25519 over an RFC 6962 Merkle root of the records' heads), published for anyone to keep"),
+        (name = "interference", description = "干预插手登记: reports of interference in cases, read only by supervisors and the reporter, every read recorded; referral (e.g. to 街纪工委) and its outcome; append-only"),
+        (name = "transfers", description = "案件移送: transfer letters numbered gap-free per agency and year, the receiving side's receipt and feedback, and cases received from other departments"),
         (name = "public", description = "Disclosure before enforcement (事前公开), without login"),
     )
 )]

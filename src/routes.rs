@@ -12,7 +12,8 @@ use utoipa::openapi::path::PathItem;
 
 use crate::{
     auth, benchmarks, calendar, cases, checkpoints, disclosures, discretion_lists, documents, evidence, file_reviews,
-    inspection_items, legal_reviews, officers, ops, powers, public, random_plans, stats, subjects, users,
+    inspection_items, interference, legal_reviews, officers, ops, powers, public, random_plans, stats, subjects,
+    transfers, users,
 };
 
 /// Declares the handlers: `Operations`, their OpenAPI document, and `HANDLERS`, each
@@ -142,6 +143,18 @@ handlers![
     disclosures::api::publish_disclosure,
     disclosures::api::withdraw_disclosure,
     disclosures::api::update_disclosure,
+    interference::api::create_interference_report,
+    interference::api::list_interference_reports,
+    interference::api::get_interference_report,
+    interference::api::interference_access_log,
+    interference::api::refer_interference_report,
+    interference::api::record_interference_outcome,
+    // Before /transfers/{id}, so "incoming" is never read as an id.
+    transfers::api::receive_transfer,
+    transfers::api::list_transfers,
+    transfers::api::get_transfer,
+    transfers::api::record_transfer_receipt,
+    transfers::api::record_transfer_feedback,
     stats::api::get_summary,
     stats::api::get_breakdown,
     stats::api::get_report,

@@ -251,7 +251,18 @@ pub async fn get_case(state: web::Data<AppState>, user: CurrentUser, id: web::Pa
             let (case, meta) =
                 store::load_for_view(conn, &caller.agency_id, &id, None)?.ok_or(AppError::NotFound("case"))?;
             let relation = store::relation(&case, &caller);
-            Ok(CaseView::new(case, &meta, relation, clock::today()))
+            let reported = if caller.is_supervisor {
+                Some(crate::interference::store::reported_for_case(
+                    conn,
+                    &caller.agency_id,
+                    &case.id,
+                )?)
+            } else {
+                None
+            };
+            let mut view = CaseView::new(case, &meta, relation, clock::today());
+            view.interference_reported = reported;
+            Ok(view)
         })
         .await?;
     Ok(HttpResponse::Ok()

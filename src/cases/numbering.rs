@@ -17,6 +17,8 @@ pub enum Sequence {
     Decision,
     /// 不予行政处罚决定书文号
     NoPenaltyDecision,
+    /// 案件移送函编号
+    Transfer,
 }
 
 impl Sequence {
@@ -41,6 +43,7 @@ impl Sequence {
             Sequence::Penalty => "penalty",
             Sequence::Decision => "decision",
             Sequence::NoPenaltyDecision => "no_penalty_decision",
+            Sequence::Transfer => "transfer",
         }
     }
 }
@@ -52,6 +55,7 @@ pub fn format_number(prefix: &str, sequence: Sequence, year: i32, seq: i32) -> S
         Sequence::Penalty => format!("{prefix}罚〔{year}〕第{seq:03}号"),
         Sequence::Decision => format!("{prefix}罚决字〔{year}〕第{seq}号"),
         Sequence::NoPenaltyDecision => format!("{prefix}不罚字〔{year}〕第{seq}号"),
+        Sequence::Transfer => format!("{prefix}移字〔{year}〕第{seq}号"),
     }
 }
 
@@ -98,6 +102,10 @@ mod tests {
         assert_eq!(
             format_number("学府", Sequence::Decision, 2024, 7),
             "学府罚决字〔2024〕第7号"
+        );
+        assert_eq!(
+            format_number("学府", Sequence::Transfer, 2024, 3),
+            "学府移字〔2024〕第3号"
         );
         assert_eq!(
             format_number("学府", Sequence::Inspection, 2024, 12345),

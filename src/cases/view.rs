@@ -169,6 +169,10 @@ pub struct CaseView {
     pub created_at: DateTime<Utc>,
     pub created_by: String,
     pub updated_at: DateTime<Utc>,
+    /// Supervisors only, in `GET /cases/{id}`: whether an interference report (干预插手登记)
+    /// names this case — that one exists, never its content. Absent for everyone else.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interference_reported: Option<bool>,
 }
 
 impl CaseView {
@@ -291,6 +295,7 @@ impl CaseView {
             created_at: clock::from_db(meta.created_at),
             created_by: meta.created_by.clone(),
             updated_at: clock::from_db(meta.updated_at),
+            interference_reported: None,
         }
     }
 }

@@ -672,6 +672,95 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    interference_reports (id) {
+        id -> Text,
+        agency_id -> Text,
+        reporter_id -> Text,
+        person_name -> Text,
+        position -> Text,
+        internal -> Bool,
+        occurred_at -> Timestamp,
+        method -> Text,
+        request -> Text,
+        case_id -> Nullable<Text>,
+        evidence_id -> Nullable<Text>,
+        corrects_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    interference_reads (id) {
+        id -> Text,
+        agency_id -> Text,
+        report_id -> Text,
+        reader_id -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    interference_referrals (id) {
+        id -> Text,
+        agency_id -> Text,
+        report_id -> Text,
+        referred_to -> Text,
+        note -> Nullable<Text>,
+        referred_by -> Text,
+        referred_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    interference_referral_outcomes (id) {
+        id -> Text,
+        agency_id -> Text,
+        referral_id -> Text,
+        outcome -> Text,
+        recorded_by -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    transfers (id) {
+        id -> Text,
+        agency_id -> Text,
+        case_id -> Text,
+        kind -> Text,
+        to_department -> Text,
+        reason -> Text,
+        letter_number -> Text,
+        number_year -> Integer,
+        number_seq -> Integer,
+        transferred_on -> Date,
+        transferred_by -> Text,
+        created_at -> Timestamp,
+        received_on -> Nullable<Date>,
+        receiver_name -> Nullable<Text>,
+        receipt_recorded_by -> Nullable<Text>,
+        receipt_recorded_at -> Nullable<Timestamp>,
+        feedback -> Nullable<Text>,
+        feedback_on -> Nullable<Date>,
+        feedback_recorded_by -> Nullable<Text>,
+        feedback_recorded_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    incoming_transfers (id) {
+        id -> Text,
+        agency_id -> Text,
+        case_id -> Text,
+        from_department -> Text,
+        letter_number -> Text,
+        received_on -> Date,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(auth_sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> auth_sessions (session_id));
@@ -704,9 +793,20 @@ diesel::joinable!(inspection_feedback -> cases (case_id));
 diesel::joinable!(record_checkpoints -> agencies (agency_id));
 diesel::joinable!(discretion_benchmarks -> powers (power_id));
 diesel::joinable!(discretion_list_entries -> powers (power_id));
+diesel::joinable!(interference_reads -> interference_reports (report_id));
+diesel::joinable!(interference_referrals -> interference_reports (report_id));
+diesel::joinable!(interference_referral_outcomes -> interference_referrals (referral_id));
+diesel::joinable!(transfers -> cases (case_id));
+diesel::joinable!(incoming_transfers -> cases (case_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
+    interference_reports,
+    interference_reads,
+    interference_referrals,
+    interference_referral_outcomes,
+    transfers,
+    incoming_transfers,
     discretion_benchmarks,
     discretion_list_entries,
     record_checkpoints,

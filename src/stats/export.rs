@@ -89,6 +89,19 @@ pub fn summary_rows(summary: &Summary) -> Vec<(String, String)> {
     rows.push(("逾期公示（件）".into(), disclosures.published_late.to_string()));
     rows.push(("逾期未公示（件）".into(), disclosures.pending_overdue.to_string()));
     rows.push(("移送案件（件）".into(), summary.transfers.to_string()));
+    let letters = &summary.transfer_letters;
+    rows.push(("移送函（件）".into(), letters.total.to_string()));
+    for status in crate::transfers::model::TransferStatus::ALL {
+        let count = letters.by_status.get(status.as_str()).copied().unwrap_or(0);
+        rows.push((format!("移送函：{}（件）", status.label()), count.to_string()));
+    }
+    rows.push(("接收移送案件（件）".into(), letters.incoming.to_string()));
+    let reports = &summary.interference_reports;
+    rows.push(("干预插手登记（件）".into(), reports.total.to_string()));
+    for status in crate::interference::model::ReferralStatus::ALL {
+        let count = reports.by_referral_status.get(status.as_str()).copied().unwrap_or(0);
+        rows.push((format!("干预插手登记：{}（件）", status.label()), count.to_string()));
+    }
     rows
 }
 

@@ -106,6 +106,11 @@ pub struct Summary {
     /// Double-random plans first drawn in the period (双随机、一公开): subjects drawn,
     /// inspected, problems found, results published and on time (20 working days).
     pub random_inspections: crate::random_plans::api::RandomInspectionFigures,
+    /// 干预插手登记: reports entered in the period, by method and by referral status.
+    pub interference_reports: crate::interference::store::InterferenceFigures,
+    /// 案件移送: transfer letters issued in the period, by destination, kind and status,
+    /// and cases received from other departments.
+    pub transfer_letters: crate::transfers::store::TransferFigures,
     /// For each figure (by its path, e.g. `hazards.major.found`), the `GET /cases` query
     /// listing the cases behind it. Officer and power rates list the period's cases (each
     /// officer's and power's own in `/stats/breakdown`); hazard counts are findings, listed
@@ -527,6 +532,8 @@ pub fn summary(conn: &mut DbConn, agency_id: &str, period: Period, today: NaiveD
             ..crate::stats::enterprise::figures(&crate::stats::enterprise::load(conn, agency_id, period)?)
         },
         random_inspections: crate::random_plans::api::figures(conn, agency_id, period.from, period.to, today)?,
+        interference_reports: crate::interference::store::figures(conn, agency_id, period.from, period.to)?,
+        transfer_letters: crate::transfers::store::figures(conn, agency_id, period.from, period.to)?,
         drill_down,
     })
 }

@@ -84,6 +84,15 @@ const READS: &[(&str, &str)] = &[
     ("/api/v1/disclosures", "FFFAAAU"),
     ("/api/v1/disclosures/{id}", "FFFAANU"),
     ("/api/v1/disclosures/{id}/preview", "FFFAANU"),
+    // 干预插手登记: each caller lists what it may read (its own reports; the head all); one
+    // report (filed by the lead officer): its reporter and the head, a 404 for anyone else;
+    // its access log: the head.
+    ("/api/v1/interference-reports", "AAAAAAU"),
+    ("/api/v1/interference-reports/{id}", "ANNANNU"),
+    ("/api/v1/interference-reports/{id}/access-log", "FFFAFFU"),
+    // 案件移送: the agency's staff read its transfers.
+    ("/api/v1/transfers", "AAAAAAU"),
+    ("/api/v1/transfers/{id}", "AAAAANU"),
     ("/api/v1/stats/summary", "FFFAAAU"),
     ("/api/v1/stats/breakdown", "FFFAAAU"),
     ("/api/v1/stats/report", "FFFAAAU"),
@@ -184,6 +193,8 @@ impl Fixture {
             "/api/v1/random-plans" => "random_plan",
             "/api/v1/benchmarks" => "benchmark",
             "/api/v1/list-entries" => "list_entry",
+            "/api/v1/interference-reports" => "interference_report",
+            "/api/v1/transfers" => "transfer",
             _ => "none",
         };
         if let Some(id) = self.ids.get(key) {
@@ -368,6 +379,8 @@ async fn fixture() -> Fixture {
     ids.insert("subject", w.enterprise.clone());
     ids.insert("user", off_case.0.clone());
     ids.insert("random_plan", random_plan(&w, "AZ-SJ-READ").await);
+    ids.insert("interference_report", interference_report(&w).await);
+    ids.insert("transfer", transfer(&w).await);
     // Signed last, so that it covers every case above.
     let (status, checkpoint) = json_of(w.app.post("/api/v1/checkpoints", &w.supervisor, &json!({})).await).await;
     assert_eq!(status, StatusCode::CREATED, "{checkpoint}");
@@ -480,6 +493,17 @@ enum Setup {
     /// Each allowed caller publishes a list entry of its own circumstance.
     CreateListEntry,
     ImportListEntries,
+    CreateInterferenceReport,
+    /// Each allowed caller refers a fresh report of the lead officer's.
+    ReferInterferenceReport,
+    /// Each allowed caller records the outcome of a freshly referred report.
+    RecordReferralOutcome,
+    /// Each allowed caller receives a letter of its own number.
+    ReceiveTransfer,
+    /// Each allowed caller records the receipt of a fresh transfer.
+    RecordTransferReceipt,
+    /// Each allowed caller records the feedback of a fresh, received transfer.
+    RecordTransferFeedback,
 }
 
 /// The steps the matrix takes through `/transitions`: one for each kind of actor of the
@@ -617,6 +641,16 @@ const WRITES: &[Write] = &[
     write("POST", "/api/v1/benchmarks/import", Setup::ImportBenchmarks, "FFFAARU"),
     write("POST", "/api/v1/powers/{id}/list-entries", Setup::CreateListEntry, "FFFAANU"),
     write("POST", "/api/v1/list-entries/import", Setup::ImportListEntries, "FFFAARU"),
+    // 干预插手登记: any staff member files a report; the head refers it and records the
+    // outcome (the role check comes before the lookup: another agency's admin gets 403).
+    write("POST", "/api/v1/interference-reports", Setup::CreateInterferenceReport, "AAAAAAU"),
+    write("POST", "/api/v1/interference-reports/{id}/refer", Setup::ReferInterferenceReport, "FFFAFFU"),
+    write("POST", "/api/v1/interference-reports/{id}/referral-outcome", Setup::RecordReferralOutcome, "FFFAFFU"),
+    // 案件移送: officers receive a case from another department (opening it, as POST /cases);
+    // the case's officers and the head record the receiving side's receipt and feedback.
+    write("POST", "/api/v1/transfers/incoming", Setup::ReceiveTransfer, "AAFFFFU"),
+    write("POST", "/api/v1/transfers/{id}/receipt", Setup::RecordTransferReceipt, "AFFAFFU"),
+    write("POST", "/api/v1/transfers/{id}/feedback", Setup::RecordTransferFeedback, "AFFAFFU"),
 ];
 
 /// A write ready to send: the concrete path and its body.
@@ -1029,6 +1063,58 @@ impl Fixture {
                      从轻,XF-CG-001,占道经营（导入{n}）,主动清理占道物品的,《中华人民共和国行政处罚法》第三十二条\n"
                 )),
             },
+            Setup::CreateInterferenceReport => Target::json("/api/v1/interference-reports", interference_body()),
+            Setup::ReferInterferenceReport => Target::json(
+                format!("/api/v1/interference-reports/{}/refer", interference_report(w).await),
+                json!({"to": "街纪工委", "note": "请核查"}),
+            ),
+            Setup::RecordReferralOutcome => {
+                let report = interference_report(w).await;
+                let (status, referred) = json_of(
+                    w.app
+                        .post(
+                            &format!("/api/v1/interference-reports/{report}/refer"),
+                            &w.supervisor,
+                            &json!({"to": "街纪工委"}),
+                        )
+                        .await,
+                )
+                .await;
+                assert_eq!(status, StatusCode::CREATED, "{referred}");
+                Target::json(
+                    format!("/api/v1/interference-reports/{report}/referral-outcome"),
+                    json!({"outcome": "已约谈提醒"}),
+                )
+            }
+            Setup::ReceiveTransfer => Target::json(
+                "/api/v1/transfers/incoming",
+                json!({"from_department": "区市场监管局", "letter_number": format!("津南市监移〔2026〕{n}号"),
+                       "received_on": today(), "kind": "penalty", "subject_id": w.enterprise,
+                       "power_ids": [w.power], "officer_ids": w.officers(), "summary": "移送的占道经营线索",
+                       "violation_on": today()}),
+            ),
+            Setup::RecordTransferReceipt => Target::json(
+                format!("/api/v1/transfers/{}/receipt", transfer(w).await),
+                json!({"received_on": today(), "receiver_name": "王某"}),
+            ),
+            Setup::RecordTransferFeedback => {
+                let id = transfer(w).await;
+                let (status, received) = json_of(
+                    w.app
+                        .post(
+                            &format!("/api/v1/transfers/{id}/receipt"),
+                            &w.supervisor,
+                            &json!({"received_on": today(), "receiver_name": "王某"}),
+                        )
+                        .await,
+                )
+                .await;
+                assert_eq!(status, StatusCode::OK, "{received}");
+                Target::json(
+                    format!("/api/v1/transfers/{id}/feedback"),
+                    json!({"feedback": "已立案查处"}),
+                )
+            }
             Setup::CreateRecusal => Target::json(
                 "/api/v1/recusals",
                 json!({"officer_id": self.off_case.0, "subject_id": w.enterprise, "reason": "曾在该企业任职"}),
@@ -1125,6 +1211,39 @@ impl Fixture {
     fn ids_value(&self, key: &str) -> Value {
         serde_json::from_str(&self.ids[key]).unwrap()
     }
+}
+
+fn interference_body() -> Value {
+    json!({"person_name": "李某", "position": "某局科长", "internal": true,
+           "occurred_at": "2026-01-05T10:00:00+08:00", "method": "phone", "request": "要求从轻处理"})
+}
+
+/// An interference report filed by the lead officer; returns its id.
+async fn interference_report(w: &CaseWorld) -> String {
+    let (status, report) = json_of(
+        w.app
+            .post("/api/v1/interference-reports", w.lead_token(), &interference_body())
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{report}");
+    report["id"].as_str().unwrap().to_string()
+}
+
+/// A penalty case of the lead officer's transferred by the head; returns the transfer's id.
+async fn transfer(w: &CaseWorld) -> String {
+    let case = w.open_ok("penalty", json!({})).await;
+    let transferred = w
+        .step_ok_by(
+            &w.supervisor,
+            &case,
+            json!({"action": "transfer", "to_department": "区市场监管局", "reason": "属食品安全职责"}),
+        )
+        .await;
+    let (_, record) = json_of(w.app.get(&format!("/api/v1/cases/{case}/record"), w.lead_token()).await).await;
+    let event = record["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(event["action"], json!("transfer"), "{transferred}");
+    event["payload"]["transfer_id"].as_str().unwrap().to_string()
 }
 
 /// A random-inspection item (随机抽查事项) published by the head; returns its id.

@@ -519,13 +519,18 @@ pub struct DecideRecusalInput {
     pub reason: String,
 }
 
-/// The input of `transfer`.
+/// The input of `transfer` (移送): the receiving department or organ, the reason and the
+/// kind; the step allocates the transfer letter's number (移送函编号).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct TransferInput {
     pub to_department: String,
     pub reason: String,
+    /// `department` (default) or `judicial`.
     #[serde(default)]
-    pub judicial: bool,
+    pub kind: Option<crate::transfers::model::TransferKind>,
+    /// The older form of `kind: judicial`; may be left out.
+    #[serde(default)]
+    pub judicial: Option<bool>,
 }
 
 /// The input of `terminate`.
@@ -623,6 +628,16 @@ pub enum Effect {
         recused: String,
         replacement: String,
     },
+    /// Allocate the transfer letter's number (移送函编号) and keep the letter (`transfers`).
+    RecordTransfer(TransferLetter),
+}
+
+/// The letter of a `transfer` step, which the store numbers and keeps.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TransferLetter {
+    pub kind: crate::transfers::model::TransferKind,
+    pub to_department: String,
+    pub reason: String,
 }
 
 /// Which numbered document a decision is.

@@ -484,6 +484,12 @@ pub fn transition(
             }
             next.officers.push(officer);
         }
+        Effect::RecordTransfer(letter) => {
+            // 移送函: numbered gap-free in this transaction, like case numbers.
+            let transfer = crate::transfers::store::create(conn, &next, letter, &caller.user_id, today, now)?;
+            payload["transfer_id"] = serde_json::Value::String(transfer.id);
+            payload["letter_number"] = serde_json::Value::String(transfer.letter_number);
+        }
     }
     // 事先告知书 (APL art. 44, 62–64), fixed and recorded like a decision.
     if action == Action::Notify {

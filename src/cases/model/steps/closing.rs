@@ -97,17 +97,34 @@ pub fn decide_recusal(case: &Case, input: DecideRecusalInput, ctx: &Context<'_>)
 }
 
 /// `transfer` (移送) to another department or to judicial organs, approved by a supervisor
-/// (DESIGN §4.2); for judicial organs `to_department` names the receiving organ.
+/// (DESIGN §4.2); for judicial organs `to_department` names the receiving organ. The store
+/// numbers the transfer letter (移送函) in the same transaction.
 pub fn transfer(case: &Case, input: TransferInput, ctx: &Context<'_>) -> Result<Applied, Refusal> {
     approver_off_the_case(ctx, "approve its transfer (移送)")?;
     let mut next = case.clone();
     let to_department = required_text("to_department", &input.to_department, 200)?;
     let reason = required_text("reason", &input.reason, 2000)?;
+    let kind = crate::transfers::model::transfer_kind(input.kind, input.judicial)
+        .map_err(|error| Refusal::Invalid(vec![error]))?;
     next.transferred_to = Some(to_department.clone());
     next.transfer_reason = Some(reason.clone());
     next.status = CaseStatus::Transferred;
-    let payload = json!({"to_department": to_department, "reason": reason, "judicial": input.judicial});
-    Ok(Applied::new(next, payload))
+    let payload = json!({
+        "to_department": to_department,
+        "reason": reason,
+        "kind": kind,
+        "judicial": kind == crate::transfers::model::TransferKind::Judicial,
+        "transferred_on": ctx.today,
+    });
+    Ok(Applied {
+        case: next,
+        payload,
+        effect: Effect::RecordTransfer(TransferLetter {
+            kind,
+            to_department,
+            reason,
+        }),
+    })
 }
 
 /// `terminate` (终止) with a reason.

@@ -1,0 +1,15 @@
+DROP TABLE incoming_transfers;
+DROP TRIGGER transfers_no_delete;
+DROP TABLE transfers;
+DROP TRIGGER interference_referral_outcomes_no_delete;
+DROP TRIGGER interference_referral_outcomes_no_update;
+DROP TRIGGER interference_referrals_no_delete;
+DROP TRIGGER interference_referrals_no_update;
+DROP TRIGGER interference_reads_no_delete;
+DROP TRIGGER interference_reads_no_update;
+DROP TRIGGER interference_reports_no_delete;
+DROP TRIGGER interference_reports_no_update;
+DROP TABLE interference_referral_outcomes;
+DROP TABLE interference_referrals;
+DROP TABLE interference_reads;
+DROP TABLE interference_reports;
