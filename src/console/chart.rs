@@ -62,7 +62,10 @@ pub fn monthly(rows: &[(String, i64, i64)]) -> Chart {
     let mut months = Vec::new();
     for (i, (label, inspections, penalties)) in rows.iter().enumerate() {
         let x = LEFT + GROUP * i as i64 + 6;
-        for (offset, series, word, value) in [(0, "inspection", "行政检查", *inspections), (20, "penalty", "行政处罚", *penalties)] {
+        for (offset, series, word, value) in [
+            (0, "inspection", "行政检查", *inspections),
+            (20, "penalty", "行政处罚", *penalties),
+        ] {
             let height = scale(value).max(if value > 0 { 1 } else { 0 });
             bars.push(Bar {
                 x: x + offset,

@@ -121,7 +121,11 @@ impl ResponseError for ConsoleError {
     fn error_response(&self) -> HttpResponse {
         let (title, message) = match self {
             ConsoleError::SignIn { expired } => {
-                let to = if *expired { "/console/login?m=expired" } else { "/console/login" };
+                let to = if *expired {
+                    "/console/login?m=expired"
+                } else {
+                    "/console/login"
+                };
                 let mut removal = actix_web::cookie::Cookie::new(session::COOKIE, "");
                 removal.set_path("/console");
                 removal.make_removal();
@@ -190,7 +194,10 @@ impl Form {
 
     /// The first value of `name`, trimmed, or `None` when absent or blank.
     pub fn text(&self, name: &str) -> Option<String> {
-        self.get(name).map(str::trim).filter(|v| !v.is_empty()).map(String::from)
+        self.get(name)
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(String::from)
     }
 
     /// Every value of `name` that is not blank.

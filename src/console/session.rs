@@ -48,8 +48,10 @@ pub enum Lookup {
 /// A new session for `user`: answers the cookie's token and the CSRF token. Sessions past
 /// their expiry are swept on the way, and the username's failed logins forgotten.
 pub fn start(conn: &mut DbConn, user: &UserRow, now: DateTime<Utc>) -> QueryResult<(String, String)> {
-    diesel::delete(console_sessions::table.filter(console_sessions::expires_at.lt(clock::to_db(now - Duration::days(1)))))
-        .execute(conn)?;
+    diesel::delete(
+        console_sessions::table.filter(console_sessions::expires_at.lt(clock::to_db(now - Duration::days(1)))),
+    )
+    .execute(conn)?;
     crate::auth::store::clear_failures(conn, &user.username)?;
     let token = new_refresh_token();
     let csrf = new_refresh_token();
@@ -70,7 +72,11 @@ pub fn find(conn: &mut DbConn, token: &str, now: DateTime<Utc>) -> QueryResult<L
     let found: Option<(NaiveDateTime, String, UserRow)> = console_sessions::table
         .inner_join(users::table)
         .filter(console_sessions::token_hash.eq(refresh_token_digest(token)))
-        .select((console_sessions::expires_at, console_sessions::csrf_token, UserRow::as_select()))
+        .select((
+            console_sessions::expires_at,
+            console_sessions::csrf_token,
+            UserRow::as_select(),
+        ))
         .first(conn)
         .optional()?;
     Ok(match found {
@@ -126,7 +132,10 @@ impl FromRequest for ConsoleUser {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let token = req.cookie(COOKIE).map(|c| c.value().to_string()).filter(|t| !t.is_empty());
+        let token = req
+            .cookie(COOKIE)
+            .map(|c| c.value().to_string())
+            .filter(|t| !t.is_empty());
         Box::pin(async move {
             let state = state.ok_or_else(|| ConsoleError::internal(anyhow::anyhow!("application state missing")))?;
             let token = token.ok_or(ConsoleError::SignIn { expired: false })?;

@@ -80,11 +80,15 @@ pub fn action(code: &str) -> String {
         Some(Action::Void) => "作废",
         Some(Action::Correct) => "更正",
         None => match code {
-            "create_case" | "open_case" => "立案/登记",
+            "create" => "立案/登记",
             _ => "",
         },
     };
-    if word.is_empty() { code.to_string() } else { word.to_string() }
+    if word.is_empty() {
+        code.to_string()
+    } else {
+        word.to_string()
+    }
 }
 
 pub fn hazard(level: &str) -> &'static str {

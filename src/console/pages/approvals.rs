@@ -28,7 +28,12 @@ const WAITING: &[(Action, &str, &[CaseStatus])] = &[
     (
         Action::AcknowledgeFiling,
         "简易程序备案确认",
-        &[CaseStatus::Decided, CaseStatus::Served, CaseStatus::Executed, CaseStatus::Closed],
+        &[
+            CaseStatus::Decided,
+            CaseStatus::Served,
+            CaseStatus::Executed,
+            CaseStatus::Closed,
+        ],
     ),
     (
         Action::DecideRecusal,

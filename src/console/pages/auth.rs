@@ -85,7 +85,10 @@ pub async fn login(
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, ConsoleError> {
     let form = Form(form.into_inner());
-    let expected = req.cookie(LOGIN_CSRF_COOKIE).map(|c| c.value().to_string()).unwrap_or_default();
+    let expected = req
+        .cookie(LOGIN_CSRF_COOKIE)
+        .map(|c| c.value().to_string())
+        .unwrap_or_default();
     csrf::check(&form, &expected)?;
     let username = form.get("username").unwrap_or_default().to_string();
     let password = form.get("password").unwrap_or_default().to_string();
@@ -101,10 +104,9 @@ pub async fn login(
                 None,
                 Some(format!("登录失败次数过多，请约 {minutes} 分钟后再试。")),
             )?;
-            response.headers_mut().insert(
-                header::RETRY_AFTER,
-                header::HeaderValue::from(retry_after_secs),
-            );
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(retry_after_secs));
             return Ok(response);
         }
         Err(AppError::Unauthenticated(_)) => {
@@ -151,9 +153,7 @@ pub async fn logout(
 ) -> Result<HttpResponse, ConsoleError> {
     csrf::check(&Form(form.into_inner()), &user.csrf)?;
     let token_hash = user.token_hash.clone();
-    state
-        .db_write(move |conn| Ok(session::end(conn, &token_hash)?))
-        .await?;
+    state.db_write(move |conn| Ok(session::end(conn, &token_hash)?)).await?;
     let mut response = see_other("/console/login?m=signed_out");
     response
         .add_cookie(&session::removal(&req, COOKIE))

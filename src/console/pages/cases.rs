@@ -47,7 +47,11 @@ pub fn deadlines(view: &CaseView) -> Vec<Deadline> {
         ("送达期限", "service_due_on", view.service_due_on),
         ("缴款期限", "payment_due_on", view.payment_due_on),
         ("罚款上缴期限", "handover_due_on", view.handover_due_on),
-        ("备案确认期限", "filing_acknowledgement_due_on", view.filing_acknowledgement_due_on),
+        (
+            "备案确认期限",
+            "filing_acknowledgement_due_on",
+            view.filing_acknowledgement_due_on,
+        ),
         (
             "检查结果告知期限",
             "results_due_on",
@@ -100,7 +104,12 @@ pub struct Choice {
     pub selected: bool,
 }
 
-fn choices<T: Copy + PartialEq>(all: &[T], selected: Option<T>, code: fn(T) -> &'static str, word: fn(T) -> &'static str) -> Vec<Choice> {
+fn choices<T: Copy + PartialEq>(
+    all: &[T],
+    selected: Option<T>,
+    code: fn(T) -> &'static str,
+    word: fn(T) -> &'static str,
+) -> Vec<Choice> {
     all.iter()
         .map(|v| Choice {
             value: code(*v).to_string(),
@@ -260,7 +269,11 @@ fn step_form(action: Action, view: &CaseView, today: NaiveDate) -> StepForm {
     let mut fields = Vec::new();
     match action {
         Action::ApproveInspection => {
-            fields.push(Field::new("planned_from", "计划检查开始日期", "date").value(today.to_string()).required());
+            fields.push(
+                Field::new("planned_from", "计划检查开始日期", "date")
+                    .value(today.to_string())
+                    .required(),
+            );
             fields.push(
                 Field::new("planned_to", "计划检查结束日期", "date")
                     .value((today + chrono::Duration::days(30)).to_string())
@@ -269,9 +282,7 @@ fn step_form(action: Action, view: &CaseView, today: NaiveDate) -> StepForm {
         }
         Action::Start => {
             fields.push(Field::new("credentials_shown", "已向当事人出示执法证件", "checkbox"));
-            fields.push(
-                Field::new("location", "检查地点", "text").value(view.location.clone().unwrap_or_default()),
-            );
+            fields.push(Field::new("location", "检查地点", "text").value(view.location.clone().unwrap_or_default()));
             if view.inspection_plan.as_ref().is_some_and(|p| p.code.is_some()) {
                 fields.push(Field::new("code_presented", "已出示行政检查码", "checkbox"));
             }
@@ -283,8 +294,13 @@ fn step_form(action: Action, view: &CaseView, today: NaiveDate) -> StepForm {
                     .required(),
             );
             for i in 0..FINDING_ROWS {
-                fields.push(Field::new(format!("finding_{i}_description"), format!("问题{}描述", i + 1), "text"));
-                fields.push(Field::new(format!("finding_{i}_hazard_level"), "隐患等级", "select").options(HAZARD_LEVELS));
+                fields.push(Field::new(
+                    format!("finding_{i}_description"),
+                    format!("问题{}描述", i + 1),
+                    "text",
+                ));
+                fields
+                    .push(Field::new(format!("finding_{i}_hazard_level"), "隐患等级", "select").options(HAZARD_LEVELS));
             }
         }
         Action::OrderRectification => {
@@ -458,7 +474,13 @@ async fn case_response(
         findings: view
             .findings
             .iter()
-            .map(|f| (f.description.clone(), words::hazard(f.hazard_level.as_str()), f.rectified))
+            .map(|f| {
+                (
+                    f.description.clone(),
+                    words::hazard(f.hazard_level.as_str()),
+                    f.rectified,
+                )
+            })
             .collect(),
         timeline,
         forms: forms.into_iter().map(|a| step_form(a, &view, today)).collect(),
@@ -510,7 +532,15 @@ pub async fn take_step(
             let caller = caller.clone();
             state
                 .db_write(move |conn| {
-                    store::transition(conn, &caller, &target, command, expected_version, clock::today(), clock::now())
+                    store::transition(
+                        conn,
+                        &caller,
+                        &target,
+                        command,
+                        expected_version,
+                        clock::today(),
+                        clock::now(),
+                    )
                 })
                 .await
         }
@@ -519,10 +549,21 @@ pub async fn take_step(
     match attempt {
         Ok((case, _)) => {
             tracing::info!(case_id = %case.id, action = action.as_str(), "console step");
-            Ok(see_other(&format!("/console/cases/{}?done={}", case.id, action.as_str())))
+            Ok(see_other(&format!(
+                "/console/cases/{}?done={}",
+                case.id,
+                action.as_str()
+            )))
         }
         Err(error) => {
-            note_refusal(&state, &error, caller.agency_id.clone(), caller.user_id.clone(), case_id.clone()).await;
+            note_refusal(
+                &state,
+                &error,
+                caller.agency_id.clone(),
+                caller.user_id.clone(),
+                case_id.clone(),
+            )
+            .await;
             let (status, refusal) = refusal_of(error)?;
             case_response(&state, &user, case_id, status, None, Some(refusal)).await
         }

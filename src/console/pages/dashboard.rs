@@ -12,9 +12,9 @@ use crate::clock;
 use crate::console::chart::{self, Chart};
 use crate::console::session::ConsoleUser;
 use crate::console::{ConsoleError, Layout, render, require};
+use crate::state::AppState;
 use crate::stats::model::{Period, wan_yuan};
 use crate::stats::store::{self, BreakdownBy, Summary};
-use crate::state::AppState;
 
 #[derive(Template)]
 #[template(path = "console/dashboard.html")]
@@ -42,7 +42,10 @@ pub async fn dashboard(
 ) -> Result<HttpResponse, ConsoleError> {
     require(&user, Role::Supervisor)?;
     let this_year = clock::today().year();
-    let year = query.year.filter(|y| (this_year - 10..=this_year).contains(y)).unwrap_or(this_year);
+    let year = query
+        .year
+        .filter(|y| (this_year - 10..=this_year).contains(y))
+        .unwrap_or(this_year);
     let agency_id = user.current.agency_id.clone();
     let period = Period::year(year);
     let (summary, months) = state

@@ -6,4 +6,3 @@ pub mod auth;
 pub mod cases;
 pub mod dashboard;
 pub mod reviews;
-
