@@ -390,6 +390,11 @@ async fn each_role_reaches_its_own_pages_only() {
     assert_eq!(dashboard.status, StatusCode::OK);
     assert_console_headers(&dashboard);
     assert!(dashboard.body.contains("年度报告摘要") && dashboard.body.contains("<svg"));
+    assert_eq!(
+        head.get("/console/dashboard?year=abc").await.status,
+        StatusCode::OK,
+        "an odd year shows this one"
+    );
 
     // A page that does not exist.
     assert_eq!(head.get("/console/nowhere").await.status, StatusCode::NOT_FOUND);
@@ -744,4 +749,39 @@ async fn counsel_reviews_from_the_queue_and_signs_the_checklist() {
     let approvals = head.get("/console/approvals").await;
     let decide = approvals.body.find("待作出处罚决定").unwrap();
     assert!(approvals.body[decide..].contains(&number), "{}", approvals.body);
+}
+
+#[tokio::test]
+async fn a_password_reset_or_deactivation_ends_console_sessions() {
+    let w = case_world().await;
+    let mut lead = Browser::signed_in(&w.app, "lead.officer", PASSWORD).await;
+    let mut second = Browser::signed_in(&w.app, "second.officer", PASSWORD).await;
+    let reset = w
+        .app
+        .patch(
+            &format!("/api/v1/users/{}", w.lead.0),
+            &w.app.admin_token,
+            &json!({"password": "a-new-password-456"}),
+        )
+        .await;
+    assert_eq!(reset.status(), StatusCode::OK);
+    let page = lead.get("/console/cases").await;
+    assert_eq!(
+        (page.status, page.location()),
+        (StatusCode::SEE_OTHER, "/console/login")
+    );
+    let deactivated = w
+        .app
+        .patch(
+            &format!("/api/v1/users/{}", w.second.0),
+            &w.app.admin_token,
+            &json!({"active": false}),
+        )
+        .await;
+    assert_eq!(deactivated.status(), StatusCode::OK);
+    let page = second.get("/console/cases").await;
+    assert_eq!(
+        (page.status, page.location()),
+        (StatusCode::SEE_OTHER, "/console/login")
+    );
 }

@@ -8,7 +8,7 @@ use askama::Template;
 
 use super::cases::{CaseRow, views};
 use crate::auth::Role;
-use crate::cases::model::{Action, CaseStatus};
+use crate::cases::model::{Action, CaseStatus, Procedure};
 use crate::cases::store::CaseFilter;
 use crate::console::session::ConsoleUser;
 use crate::console::{ConsoleError, Layout, render, require};
@@ -75,6 +75,8 @@ pub async fn approvals(state: web::Data<AppState>, user: ConsoleUser) -> Result<
                 for status in *statuses {
                     let filter = CaseFilter {
                         status: Some(*status),
+                        // Only the simple procedure files a decision for acknowledgement (备案).
+                        procedure: (*action == Action::AcknowledgeFiling).then_some(Procedure::Simple),
                         ..CaseFilter::default()
                     };
                     let (found, _) = views(conn, &reader, &filter)?;

@@ -140,18 +140,7 @@ pub struct MyCasesQuery {
 pub fn views(conn: &mut DbConn, user: &ConsoleUser, filter: &CaseFilter) -> Result<(Vec<CaseView>, bool), AppError> {
     let caller = caller_of(&user.current);
     let today = clock::today();
-    let mut ids = store::list_ids(
-        conn,
-        &caller.agency_id,
-        filter,
-        &PageRequest {
-            limit: i64::MAX / 2,
-            after: None,
-        },
-        today,
-    )?;
-    // Newest first (ids are time-ordered).
-    ids.reverse();
+    let mut ids = store::newest_ids(conn, &caller.agency_id, filter, LIST_LIMIT + 1, today)?;
     let truncated = ids.len() as i64 > LIST_LIMIT;
     ids.truncate(LIST_LIMIT as usize);
     let settings = store::procedure_settings(conn, &caller.agency_id)?;
@@ -389,16 +378,35 @@ fn local_time(at: &str) -> String {
         .unwrap_or_else(|_| at.to_string())
 }
 
-/// The payload's plain fields in a line (`地点: 学府街1号 · …`); nested values as JSON.
+/// The payload's fields in a line (`location: 学府街1号 · …`): texts as they are, a list of
+/// records by their names or descriptions, other values as compact JSON; ids left out.
 fn payload_line(payload: &Value) -> String {
+    fn brief(value: &Value) -> String {
+        match value {
+            Value::String(s) => s.clone(),
+            Value::Array(items) => items
+                .iter()
+                .map(|item| match item {
+                    Value::Object(record) => ["name", "description", "code", "display_name"]
+                        .iter()
+                        .find_map(|k| record.get(*k).and_then(Value::as_str).map(String::from))
+                        .unwrap_or_else(|| item.to_string()),
+                    other => brief(other),
+                })
+                .collect::<Vec<_>>()
+                .join("、"),
+            Value::Object(record) => ["name", "description", "code"]
+                .iter()
+                .find_map(|k| record.get(*k).and_then(Value::as_str).map(String::from))
+                .unwrap_or_else(|| value.to_string()),
+            other => other.to_string(),
+        }
+    }
     match payload {
         Value::Object(fields) => fields
             .iter()
-            .filter(|(_, v)| !v.is_null())
-            .map(|(k, v)| match v {
-                Value::String(s) => format!("{k}: {s}"),
-                other => format!("{k}: {other}"),
-            })
+            .filter(|(k, v)| !v.is_null() && !k.ends_with("_id") && !k.ends_with("_ids"))
+            .map(|(k, v)| format!("{k}: {}", brief(v)))
             .collect::<Vec<_>>()
             .join(" · "),
         Value::Null => String::new(),

@@ -31,7 +31,7 @@ struct DashboardPage {
 
 #[derive(Deserialize)]
 pub struct DashboardQuery {
-    year: Option<i32>,
+    year: Option<String>,
 }
 
 /// `GET /console/dashboard?year=` (supervisors): the year defaults to this one.
@@ -42,8 +42,11 @@ pub async fn dashboard(
 ) -> Result<HttpResponse, ConsoleError> {
     require(&user, Role::Supervisor)?;
     let this_year = clock::today().year();
+    // Anything but one of the last ten years shows this year.
     let year = query
         .year
+        .as_deref()
+        .and_then(|y| y.trim().parse::<i32>().ok())
         .filter(|y| (this_year - 10..=this_year).contains(y))
         .unwrap_or(this_year);
     let agency_id = user.current.agency_id.clone();
