@@ -110,11 +110,12 @@ mod tests {
         assert_eq!(nice_ceiling(1), 1);
         assert_eq!(nice_ceiling(7), 10);
         assert_eq!(nice_ceiling(2895), 5000);
-        let chart = monthly(&[("2024-01".into(), 10, 0), ("2024-02".into(), 5, 1)]);
-        assert_eq!(chart.max, 10);
+        let chart = monthly(&[("2024-01".into(), 1000, 0), ("2024-02".into(), 500, 1)]);
+        assert_eq!(chart.max, 1000);
         assert_eq!(chart.bars.len(), 4);
         assert_eq!(chart.bars[0].height, PLOT_HEIGHT);
         assert_eq!(chart.bars[1].height, 0);
+        assert_eq!(chart.bars[2].height, PLOT_HEIGHT / 2);
         assert_eq!(chart.bars[3].height, 1, "a small count stays visible");
         assert_eq!(chart.months[0].text, "1月");
     }
