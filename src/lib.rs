@@ -16,6 +16,7 @@ pub mod checkpoints;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod console;
 pub mod db;
 pub mod demo;
 pub mod disclosures;

@@ -263,6 +263,9 @@ pub fn configure(cfg: &mut web::ServiceConfig, endpoints: &[Endpoint]) {
     }
     // Not an operation of the document it serves.
     cfg.route("/api-spec/openapi.yaml", web::get().to(ops::openapi_yaml));
+    // The staff console: HTML pages behind a cookie session, not part of the JSON API and
+    // so not in its OpenAPI document (tests/api/console.rs covers who reaches each page).
+    crate::console::configure(cfg);
 }
 
 #[cfg(test)]

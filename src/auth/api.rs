@@ -107,6 +107,28 @@ pub async fn login(
 ) -> AppResult<HttpResponse> {
     let LoginRequest { username, password } = body.0;
     let address = request.peer_addr().map(|peer| peer.ip());
+    let user = authenticate(&state, address, username, password).await?;
+    let now = clock::now();
+    let ttl = refresh_ttl(&state);
+    let session_user = user.clone();
+    let (session_id, refresh_token) = state
+        .db_write(move |conn| Ok(store::start_session(conn, &session_user, now, ttl)?))
+        .await?;
+    tracing::info!(username = %user.username, user_id = %user.id, "login succeeded");
+    Ok(HttpResponse::Ok().json(token_response(&state, &user, &session_id, refresh_token)?))
+}
+
+/// Checks a username and password as every sign-in does (the API's login and the staff
+/// console's): both throttles (per address, per username), argon2id through the password
+/// gate, the timing of unknown usernames, and the bookkeeping of failures. Answers the
+/// active user; 401, 422 or 429 otherwise. A success clears nothing: the caller starts its
+/// session (`store::start_session` clears the username's failures).
+pub async fn authenticate(
+    state: &AppState,
+    address: Option<std::net::IpAddr>,
+    username: String,
+    password: String,
+) -> AppResult<UserRow> {
     if let Some(retry_after_secs) = address.and_then(|ip| state.login_addresses.retry_after(ip, clock::now())) {
         tracing::warn!(address = ?address, "login throttled for the address");
         return Err(AppError::TooManyRequests {
@@ -154,15 +176,7 @@ pub async fn login(
         })
         .await?;
     match verified {
-        Some(user) if user.active => {
-            let ttl = refresh_ttl(&state);
-            let session_user = user.clone();
-            let (session_id, refresh_token) = state
-                .db_write(move |conn| Ok(store::start_session(conn, &session_user, now, ttl)?))
-                .await?;
-            tracing::info!(username = %user.username, user_id = %user.id, "login succeeded");
-            Ok(HttpResponse::Ok().json(token_response(&state, &user, &session_id, refresh_token)?))
-        }
+        Some(user) if user.active => Ok(user),
         _ => {
             if let Some(ip) = address {
                 state.login_addresses.record_failure(ip, now);

@@ -152,9 +152,18 @@ pub fn revoke_session(conn: &mut DbConn, session_id: &str, reason: &str, now: Da
     revoke_live_sessions(conn, Box::new(auth_sessions::id.eq(session_id)), reason, now)
 }
 
-/// Ends every session of a user (password reset, deactivation).
+/// Ends every session of a user (password reset, deactivation): the API's and the staff
+/// console's.
 pub fn revoke_all_sessions(conn: &mut DbConn, user_id: &str, reason: &str, now: DateTime<Utc>) -> QueryResult<()> {
+    crate::console::session::end_all(conn, user_id)?;
     revoke_live_sessions(conn, Box::new(auth_sessions::user_id.eq(user_id)), reason, now)
+}
+
+/// Forgets a username's failed logins: a sign-in succeeded.
+pub fn clear_failures(conn: &mut DbConn, username: &str) -> QueryResult<()> {
+    diesel::delete(login_failures::table.filter(login_failures::username.eq(username)))
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// Revokes the sessions `which` selects that are still live; one already revoked keeps

@@ -173,13 +173,22 @@ pub async fn transition(
         json_reply(200, &CaseView::new(case, &meta, relation, today))
     })
     .await;
-    if let Err(AppError::Rule {
+    if let Err(error) = &reply {
+        let (agency_id, by, case_id) = refused;
+        note_refusal(&state, error, agency_id, by, case_id).await;
+    }
+    reply
+}
+
+/// What a refused step leaves behind although it changed nothing: a refusal by the yearly
+/// inspection cap is logged, since the head's figures count it. Every caller of
+/// `store::transition` (the API and the staff console) calls this on an error.
+pub async fn note_refusal(state: &AppState, error: &AppError, agency_id: String, by: String, case_id: String) {
+    if let AppError::Rule {
         rule: "inspection_frequency_cap",
         ..
-    }) = &reply
+    } = error
     {
-        // The refused approval changed nothing; the head's figures still count it.
-        let (agency_id, by, case_id) = refused;
         let logged = state
             .db_write(move |conn| {
                 store::record_cap_refusal(conn, &agency_id, &case_id, &by, clock::today(), clock::now())
@@ -190,12 +199,11 @@ pub async fn transition(
             tracing::error!(%error, "a refusal by the yearly inspection cap was not logged");
         }
     }
-    reply
 }
 
 /// Parses `{"action": "start", …}` as `{"start": {…}}`, naming the failing field as the
 /// client wrote it (`findings[0].hazard_level`, not `start.findings[0]…`).
-fn parse_command(value: Value) -> AppResult<Command> {
+pub fn parse_command(value: Value) -> AppResult<Command> {
     let Value::Object(mut fields) = value else {
         return Err(AppError::bad_request("the body must be a JSON object with an action"));
     };

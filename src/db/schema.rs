@@ -39,6 +39,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Staff console sessions: the SHA-256 of the cookie's token, never the token.
+    console_sessions (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     refresh_tokens (token_hash) {
         token_hash -> Text,
         session_id -> Text,
@@ -763,6 +774,7 @@ diesel::table! {
 
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(auth_sessions -> users (user_id));
+diesel::joinable!(console_sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> auth_sessions (session_id));
 diesel::joinable!(power_versions -> powers (power_id));
 diesel::joinable!(case_officers -> cases (case_id));
@@ -807,6 +819,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     interference_referral_outcomes,
     transfers,
     incoming_transfers,
+    console_sessions,
     discretion_benchmarks,
     discretion_list_entries,
     record_checkpoints,

@@ -137,7 +137,8 @@ impl ReviewView {
     }
 }
 
-fn load_view(conn: &mut DbConn, agency_id: &str, id: &str) -> AppResult<ReviewView> {
+/// A review of the agency with its package and discretion check (404 for any other).
+pub fn load_view(conn: &mut DbConn, agency_id: &str, id: &str) -> AppResult<ReviewView> {
     let mut view = ReviewView::new(store::find(conn, agency_id, id)?.ok_or(AppError::NotFound("legal review"))?)?;
     view.discretion_check = discretion_check(conn, agency_id, &view.case_id, &view.proposal)?;
     Ok(view)
@@ -271,34 +272,45 @@ pub async fn list_reviews(
     let agency_id = user.agency_id.clone();
     let page = state
         .db(move |conn| {
-            let today = clock::today();
-            let rows = store::queue(conn, &agency_id, status, &request)?;
-            let earliest = rows.iter().map(|(r, _, _)| r.submitted_on).min().unwrap_or(today);
-            let calendar = crate::calendar::store::load_range(conn, earliest, today)?;
-            let summaries: Vec<ReviewSummary> = rows
-                .into_iter()
-                .map(|(row, case_number, decision_due_on)| {
-                    let until = row.reviewed_on.unwrap_or(today);
-                    ReviewSummary {
-                        age_working_days: calendar.working_days_between(row.submitted_on, until),
-                        submitted_at: clock::from_db(row.submitted_at),
-                        reviewed_at: row.reviewed_at.map(clock::from_db),
-                        id: row.id,
-                        case_id: row.case_id,
-                        case_number,
-                        seq: row.seq,
-                        status: row.status,
-                        outcome: row.outcome,
-                        submitted_on: row.submitted_on,
-                        decision_due_on,
-                        reviewer_id: row.reviewer_id,
-                    }
-                })
-                .collect();
+            let summaries = queue_summaries(conn, &agency_id, status, &request)?;
             Ok(Page::from_rows(summaries, &request, |s| s.id.clone()))
         })
         .await?;
     Ok(HttpResponse::Ok().json(page))
+}
+
+/// One page of the agency's queue (`pending`, `done` or all), oldest submission first, each
+/// with its age in working days and the case's decision deadline.
+pub fn queue_summaries(
+    conn: &mut DbConn,
+    agency_id: &str,
+    status: Option<&str>,
+    request: &crate::http::PageRequest,
+) -> AppResult<Vec<ReviewSummary>> {
+    let today = clock::today();
+    let rows = store::queue(conn, agency_id, status, request)?;
+    let earliest = rows.iter().map(|(r, _, _)| r.submitted_on).min().unwrap_or(today);
+    let calendar = crate::calendar::store::load_range(conn, earliest, today)?;
+    Ok(rows
+        .into_iter()
+        .map(|(row, case_number, decision_due_on)| {
+            let until = row.reviewed_on.unwrap_or(today);
+            ReviewSummary {
+                age_working_days: calendar.working_days_between(row.submitted_on, until),
+                submitted_at: clock::from_db(row.submitted_at),
+                reviewed_at: row.reviewed_at.map(clock::from_db),
+                id: row.id,
+                case_id: row.case_id,
+                case_number,
+                seq: row.seq,
+                status: row.status,
+                outcome: row.outcome,
+                submitted_on: row.submitted_on,
+                decision_due_on,
+                reviewer_id: row.reviewer_id,
+            }
+        })
+        .collect())
 }
 
 /// A review with its package and, once signed, the opinion and its hash: read as the case's
@@ -359,27 +371,38 @@ pub async fn sign_opinion(
         ));
     }
     let review_id = id.into_inner();
-    let mut input = body.0;
-    input.review_id = review_id.clone();
+    let input = body.0;
     let view = state
-        .db_write(move |conn| {
-            let review = store::find(conn, &caller.agency_id, &review_id)?.ok_or(AppError::NotFound("legal review"))?;
-            let (case, _) = crate::cases::store::load(conn, &caller.agency_id, &review.case_id)?
-                .ok_or(AppError::NotFound("case"))?;
-            if case.officers.iter().any(|o| o.user_id == caller.user_id) {
-                return Err(AppError::Forbidden(
-                    "an officer of the case cannot review it (DESIGN §5.2)".into(),
-                ));
-            }
-            if review.status != "pending" {
-                return Err(AppError::conflict(
-                    "this review is already signed; an opinion is signed once",
-                ));
-            }
-            let command = Command::RecordLegalOpinion(input);
-            crate::cases::store::transition(conn, &caller, &case.id, command, None, clock::today(), clock::now())?;
-            load_view(conn, &caller.agency_id, &review_id)
-        })
+        .db_write(move |conn| sign(conn, &caller, &review_id, input))
         .await?;
     Ok(HttpResponse::Ok().json(view))
+}
+
+/// Signs counsel's opinion on a review (run inside a write transaction): the caller must
+/// not be an officer of the case, the review must be pending; the step is the case's
+/// `record_legal_opinion`. `caller` is counsel with a legal qualification (checked by the
+/// callers, from the user).
+pub fn sign(
+    conn: &mut DbConn,
+    caller: &crate::cases::store::Caller,
+    review_id: &str,
+    mut input: LegalOpinionInput,
+) -> AppResult<ReviewView> {
+    input.review_id = review_id.to_string();
+    let review = store::find(conn, &caller.agency_id, review_id)?.ok_or(AppError::NotFound("legal review"))?;
+    let (case, _) =
+        crate::cases::store::load(conn, &caller.agency_id, &review.case_id)?.ok_or(AppError::NotFound("case"))?;
+    if case.officers.iter().any(|o| o.user_id == caller.user_id) {
+        return Err(AppError::Forbidden(
+            "an officer of the case cannot review it (DESIGN §5.2)".into(),
+        ));
+    }
+    if review.status != "pending" {
+        return Err(AppError::conflict(
+            "this review is already signed; an opinion is signed once",
+        ));
+    }
+    let command = Command::RecordLegalOpinion(input);
+    crate::cases::store::transition(conn, caller, &case.id, command, None, clock::today(), clock::now())?;
+    load_view(conn, &caller.agency_id, review_id)
 }

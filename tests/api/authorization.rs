@@ -4,6 +4,11 @@
 //! GET routes, `WRITES` for the others, each write sent with a valid body so that the
 //! answer is the role decision and not a parse error. A route without a row fails the
 //! test, so a new route must state who reaches it.
+//!
+//! The staff console's HTML pages (`/console/…`) are not API routes: they answer a cookie
+//! session, not a bearer token, and are kept out of `routes::endpoints()` and the OpenAPI
+//! document, so this matrix does not list them; `tests/api/console.rs` checks who reaches
+//! each page (officer, counsel, head, another agency, no one).
 
 use std::collections::BTreeMap;
 use std::time::Instant;

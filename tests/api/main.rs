@@ -10,6 +10,7 @@ mod calendar;
 mod cases;
 mod checkpoints;
 mod cli;
+mod console;
 mod conventions;
 mod demo;
 mod disclosures;

@@ -74,6 +74,22 @@ pub fn list_ids(
     query.load(conn)
 }
 
+/// Ids of the agency's `limit` newest cases matching the filter, newest first (the staff
+/// console's lists).
+pub fn newest_ids(
+    conn: &mut DbConn,
+    agency_id: &str,
+    filter: &CaseFilter,
+    limit: i64,
+    today: NaiveDate,
+) -> QueryResult<Vec<String>> {
+    matching(agency_id, filter, today)
+        .select(cases::id)
+        .order(cases::id.desc())
+        .limit(limit)
+        .load(conn)
+}
+
 /// The agency's cases matching the filter, as a query to select from: the one place the
 /// filters of `GET /cases` become SQL, shared by the list and the statistics.
 pub fn matching<'a>(agency_id: &str, filter: &CaseFilter, today: NaiveDate) -> cases::BoxedQuery<'a, DbBackend> {

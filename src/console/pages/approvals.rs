@@ -1,0 +1,112 @@
+//! The head's page of what waits for them: filings, inspections of enterprises, proposals
+//! to decide, simple-procedure filings to acknowledge, recusal requests — each case listed
+//! where the state machine allows the head that step now — and counsel's pending reviews.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use super::cases::{CaseRow, views};
+use crate::auth::Role;
+use crate::cases::model::{Action, CaseStatus, Procedure};
+use crate::cases::store::CaseFilter;
+use crate::console::session::ConsoleUser;
+use crate::console::{ConsoleError, Layout, render, require};
+use crate::http::PageRequest;
+use crate::legal_reviews::api::{ReviewSummary, queue_summaries};
+use crate::state::AppState;
+
+/// The head's steps, the heading each is listed under, and the states a case waits in.
+const WAITING: &[(Action, &str, &[CaseStatus])] = &[
+    (Action::ApproveFiling, "立案审批", &[CaseStatus::PendingApproval]),
+    (
+        Action::ApproveInspection,
+        "涉企检查审批",
+        &[CaseStatus::Registered, CaseStatus::InProgress],
+    ),
+    (Action::Decide, "待作出处罚决定", &[CaseStatus::Proposed]),
+    (
+        Action::AcknowledgeFiling,
+        "简易程序备案确认",
+        &[
+            CaseStatus::Decided,
+            CaseStatus::Served,
+            CaseStatus::Executed,
+            CaseStatus::Closed,
+        ],
+    ),
+    (
+        Action::DecideRecusal,
+        "回避申请",
+        &[
+            CaseStatus::Filed,
+            CaseStatus::Investigating,
+            CaseStatus::Notified,
+            CaseStatus::Hearing,
+            CaseStatus::Proposed,
+            CaseStatus::InProgress,
+            CaseStatus::Registered,
+        ],
+    ),
+];
+
+pub struct Group {
+    pub title: &'static str,
+    pub rows: Vec<CaseRow>,
+}
+
+#[derive(Template)]
+#[template(path = "console/approvals.html")]
+struct ApprovalsPage {
+    layout: Layout,
+    groups: Vec<Group>,
+    reviews: Vec<ReviewSummary>,
+}
+
+/// `GET /console/approvals` (supervisors).
+pub async fn approvals(state: web::Data<AppState>, user: ConsoleUser) -> Result<HttpResponse, ConsoleError> {
+    require(&user, Role::Supervisor)?;
+    let reader = user.clone();
+    let (groups, reviews) = state
+        .db(move |conn| {
+            let mut groups = Vec::new();
+            for (action, title, statuses) in WAITING {
+                let mut rows = Vec::new();
+                for status in *statuses {
+                    let filter = CaseFilter {
+                        status: Some(*status),
+                        // Only the simple procedure files a decision for acknowledgement (备案).
+                        procedure: (*action == Action::AcknowledgeFiling).then_some(Procedure::Simple),
+                        ..CaseFilter::default()
+                    };
+                    let (found, _) = views(conn, &reader, &filter)?;
+                    rows.extend(
+                        found
+                            .iter()
+                            .filter(|v| v.allowed_actions.contains(action))
+                            .map(CaseRow::new),
+                    );
+                }
+                groups.push(Group { title, rows });
+            }
+            let reviews = queue_summaries(
+                conn,
+                &reader.current.agency_id,
+                Some("pending"),
+                &PageRequest {
+                    limit: 200,
+                    after: None,
+                },
+            )?;
+            Ok((groups, reviews))
+        })
+        .await?;
+    render(
+        StatusCode::OK,
+        &ApprovalsPage {
+            layout: Layout::new(&user, "待我审批", "/console/approvals"),
+            groups,
+            reviews,
+        },
+    )
+}

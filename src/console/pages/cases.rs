@@ -1,0 +1,758 @@
+//! Officers' pages: my cases, one case (with its allowed steps as forms) and opening an
+//! inspection. Steps go through `cases::store::transition` and openings through
+//! `prepare_case` / `insert_prepared_case`, as `POST /cases/{id}/transitions` and
+//! `POST /cases` do.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use crate::auth::Role;
+use crate::cases::api::{caller_of, note_refusal, parse_command};
+use crate::cases::model::{Action, CaseKind, CaseStatus, CreateCaseRequest, NewCase};
+use crate::cases::store::{self, CaseFilter};
+use crate::cases::view::CaseView;
+use crate::clock;
+use crate::console::session::ConsoleUser;
+use crate::console::{ConsoleError, Form, Layout, Refusal, csrf, refusal_of, render, require, see_other, words};
+use crate::db::DbConn;
+use crate::db::schema::users;
+use crate::error::AppError;
+use crate::http::PageRequest;
+use crate::record::chain::Event;
+use crate::state::AppState;
+
+/// Most rows a console list shows.
+const LIST_LIMIT: i64 = 200;
+
+/// A deadline of a case as the lists and the case page show it.
+pub struct Deadline {
+    pub label: &'static str,
+    pub date: String,
+    pub overdue: bool,
+}
+
+/// The deadlines a case carries, each marked overdue when the model says so.
+pub fn deadlines(view: &CaseView) -> Vec<Deadline> {
+    let candidates = [
+        ("整改期限", "rectification_deadline", view.rectification_deadline),
+        ("陈述申辩期限", "defense_due_on", view.defense_due_on),
+        ("办案期限", "decision_due_on", view.decision_due_on),
+        ("送达期限", "service_due_on", view.service_due_on),
+        ("缴款期限", "payment_due_on", view.payment_due_on),
+        ("罚款上缴期限", "handover_due_on", view.handover_due_on),
+        (
+            "备案确认期限",
+            "filing_acknowledgement_due_on",
+            view.filing_acknowledgement_due_on,
+        ),
+        (
+            "检查结果告知期限",
+            "results_due_on",
+            view.inspection_plan.as_ref().and_then(|p| p.results_due_on),
+        ),
+    ];
+    candidates
+        .into_iter()
+        .filter_map(|(label, name, day)| {
+            day.map(|day| Deadline {
+                label,
+                date: day.to_string(),
+                overdue: view.overdue_deadlines.iter().any(|o| o == name),
+            })
+        })
+        .collect()
+}
+
+/// One row of a case list.
+pub struct CaseRow {
+    pub id: String,
+    pub number: String,
+    pub kind: &'static str,
+    pub status: &'static str,
+    pub subject: String,
+    pub opened_on: String,
+    pub deadlines: Vec<Deadline>,
+    pub overdue: bool,
+}
+
+impl CaseRow {
+    pub fn new(view: &CaseView) -> Self {
+        CaseRow {
+            id: view.id.clone(),
+            number: view.case_number.clone(),
+            kind: words::kind(view.kind),
+            status: words::status(view.status),
+            subject: view.subject.name.clone(),
+            opened_on: view.opened_on.to_string(),
+            deadlines: deadlines(view),
+            overdue: view.overdue,
+        }
+    }
+}
+
+/// An option of a select.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+fn choices<T: Copy + PartialEq>(
+    all: &[T],
+    selected: Option<T>,
+    code: fn(T) -> &'static str,
+    word: fn(T) -> &'static str,
+) -> Vec<Choice> {
+    all.iter()
+        .map(|v| Choice {
+            value: code(*v).to_string(),
+            label: word(*v).to_string(),
+            selected: selected == Some(*v),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "console/cases.html")]
+struct MyCasesPage {
+    layout: Layout,
+    kinds: Vec<Choice>,
+    statuses: Vec<Choice>,
+    rows: Vec<CaseRow>,
+    truncated: bool,
+}
+
+#[derive(Deserialize)]
+pub struct MyCasesQuery {
+    kind: Option<String>,
+    status: Option<String>,
+}
+
+/// Cases matching `filter` as views for `user`, newest first, at most `LIST_LIMIT`, and
+/// whether there were more.
+pub fn views(conn: &mut DbConn, user: &ConsoleUser, filter: &CaseFilter) -> Result<(Vec<CaseView>, bool), AppError> {
+    let caller = caller_of(&user.current);
+    let today = clock::today();
+    let mut ids = store::newest_ids(conn, &caller.agency_id, filter, LIST_LIMIT + 1, today)?;
+    let truncated = ids.len() as i64 > LIST_LIMIT;
+    ids.truncate(LIST_LIMIT as usize);
+    let settings = store::procedure_settings(conn, &caller.agency_id)?;
+    let mut views: Vec<CaseView> = store::load_many_for_view(conn, &caller.agency_id, &ids, &settings)?
+        .into_iter()
+        .map(|(case, meta)| {
+            let relation = store::relation(&case, &caller);
+            CaseView::new(case, &meta, relation, today)
+        })
+        .collect();
+    views.sort_by(|a, b| b.id.cmp(&a.id));
+    Ok((views, truncated))
+}
+
+/// `GET /console/cases`: the officer's own cases, newest first, filtered by kind and status.
+pub async fn my_cases(
+    state: web::Data<AppState>,
+    user: ConsoleUser,
+    query: web::Query<MyCasesQuery>,
+) -> Result<HttpResponse, ConsoleError> {
+    require(&user, Role::Officer)?;
+    let kind = query.kind.as_deref().and_then(CaseKind::parse);
+    let status = query.status.as_deref().and_then(CaseStatus::parse);
+    let filter = CaseFilter {
+        officer_id: Some(user.current.id.clone()),
+        kind,
+        status,
+        ..CaseFilter::default()
+    };
+    let reader = user.clone();
+    let (views, truncated) = state.db(move |conn| views(conn, &reader, &filter)).await?;
+    render(
+        StatusCode::OK,
+        &MyCasesPage {
+            layout: Layout::new(&user, "我的案件", "/console/cases"),
+            kinds: choices(CaseKind::ALL, kind, CaseKind::as_str, words::kind),
+            statuses: choices(CaseStatus::ALL, status, CaseStatus::as_str, words::status),
+            rows: views.iter().map(CaseRow::new).collect(),
+            truncated,
+        },
+    )
+}
+
+/// One field of a step's form.
+pub struct Field {
+    pub name: String,
+    pub label: String,
+    /// `text`, `date`, `checkbox`, `select` or `textarea`.
+    pub input: &'static str,
+    pub value: String,
+    pub options: Vec<Choice>,
+    pub required: bool,
+}
+
+impl Field {
+    fn new(name: impl Into<String>, label: impl Into<String>, input: &'static str) -> Self {
+        Field {
+            name: name.into(),
+            label: label.into(),
+            input,
+            value: String::new(),
+            options: Vec::new(),
+            required: false,
+        }
+    }
+
+    fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = value.into();
+        self
+    }
+
+    fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+
+    fn options(mut self, options: &[(&str, &str)]) -> Self {
+        self.options = options
+            .iter()
+            .map(|(value, label)| Choice {
+                value: (*value).to_string(),
+                label: (*label).to_string(),
+                selected: false,
+            })
+            .collect();
+        self
+    }
+}
+
+/// An allowed step as a form.
+pub struct StepForm {
+    pub action: &'static str,
+    pub label: String,
+    pub fields: Vec<Field>,
+}
+
+/// How many finding rows the `record_findings` form offers.
+const FINDING_ROWS: usize = 3;
+const HAZARD_LEVELS: &[(&str, &str)] = &[("none", "无隐患"), ("general", "一般隐患"), ("major", "重大隐患")];
+
+/// The steps the console offers as forms; any other allowed step is listed, to be taken
+/// through the API for now.
+const FORM_ACTIONS: &[Action] = &[
+    Action::ApproveInspection,
+    Action::ApproveFiling,
+    Action::Start,
+    Action::RecordFindings,
+    Action::OrderRectification,
+    Action::VerifyRectification,
+    Action::AcknowledgeFiling,
+    Action::Close,
+];
+
+fn step_form(action: Action, view: &CaseView, today: NaiveDate) -> StepForm {
+    let mut fields = Vec::new();
+    match action {
+        Action::ApproveInspection => {
+            fields.push(
+                Field::new("planned_from", "计划检查开始日期", "date")
+                    .value(today.to_string())
+                    .required(),
+            );
+            fields.push(
+                Field::new("planned_to", "计划检查结束日期", "date")
+                    .value((today + chrono::Duration::days(30)).to_string())
+                    .required(),
+            );
+        }
+        Action::Start => {
+            fields.push(Field::new("credentials_shown", "已向当事人出示执法证件", "checkbox"));
+            fields.push(Field::new("location", "检查地点", "text").value(view.location.clone().unwrap_or_default()));
+            if view.inspection_plan.as_ref().is_some_and(|p| p.code.is_some()) {
+                fields.push(Field::new("code_presented", "已出示行政检查码", "checkbox"));
+            }
+        }
+        Action::RecordFindings => {
+            fields.push(
+                Field::new("result", "检查结果", "select")
+                    .options(&[("compliant", "未发现问题"), ("violations_found", "发现问题")])
+                    .required(),
+            );
+            for i in 0..FINDING_ROWS {
+                fields.push(Field::new(
+                    format!("finding_{i}_description"),
+                    format!("问题{}描述", i + 1),
+                    "text",
+                ));
+                fields
+                    .push(Field::new(format!("finding_{i}_hazard_level"), "隐患等级", "select").options(HAZARD_LEVELS));
+            }
+        }
+        Action::OrderRectification => {
+            fields.push(Field::new("deadline", "整改期限", "date").required());
+        }
+        Action::VerifyRectification => {
+            fields.push(
+                Field::new("rectified", "复查结果", "select")
+                    .options(&[("true", "已整改"), ("false", "未整改")])
+                    .required(),
+            );
+            fields.push(Field::new("note", "复查情况", "text"));
+            fields.push(Field::new("deadline", "未整改时的新期限", "date"));
+        }
+        _ => {}
+    }
+    StepForm {
+        action: action.as_str(),
+        label: words::action(action.as_str()),
+        fields,
+    }
+}
+
+/// A form's fields as the body of the step `action`, as a client of the API would send it.
+fn step_body(action: Action, form: &Form) -> Value {
+    let mut body = Map::new();
+    let text = |body: &mut Map<String, Value>, name: &str| {
+        if let Some(value) = form.text(name) {
+            body.insert(name.to_string(), Value::String(value));
+        }
+    };
+    match action {
+        Action::ApproveInspection => {
+            text(&mut body, "planned_from");
+            text(&mut body, "planned_to");
+        }
+        Action::Start => {
+            body.insert("credentials_shown".into(), json!(form.checked("credentials_shown")));
+            body.insert("code_presented".into(), json!(form.checked("code_presented")));
+            text(&mut body, "location");
+        }
+        Action::RecordFindings => {
+            text(&mut body, "result");
+            let findings: Vec<Value> = (0..FINDING_ROWS)
+                .filter_map(|i| {
+                    let description = form.text(&format!("finding_{i}_description"))?;
+                    let level = form
+                        .text(&format!("finding_{i}_hazard_level"))
+                        .unwrap_or_else(|| "none".into());
+                    Some(json!({"description": description, "hazard_level": level}))
+                })
+                .collect();
+            body.insert("findings".into(), Value::Array(findings));
+        }
+        Action::OrderRectification => text(&mut body, "deadline"),
+        Action::VerifyRectification => {
+            if let Some(rectified) = form.text("rectified") {
+                body.insert("rectified".into(), json!(rectified == "true"));
+            }
+            text(&mut body, "note");
+            text(&mut body, "deadline");
+        }
+        _ => {}
+    }
+    body.insert("action".into(), Value::String(action.as_str().to_string()));
+    Value::Object(body)
+}
+
+/// A record event as the timeline shows it.
+pub struct TimelineEntry {
+    pub seq: i32,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub details: String,
+}
+
+/// `at` (RFC 3339 UTC) in Beijing time, to the minute.
+fn local_time(at: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(at)
+        .map(|t| {
+            t.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap_or(*t.offset()))
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_else(|_| at.to_string())
+}
+
+/// The payload's fields in a line (`location: 学府街1号 · …`): texts as they are, a list of
+/// records by their names or descriptions, other values as compact JSON; ids left out.
+fn payload_line(payload: &Value) -> String {
+    fn brief(value: &Value) -> String {
+        match value {
+            Value::String(s) => s.clone(),
+            Value::Array(items) => items
+                .iter()
+                .map(|item| match item {
+                    Value::Object(record) => ["name", "description", "code", "display_name"]
+                        .iter()
+                        .find_map(|k| record.get(*k).and_then(Value::as_str).map(String::from))
+                        .unwrap_or_else(|| item.to_string()),
+                    other => brief(other),
+                })
+                .collect::<Vec<_>>()
+                .join("、"),
+            Value::Object(record) => ["name", "description", "code"]
+                .iter()
+                .find_map(|k| record.get(*k).and_then(Value::as_str).map(String::from))
+                .unwrap_or_else(|| value.to_string()),
+            other => other.to_string(),
+        }
+    }
+    match payload {
+        Value::Object(fields) => fields
+            .iter()
+            .filter(|(k, v)| !v.is_null() && !k.ends_with("_id") && !k.ends_with("_ids"))
+            .map(|(k, v)| format!("{k}: {}", brief(v)))
+            .collect::<Vec<_>>()
+            .join(" · "),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "console/case.html")]
+struct CasePage {
+    layout: Layout,
+    case: CaseView,
+    kind: &'static str,
+    status: &'static str,
+    deadlines: Vec<Deadline>,
+    findings: Vec<(String, &'static str, bool)>,
+    timeline: Vec<TimelineEntry>,
+    forms: Vec<StepForm>,
+    other_actions: Vec<String>,
+    notice: Option<String>,
+    refusal: Option<Refusal>,
+}
+
+#[derive(Deserialize)]
+pub struct CaseQuery {
+    done: Option<String>,
+}
+
+/// The case page for `user`, with a notice or a refusal.
+async fn case_response(
+    state: &AppState,
+    user: &ConsoleUser,
+    case_id: String,
+    status: StatusCode,
+    notice: Option<String>,
+    refusal: Option<Refusal>,
+) -> Result<HttpResponse, ConsoleError> {
+    let caller = caller_of(&user.current);
+    let today = clock::today();
+    let (view, events, names) = state
+        .db(move |conn| {
+            let (case, meta) =
+                store::load_for_view(conn, &caller.agency_id, &case_id, None)?.ok_or(AppError::NotFound("case"))?;
+            let relation = store::relation(&case, &caller);
+            let view = CaseView::new(case, &meta, relation, today);
+            let events = crate::record::store::events(conn, &view.id)?;
+            let names: HashMap<String, String> = users::table
+                .filter(users::agency_id.eq(&caller.agency_id))
+                .select((users::id, users::display_name))
+                .load::<(String, String)>(conn)?
+                .into_iter()
+                .collect();
+            Ok((view, events, names))
+        })
+        .await?;
+    let timeline = events
+        .iter()
+        .map(|e: &Event| TimelineEntry {
+            seq: e.seq,
+            at: local_time(&e.at),
+            actor: names.get(&e.actor_id).cloned().unwrap_or_else(|| e.actor_id.clone()),
+            action: words::action(&e.action),
+            details: payload_line(&e.payload),
+        })
+        .collect();
+    let (forms, others): (Vec<Action>, Vec<Action>) =
+        view.allowed_actions.iter().partition(|a| FORM_ACTIONS.contains(a));
+    let page = CasePage {
+        layout: Layout::new(user, format!("{} {}", words::kind(view.kind), view.case_number), ""),
+        kind: words::kind(view.kind),
+        status: words::status(view.status),
+        deadlines: deadlines(&view),
+        findings: view
+            .findings
+            .iter()
+            .map(|f| {
+                (
+                    f.description.clone(),
+                    words::hazard(f.hazard_level.as_str()),
+                    f.rectified,
+                )
+            })
+            .collect(),
+        timeline,
+        forms: forms.into_iter().map(|a| step_form(a, &view, today)).collect(),
+        other_actions: others.into_iter().map(|a| words::action(a.as_str())).collect(),
+        notice,
+        refusal,
+        case: view,
+    };
+    render(status, &page)
+}
+
+/// `GET /console/cases/{id}`: a case of the user's agency (404 for any other), as the API
+/// shows it to any staff member.
+pub async fn case_page(
+    state: web::Data<AppState>,
+    user: ConsoleUser,
+    id: web::Path<String>,
+    query: web::Query<CaseQuery>,
+) -> Result<HttpResponse, ConsoleError> {
+    let notice = match query.done.as_deref() {
+        Some("opened") => Some("案件已登记。".to_string()),
+        Some(action) if Action::parse(action).is_some() => Some(format!("已办理：{}", words::action(action))),
+        _ => None,
+    };
+    case_response(&state, &user, id.into_inner(), StatusCode::OK, notice, None).await
+}
+
+/// `POST /console/cases/{id}/steps/{action}`: one step, through the same store function as
+/// the API. Success: back to the case (303). Refusal: the case page with the rule and its
+/// words, nothing changed.
+pub async fn take_step(
+    state: web::Data<AppState>,
+    user: ConsoleUser,
+    path: web::Path<(String, String)>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, ConsoleError> {
+    let form = Form(form.into_inner());
+    csrf::check(&form, &user.csrf)?;
+    let (case_id, action) = path.into_inner();
+    let action = Action::parse(&action)
+        .filter(|a| FORM_ACTIONS.contains(a))
+        .ok_or(ConsoleError::NotFound)?;
+    // The version the page showed: a case changed meanwhile is refused (412), as If-Match.
+    let expected_version = form.get("version").and_then(|v| v.trim().parse::<i32>().ok());
+    let caller = caller_of(&user.current);
+    let attempt = match parse_command(step_body(action, &form)) {
+        Ok(command) => {
+            let target = case_id.clone();
+            let caller = caller.clone();
+            state
+                .db_write(move |conn| {
+                    store::transition(
+                        conn,
+                        &caller,
+                        &target,
+                        command,
+                        expected_version,
+                        clock::today(),
+                        clock::now(),
+                    )
+                })
+                .await
+        }
+        Err(error) => Err(error),
+    };
+    match attempt {
+        Ok((case, _)) => {
+            tracing::info!(case_id = %case.id, action = action.as_str(), "console step");
+            Ok(see_other(&format!(
+                "/console/cases/{}?done={}",
+                case.id,
+                action.as_str()
+            )))
+        }
+        Err(error) => {
+            note_refusal(
+                &state,
+                &error,
+                caller.agency_id.clone(),
+                caller.user_id.clone(),
+                case_id.clone(),
+            )
+            .await;
+            let (status, refusal) = refusal_of(error)?;
+            case_response(&state, &user, case_id, status, None, Some(refusal)).await
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "console/new_case.html")]
+struct NewInspectionPage {
+    layout: Layout,
+    subjects: Vec<Choice>,
+    items: Vec<Choice>,
+    powers: Vec<Choice>,
+    officers: Vec<Choice>,
+    summary: String,
+    refusal: Option<Refusal>,
+}
+
+/// The registers the opening form chooses from, as (id, label): subjects, inspection items
+/// and powers in force today, officers.
+pub struct Registers {
+    subjects: Vec<(String, String)>,
+    items: Vec<(String, String)>,
+    powers: Vec<(String, String)>,
+    officers: Vec<(String, String)>,
+}
+
+fn registers(conn: &mut DbConn, agency_id: &str) -> Result<Registers, AppError> {
+    let page = PageRequest {
+        limit: 1000,
+        after: None,
+    };
+    let subjects = crate::subjects::store::list(conn, agency_id, &Default::default(), &page)?
+        .into_iter()
+        .map(|s| (s.id, s.profile.name))
+        .collect();
+    let filter = crate::inspection_items::store::ItemFilter {
+        in_force_on: Some(clock::today()),
+        ..Default::default()
+    };
+    let items = crate::inspection_items::store::list(conn, agency_id, &filter, &page)?
+        .into_iter()
+        .map(|i| (i.id, format!("{} {}", i.code, i.name)))
+        .collect();
+    let powers = crate::powers::store::list(
+        conn,
+        agency_id,
+        &crate::powers::store::PowerFilter {
+            in_force_on: Some(clock::today()),
+            ..Default::default()
+        },
+        &page,
+    )?
+    .into_iter()
+    .map(|(power, version)| (power.id, format!("{} {}", version.code, version.content.name)))
+    .collect();
+    let officers = crate::officers::store::list(conn, agency_id, None, &page)?
+        .into_iter()
+        .map(|u| {
+            let label = match &u.certificate_no {
+                Some(no) => format!("{}（执法证 {no}）", u.display_name),
+                None => u.display_name.clone(),
+            };
+            (u.id, label)
+        })
+        .collect();
+    Ok(Registers {
+        subjects,
+        items,
+        powers,
+        officers,
+    })
+}
+
+fn as_choices(rows: Vec<(String, String)>, selected: &[String]) -> Vec<Choice> {
+    rows.into_iter()
+        .map(|(value, label)| Choice {
+            selected: selected.contains(&value),
+            value,
+            label,
+        })
+        .collect()
+}
+
+async fn new_inspection_response(
+    state: &AppState,
+    user: &ConsoleUser,
+    status: StatusCode,
+    form: Option<&Form>,
+    refusal: Option<Refusal>,
+) -> Result<HttpResponse, ConsoleError> {
+    let agency_id = user.current.agency_id.clone();
+    let found = state.db(move |conn| registers(conn, &agency_id)).await?;
+    let chosen = |name: &str| form.map(|f| f.all(name)).unwrap_or_default();
+    let mut officer_ids = chosen("officer_ids");
+    if form.is_none() {
+        officer_ids.push(user.current.id.clone());
+    }
+    render(
+        status,
+        &NewInspectionPage {
+            layout: Layout::new(user, "新建行政检查", "/console/cases/new"),
+            subjects: as_choices(found.subjects, &chosen("subject_id")),
+            items: as_choices(found.items, &chosen("inspection_item_ids")),
+            powers: as_choices(found.powers, &chosen("power_ids")),
+            officers: as_choices(found.officers, &officer_ids),
+            summary: form.and_then(|f| f.get("summary")).unwrap_or_default().to_string(),
+            refusal,
+        },
+    )
+}
+
+/// `GET /console/cases/new`: the form opening an inspection case.
+pub async fn new_inspection_page(state: web::Data<AppState>, user: ConsoleUser) -> Result<HttpResponse, ConsoleError> {
+    require(&user, Role::Officer)?;
+    new_inspection_response(&state, &user, StatusCode::OK, None, None).await
+}
+
+/// `POST /console/cases/new`: opens an inspection as `POST /cases` does (the same request
+/// type, the same checks, numbering and record); the signed-in officer leads.
+pub async fn open_inspection(
+    state: web::Data<AppState>,
+    user: ConsoleUser,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, ConsoleError> {
+    let form = Form(form.into_inner());
+    csrf::check(&form, &user.csrf)?;
+    require(&user, Role::Officer)?;
+    // The signed-in officer leads: first among the officers chosen.
+    let mut officer_ids = vec![user.current.id.clone()];
+    officer_ids.extend(form.all("officer_ids").into_iter().filter(|id| *id != user.current.id));
+    let item_ids = form.all("inspection_item_ids");
+    let mut power_ids = form.all("power_ids");
+    if power_ids.is_empty() && !item_ids.is_empty() {
+        // Without powers chosen, the case cites the powers of the items chosen.
+        let agency_id = user.current.agency_id.clone();
+        let lookup = item_ids.clone();
+        let items = state
+            .db(move |conn| Ok(crate::inspection_items::store::find_many(conn, &agency_id, &lookup)?))
+            .await?;
+        for item in items {
+            if !power_ids.contains(&item.power_id) {
+                power_ids.push(item.power_id);
+            }
+        }
+    }
+    let mut body = json!({
+        "kind": "inspection",
+        "officer_ids": officer_ids,
+        "inspection_item_ids": item_ids,
+        "power_ids": power_ids,
+        "summary": form.get("summary").unwrap_or_default(),
+    });
+    if let Some(subject) = form.text("subject_id") {
+        body["subject_id"] = json!(subject);
+    }
+    let opened = match crate::http::from_json_value::<CreateCaseRequest>(body) {
+        Ok(request) => open(&state, &user, request).await,
+        Err(error) => Err(error),
+    };
+    match opened {
+        Ok(case_id) => Ok(see_other(&format!("/console/cases/{case_id}?done=opened"))),
+        Err(error) => {
+            let (status, refusal) = refusal_of(error)?;
+            new_inspection_response(&state, &user, status, Some(&form), Some(refusal)).await
+        }
+    }
+}
+
+/// `POST /cases`'s path: parse, check outside the write, number and insert inside it.
+async fn open(state: &AppState, user: &ConsoleUser, request: CreateCaseRequest) -> Result<String, AppError> {
+    let caller = caller_of(&user.current);
+    let input = NewCase::try_from(request)?;
+    let today = clock::today();
+    let checker = caller.clone();
+    let prepared = state
+        .db(move |conn| store::prepare_case(conn, &checker, input, today))
+        .await?;
+    let (case, _) = state
+        .db_write(move |conn| store::insert_prepared_case(conn, &caller, prepared, clock::now()))
+        .await?;
+    tracing::info!(case_id = %case.id, case_number = %case.case_number, "case opened in the console");
+    Ok(case.id)
+}

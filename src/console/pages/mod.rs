@@ -1,0 +1,8 @@
+//! The console's pages, one file per audience: sign-in, officers' cases, counsel's reviews,
+//! the head's approvals and dashboard.
+
+pub mod approvals;
+pub mod auth;
+pub mod cases;
+pub mod dashboard;
+pub mod reviews;
