@@ -18,12 +18,12 @@ use crate::benchmarks::store::{self, BenchmarkFilter, BenchmarkRow, ImportRun, W
 use crate::cases::model::PenaltyType;
 use crate::clock;
 use crate::error::{AppError, AppResult, FieldError, Problem};
-use crate::http::{ApiJson, ApiQuery, Page, PageParams, read_body};
-use crate::powers::api::{IMPORT_LIMIT_BYTES, ImportParams, ImportProblem, XlsxWorkbook, import_problem};
+use crate::http::{ApiJson, ApiQuery, Page, PageParams};
+use crate::powers::api::{ImportParams, ImportProblem, ImportRequest, RowErrors, XlsxWorkbook, note, run_import};
 use crate::powers::import::{ImportFormat, XLSX_CONTENT_TYPE};
 use crate::powers::model::{ImportOutcome, RowError, in_force_on};
 use crate::public::api::{PublicListParams, agency_page};
-use crate::state::{AppState, Finish};
+use crate::state::AppState;
 
 /// Publishing benchmarks is the office's act: its head (supervisors) or the admins who keep
 /// its registers.
@@ -152,14 +152,6 @@ pub struct CreateBenchmarkRequest {
     /// Why (kept with the version); at most 500 characters, blank is none.
     #[schema(max_length = 500)]
     pub change_note: Option<String>,
-}
-
-fn note(value: Option<String>) -> AppResult<Option<String>> {
-    let value = value.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
-    if value.as_ref().is_some_and(|n| n.chars().count() > 500) {
-        return Err(AppError::field("change_note", "must be at most 500 characters"));
-    }
-    Ok(value)
 }
 
 impl CreateBenchmarkRequest {
@@ -492,41 +484,28 @@ pub async fn import_benchmarks(
     query: ApiQuery<ImportParams>,
 ) -> AppResult<HttpResponse> {
     caller.require_any(&KEEPERS)?;
-    let content_type = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let format = ImportFormat::from_content_type(content_type).ok_or_else(|| {
-        AppError::UnsupportedMediaType(format!("send the benchmarks as text/csv or as {XLSX_CONTENT_TYPE}"))
-    })?;
-    let body = read_body(&req, payload.into_inner(), IMPORT_LIMIT_BYTES).await?;
-    let dry_run = query.0.dry_run.unwrap_or(false);
-    let change_note = note(query.0.change_note)?.unwrap_or_else(|| format!("import ({})", format.as_str()));
+    let ImportRequest {
+        format,
+        body,
+        dry_run,
+        change_note,
+    } = ImportRequest::read(&req, payload, query.0, "the benchmarks").await?;
     let agency_id = caller.agency_id.clone();
     let by = caller.id.clone();
     let today = clock::today();
-    let run = state
-        .db_write_or_rollback(move |conn| {
-            let context = WriteContext {
-                by: &by,
-                note: Some(&change_note),
-                now: clock::to_db(clock::now()),
-            };
-            let run = store::import_file(conn, &agency_id, format, &body, !dry_run, today, context)
-                .map_err(concurrent_write)?;
-            // A dry run writes nothing, and a refused import is all-or-nothing.
-            Ok(if dry_run || !run.errors.is_empty() {
-                Finish::Rollback(run)
-            } else {
-                Finish::Commit(run)
-            })
-        })
-        .await?;
-    if !dry_run && !run.errors.is_empty() {
-        tracing::info!(by = %caller.id, errors = run.errors.len(), "benchmark import refused");
-        return Ok(import_problem(run.errors));
-    }
+    let run = match run_import(&state, dry_run, move |conn| {
+        let context = WriteContext {
+            by: &by,
+            note: Some(&change_note),
+            now: clock::to_db(clock::now()),
+        };
+        store::import_file(conn, &agency_id, format, &body, !dry_run, today, context).map_err(concurrent_write)
+    })
+    .await?
+    {
+        Ok(run) => run,
+        Err(refused) => return Ok(refused),
+    };
     let report = BenchmarkImportReport::new(run, format, dry_run);
     if !dry_run {
         tracing::info!(
@@ -628,4 +607,10 @@ pub async fn consistency_report(
                 .body(bytes)
         }
     })
+}
+
+impl RowErrors for ImportRun {
+    fn row_errors(&self) -> &[RowError] {
+        &self.errors
+    }
 }

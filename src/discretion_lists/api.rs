@@ -16,12 +16,12 @@ use crate::discretion_lists::import::{ImportRun, import_file};
 use crate::discretion_lists::model::{DiscretionList, EntryInput, PublicListEntry, check_power, plan_change};
 use crate::discretion_lists::store::{self, EntryRow, WriteContext};
 use crate::error::{AppError, AppResult, Problem};
-use crate::http::{ApiJson, ApiQuery, Page, PageParams, read_body};
-use crate::powers::api::{IMPORT_LIMIT_BYTES, ImportParams, ImportProblem, XlsxWorkbook, import_problem};
-use crate::powers::import::{ImportFormat, XLSX_CONTENT_TYPE};
+use crate::http::{ApiJson, ApiQuery, Page, PageParams};
+use crate::powers::api::{ImportParams, ImportProblem, ImportRequest, RowErrors, XlsxWorkbook, note, run_import};
+use crate::powers::import::ImportFormat;
 use crate::powers::model::{ImportOutcome, RowError, in_force_on};
 use crate::public::api::{PublicListParams, agency_page};
-use crate::state::{AppState, Finish};
+use crate::state::AppState;
 
 /// Publishing the lists is the office's act: its head (supervisors) or the admins who keep
 /// its registers.
@@ -116,14 +116,6 @@ pub struct CreateListEntryRequest {
     /// Why (kept with the version); at most 500 characters, blank is none.
     #[schema(max_length = 500)]
     pub change_note: Option<String>,
-}
-
-fn note(value: Option<String>) -> AppResult<Option<String>> {
-    let value = value.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
-    if value.as_ref().is_some_and(|n| n.chars().count() > 500) {
-        return Err(AppError::field("change_note", "must be at most 500 characters"));
-    }
-    Ok(value)
 }
 
 /// A second write of the same entry at the same moment loses on the unique version index.
@@ -401,40 +393,28 @@ pub async fn import_list_entries(
     query: ApiQuery<ImportParams>,
 ) -> AppResult<HttpResponse> {
     caller.require_any(&KEEPERS)?;
-    let content_type = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let format = ImportFormat::from_content_type(content_type).ok_or_else(|| {
-        AppError::UnsupportedMediaType(format!("send the lists as text/csv or as {XLSX_CONTENT_TYPE}"))
-    })?;
-    let body = read_body(&req, payload.into_inner(), IMPORT_LIMIT_BYTES).await?;
-    let dry_run = query.0.dry_run.unwrap_or(false);
-    let change_note = note(query.0.change_note)?.unwrap_or_else(|| format!("import ({})", format.as_str()));
+    let ImportRequest {
+        format,
+        body,
+        dry_run,
+        change_note,
+    } = ImportRequest::read(&req, payload, query.0, "the lists").await?;
     let agency_id = caller.agency_id.clone();
     let by = caller.id.clone();
     let today = clock::today();
-    let run = state
-        .db_write_or_rollback(move |conn| {
-            let context = WriteContext {
-                by: &by,
-                note: Some(&change_note),
-                now: clock::to_db(clock::now()),
-            };
-            let run =
-                import_file(conn, &agency_id, (format, &body), !dry_run, today, context).map_err(concurrent_write)?;
-            Ok(if dry_run || !run.errors.is_empty() {
-                Finish::Rollback(run)
-            } else {
-                Finish::Commit(run)
-            })
-        })
-        .await?;
-    if !dry_run && !run.errors.is_empty() {
-        tracing::info!(by = %caller.id, errors = run.errors.len(), "list import refused");
-        return Ok(import_problem(run.errors));
-    }
+    let run = match run_import(&state, dry_run, move |conn| {
+        let context = WriteContext {
+            by: &by,
+            note: Some(&change_note),
+            now: clock::to_db(clock::now()),
+        };
+        import_file(conn, &agency_id, (format, &body), !dry_run, today, context).map_err(concurrent_write)
+    })
+    .await?
+    {
+        Ok(run) => run,
+        Err(refused) => return Ok(refused),
+    };
     let report = ListEntryImportReport::new(run, format, dry_run);
     if !dry_run {
         tracing::info!(
@@ -519,4 +499,10 @@ pub async fn lists_page(state: web::Data<AppState>, params: ApiQuery<AgencyParam
         },
     )
     .await
+}
+
+impl RowErrors for ImportRun {
+    fn row_errors(&self) -> &[RowError] {
+        &self.errors
+    }
 }

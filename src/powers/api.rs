@@ -337,6 +337,79 @@ pub(crate) fn import_problem(row_errors: Vec<RowError>) -> HttpResponse {
         .json(ImportProblem { problem, row_errors })
 }
 
+/// A spreadsheet import as its request gives it (the power list's, the benchmarks', the
+/// four lists'): the file's format and bytes, whether it is a dry run, and the note kept
+/// with every version it writes.
+pub(crate) struct ImportRequest {
+    pub format: ImportFormat,
+    pub body: web::BytesMut,
+    pub dry_run: bool,
+    pub change_note: String,
+}
+
+impl ImportRequest {
+    /// Reads an import of `what` ("the list", "the benchmarks"): 415 for a body neither CSV
+    /// nor XLSX, 413 beyond 4 MiB, 422 for a change note over 500 characters.
+    pub(crate) async fn read(
+        req: &HttpRequest,
+        payload: web::Payload,
+        query: ImportParams,
+        what: &str,
+    ) -> AppResult<ImportRequest> {
+        let content_type = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        let format = ImportFormat::from_content_type(content_type).ok_or_else(|| {
+            AppError::UnsupportedMediaType(format!("send {what} as text/csv or as {XLSX_CONTENT_TYPE}"))
+        })?;
+        let body = read_body(req, payload.into_inner(), IMPORT_LIMIT_BYTES).await?;
+        Ok(ImportRequest {
+            format,
+            body,
+            dry_run: query.dry_run.unwrap_or(false),
+            change_note: note(query.change_note)?.unwrap_or_else(|| format!("import ({})", format.as_str())),
+        })
+    }
+}
+
+/// What an import run reports: every problem of the file, by row and column.
+pub(crate) trait RowErrors {
+    fn row_errors(&self) -> &[RowError];
+}
+
+impl RowErrors for ImportRun {
+    fn row_errors(&self) -> &[RowError] {
+        &self.errors
+    }
+}
+
+/// Runs an import in one write transaction that commits only an applied import free of
+/// errors: a dry run writes nothing, and a refused import is all-or-nothing (both roll back,
+/// even if something had been written). `Ok(Err(response))` is the 422 refusing the file.
+pub(crate) async fn run_import<R, F>(state: &AppState, dry_run: bool, import: F) -> AppResult<Result<R, HttpResponse>>
+where
+    R: RowErrors + Send + 'static,
+    F: FnOnce(&mut crate::db::DbConn) -> AppResult<R> + Send + 'static,
+{
+    let run = state
+        .db_write_or_rollback(move |conn| {
+            let run = import(conn)?;
+            Ok(if dry_run || !run.row_errors().is_empty() {
+                Finish::Rollback(run)
+            } else {
+                Finish::Commit(run)
+            })
+        })
+        .await?;
+    if !dry_run && !run.row_errors().is_empty() {
+        tracing::info!(errors = run.row_errors().len(), "import refused");
+        return Ok(Err(import_problem(run.row_errors().to_vec())));
+    }
+    Ok(Ok(run))
+}
+
 /// A second edit of the same power at the same moment loses on the unique version index.
 fn concurrent_edit(error: diesel::result::Error) -> AppError {
     AppError::from_unique_violation(error, || {
@@ -350,7 +423,8 @@ fn duplicate_code_conflict(code: &str) -> AppError {
     AppError::conflict(format!("the power code {code} is taken"))
 }
 
-fn note(value: Option<String>) -> AppResult<Option<String>> {
+/// A `change_note`: trimmed, blank is none, at most 500 characters (422 naming it).
+pub(crate) fn note(value: Option<String>) -> AppResult<Option<String>> {
     let value = value.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
     if value.as_ref().is_some_and(|n| n.chars().count() > 500) {
         return Err(AppError::field("change_note", "must be at most 500 characters"));
@@ -624,42 +698,28 @@ pub async fn import_powers(
     query: ApiQuery<ImportParams>,
 ) -> AppResult<HttpResponse> {
     caller.require(Role::Admin)?;
-    let content_type = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let format = ImportFormat::from_content_type(content_type).ok_or_else(|| {
-        AppError::UnsupportedMediaType(format!("send the list as text/csv or as {XLSX_CONTENT_TYPE}"))
-    })?;
-    let body = read_body(&req, payload.into_inner(), IMPORT_LIMIT_BYTES).await?;
-    let dry_run = query.0.dry_run.unwrap_or(false);
-    let change_note = note(query.0.change_note)?.unwrap_or_else(|| format!("import ({})", format.as_str()));
+    let ImportRequest {
+        format,
+        body,
+        dry_run,
+        change_note,
+    } = ImportRequest::read(&req, payload, query.0, "the list").await?;
     let agency_id = caller.agency_id.clone();
     let by = caller.id.clone();
     let today = clock::today();
-    let run = state
-        .db_write_or_rollback(move |conn| {
-            let context = ChangeContext {
-                by: Some(&by),
-                note: Some(&change_note),
-                now: clock::to_db(clock::now()),
-            };
-            let run = store::import_file(conn, &agency_id, format, &body, !dry_run, today, context)
-                .map_err(concurrent_edit)?;
-            // A dry run writes nothing, and a refused import is all-or-nothing: both roll
-            // back, even if something had been written.
-            Ok(if dry_run || !run.errors.is_empty() {
-                Finish::Rollback(run)
-            } else {
-                Finish::Commit(run)
-            })
-        })
-        .await?;
-    if !dry_run && !run.errors.is_empty() {
-        tracing::info!(by = %caller.id, errors = run.errors.len(), "power import refused");
-        return Ok(import_problem(run.errors));
-    }
+    let run = match run_import(&state, dry_run, move |conn| {
+        let context = ChangeContext {
+            by: Some(&by),
+            note: Some(&change_note),
+            now: clock::to_db(clock::now()),
+        };
+        store::import_file(conn, &agency_id, format, &body, !dry_run, today, context).map_err(concurrent_edit)
+    })
+    .await?
+    {
+        Ok(run) => run,
+        Err(refused) => return Ok(refused),
+    };
     let report = ImportReport::new(run, format, dry_run);
     if !dry_run {
         tracing::info!(
