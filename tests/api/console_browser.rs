@@ -33,7 +33,7 @@ const WAIT: Duration = Duration::from_secs(30);
 const POLL: Duration = Duration::from_millis(100);
 /// An officer's phone (CSS pixels) and a desk screen.
 const PHONE: (u32, u32) = (390, 844);
-const DESK: (u32, u32) = (1280, 900);
+const DESK: (u32, u32) = (1280, 800);
 
 /// `name` on PATH, if any.
 fn on_path(name: &str) -> Option<PathBuf> {
@@ -129,9 +129,13 @@ impl Driver {
         driver
     }
 
-    /// A new browser (its own profile, so its own cookies) with a window of `size`.
+    /// A new browser (its own profile, so its own cookies) whose page is `size` CSS pixels:
+    /// a phone's (touch, mobile viewport) when narrower than a desk screen. The device
+    /// metrics are emulated: a desktop window has a minimum width, and its frame takes
+    /// some of its height.
     async fn browser(&self, chromium: &Path, base: &str, size: (u32, u32), name: &'static str) -> Browser {
         let profile = tempfile::tempdir().unwrap();
+        let phone = size.0 < DESK.0;
         let capabilities = json!({
             "browserName": "chrome",
             "goog:chromeOptions": {
@@ -147,6 +151,15 @@ impl Driver {
                     format!("--window-size={},{}", size.0, size.1),
                     format!("--user-data-dir={}", profile.path().display()),
                 ],
+                "mobileEmulation": {
+                    "deviceMetrics": {
+                        "width": size.0,
+                        "height": size.1,
+                        "pixelRatio": 1,
+                        "mobile": phone,
+                        "touch": phone,
+                    },
+                },
             },
         });
         let Value::Object(capabilities) = capabilities else {
@@ -161,6 +174,7 @@ impl Driver {
             client,
             base: base.to_string(),
             name,
+            size,
             _profile: profile,
         }
     }
@@ -171,6 +185,8 @@ struct Browser {
     client: Client,
     base: String,
     name: &'static str,
+    /// The page's size in CSS pixels.
+    size: (u32, u32),
     _profile: tempfile::TempDir,
 }
 
@@ -286,7 +302,7 @@ impl Browser {
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join(format!("{name}.png"));
         std::fs::write(&file, &png).unwrap();
-        assert_not_blank(&file, &png);
+        assert_not_blank(&file, &png, self.size);
     }
 
     async fn sign_in(&self, username: &str) {
@@ -297,14 +313,14 @@ impl Browser {
     }
 }
 
-/// A screenshot is a PNG of the window with more than a few colours, none of which covers
-/// nearly all of it: text, borders and badges were drawn.
-fn assert_not_blank(file: &Path, png: &[u8]) {
+/// A screenshot is a PNG of the whole page size with more than a few colours, none of
+/// which covers nearly all of it: text, borders and badges were drawn.
+fn assert_not_blank(file: &Path, png: &[u8], size: (u32, u32)) {
     let image = image::load_from_memory_with_format(png, image::ImageFormat::Png)
         .unwrap_or_else(|e| panic!("{}: not a PNG: {e}", file.display()))
         .to_rgb8();
     let (width, height) = image.dimensions();
-    assert!(width >= 300 && height >= 300, "{}: {width}×{height}", file.display());
+    assert_eq!((width, height), size, "{}: the page's size", file.display());
     let mut counts: HashMap<[u8; 3], u64> = HashMap::new();
     for pixel in image.pixels() {
         *counts.entry(pixel.0).or_default() += 1;
