@@ -537,6 +537,7 @@ async fn officer_counsel_and_head_work_a_case_in_headless_chromium() {
     counsel
         .wait_for(&review_path, &["拟作出的处理意见", "执法主体合法", "裁量适当", "签署审核意见"])
         .await;
+    counsel.screenshot("05-review-desk").await;
     counsel.choose("select[name=outcome]", "approved").await;
     counsel
         .type_into(
@@ -544,7 +545,6 @@ async fn officer_counsel_and_head_work_a_case_in_headless_chromium() {
             "经审核，本案事实清楚，证据确凿，程序合法，适用法律正确，裁量适当，同意。",
         )
         .await;
-    counsel.screenshot("05-review-desk").await;
     counsel
         .submit(
             &format!("form[action='{review_path}/opinion']"),
