@@ -209,7 +209,11 @@ impl Browser {
 
     /// The page's visible text.
     async fn text(&self) -> Result<String, String> {
-        let body = self.client.find(Locator::Css("body")).await.map_err(|e| e.to_string())?;
+        let body = self
+            .client
+            .find(Locator::Css("body"))
+            .await
+            .map_err(|e| e.to_string())?;
         body.text().await.map_err(|e| e.to_string())
     }
 
@@ -402,13 +406,20 @@ async fn officer_counsel_and_head_work_a_case_in_headless_chromium() {
     officer.sign_in("lead.officer").await;
     officer.screenshot("01-login-phone").await;
     officer
-        .submit("form[action='/console/login']", "/console/cases", &["我的案件", "新建检查"])
+        .submit(
+            "form[action='/console/login']",
+            "/console/cases",
+            &["我的案件", "新建检查"],
+        )
         .await;
     officer.screenshot("02-my-cases-phone").await;
 
     officer.click("nav a[href='/console/cases/new']").await;
     officer
-        .wait_for("/console/cases/new", &["新建行政检查", "天津市学府餐饮有限公司", "门前三包责任落实检查"])
+        .wait_for(
+            "/console/cases/new",
+            &["新建行政检查", "天津市学府餐饮有限公司", "门前三包责任落实检查"],
+        )
         .await;
     officer.choose("select[name=subject_id]", &w.enterprise).await;
     officer.choose("select[name=inspection_item_ids]", &item).await;
@@ -423,7 +434,11 @@ async fn officer_counsel_and_head_work_a_case_in_headless_chromium() {
         .await;
     let inspection = id_in(&officer.path().await, "/console/cases/");
     let case = w.case(&inspection).await;
-    assert_eq!(case["officers"][0]["id"], json!(w.lead.0), "the signed-in officer leads");
+    assert_eq!(
+        case["officers"][0]["id"],
+        json!(w.lead.0),
+        "the signed-in officer leads"
+    );
     let inspection_number = case["case_number"].as_str().unwrap().to_string();
 
     // --- The head, at a desk: approves the inspection of the enterprise. -------------
@@ -437,15 +452,24 @@ async fn officer_counsel_and_head_work_a_case_in_headless_chromium() {
     .await;
     head.screenshot("04-approvals-desk").await;
     head.goto("/console/dashboard").await;
-    let before = head.wait_for("/console/dashboard", &["统计概览", "主要数据", "处罚决定"]).await;
+    let before = head
+        .wait_for("/console/dashboard", &["统计概览", "主要数据", "处罚决定"])
+        .await;
     let (decisions_before, fines_before) = (figure(&before, "处罚决定"), figure(&before, "罚款金额"));
-    assert_eq!((decisions_before.as_str(), fines_before.as_str()), ("0", "0.00"), "{before}");
+    assert_eq!(
+        (decisions_before.as_str(), fines_before.as_str()),
+        ("0", "0.00"),
+        "{before}"
+    );
 
     head.goto("/console/approvals").await;
     head.wait_for("/console/approvals", &[&inspection_number]).await;
     head.click(&format!("a[href='/console/cases/{inspection}']")).await;
-    head.wait_for(&format!("/console/cases/{inspection}"), &["批准检查", "计划检查开始日期"])
-        .await;
+    head.wait_for(
+        &format!("/console/cases/{inspection}"),
+        &["批准检查", "计划检查开始日期"],
+    )
+    .await;
     head.submit(
         "form[action$='/steps/approve_inspection']",
         &format!("/console/cases/{inspection}?done=approve_inspection"),
@@ -457,12 +481,17 @@ async fn officer_counsel_and_head_work_a_case_in_headless_chromium() {
     let case_path = format!("/console/cases/{inspection}");
     officer.goto(&case_path).await;
     officer
-        .wait_for(&case_path, &["开始检查（出示证件）", "已向当事人出示执法证件", "已出示行政检查码"])
+        .wait_for(
+            &case_path,
+            &["开始检查（出示证件）", "已向当事人出示执法证件", "已出示行政检查码"],
+        )
         .await;
     let start = "form[action$='/steps/start']";
     officer.click(&format!("{start} input[name=credentials_shown]")).await;
     officer.click(&format!("{start} input[name=code_presented]")).await;
-    officer.type_into(&format!("{start} input[name=location]"), "学府街1号").await;
+    officer
+        .type_into(&format!("{start} input[name=location]"), "学府街1号")
+        .await;
     officer
         .submit(
             start,
@@ -472,9 +501,14 @@ async fn officer_counsel_and_head_work_a_case_in_headless_chromium() {
         .await;
 
     let findings = "form[action$='/steps/record_findings']";
-    officer.choose(&format!("{findings} select[name=result]"), "violations_found").await;
     officer
-        .type_into(&format!("{findings} input[name=finding_0_description]"), "消防通道堆放杂物")
+        .choose(&format!("{findings} select[name=result]"), "violations_found")
+        .await;
+    officer
+        .type_into(
+            &format!("{findings} input[name=finding_0_description]"),
+            "消防通道堆放杂物",
+        )
         .await;
     officer
         .choose(&format!("{findings} select[name=finding_0_hazard_level]"), "general")
@@ -489,7 +523,9 @@ async fn officer_counsel_and_head_work_a_case_in_headless_chromium() {
 
     let deadline = (enforcement::clock::today() + chrono::Duration::days(10)).to_string();
     let order = "form[action$='/steps/order_rectification']";
-    officer.set_date(&format!("{order} input[name=deadline]"), &deadline).await;
+    officer
+        .set_date(&format!("{order} input[name=deadline]"), &deadline)
+        .await;
     officer
         .submit(
             order,
@@ -500,7 +536,9 @@ async fn officer_counsel_and_head_work_a_case_in_headless_chromium() {
     officer.screenshot("03-case-phone").await;
 
     let verify = "form[action$='/steps/verify_rectification']";
-    officer.choose(&format!("{verify} select[name=rectified]"), "true").await;
+    officer
+        .choose(&format!("{verify} select[name=rectified]"), "true")
+        .await;
     officer.type_into(&format!("{verify} input[name=note]"), "已清理").await;
     officer
         .submit(
@@ -517,25 +555,41 @@ async fn officer_counsel_and_head_work_a_case_in_headless_chromium() {
             &["已办理：结案", "已结案", "执法全过程记录"],
         )
         .await;
-    for step in ["批准检查", "开始检查（出示证件）", "记录检查结果", "责令限期整改", "整改复查", "结案"] {
+    for step in [
+        "批准检查",
+        "开始检查（出示证件）",
+        "记录检查结果",
+        "责令限期整改",
+        "整改复查",
+        "结案",
+    ] {
         assert!(closed.contains(step), "the timeline lacks {step}: {closed}");
     }
     assert_eq!(w.case(&inspection).await["status"], json!("closed"));
     officer.goto("/console/cases?status=closed").await;
-    officer.wait_for("/console/cases", &[&inspection_number, "已结案"]).await;
+    officer
+        .wait_for("/console/cases", &[&inspection_number, "已结案"])
+        .await;
     officer.client.clone().close().await.unwrap();
 
     // --- Counsel, at a desk: approves the review through the checklist. -------------
     let counsel = driver.browser(&chromium, &w.app.address, DESK, "counsel").await;
     counsel.sign_in("counsel").await;
     counsel
-        .submit("form[action='/console/login']", "/console/reviews", &["法制审核", &penalty_number])
+        .submit(
+            "form[action='/console/login']",
+            "/console/reviews",
+            &["法制审核", &penalty_number],
+        )
         .await;
     let review_id = review["id"].as_str().unwrap();
     counsel.click(&format!("a[href='/console/reviews/{review_id}']")).await;
     let review_path = format!("/console/reviews/{review_id}");
     counsel
-        .wait_for(&review_path, &["拟作出的处理意见", "执法主体合法", "裁量适当", "签署审核意见"])
+        .wait_for(
+            &review_path,
+            &["拟作出的处理意见", "执法主体合法", "裁量适当", "签署审核意见"],
+        )
         .await;
     counsel.screenshot("05-review-desk").await;
     counsel.choose("select[name=outcome]", "approved").await;
@@ -559,12 +613,15 @@ async fn officer_counsel_and_head_work_a_case_in_headless_chromium() {
 
     // --- The head decides the proposal and sees the dashboard change. ---------------
     head.goto("/console/approvals").await;
-    let approvals = head.wait_for("/console/approvals", &["待作出处罚决定", &penalty_number]).await;
+    let approvals = head
+        .wait_for("/console/approvals", &["待作出处罚决定", &penalty_number])
+        .await;
     let waiting = approvals.find("待作出处罚决定").unwrap();
     assert!(approvals[waiting..].contains(&penalty_number), "{approvals}");
     head.click(&format!("a[href='/console/cases/{penalty}']")).await;
     let penalty_path = format!("/console/cases/{penalty}");
-    head.wait_for(&penalty_path, &["已提出处理意见", "作出决定", "决定日期"]).await;
+    head.wait_for(&penalty_path, &["已提出处理意见", "作出决定", "决定日期"])
+        .await;
     head.submit(
         "form[action$='/steps/decide']",
         &format!("{penalty_path}?done=decide"),
