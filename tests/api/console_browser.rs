@@ -92,41 +92,47 @@ impl Drop for Driver {
 }
 
 impl Driver {
+    /// chromedriver on a port the system just gave out and took back; should something
+    /// take the port in between, chromedriver exits and another port is tried.
     async fn start(chromedriver: &Path) -> Driver {
-        let dir = tempfile::tempdir().unwrap();
-        // A port the system just gave out and took back: free unless something grabs it
-        // in between, which the wait for /status below would show.
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let child = Command::new(chromedriver)
-            .arg(format!("--port={port}"))
-            // Chromium takes its locale (date fields' yyyy/mm/dd) from the environment.
-            .env("LANGUAGE", "zh_CN:zh")
-            .arg(format!("--log-path={}", dir.path().join("chromedriver.log").display()))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver");
-        let driver = Driver {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-            _dir: dir,
-        };
-        let status = format!("{}/status", driver.url);
         let client = reqwest::Client::new();
-        poll("chromedriver to be ready", || {
-            let request = client.get(&status).send();
-            async move {
-                let (_, body) = json_of(request.await.map_err(|e| e.to_string())?).await;
-                if body["value"]["ready"] == json!(true) {
-                    Ok(())
-                } else {
-                    Err(body.to_string())
+        let mut exits = Vec::new();
+        for _ in 0..3 {
+            let dir = tempfile::tempdir().unwrap();
+            let log = dir.path().join("chromedriver.log");
+            let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+            let child = Command::new(chromedriver)
+                .arg(format!("--port={port}"))
+                .arg(format!("--log-path={}", log.display()))
+                // Chromium takes its locale (date fields' yyyy/mm/dd) from the environment.
+                .env("LANGUAGE", "zh_CN:zh")
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start chromedriver");
+            let mut driver = Driver {
+                child,
+                url: format!("http://127.0.0.1:{port}"),
+                _dir: dir,
+            };
+            let status = format!("{}/status", driver.url);
+            let started = Instant::now();
+            loop {
+                if let Some(exit) = driver.child.try_wait().unwrap() {
+                    exits.push(format!("{exit}: {}", std::fs::read_to_string(&log).unwrap_or_default()));
+                    break;
                 }
+                if let Ok(response) = client.get(&status).send().await
+                    && json_of(response).await.1["value"]["ready"] == json!(true)
+                {
+                    return driver;
+                }
+                assert!(started.elapsed() < WAIT, "chromedriver not ready within {WAIT:?}");
+                tokio::time::sleep(POLL).await;
             }
-        })
-        .await;
-        driver
+        }
+        panic!("chromedriver exited three times: {exits:?}");
     }
 
     /// A new browser (its own profile, so its own cookies) whose page is `size` CSS pixels:
