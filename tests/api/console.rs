@@ -785,3 +785,93 @@ async fn a_password_reset_or_deactivation_ends_console_sessions() {
         (StatusCode::SEE_OTHER, "/console/login")
     );
 }
+
+#[tokio::test]
+async fn the_head_decides_a_reviewed_proposal_through_the_form() {
+    let w = case_world().await;
+    let case_id = w.penalty_at(Stage::Notified(Notice::fine(100_000)), json!({})).await;
+    w.step_ok(&case_id, json!({"action": "waive_defense"})).await;
+    w.step_ok(&case_id, Notice::fine(100_000).propose()).await;
+    let number = w.case(&case_id).await["case_number"].as_str().unwrap().to_string();
+    let path = format!("/console/cases/{case_id}");
+
+    // Before counsel's approval the form is there (the state allows the step) but the
+    // decision is refused by the API's rule, and nothing changes.
+    let mut head = Browser::signed_in(&w.app, "chief", PASSWORD).await;
+    let page = head.get(&path).await;
+    assert!(page.body.contains(&format!("{path}/steps/decide")), "{}", page.body);
+    let before = w.case(&case_id).await;
+    let version = before["version"].as_i64().unwrap().to_string();
+    let early = head
+        .post(
+            &format!("{path}/steps/decide"),
+            &[("version", &version), ("decided_on", &today())],
+        )
+        .await;
+    assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", early.body);
+    assert!(early.body.contains("legal_review_required"), "{}", early.body);
+    assert_eq!(w.case(&case_id).await, before, "nothing changed");
+    w.approve_review(&case_id).await;
+
+    let approvals = head.get("/console/approvals").await;
+    let waiting = approvals.body.find("待作出处罚决定").unwrap();
+    assert!(approvals.body[waiting..].contains(&number), "{}", approvals.body);
+    let page = head.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains(&format!("/console/cases/{case_id}/steps/decide")) && page.body.contains("决定日期"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains(&format!("name=\"decided_on\" value=\"{}\"", today())),
+        "today by default"
+    );
+
+    // An officer's page does not offer the head's step.
+    let mut officer = Browser::signed_in(&w.app, "lead.officer", PASSWORD).await;
+    let seen = officer.get(&path).await;
+    assert!(!seen.body.contains("/steps/decide"), "{}", seen.body);
+
+    // A stale version is refused and changes nothing.
+    let before = w.case(&case_id).await;
+    let version = before["version"].as_i64().unwrap().to_string();
+    let stale = head
+        .post(
+            &format!("{path}/steps/decide"),
+            &[("version", "1"), ("decided_on", &today())],
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED, "{}", stale.body);
+    assert_eq!(w.case(&case_id).await, before);
+
+    let decided = head
+        .post(
+            &format!("{path}/steps/decide"),
+            &[("version", &version), ("decided_on", &today())],
+        )
+        .await;
+    assert_eq!(decided.status, StatusCode::SEE_OTHER, "{}", decided.body);
+    let case = w.case(&case_id).await;
+    assert_eq!(case["status"], json!("decided"), "{case}");
+    assert_eq!(case["decision"]["decided_on"], json!(today()), "{case}");
+    // The same record event as the API's step, by the head.
+    let events = w.record(&case_id).await["events"].as_array().unwrap().clone();
+    let last = events.last().unwrap();
+    assert_eq!(last["action"], json!("decide"), "{last}");
+    let page = head.get(decided.location()).await;
+    assert!(
+        page.body.contains("已办理：作出决定") && page.body.contains("已作出决定"),
+        "{}",
+        page.body
+    );
+    // The dashboard counts the decision and its fine.
+    let dashboard = head.get("/console/dashboard").await;
+    assert!(
+        dashboard.body.contains("<dt>处罚决定</dt><dd>1</dd>"),
+        "{}",
+        dashboard.body
+    );
+    assert!(dashboard.body.contains("0.10 万元"), "{}", dashboard.body);
+}

@@ -251,6 +251,7 @@ const FORM_ACTIONS: &[Action] = &[
     Action::OrderRectification,
     Action::VerifyRectification,
     Action::AcknowledgeFiling,
+    Action::Decide,
     Action::Close,
 ];
 
@@ -304,6 +305,10 @@ fn step_form(action: Action, view: &CaseView, today: NaiveDate) -> StepForm {
             fields.push(Field::new("note", "复查情况", "text"));
             fields.push(Field::new("deadline", "未整改时的新期限", "date"));
         }
+        Action::Decide => {
+            // As proposed (and as counsel reviewed it); the date defaults to today.
+            fields.push(Field::new("decided_on", "决定日期", "date").value(today.to_string()));
+        }
         _ => {}
     }
     StepForm {
@@ -352,6 +357,7 @@ fn step_body(action: Action, form: &Form) -> Value {
             text(&mut body, "note");
             text(&mut body, "deadline");
         }
+        Action::Decide => text(&mut body, "decided_on"),
         _ => {}
     }
     body.insert("action".into(), Value::String(action.as_str().to_string()));
