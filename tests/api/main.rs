@@ -11,6 +11,7 @@ mod cases;
 mod checkpoints;
 mod cli;
 mod console;
+mod console_pages;
 mod conventions;
 mod demo;
 mod disclosures;
