@@ -197,7 +197,7 @@ fn group(power_code: String, circumstance: String, grade: BenchmarkGrade, member
             && median_fen > 0.0
         {
             let ratio = decision.fine_fen() as f64 / median_fen;
-            if ratio > OUTLIER_FACTOR || ratio < 1.0 / OUTLIER_FACTOR {
+            if !(1.0 / OUTLIER_FACTOR..=OUTLIER_FACTOR).contains(&ratio) {
                 flagged.push(flag(
                     decision,
                     "far_from_median",
