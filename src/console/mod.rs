@@ -38,7 +38,7 @@ const STYLESHEET: &str = include_str!("../../templates/console/console.css");
 
 /// The console's routes, under `/console`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    use pages::{approvals, auth, cases, dashboard, evidence, interference, reviews};
+    use pages::{approvals, auth, cases, dashboard, evidence, interference, reviews, transfers};
     cfg.service(
         web::scope("/console")
             .route("", web::get().to(auth::home))
@@ -59,6 +59,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/reviews/{id}/opinion", web::post().to(reviews::sign))
             .route("/approvals", web::get().to(approvals::approvals))
             .route("/dashboard", web::get().to(dashboard::dashboard))
+            .route("/transfers", web::get().to(transfers::list))
             .route("/interference", web::get().to(interference::list))
             .route("/interference/new", web::get().to(interference::new_form))
             .route("/interference/new", web::post().to(interference::file))
@@ -285,6 +286,7 @@ impl Layout {
             push("/console/approvals", "待我审批");
             push("/console/dashboard", "统计概览");
         }
+        push("/console/transfers", "案件移送");
         push(
             "/console/interference",
             if roles.has(Role::Supervisor) {

@@ -431,3 +431,42 @@ async fn the_interference_register_in_the_console_keeps_the_apis_visibility_and_
         page.body
     );
 }
+
+#[tokio::test]
+async fn a_transfer_taken_through_the_form_is_listed_with_its_status_and_age() {
+    let w = case_world().await;
+    let case_id = w.penalty_at(Stage::Investigating, json!({})).await;
+    // Transferring is the head's step: the officer is not offered it.
+    let mut officer = Browser::signed_in(&w.app, "lead.officer", PASSWORD).await;
+    let page = officer.get(&format!("/console/cases/{case_id}")).await;
+    assert!(!page.body.contains(&format!("/console/cases/{case_id}/steps/transfer")));
+    let mut head = Browser::signed_in(&w.app, "chief", PASSWORD).await;
+    let page = head.get(&format!("/console/cases/{case_id}")).await;
+    assert!(
+        page.body.contains(&format!("/console/cases/{case_id}/steps/transfer")),
+        "{}",
+        page.body
+    );
+    let moved = head
+        .post(
+            &format!("/console/cases/{case_id}/steps/transfer"),
+            &[
+                ("to_department", "区市场监管局<b>"),
+                ("reason", "不属本机关管辖"),
+                ("kind", "department"),
+            ],
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+    let (_, listed) = json_of(w.app.get("/api/v1/transfers", w.lead_token()).await).await;
+    let letter = listed["items"][0]["letter_number"].as_str().unwrap().to_string();
+    let page = officer.get("/console/transfers").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(&letter), "{}", page.body);
+    assert!(page.body.contains("区市场监管局&#60;b&#62;"), "escaped");
+    let waiting = officer.get("/console/transfers?status=awaiting_receipt").await;
+    assert!(waiting.body.contains(&letter));
+    let closed = officer.get("/console/transfers?status=closed").await;
+    assert!(!closed.body.contains(&letter));
+    assert!(closed.body.contains("没有符合条件的移送"));
+}

@@ -9,3 +9,4 @@ pub mod evidence;
 pub mod interference;
 pub mod reviews;
 pub mod steps;
+pub mod transfers;
