@@ -27,16 +27,24 @@ use session::ConsoleUser;
 /// script at all, no plug-ins, no framing, no `<base>`.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'none'; object-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/// The policy of the case page, whose evidence form may show upload progress: the same,
+/// but scripts from this origin — the one script the console serves,
+/// `/console/static/upload.js` (no inline script, no `eval`).
+pub const CONTENT_SECURITY_POLICY_WITH_UPLOAD: &str = "default-src 'self'; script-src 'self'; object-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+const UPLOAD_SCRIPT: &str = include_str!("../../templates/console/upload.js");
+
 const STYLESHEET: &str = include_str!("../../templates/console/console.css");
 
 /// The console's routes, under `/console`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    use pages::{approvals, auth, cases, dashboard, reviews};
+    use pages::{approvals, auth, cases, dashboard, evidence, interference, reviews, transfers};
     cfg.service(
         web::scope("/console")
             .route("", web::get().to(auth::home))
             .route("/", web::get().to(auth::home))
             .route("/static/console.css", web::get().to(stylesheet))
+            .route("/static/upload.js", web::get().to(upload_script))
             .route("/login", web::get().to(auth::login_page))
             .route("/login", web::post().to(auth::login))
             .route("/logout", web::post().to(auth::logout))
@@ -45,11 +53,19 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/cases/new", web::post().to(cases::open_inspection))
             .route("/cases/{id}", web::get().to(cases::case_page))
             .route("/cases/{id}/steps/{action}", web::post().to(cases::take_step))
+            .route("/cases/{id}/evidence", web::post().to(evidence::upload))
             .route("/reviews", web::get().to(reviews::queue))
             .route("/reviews/{id}", web::get().to(reviews::review_page))
             .route("/reviews/{id}/opinion", web::post().to(reviews::sign))
             .route("/approvals", web::get().to(approvals::approvals))
             .route("/dashboard", web::get().to(dashboard::dashboard))
+            .route("/transfers", web::get().to(transfers::list))
+            .route("/interference", web::get().to(interference::list))
+            .route("/interference/new", web::get().to(interference::new_form))
+            .route("/interference/new", web::post().to(interference::file))
+            .route("/interference/{id}", web::get().to(interference::show))
+            .route("/interference/{id}/refer", web::post().to(interference::refer))
+            .route("/interference/{id}/outcome", web::post().to(interference::outcome))
             .default_service(web::to(|| async { Err::<HttpResponse, _>(ConsoleError::NotFound) })),
     );
 }
@@ -60,6 +76,14 @@ async fn stylesheet() -> HttpResponse {
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .body(STYLESHEET)
+}
+
+async fn upload_script() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .body(UPLOAD_SCRIPT)
 }
 
 /// Why a console request gets no page of its own.
@@ -175,6 +199,14 @@ pub fn render(status: StatusCode, page: &impl Template) -> Result<HttpResponse, 
     Ok(secured(HttpResponse::build(status)).body(page.render()?))
 }
 
+/// A rendered page that loads `/console/static/upload.js`: the one policy allowing this
+/// origin's scripts.
+pub fn render_with_upload_script(status: StatusCode, page: &impl Template) -> Result<HttpResponse, ConsoleError> {
+    Ok(secured(HttpResponse::build(status))
+        .insert_header((header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_WITH_UPLOAD))
+        .body(page.render()?))
+}
+
 /// 303 to `to` (after a successful form post).
 pub fn see_other(to: &str) -> HttpResponse {
     HttpResponse::SeeOther()
@@ -254,6 +286,15 @@ impl Layout {
             push("/console/approvals", "待我审批");
             push("/console/dashboard", "统计概览");
         }
+        push("/console/transfers", "案件移送");
+        push(
+            "/console/interference",
+            if roles.has(Role::Supervisor) {
+                "干预插手登记"
+            } else {
+                "我的干预登记"
+            },
+        );
         let role_names: Vec<&str> = roles.to_vec().into_iter().map(role_label).collect();
         Layout {
             title: title.into(),

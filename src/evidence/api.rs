@@ -67,7 +67,7 @@ pub struct EvidenceView {
 }
 
 impl EvidenceView {
-    fn new(row: EvidenceRow) -> Self {
+    pub fn new(row: EvidenceRow) -> Self {
         EvidenceView {
             content_url: format!("/api/v1/evidence/{}/content", row.id),
             kind_label: row.kind.label().to_string(),
@@ -172,13 +172,17 @@ struct Received {
 /// on the disk. Stops at `limit` bytes (413) or beyond the room `usage` leaves
 /// (`evidence_quota_exceeded`). On any failure the unfinished file is dropped, which
 /// deletes it.
-async fn receive(
+async fn receive<S, E>(
     store: Arc<dyn BlobStore>,
-    mut body: web::Payload,
+    mut body: S,
     limit: u64,
     usage: Usage,
     idle: std::time::Duration,
-) -> AppResult<Received> {
+) -> AppResult<Received>
+where
+    S: futures_util::Stream<Item = Result<Bytes, E>> + Unpin,
+    E: std::fmt::Display,
+{
     let writer = blocking(move || store.begin()).await?.map_err(storage_failed)?;
     let (chunks, mut queue) = tokio::sync::mpsc::channel::<Bytes>(CHUNKS_IN_FLIGHT);
     let span = tracing::Span::current();
@@ -285,7 +289,6 @@ pub async fn upload_evidence(
     params: ApiQuery<UploadParams>,
     body: web::Payload,
 ) -> AppResult<HttpResponse> {
-    let params = params.0;
     let case_id = id.into_inner();
     let header_text = |name: &str| {
         req.headers()
@@ -297,8 +300,40 @@ pub async fn upload_evidence(
         header_text("content-digest").as_deref(),
         header_text("x-content-sha256").as_deref(),
     )?;
-    let limit = state.settings.evidence_max_bytes;
     let declared_length = header_text("content-length").and_then(|v| v.trim().parse::<u64>().ok());
+    let row = attach(
+        &state,
+        caller_of(&user),
+        case_id,
+        params.0,
+        expected,
+        declared_length,
+        body,
+    )
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/evidence/{}", row.id)))
+        .json(EvidenceView::new(row)))
+}
+
+/// An upload of `POST /cases/{id}/evidence` (and of the staff console's upload form): the
+/// checks before the body is read, the body streamed to storage and hashed, then recorded
+/// in the case's record — or refused, keeping nothing. `declared_length` is the body's
+/// `Content-Length` when known; `expected` the digest the client named.
+pub async fn attach<S, E>(
+    state: &AppState,
+    caller: crate::cases::store::Caller,
+    case_id: String,
+    params: UploadParams,
+    expected: Option<[u8; 32]>,
+    declared_length: Option<u64>,
+    body: S,
+) -> AppResult<EvidenceRow>
+where
+    S: futures_util::Stream<Item = Result<Bytes, E>> + Unpin,
+    E: std::fmt::Display,
+{
+    let limit = state.settings.evidence_max_bytes;
     if let Some(length) = declared_length {
         if length > limit {
             return Err(AppError::PayloadTooLarge(usize::try_from(limit).unwrap_or(usize::MAX)));
@@ -316,7 +351,6 @@ pub async fn upload_evidence(
         },
         clock::now(),
     )?;
-    let caller = caller_of(&user);
     let captured_by = params.captured_by.map(|c| c.trim().to_string());
     let correction_reason = params.correction_reason;
     let quota_bytes = state.settings.evidence_quota_bytes;
@@ -401,9 +435,7 @@ pub async fn upload_evidence(
         tracing::warn!(%sha256, %error, "could not remove the marker of a recorded upload");
     }
     tracing::info!(evidence_id = %row.id, %sha256, size_bytes = row.size_bytes, "evidence attached");
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/evidence/{}", row.id)))
-        .json(EvidenceView::new(row)))
+    Ok(row)
 }
 
 fn empty_evidence() -> AppError {

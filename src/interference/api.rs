@@ -86,7 +86,8 @@ pub struct AccessLog {
     pub items: Vec<AccessEntry>,
 }
 
-fn reader_of(caller: &CurrentUser) -> Reader {
+/// Who reads, as the register's rules see them.
+pub fn reader_of(caller: &CurrentUser) -> Reader {
     Reader {
         user_id: caller.id.clone(),
         is_supervisor: caller.has(Role::Supervisor),
@@ -175,31 +176,7 @@ pub async fn create_interference_report(
     let reader = reader_of(&caller);
     let agency_id = caller.agency_id.clone();
     let view = state
-        .db_write(move |conn| {
-            if let Some(case_id) = &report.case_id
-                && !store::case_in_agency(conn, &agency_id, case_id)?
-            {
-                return Err(AppError::field("case_id", "no such case in this agency"));
-            }
-            if let Some(evidence_id) = &report.evidence_id
-                && !store::evidence_in_agency(conn, &agency_id, evidence_id)?
-            {
-                return Err(AppError::field("evidence_id", "no such evidence item in this agency"));
-            }
-            if let Some(corrects_id) = &report.corrects_id
-                && store::find(conn, &agency_id, corrects_id)?
-                    .filter(|row| may_read(&reader, &row.reporter_id))
-                    .is_none()
-            {
-                return Err(AppError::field(
-                    "corrects_id",
-                    "no report of this agency that you may read",
-                ));
-            }
-            let row = ReportRow::new(&agency_id, &reader.user_id, report, clock::to_db(clock::now()));
-            store::insert_report(conn, &row)?;
-            view(conn, &reader, row)
-        })
+        .db_write(move |conn| file_report(conn, &agency_id, &reader, report))
         .await?;
     tracing::info!(report_id = %view.id, "interference report filed");
     Ok(HttpResponse::Created()
@@ -208,6 +185,33 @@ pub async fn create_interference_report(
             format!("/api/v1/interference-reports/{}", view.id),
         ))
         .json(view))
+}
+
+/// Files `report` by `reader` (`POST /interference-reports`, and the console's form).
+pub fn file_report(conn: &mut DbConn, agency_id: &str, reader: &Reader, report: NewReport) -> AppResult<ReportView> {
+    if let Some(case_id) = &report.case_id
+        && !store::case_in_agency(conn, agency_id, case_id)?
+    {
+        return Err(AppError::field("case_id", "no such case in this agency"));
+    }
+    if let Some(evidence_id) = &report.evidence_id
+        && !store::evidence_in_agency(conn, agency_id, evidence_id)?
+    {
+        return Err(AppError::field("evidence_id", "no such evidence item in this agency"));
+    }
+    if let Some(corrects_id) = &report.corrects_id
+        && store::find(conn, agency_id, corrects_id)?
+            .filter(|row| may_read(reader, &row.reporter_id))
+            .is_none()
+    {
+        return Err(AppError::field(
+            "corrects_id",
+            "no report of this agency that you may read",
+        ));
+    }
+    let row = ReportRow::new(agency_id, &reader.user_id, report, clock::to_db(clock::now()));
+    store::insert_report(conn, &row)?;
+    view(conn, reader, row)
 }
 
 /// The reports the caller may read, in order of entry: every report of the agency for a
@@ -232,16 +236,24 @@ pub async fn list_interference_reports(
     let reader = reader_of(&caller);
     let agency_id = caller.agency_id.clone();
     let page = state
-        .db_write(move |conn| {
-            let own = (!reader.is_supervisor).then_some(reader.user_id.as_str());
-            let rows = store::list(conn, &agency_id, own, &request)?;
-            let page = Page::from_rows(rows, &request, |row| row.id.clone());
-            let ids: Vec<String> = page.items.iter().map(|row| row.id.clone()).collect();
-            store::record_reads(conn, &agency_id, &ids, &reader.user_id, clock::to_db(clock::now()))?;
-            page.try_map(|row| view(conn, &reader, row))
-        })
+        .db_write(move |conn| list_read(conn, &agency_id, &reader, &request))
         .await?;
     Ok(HttpResponse::Ok().json(page))
+}
+
+/// The reports `reader` may read, one page; one read of each is recorded in its access log.
+pub fn list_read(
+    conn: &mut DbConn,
+    agency_id: &str,
+    reader: &Reader,
+    request: &crate::http::PageRequest,
+) -> AppResult<Page<ReportView>> {
+    let own = (!reader.is_supervisor).then_some(reader.user_id.as_str());
+    let rows = store::list(conn, agency_id, own, request)?;
+    let page = Page::from_rows(rows, request, |row| row.id.clone());
+    let ids: Vec<String> = page.items.iter().map(|row| row.id.clone()).collect();
+    store::record_reads(conn, agency_id, &ids, &reader.user_id, clock::to_db(clock::now()))?;
+    page.try_map(|row| view(conn, reader, row))
 }
 
 /// One report, for a supervisor or its reporter (404 for anyone else); the read is recorded.
@@ -264,19 +276,22 @@ pub async fn get_interference_report(
     let reader = reader_of(&caller);
     let agency_id = caller.agency_id.clone();
     let view = state
-        .db_write(move |conn| {
-            let row = readable(conn, &agency_id, &reader, &id)?;
-            store::record_reads(
-                conn,
-                &agency_id,
-                std::slice::from_ref(&row.id),
-                &reader.user_id,
-                clock::to_db(clock::now()),
-            )?;
-            view(conn, &reader, row)
-        })
+        .db_write(move |conn| read_report(conn, &agency_id, &reader, &id))
         .await?;
     Ok(HttpResponse::Ok().json(view))
+}
+
+/// One report for `reader` (404 unless a supervisor or its reporter); the read is recorded.
+pub fn read_report(conn: &mut DbConn, agency_id: &str, reader: &Reader, id: &str) -> AppResult<ReportView> {
+    let row = readable(conn, agency_id, reader, id)?;
+    store::record_reads(
+        conn,
+        agency_id,
+        std::slice::from_ref(&row.id),
+        &reader.user_id,
+        clock::to_db(clock::now()),
+    )?;
+    view(conn, reader, row)
 }
 
 /// Who read a report and when, oldest first (supervisors).
@@ -301,27 +316,30 @@ pub async fn interference_access_log(
     let reader = reader_of(&caller);
     let agency_id = caller.agency_id.clone();
     let log = state
-        .db(move |conn| {
-            let row = readable(conn, &agency_id, &reader, &id)?;
-            let officers = match &row.case_id {
-                Some(case_id) => store::case_officer_ids(conn, case_id)?,
-                None => Vec::new(),
-            };
-            let shown = shows_reporter(&reader, &row.reporter_id, &officers);
-            let items = store::access_log(conn, &row.id)?
-                .into_iter()
-                .map(|(reader_id, at)| AccessEntry {
-                    reader_id: (shown || reader_id != row.reporter_id).then_some(reader_id),
-                    at: clock::from_db(at),
-                })
-                .collect();
-            Ok(AccessLog {
-                report_id: row.id,
-                items,
-            })
-        })
+        .db(move |conn| access_log_of(conn, &agency_id, &reader, &id))
         .await?;
     Ok(HttpResponse::Ok().json(log))
+}
+
+/// Who read a report and when, oldest first; the caller checks the reader is a supervisor.
+pub fn access_log_of(conn: &mut DbConn, agency_id: &str, reader: &Reader, id: &str) -> AppResult<AccessLog> {
+    let row = readable(conn, agency_id, reader, id)?;
+    let officers = match &row.case_id {
+        Some(case_id) => store::case_officer_ids(conn, case_id)?,
+        None => Vec::new(),
+    };
+    let shown = shows_reporter(reader, &row.reporter_id, &officers);
+    let items = store::access_log(conn, &row.id)?
+        .into_iter()
+        .map(|(reader_id, at)| AccessEntry {
+            reader_id: (shown || reader_id != row.reporter_id).then_some(reader_id),
+            at: clock::from_db(at),
+        })
+        .collect();
+    Ok(AccessLog {
+        report_id: row.id,
+        items,
+    })
 }
 
 /// Refer a report (移交), e.g. to 街纪工委 (supervisors). Once per report (422
@@ -352,26 +370,36 @@ pub async fn refer_interference_report(
     let reader = reader_of(&caller);
     let agency_id = caller.agency_id.clone();
     let view = state
-        .db_write(move |conn| {
-            let row = readable(conn, &agency_id, &reader, &id)?;
-            check_refer(store::referral_of(conn, &row.id)?.is_some())?;
-            let referral = ReferralRow {
-                id: uuid::Uuid::now_v7().to_string(),
-                agency_id: agency_id.clone(),
-                report_id: row.id.clone(),
-                referred_to: to,
-                note,
-                referred_by: reader.user_id.clone(),
-                referred_at: clock::to_db(clock::now()),
-            };
-            store::insert_referral(conn, &referral).map_err(|e| {
-                AppError::from_unique_violation(e, || check_refer(true).err().unwrap_or(AppError::NotFound("report")))
-            })?;
-            view(conn, &reader, row)
-        })
+        .db_write(move |conn| refer(conn, &agency_id, &reader, &id, to, note))
         .await?;
     tracing::info!(report_id = %view.id, "interference report referred");
     Ok(HttpResponse::Created().json(view))
+}
+
+/// Refers a report (supervisors; the caller checks the role): once per report.
+pub fn refer(
+    conn: &mut DbConn,
+    agency_id: &str,
+    reader: &Reader,
+    id: &str,
+    to: String,
+    note: Option<String>,
+) -> AppResult<ReportView> {
+    let row = readable(conn, agency_id, reader, id)?;
+    check_refer(store::referral_of(conn, &row.id)?.is_some())?;
+    let referral = ReferralRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        agency_id: agency_id.to_string(),
+        report_id: row.id.clone(),
+        referred_to: to,
+        note,
+        referred_by: reader.user_id.clone(),
+        referred_at: clock::to_db(clock::now()),
+    };
+    store::insert_referral(conn, &referral).map_err(|e| {
+        AppError::from_unique_violation(e, || check_refer(true).err().unwrap_or(AppError::NotFound("report")))
+    })?;
+    view(conn, reader, row)
 }
 
 /// Record the outcome of a report's referral (supervisors): after a referral (422
@@ -402,35 +430,44 @@ pub async fn record_interference_outcome(
     let reader = reader_of(&caller);
     let agency_id = caller.agency_id.clone();
     let view = state
-        .db_write(move |conn| {
-            let row = readable(conn, &agency_id, &reader, &id)?;
-            let referral = store::referral_of(conn, &row.id)?;
-            let recorded = match &referral {
-                Some(referral) => store::outcome_of(conn, &referral.id)?.is_some(),
-                None => false,
-            };
-            check_outcome(referral.is_some(), recorded)?;
-            let Some(referral) = referral else {
-                return Err(AppError::NotFound("referral"));
-            };
-            let outcome = OutcomeRow {
-                id: uuid::Uuid::now_v7().to_string(),
-                agency_id: agency_id.clone(),
-                referral_id: referral.id,
-                outcome,
-                recorded_by: reader.user_id.clone(),
-                recorded_at: clock::to_db(clock::now()),
-            };
-            store::insert_outcome(conn, &outcome).map_err(|e| {
-                AppError::from_unique_violation(e, || {
-                    check_outcome(true, true)
-                        .err()
-                        .unwrap_or(AppError::NotFound("referral"))
-                })
-            })?;
-            view(conn, &reader, row)
-        })
+        .db_write(move |conn| record_outcome(conn, &agency_id, &reader, &id, outcome))
         .await?;
     tracing::info!(report_id = %view.id, "interference referral outcome recorded");
     Ok(HttpResponse::Created().json(view))
+}
+
+/// Records the outcome of a report's referral (supervisors; the caller checks the role).
+pub fn record_outcome(
+    conn: &mut DbConn,
+    agency_id: &str,
+    reader: &Reader,
+    id: &str,
+    outcome: String,
+) -> AppResult<ReportView> {
+    let row = readable(conn, agency_id, reader, id)?;
+    let referral = store::referral_of(conn, &row.id)?;
+    let recorded = match &referral {
+        Some(referral) => store::outcome_of(conn, &referral.id)?.is_some(),
+        None => false,
+    };
+    check_outcome(referral.is_some(), recorded)?;
+    let Some(referral) = referral else {
+        return Err(AppError::NotFound("referral"));
+    };
+    let outcome = OutcomeRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        agency_id: agency_id.to_string(),
+        referral_id: referral.id,
+        outcome,
+        recorded_by: reader.user_id.clone(),
+        recorded_at: clock::to_db(clock::now()),
+    };
+    store::insert_outcome(conn, &outcome).map_err(|e| {
+        AppError::from_unique_violation(e, || {
+            check_outcome(true, true)
+                .err()
+                .unwrap_or(AppError::NotFound("referral"))
+        })
+    })?;
+    view(conn, reader, row)
 }

@@ -48,7 +48,8 @@ pub struct TransferView {
     pub created_at: DateTime<Utc>,
 }
 
-fn views(conn: &mut DbConn, rows: Vec<TransferRow>) -> AppResult<Vec<TransferView>> {
+/// Transfer letters as the API and the console show them.
+pub fn views(conn: &mut DbConn, rows: Vec<TransferRow>) -> AppResult<Vec<TransferView>> {
     let ids: Vec<String> = rows.iter().map(|row| row.case_id.clone()).collect();
     let numbers = store::case_numbers(conn, &ids)?;
     let today = clock::today();

@@ -10,20 +10,20 @@ use serde_json::json;
 use crate::helpers::{ADMIN_PASSWORD, Notice, PASSWORD, Stage, TestApp, case_world, json_of, today};
 
 /// A browser session: the cookies the console set, and the CSRF token of the last page.
-struct Browser<'a> {
-    app: &'a TestApp,
+pub(crate) struct Browser<'a> {
+    pub(crate) app: &'a TestApp,
     cookies: Vec<(String, String)>,
-    csrf: String,
+    pub(crate) csrf: String,
 }
 
-struct Page {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
+pub(crate) struct Page {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: String,
 }
 
 impl Page {
-    fn location(&self) -> &str {
+    pub(crate) fn location(&self) -> &str {
         self.headers
             .get(LOCATION)
             .and_then(|v| v.to_str().ok())
@@ -56,7 +56,7 @@ impl<'a> Browser<'a> {
     }
 
     /// Signs in through the form; panics unless the console accepts.
-    async fn signed_in(app: &'a TestApp, username: &str, password: &str) -> Browser<'a> {
+    pub(crate) async fn signed_in(app: &'a TestApp, username: &str, password: &str) -> Browser<'a> {
         let mut browser = Browser::new(app);
         let page = browser.sign_in(username, password).await;
         assert_eq!(page.status, StatusCode::SEE_OTHER, "sign in {username}: {}", page.body);
@@ -133,17 +133,63 @@ impl<'a> Browser<'a> {
         page
     }
 
-    async fn get(&mut self, path: &str) -> Page {
+    pub(crate) async fn get(&mut self, path: &str) -> Page {
         self.send(Method::GET, path, None, &[]).await
     }
 
+    /// A `multipart/form-data` post with exactly these text fields, in order, then the
+    /// file (when given) as the part `file`: as a browser sends a form with a file input.
+    pub(crate) async fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: Option<(&str, &[u8])>,
+    ) -> Page {
+        let boundary = "----console-test-boundary-7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        if let Some((filename, content)) = file {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(content);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let mut request = self
+            .app
+            .client
+            .post(self.app.url(path))
+            .header("Content-Type", format!("multipart/form-data; boundary={boundary}"))
+            .body(body);
+        if !self.cookies.is_empty() {
+            request = request.header("Cookie", self.cookie_header());
+        }
+        let response = request.send().await.expect("request");
+        let page = Page {
+            status: response.status(),
+            headers: response.headers().clone(),
+            body: response.text().await.expect("body"),
+        };
+        self.remember(&page);
+        page
+    }
+
     /// A form post with exactly these fields (no CSRF token added).
-    async fn post_as(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+    pub(crate) async fn post_as(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
         self.send(Method::POST, path, Some(fields), &[]).await
     }
 
     /// A form post carrying the session's CSRF token, as the page's form does.
-    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+    pub(crate) async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
         let token = self.csrf.clone();
         let mut all = vec![("csrf", token.as_str())];
         all.extend_from_slice(fields);
@@ -151,7 +197,7 @@ impl<'a> Browser<'a> {
     }
 }
 
-fn assert_console_headers(page: &Page) {
+pub(crate) fn assert_console_headers(page: &Page) {
     let csp = page
         .headers
         .get("content-security-policy")
@@ -660,7 +706,7 @@ async fn an_officer_opens_an_inspection_and_walks_it_to_closed_through_the_forms
 }
 
 /// A page's text with the entities askama writes decoded.
-fn text_of(html: &str) -> String {
+pub(crate) fn text_of(html: &str) -> String {
     html.replace("&#60;", "<")
         .replace("&#62;", ">")
         .replace("&#34;", "\"")

@@ -13,6 +13,7 @@ use diesel::prelude::*;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
+use super::steps::{self, StepContext};
 use crate::auth::Role;
 use crate::cases::api::{caller_of, note_refusal, parse_command};
 use crate::cases::model::{Action, CaseKind, CaseStatus, CreateCaseRequest, NewCase};
@@ -196,7 +197,7 @@ pub struct Field {
 }
 
 impl Field {
-    fn new(name: impl Into<String>, label: impl Into<String>, input: &'static str) -> Self {
+    pub fn new(name: impl Into<String>, label: impl Into<String>, input: &'static str) -> Self {
         Field {
             name: name.into(),
             label: label.into(),
@@ -207,17 +208,17 @@ impl Field {
         }
     }
 
-    fn value(mut self, value: impl Into<String>) -> Self {
+    pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = value.into();
         self
     }
 
-    fn required(mut self) -> Self {
+    pub fn required(mut self) -> Self {
         self.required = true;
         self
     }
 
-    fn options(mut self, options: &[(&str, &str)]) -> Self {
+    pub fn options(mut self, options: &[(&str, &str)]) -> Self {
         self.options = options
             .iter()
             .map(|(value, label)| Choice {
@@ -255,8 +256,13 @@ const FORM_ACTIONS: &[Action] = &[
     Action::Close,
 ];
 
-fn step_form(action: Action, view: &CaseView, today: NaiveDate) -> StepForm {
-    let mut fields = Vec::new();
+/// Whether the console offers `action` as a form.
+fn has_form(action: &Action) -> bool {
+    FORM_ACTIONS.contains(action) || steps::PENALTY_FORM_ACTIONS.contains(action)
+}
+
+fn step_form(action: Action, view: &CaseView, context: &StepContext, today: NaiveDate) -> StepForm {
+    let mut fields = steps::fields(action, view, context, today).unwrap_or_default();
     match action {
         Action::ApproveInspection => {
             fields.push(
@@ -319,8 +325,11 @@ fn step_form(action: Action, view: &CaseView, today: NaiveDate) -> StepForm {
 }
 
 /// A form's fields as the body of the step `action`, as a client of the API would send it.
-fn step_body(action: Action, form: &Form) -> Value {
-    let mut body = Map::new();
+fn step_body(action: Action, form: &Form) -> Result<Value, AppError> {
+    let mut body = match steps::body(action, form) {
+        Some(body) => body?,
+        None => Map::new(),
+    };
     let text = |body: &mut Map<String, Value>, name: &str| {
         if let Some(value) = form.text(name) {
             body.insert(name.to_string(), Value::String(value));
@@ -361,7 +370,35 @@ fn step_body(action: Action, form: &Form) -> Value {
         _ => {}
     }
     body.insert("action".into(), Value::String(action.as_str().to_string()));
-    Value::Object(body)
+    Ok(Value::Object(body))
+}
+
+/// What the forms of `view`'s allowed steps offer from the registers: for a proposal, the
+/// benchmark versions of the cited powers in force on the violation date (as the model
+/// checks them).
+fn step_context(
+    conn: &mut DbConn,
+    agency_id: &str,
+    view: &CaseView,
+    today: NaiveDate,
+) -> Result<StepContext, AppError> {
+    let mut context = StepContext::default();
+    if view.allowed_actions.contains(&Action::ProposeDecision) {
+        let day = view.violation_on.unwrap_or(today);
+        for power in &view.powers {
+            for benchmark in crate::benchmarks::store::in_force_on(conn, agency_id, &power.power_id, day)? {
+                let label = format!(
+                    "{} {} · {}（第 {} 版）",
+                    power.code,
+                    benchmark.circumstance,
+                    steps::grade_word(benchmark.grade),
+                    benchmark.version
+                );
+                context.benchmarks.push((benchmark.id, label));
+            }
+        }
+    }
+    Ok(context)
 }
 
 /// A record event as the timeline shows it.
@@ -374,7 +411,7 @@ pub struct TimelineEntry {
 }
 
 /// `at` (RFC 3339 UTC) in Beijing time, to the minute.
-fn local_time(at: &str) -> String {
+pub fn local_time(at: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(at)
         .map(|t| {
             t.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap_or(*t.offset()))
@@ -434,6 +471,9 @@ struct CasePage {
     other_actions: Vec<String>,
     notice: Option<String>,
     refusal: Option<Refusal>,
+    /// The case's evidence, when the user may read the case file.
+    evidence: Option<Vec<super::evidence::EvidenceItem>>,
+    evidence_kinds: Vec<(&'static str, &'static str)>,
 }
 
 #[derive(Deserialize)]
@@ -442,7 +482,7 @@ pub struct CaseQuery {
 }
 
 /// The case page for `user`, with a notice or a refusal.
-async fn case_response(
+pub async fn case_page_with(
     state: &AppState,
     user: &ConsoleUser,
     case_id: String,
@@ -452,20 +492,23 @@ async fn case_response(
 ) -> Result<HttpResponse, ConsoleError> {
     let caller = caller_of(&user.current);
     let today = clock::today();
-    let (view, events, names) = state
+    let reader = user.clone();
+    let (view, events, names, context, evidence) = state
         .db(move |conn| {
             let (case, meta) =
                 store::load_for_view(conn, &caller.agency_id, &case_id, None)?.ok_or(AppError::NotFound("case"))?;
+            let evidence = super::evidence::listed(conn, &reader, &case)?;
             let relation = store::relation(&case, &caller);
             let view = CaseView::new(case, &meta, relation, today);
             let events = crate::record::store::events(conn, &view.id)?;
+            let context = step_context(conn, &caller.agency_id, &view, today)?;
             let names: HashMap<String, String> = users::table
                 .filter(users::agency_id.eq(&caller.agency_id))
                 .select((users::id, users::display_name))
                 .load::<(String, String)>(conn)?
                 .into_iter()
                 .collect();
-            Ok((view, events, names))
+            Ok((view, events, names, context, evidence))
         })
         .await?;
     let timeline = events
@@ -478,8 +521,7 @@ async fn case_response(
             details: payload_line(&e.payload),
         })
         .collect();
-    let (forms, others): (Vec<Action>, Vec<Action>) =
-        view.allowed_actions.iter().partition(|a| FORM_ACTIONS.contains(a));
+    let (forms, others): (Vec<Action>, Vec<Action>) = view.allowed_actions.iter().partition(|a| has_form(a));
     let page = CasePage {
         layout: Layout::new(user, format!("{} {}", words::kind(view.kind), view.case_number), ""),
         kind: words::kind(view.kind),
@@ -497,13 +539,18 @@ async fn case_response(
             })
             .collect(),
         timeline,
-        forms: forms.into_iter().map(|a| step_form(a, &view, today)).collect(),
+        forms: forms
+            .into_iter()
+            .map(|a| step_form(a, &view, &context, today))
+            .collect(),
         other_actions: others.into_iter().map(|a| words::action(a.as_str())).collect(),
         notice,
         refusal,
+        evidence,
+        evidence_kinds: super::evidence::kinds(),
         case: view,
     };
-    render(status, &page)
+    crate::console::render_with_upload_script(status, &page)
 }
 
 /// `GET /console/cases/{id}`: a case of the user's agency (404 for any other), as the API
@@ -516,10 +563,11 @@ pub async fn case_page(
 ) -> Result<HttpResponse, ConsoleError> {
     let notice = match query.done.as_deref() {
         Some("opened") => Some("案件已登记。".to_string()),
+        Some("evidence") => Some("证据已上传并记入执法全过程记录。".to_string()),
         Some(action) if Action::parse(action).is_some() => Some(format!("已办理：{}", words::action(action))),
         _ => None,
     };
-    case_response(&state, &user, id.into_inner(), StatusCode::OK, notice, None).await
+    case_page_with(&state, &user, id.into_inner(), StatusCode::OK, notice, None).await
 }
 
 /// `POST /console/cases/{id}/steps/{action}`: one step, through the same store function as
@@ -534,13 +582,11 @@ pub async fn take_step(
     let form = Form(form.into_inner());
     csrf::check(&form, &user.csrf)?;
     let (case_id, action) = path.into_inner();
-    let action = Action::parse(&action)
-        .filter(|a| FORM_ACTIONS.contains(a))
-        .ok_or(ConsoleError::NotFound)?;
+    let action = Action::parse(&action).filter(has_form).ok_or(ConsoleError::NotFound)?;
     // The version the page showed: a case changed meanwhile is refused (412), as If-Match.
     let expected_version = form.get("version").and_then(|v| v.trim().parse::<i32>().ok());
     let caller = caller_of(&user.current);
-    let attempt = match parse_command(step_body(action, &form)) {
+    let attempt = match step_body(action, &form).and_then(parse_command) {
         Ok(command) => {
             let target = case_id.clone();
             let caller = caller.clone();
@@ -579,7 +625,7 @@ pub async fn take_step(
             )
             .await;
             let (status, refusal) = refusal_of(error)?;
-            case_response(&state, &user, case_id, status, None, Some(refusal)).await
+            case_page_with(&state, &user, case_id, status, None, Some(refusal)).await
         }
     }
 }

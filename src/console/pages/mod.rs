@@ -5,4 +5,8 @@ pub mod approvals;
 pub mod auth;
 pub mod cases;
 pub mod dashboard;
+pub mod evidence;
+pub mod interference;
 pub mod reviews;
+pub mod steps;
+pub mod transfers;
