@@ -59,7 +59,7 @@ pub struct AddWorkingDaysResponse {
     pub calendar_complete: bool,
 }
 
-fn check_year(year: i32) -> AppResult<i32> {
+pub(crate) fn check_year(year: i32) -> AppResult<i32> {
     if (2000..=2100).contains(&year) {
         Ok(year)
     } else {

@@ -458,8 +458,18 @@ pub async fn put_settings(
     user: CurrentUser,
     body: ApiJson<ProcedureSettings>,
 ) -> AppResult<HttpResponse> {
+    let settings = save_settings(&state, &user, body.0).await?;
+    Ok(HttpResponse::Ok().json(settings))
+}
+
+/// Checks and saves the agency's procedure settings as `PUT /settings` does (the handler
+/// and the console's form): admin only, every out-of-range field named (422).
+pub async fn save_settings(
+    state: &AppState,
+    user: &CurrentUser,
+    settings: ProcedureSettings,
+) -> AppResult<ProcedureSettings> {
     user.require(Role::Admin)?;
-    let settings = body.0;
     let mut errors = Vec::new();
     if !(3..=30).contains(&settings.defense_period_working_days) {
         errors.push(FieldError::new(
@@ -545,5 +555,5 @@ pub async fn put_settings(
             move |conn| Ok(store::save_procedure_settings(conn, &agency_id, &settings, &by)?)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(settings))
+    Ok(settings)
 }

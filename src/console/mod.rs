@@ -38,7 +38,7 @@ const STYLESHEET: &str = include_str!("../../templates/console/console.css");
 
 /// The console's routes, under `/console`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    use pages::{approvals, auth, cases, dashboard, evidence, interference, reviews, transfers};
+    use pages::{admin, approvals, auth, cases, dashboard, evidence, interference, reviews, transfers};
     cfg.service(
         web::scope("/console")
             .route("", web::get().to(auth::home))
@@ -60,12 +60,24 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/approvals", web::get().to(approvals::approvals))
             .route("/dashboard", web::get().to(dashboard::dashboard))
             .route("/transfers", web::get().to(transfers::list))
+            .route("/transfers/{id}", web::get().to(transfers::show))
+            .route("/transfers/{id}/receipt", web::post().to(transfers::receipt))
+            .route("/transfers/{id}/feedback", web::post().to(transfers::feedback))
             .route("/interference", web::get().to(interference::list))
             .route("/interference/new", web::get().to(interference::new_form))
             .route("/interference/new", web::post().to(interference::file))
             .route("/interference/{id}", web::get().to(interference::show))
             .route("/interference/{id}/refer", web::post().to(interference::refer))
             .route("/interference/{id}/outcome", web::post().to(interference::outcome))
+            .route("/admin/users", web::get().to(admin::users))
+            .route("/admin/users", web::post().to(admin::create_user))
+            .route("/admin/users/{id}/certificate", web::post().to(admin::set_certificate))
+            .route("/admin/users/{id}/deactivate", web::post().to(admin::deactivate))
+            .route("/admin/powers", web::get().to(admin::powers))
+            .route("/admin/powers/import", web::post().to(admin::import))
+            .route("/admin/settings", web::get().to(admin::settings))
+            .route("/admin/settings", web::post().to(admin::save_settings))
+            .route("/admin/calendar", web::get().to(admin::calendar))
             .default_service(web::to(|| async { Err::<HttpResponse, _>(ConsoleError::NotFound) })),
     );
 }
@@ -285,6 +297,12 @@ impl Layout {
         if roles.has(Role::Supervisor) {
             push("/console/approvals", "待我审批");
             push("/console/dashboard", "统计概览");
+        }
+        if roles.has(Role::Admin) {
+            push("/console/admin/users", "用户管理");
+            push("/console/admin/powers", "权责清单");
+            push("/console/admin/settings", "程序设置");
+            push("/console/admin/calendar", "工作日历");
         }
         push("/console/transfers", "案件移送");
         push(

@@ -55,7 +55,7 @@ pub struct PowerView {
 }
 
 impl PowerView {
-    fn from_rows(power: PowerRow, version: PowerVersionRow, today: NaiveDate) -> Self {
+    pub(crate) fn from_rows(power: PowerRow, version: PowerVersionRow, today: NaiveDate) -> Self {
         let content = version.content;
         PowerView {
             in_force: in_force_on(version.effective_from, version.effective_to, today),
@@ -387,13 +387,13 @@ impl RowErrors for ImportRun {
 
 /// Runs an import in one write transaction that commits only an applied import free of
 /// errors: a dry run writes nothing, and a refused import is all-or-nothing (both roll back,
-/// even if something had been written). `Ok(Err(response))` is the 422 refusing the file.
-pub(crate) async fn run_import<R, F>(state: &AppState, dry_run: bool, import: F) -> AppResult<Result<R, HttpResponse>>
+/// even if something had been written). The run comes back either way, with its errors.
+pub(crate) async fn run_import_rows<R, F>(state: &AppState, dry_run: bool, import: F) -> AppResult<R>
 where
     R: RowErrors + Send + 'static,
     F: FnOnce(&mut crate::db::DbConn) -> AppResult<R> + Send + 'static,
 {
-    let run = state
+    state
         .db_write_or_rollback(move |conn| {
             let run = import(conn)?;
             Ok(if dry_run || !run.row_errors().is_empty() {
@@ -402,12 +402,57 @@ where
                 Finish::Commit(run)
             })
         })
-        .await?;
+        .await
+}
+
+/// [`run_import_rows`] for a handler: `Ok(Err(response))` is the 422 refusing a file with
+/// errors (not a dry run).
+pub(crate) async fn run_import<R, F>(state: &AppState, dry_run: bool, import: F) -> AppResult<Result<R, HttpResponse>>
+where
+    R: RowErrors + Send + 'static,
+    F: FnOnce(&mut crate::db::DbConn) -> AppResult<R> + Send + 'static,
+{
+    let run = run_import_rows(state, dry_run, import).await?;
     if !dry_run && !run.row_errors().is_empty() {
         tracing::info!(errors = run.row_errors().len(), "import refused");
         return Ok(Err(import_problem(run.row_errors().to_vec())));
     }
     Ok(Ok(run))
+}
+
+/// Imports (or, in a dry run, plans) the agency's power list from a file, as
+/// `POST /powers/import` does — the handler and the console's form: admin only, one parser
+/// (`store::import_file`), one transaction committing only a clean apply. The report holds
+/// every row error; an apply with errors wrote nothing.
+pub(crate) async fn import_power_list(
+    state: &AppState,
+    caller: &CurrentUser,
+    format: ImportFormat,
+    body: Vec<u8>,
+    dry_run: bool,
+    change_note: String,
+) -> AppResult<ImportReport> {
+    caller.require(Role::Admin)?;
+    let agency_id = caller.agency_id.clone();
+    let by = caller.id.clone();
+    let today = clock::today();
+    let run = run_import_rows(state, dry_run, move |conn| {
+        let context = ChangeContext {
+            by: Some(&by),
+            note: Some(&change_note),
+            now: clock::to_db(clock::now()),
+        };
+        store::import_file(conn, &agency_id, format, &body, !dry_run, today, context).map_err(concurrent_edit)
+    })
+    .await?;
+    let report = ImportReport::new(run, format, dry_run);
+    if !dry_run && report.row_errors.is_empty() {
+        tracing::info!(
+            by = %caller.id, format = format.as_str(), created = report.created,
+            new_versions = report.new_versions, unchanged = report.unchanged, "power list imported"
+        );
+    }
+    Ok(report)
 }
 
 /// A second edit of the same power at the same moment loses on the unique version index.
@@ -704,28 +749,10 @@ pub async fn import_powers(
         dry_run,
         change_note,
     } = ImportRequest::read(&req, payload, query.0, "the list").await?;
-    let agency_id = caller.agency_id.clone();
-    let by = caller.id.clone();
-    let today = clock::today();
-    let run = match run_import(&state, dry_run, move |conn| {
-        let context = ChangeContext {
-            by: Some(&by),
-            note: Some(&change_note),
-            now: clock::to_db(clock::now()),
-        };
-        store::import_file(conn, &agency_id, format, &body, !dry_run, today, context).map_err(concurrent_edit)
-    })
-    .await?
-    {
-        Ok(run) => run,
-        Err(refused) => return Ok(refused),
-    };
-    let report = ImportReport::new(run, format, dry_run);
-    if !dry_run {
-        tracing::info!(
-            by = %caller.id, format = format.as_str(), created = report.created,
-            new_versions = report.new_versions, unchanged = report.unchanged, "power list imported"
-        );
+    let report = import_power_list(&state, &caller, format, body.to_vec(), dry_run, change_note).await?;
+    if !dry_run && !report.row_errors.is_empty() {
+        tracing::info!(errors = report.row_errors.len(), "import refused");
+        return Ok(import_problem(report.row_errors));
     }
     Ok(HttpResponse::Ok().json(report))
 }

@@ -173,6 +173,65 @@ fn load_for_change(conn: &mut DbConn, caller: &CurrentUser, id: &str) -> AppResu
     Ok(row)
 }
 
+/// Records a receipt as `POST /transfers/{id}/receipt` does (the handler and the console
+/// form): who may record it, the case's row lock, the rules, the row and the record event.
+/// Call inside a write transaction.
+pub fn record_receipt(
+    conn: &mut DbConn,
+    caller: &CurrentUser,
+    id: &str,
+    request: ReceiptRequest,
+) -> AppResult<TransferView> {
+    check_recorder(caller)?;
+    let row = load_for_change(conn, caller, id)?;
+    let receipt = check_receipt(&row.state(), request, clock::today())?;
+    let now = clock::now();
+    if !store::record_receipt(conn, &row, &receipt, &caller.id, clock::to_db(now))? {
+        return Err(AppError::rule(
+            "receipt_already_recorded",
+            "the receipt of this transfer was recorded by another request",
+        ));
+    }
+    let payload = serde_json::json!({
+        "transfer_id": row.id,
+        "letter_number": row.letter_number,
+        "received_on": receipt.received_on,
+        "receiver_name": receipt.receiver_name,
+    });
+    crate::record::store::append(conn, &row.case_id, &caller.id, "transfer_receipt", &payload, now)?;
+    let row = store::find(conn, &caller.agency_id, id)?.ok_or(AppError::NotFound("transfer"))?;
+    view(conn, row)
+}
+
+/// Records feedback as `POST /transfers/{id}/feedback` does (the handler and the console
+/// form). Call inside a write transaction.
+pub fn record_feedback(
+    conn: &mut DbConn,
+    caller: &CurrentUser,
+    id: &str,
+    request: FeedbackRequest,
+) -> AppResult<TransferView> {
+    check_recorder(caller)?;
+    let row = load_for_change(conn, caller, id)?;
+    let feedback = check_feedback(&row.state(), request, clock::today())?;
+    let now = clock::now();
+    if !store::record_feedback(conn, &row, &feedback, &caller.id, clock::to_db(now))? {
+        return Err(AppError::rule(
+            "feedback_already_recorded",
+            "the feedback of this transfer was recorded by another request",
+        ));
+    }
+    let payload = serde_json::json!({
+        "transfer_id": row.id,
+        "letter_number": row.letter_number,
+        "feedback": feedback.feedback,
+        "feedback_on": feedback.feedback_on,
+    });
+    crate::record::store::append(conn, &row.case_id, &caller.id, "transfer_feedback", &payload, now)?;
+    let row = store::find(conn, &caller.agency_id, id)?.ok_or(AppError::NotFound("transfer"))?;
+    view(conn, row)
+}
+
 /// Record the receiving side's receipt (回执): once (422 `receipt_already_recorded`), not
 /// before the transfer (422 `received_before_transfer`). The case's record gets a
 /// `transfer_receipt` event in the same transaction.
@@ -200,26 +259,7 @@ pub async fn record_transfer_receipt(
     let id = id.into_inner();
     let request = body.0;
     let view = state
-        .db_write(move |conn| {
-            let row = load_for_change(conn, &caller, &id)?;
-            let receipt = check_receipt(&row.state(), request, clock::today())?;
-            let now = clock::now();
-            if !store::record_receipt(conn, &row, &receipt, &caller.id, clock::to_db(now))? {
-                return Err(AppError::rule(
-                    "receipt_already_recorded",
-                    "the receipt of this transfer was recorded by another request",
-                ));
-            }
-            let payload = serde_json::json!({
-                "transfer_id": row.id,
-                "letter_number": row.letter_number,
-                "received_on": receipt.received_on,
-                "receiver_name": receipt.receiver_name,
-            });
-            crate::record::store::append(conn, &row.case_id, &caller.id, "transfer_receipt", &payload, now)?;
-            let row = store::find(conn, &caller.agency_id, &id)?.ok_or(AppError::NotFound("transfer"))?;
-            view(conn, row)
-        })
+        .db_write(move |conn| record_receipt(conn, &caller, &id, request))
         .await?;
     tracing::info!(transfer_id = %view.id, "transfer receipt recorded");
     Ok(HttpResponse::Ok().json(view))
@@ -252,26 +292,7 @@ pub async fn record_transfer_feedback(
     let id = id.into_inner();
     let request = body.0;
     let view = state
-        .db_write(move |conn| {
-            let row = load_for_change(conn, &caller, &id)?;
-            let feedback = check_feedback(&row.state(), request, clock::today())?;
-            let now = clock::now();
-            if !store::record_feedback(conn, &row, &feedback, &caller.id, clock::to_db(now))? {
-                return Err(AppError::rule(
-                    "feedback_already_recorded",
-                    "the feedback of this transfer was recorded by another request",
-                ));
-            }
-            let payload = serde_json::json!({
-                "transfer_id": row.id,
-                "letter_number": row.letter_number,
-                "feedback": feedback.feedback,
-                "feedback_on": feedback.feedback_on,
-            });
-            crate::record::store::append(conn, &row.case_id, &caller.id, "transfer_feedback", &payload, now)?;
-            let row = store::find(conn, &caller.agency_id, &id)?.ok_or(AppError::NotFound("transfer"))?;
-            view(conn, row)
-        })
+        .db_write(move |conn| record_feedback(conn, &caller, &id, request))
         .await?;
     tracing::info!(transfer_id = %view.id, "transfer feedback recorded");
     Ok(HttpResponse::Ok().json(view))

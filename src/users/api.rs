@@ -173,8 +173,15 @@ pub async fn create_user(
     caller: CurrentUser,
     body: ApiJson<CreateUserRequest>,
 ) -> AppResult<HttpResponse> {
+    let created = create(&state, &caller, body.0).await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+/// Creates a user in the caller's agency as `POST /users` does (the handler and the
+/// console's form): admin only, the profile's rules, the password's strength, a free
+/// username (409).
+pub async fn create(state: &AppState, caller: &CurrentUser, body: CreateUserRequest) -> AppResult<UserView> {
     caller.require(Role::Admin)?;
-    let body = body.0;
     let profile = UserProfile {
         username: normalize_username(&body.username),
         display_name: body.display_name.trim().to_string(),
@@ -191,7 +198,7 @@ pub async fn create_user(
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let password_hash = hash_new_password(&state, body.password).await?;
+    let password_hash = hash_new_password(state, body.password).await?;
     let now = clock::to_db(clock::now());
     let row = UserRow {
         id: uuid::Uuid::now_v7().to_string(),
@@ -218,7 +225,7 @@ pub async fn create_user(
         })
         .await?;
     tracing::info!(user_id = %created.id, username = %created.username, by = %caller.id, "user created");
-    Ok(HttpResponse::Created().json(UserView::from_row(created, clock::today())))
+    Ok(UserView::from_row(created, clock::today()))
 }
 
 /// List the users of the caller's agency.
@@ -290,9 +297,15 @@ pub async fn patch_user(
     id: web::Path<String>,
     body: ApiJson<PatchUserRequest>,
 ) -> AppResult<HttpResponse> {
+    let updated = patch(&state, &caller, id.into_inner(), body.0).await?;
+    Ok(HttpResponse::Ok().json(updated))
+}
+
+/// Changes a user of the caller's agency as `PATCH /users/{id}` does (the handler and the
+/// console's forms): admin only, no self-lockout, the profile's rules; deactivation or a
+/// new password ends the user's sessions.
+pub async fn patch(state: &AppState, caller: &CurrentUser, id: String, patch: PatchUserRequest) -> AppResult<UserView> {
     caller.require(Role::Admin)?;
-    let patch = body.0;
-    let id = id.into_inner();
     if id == caller.id {
         if patch.active == Some(false) {
             return Err(AppError::rule(
@@ -311,7 +324,7 @@ pub async fn patch_user(
         check_new_password(password).map_err(|e| AppError::Validation(vec![e]))?;
     }
     let password_hash = match patch.password.clone() {
-        Some(password) => Some(hash_new_password(&state, password).await?),
+        Some(password) => Some(hash_new_password(state, password).await?),
         None => None,
     };
     let agency_id = caller.agency_id.clone();
@@ -350,5 +363,5 @@ pub async fn patch_user(
             Ok(updated)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(UserView::from_row(updated, clock::today())))
+    Ok(UserView::from_row(updated, clock::today()))
 }

@@ -173,6 +173,9 @@ pub async fn home(user: ConsoleUser) -> Result<HttpResponse, ConsoleError> {
     if roles.has(Role::Supervisor) {
         return Ok(see_other("/console/approvals"));
     }
+    if roles.has(Role::Admin) {
+        return Ok(see_other("/console/admin/users"));
+    }
     render(
         StatusCode::OK,
         &HomePage {

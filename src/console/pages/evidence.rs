@@ -84,7 +84,9 @@ pub fn listed(
 
 /// The multipart stream, fed from the connection by a local task: the parser wants a
 /// `Send` stream, and actix's payload is not.
-fn relay(mut payload: web::Payload) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> + Send {
+pub(super) fn relay(
+    mut payload: web::Payload,
+) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> + Send {
     let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
     actix_web::rt::spawn(async move {
         while let Some(chunk) = payload.next().await {
@@ -100,7 +102,7 @@ fn relay(mut payload: web::Payload) -> impl futures_util::Stream<Item = Result<B
 }
 
 /// A text field's value, at most `TEXT_FIELD_BYTES`.
-async fn text_of(mut field: multer::Field<'static>) -> Result<String, AppError> {
+pub(super) async fn text_of(mut field: multer::Field<'static>) -> Result<String, AppError> {
     let mut bytes = Vec::new();
     while let Some(chunk) = field.next().await {
         let chunk = chunk.map_err(|e| AppError::bad_request(format!("the form could not be read: {e}")))?;
@@ -112,7 +114,7 @@ async fn text_of(mut field: multer::Field<'static>) -> Result<String, AppError> 
     String::from_utf8(bytes).map_err(|_| AppError::bad_request("a text field of the form is not UTF-8"))
 }
 
-fn unreadable(error: multer::Error) -> ConsoleError {
+pub(super) fn unreadable(error: multer::Error) -> ConsoleError {
     ConsoleError::App(AppError::bad_request(format!("the form could not be read: {error}")))
 }
 

@@ -1,6 +1,7 @@
 //! The console's pages, one file per audience: sign-in, officers' cases, counsel's reviews,
-//! the head's approvals and dashboard.
+//! the head's approvals and dashboard, the admin's pages.
 
+pub mod admin;
 pub mod approvals;
 pub mod auth;
 pub mod cases;
