@@ -12,6 +12,7 @@ mod checkpoints;
 mod cli;
 mod console;
 mod console_browser;
+mod console_head;
 mod console_pages;
 mod conventions;
 mod demo;

@@ -1,5 +1,5 @@
 //! The console's pages, one file per audience: sign-in, officers' cases, counsel's reviews,
-//! the head's approvals and dashboard.
+//! the head's approvals, dashboard, disclosures to publish and review campaigns.
 
 pub mod approvals;
 pub mod auth;
@@ -7,6 +7,7 @@ pub mod cases;
 pub mod dashboard;
 pub mod evidence;
 pub mod interference;
+pub mod publishing;
 pub mod reviews;
 pub mod steps;
 pub mod transfers;
