@@ -80,15 +80,24 @@ async fn dashboard_figures_link_to_exactly_the_cases_they_count() {
     let dashboard = head.get("/console/dashboard").await;
     assert_eq!(dashboard.status, StatusCode::OK);
     assert_console_headers(&dashboard);
-    for title in ["每月罚款金额", "执法人员参与办案率", "执法职权履职率", "逾期案件", "查看案件"] {
+    for title in [
+        "每月罚款金额",
+        "执法人员参与办案率",
+        "执法职权履职率",
+        "逾期案件",
+        "查看案件",
+    ] {
         assert!(dashboard.body.contains(title), "{title}");
     }
     // Linked bars inside the server-drawn SVG.
-    assert!(dashboard.body.contains("<a href=\"/console/cases?scope=agency&amp;"));
+    assert!(dashboard.body.contains("<a href=\"/console/cases?scope=agency&#38;"));
 
     // This month's inspections: exactly the two opened.
     let month = &today()[..7];
-    let row = dashboard.body.find(&format!("<td>{month}</td>")).expect("this month's row");
+    let row = dashboard
+        .body
+        .find(&format!("<td>{month}</td>"))
+        .expect("this month's row");
     let href = links(&dashboard.body[row..], "/console/cases?").remove(0);
     assert!(href.contains("kind=inspection"), "{href}");
     let page = head.get(&href).await;
@@ -99,13 +108,23 @@ async fn dashboard_figures_link_to_exactly_the_cases_they_count() {
     let fines = dashboard.body.find("每月罚款金额").unwrap();
     let fines_table = &dashboard.body[fines..];
     let row = fines_table.find(&format!("<td>{month}</td>")).unwrap();
-    assert!(fines_table[row..].starts_with(&format!("<td>{month}</td><td><a href=")), "{}", &fines_table[row..row + 200]);
+    assert!(
+        fines_table[row..].starts_with(&format!("<td>{month}</td><td><a href=")),
+        "{}",
+        &fines_table[row..row + 200]
+    );
     let href = links(&fines_table[row..], "/console/cases?").remove(0);
-    assert!(fines_table[row..].contains(">200</a>"), "{}", &fines_table[row..row + 300]);
+    assert!(
+        fines_table[row..].contains(">200</a>"),
+        "{}",
+        &fines_table[row..row + 300]
+    );
     assert_eq!(listed_ids(&head.get(&href).await.body), BTreeSet::from([fined.clone()]));
 
     // Every figure's link lists what `GET /cases` lists for the same filters.
-    let all: BTreeSet<String> = links(&dashboard.body, "/console/cases?scope=agency").into_iter().collect();
+    let all: BTreeSet<String> = links(&dashboard.body, "/console/cases?scope=agency")
+        .into_iter()
+        .collect();
     assert!(all.len() > 20, "{all:?}");
     for href in &all {
         let query = href.trim_start_matches("/console/cases?scope=agency&");
@@ -115,7 +134,12 @@ async fn dashboard_figures_link_to_exactly_the_cases_they_count() {
     }
 
     // The list keeps the filters in the kind/status form and names them.
-    let page = head.get(&format!("/console/cases?scope=agency&opened_from={}&kind=inspection", today())).await;
+    let page = head
+        .get(&format!(
+            "/console/cases?scope=agency&opened_from={}&kind=inspection",
+            today()
+        ))
+        .await;
     assert!(page.body.contains("name=\"opened_from\""), "{}", page.body);
     assert!(page.body.contains("立案日期自"), "{}", page.body);
     // A bad filter is the API's 400, named.
@@ -151,7 +175,11 @@ async fn the_head_publishes_a_disclosure_through_the_form() {
     let page = head.get("/console/disclosures").await;
     assert_eq!(page.status, StatusCode::OK);
     assert_console_headers(&page);
-    assert!(page.body.contains(disclosure["due_on"].as_str().unwrap()), "{}", page.body);
+    assert!(
+        page.body.contains(disclosure["due_on"].as_str().unwrap()),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("行政处罚决定"));
     assert!(page.body.contains(&format!("action=\"{path}\"")));
     assert!(page.body.contains(&format!("/console/cases/{case_id}")));
@@ -172,7 +200,11 @@ async fn the_head_publishes_a_disclosure_through_the_form() {
     let events = w.record(&case_id).await["events"].as_array().unwrap().clone();
     assert_eq!(events.last().unwrap()["action"], json!("publish_disclosure"));
     let after = head.get(done.location()).await;
-    assert!(after.body.contains("已公示") && after.body.contains("没有待公示的信息"), "{}", after.body);
+    assert!(
+        after.body.contains("已公示") && after.body.contains("没有待公示的信息"),
+        "{}",
+        after.body
+    );
 
     // Again: the model's refusal, with its rule, nothing changed.
     let again = head.post(&path, &[]).await;
@@ -255,14 +287,23 @@ async fn a_campaign_page_shows_its_report_and_links_its_workbook() {
     assert_eq!(list.status, StatusCode::OK);
     assert!(list.body.contains(&format!("/console/campaigns/{campaign_id}")));
     // A hostile name is text.
-    assert!(list.body.contains("第&lt;b&gt;四&lt;/b&gt;季度案卷评查"), "{}", list.body);
+    assert!(
+        list.body.contains("第&#60;b&#62;四&#60;/b&#62;季度案卷评查"),
+        "{}",
+        list.body
+    );
     assert!(!list.body.contains("<b>四</b>"));
 
     let page = head.get(&format!("/console/campaigns/{campaign_id}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert_console_headers(&page);
     let average = format!("{:.1}", report["average_score"].as_f64().unwrap());
-    assert!(page.body.contains(&format!("<dt>平均得分</dt><dd>{average} / 100</dd>")), "{}", page.body);
+    assert!(
+        page.body
+            .contains(&format!("<dt>平均得分</dt><dd>{average} / 100</dd>")),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("<dt>已评查</dt><dd>1</dd>") && page.body.contains("<dt>待评查</dt><dd>1</dd>"));
     let grade_row = format!(
         "<tr><td>优秀</td><td>{}</td></tr>",
@@ -270,7 +311,11 @@ async fn a_campaign_page_shows_its_report_and_links_its_workbook() {
     );
     assert!(page.body.contains(&grade_row), "{}", page.body);
     let label = report["deductions"][0]["label"].as_str().unwrap();
-    assert!(page.body.contains(&format!("<td>{label}</td><td>1</td><td>5</td>")), "{}", page.body);
+    assert!(
+        page.body.contains(&format!("<td>{label}</td><td>1</td><td>5</td>")),
+        "{}",
+        page.body
+    );
 
     let xlsx_path = format!("/console/campaigns/{campaign_id}/report.xlsx");
     assert!(page.body.contains(&xlsx_path));
@@ -296,15 +341,32 @@ async fn the_case_page_shows_the_inspection_code_and_new_case_searches_subjects(
     let mut officer = Browser::signed_in(&w.app, "lead.officer", PASSWORD).await;
     let page = officer.get(&format!("/console/cases/{id}")).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains(&format!("<img src=\"/public/inspections/{code}/qr.svg\"")), "{}", page.body);
+    assert!(
+        page.body
+            .contains(&format!("<img src=\"/public/inspections/{code}/qr.svg\"")),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains(&format!("href=\"/public/inspections/{code}\"")));
     // The image it points at is the public QR code.
-    let qr = w.app.client.get(w.app.url(&format!("/public/inspections/{code}/qr.svg"))).send().await.unwrap();
+    let qr = w
+        .app
+        .client
+        .get(w.app.url(&format!("/public/inspections/{code}/qr.svg")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(qr.status(), StatusCode::OK);
     assert_eq!(qr.headers()["content-type"], "image/svg+xml");
     // A case without a code shows none.
     let plain = w.open_ok("penalty", json!({})).await;
-    assert!(!officer.get(&format!("/console/cases/{plain}")).await.body.contains("qr.svg"));
+    assert!(
+        !officer
+            .get(&format!("/console/cases/{plain}"))
+            .await
+            .body
+            .contains("qr.svg")
+    );
 
     // The subject search, through the subjects' list: by name and by code.
     let born = chrono::NaiveDate::from_ymd_opt(1980, 5, 1).unwrap();
@@ -321,7 +383,11 @@ async fn the_case_page_shows_the_inspection_code_and_new_case_searches_subjects(
     assert!(!by_code.body.contains(&format!("value=\"{}\"", w.individual)));
     let by_hostile = officer.get("/console/cases/new?q=%E5%95%86%E8%A1%8C").await; // 商行
     assert!(by_hostile.body.contains(&format!("value=\"{hostile}\"")));
-    assert!(by_hostile.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;商行"));
+    assert!(
+        by_hostile
+            .body
+            .contains("&#60;script&#62;alert(1)&#60;/script&#62;商行")
+    );
     assert!(!by_hostile.body.contains("<script>alert(1)</script>"));
     let hostile_q = officer.get("/console/cases/new?q=%22%3E%3Cscript%3E").await;
     assert_eq!(hostile_q.status, StatusCode::OK);
@@ -352,13 +418,19 @@ async fn counsel_sees_past_opinions_and_the_proposal_in_words() {
     let mut counsel = Browser::signed_in(&w.app, "counsel", PASSWORD).await;
     let page = counsel.get(&format!("/console/reviews/{review_id}")).await;
     assert_eq!(page.status, StatusCode::OK);
-    for label in ["<dt>事实</dt>", "<dt>法律依据</dt>", "<dt>处罚</dt>", "<dt>执法人员</dt>", "<dt>处理意见</dt>"] {
+    for label in [
+        "<dt>事实</dt>",
+        "<dt>法律依据</dt>",
+        "<dt>处罚</dt>",
+        "<dt>执法人员</dt>",
+        "<dt>处理意见</dt>",
+    ] {
         assert!(page.body.contains(label), "{label}: {}", page.body);
     }
     assert!(page.body.contains("罚款 500.00 元"), "{}", page.body);
     assert!(page.body.contains("给予行政处罚"));
     assert!(!page.body.contains("<dt>legal_basis</dt>") && !page.body.contains("amount_fen"));
-    assert!(page.body.contains("&lt;img src=x onerror=alert(1)&gt;"));
+    assert!(page.body.contains("&#60;img src=x onerror=alert(1)&#62;"));
     assert!(!page.body.contains("<img src=x"));
 
     let empty = counsel.get("/console/reviews/done").await;
@@ -376,7 +448,11 @@ async fn counsel_sees_past_opinions_and_the_proposal_in_words() {
     .await;
     assert_eq!(status, StatusCode::OK, "{signed}");
     let done = counsel.get("/console/reviews/done").await;
-    assert!(done.body.contains(&format!("/console/reviews/{review_id}")), "{}", done.body);
+    assert!(
+        done.body.contains(&format!("/console/reviews/{review_id}")),
+        "{}",
+        done.body
+    );
     assert!(done.body.contains("同意"), "{}", done.body);
     let signed = counsel.get(&format!("/console/reviews/{review_id}")).await;
     assert!(signed.body.contains("<dt>结论</dt><dd>同意</dd>"), "{}", signed.body);

@@ -12,9 +12,9 @@ use chrono::Datelike;
 use serde::Deserialize;
 
 use crate::auth::Role;
-use crate::clock;
 use crate::cases::model::CaseKind;
 use crate::cases::store::CaseFilter;
+use crate::clock;
 use crate::console::chart::{self, BarChart, Chart, Column};
 use crate::console::session::ConsoleUser;
 use crate::console::{ConsoleError, Layout, render, require};
@@ -68,10 +68,7 @@ pub struct FigureRow {
 /// The console's case list of a `GET /cases` query (`/api/v1/cases?…`): the same filters,
 /// over the whole agency.
 pub fn console_list(api_query: &str) -> String {
-    let query = api_query
-        .split_once('?')
-        .map(|(_, q)| q)
-        .unwrap_or_default();
+    let query = api_query.split_once('?').map(|(_, q)| q).unwrap_or_default();
     if query.is_empty() {
         "/console/cases?scope=agency".to_string()
     } else {
@@ -109,7 +106,12 @@ struct MonthCounts {
     overdue: (i64, CaseFilter),
 }
 
-fn counts(conn: &mut crate::db::DbConn, agency_id: &str, period: Period, today: chrono::NaiveDate) -> diesel::QueryResult<Counts> {
+fn counts(
+    conn: &mut crate::db::DbConn,
+    agency_id: &str,
+    period: Period,
+    today: chrono::NaiveDate,
+) -> diesel::QueryResult<Counts> {
     let counter = Counter {
         agency_id,
         period,

@@ -119,7 +119,8 @@ pub async fn pending(
     query: web::Query<DoneQuery>,
 ) -> Result<HttpResponse, ConsoleError> {
     require(&user, Role::Supervisor)?;
-    let notice = (query.done.as_deref() == Some("published")).then(|| "已公示，公开内容已固定并记入执法全过程记录。".to_string());
+    let notice = (query.done.as_deref() == Some("published"))
+        .then(|| "已公示，公开内容已固定并记入执法全过程记录。".to_string());
     disclosures_response(&state, &user, StatusCode::OK, notice, None).await
 }
 
