@@ -324,7 +324,11 @@ pub async fn done(state: web::Data<AppState>, user: ConsoleUser) -> Result<HttpR
             loop {
                 let page = queue_summaries(conn, &agency_id, Some("done"), &request)?;
                 let exhausted = page.len() <= request.limit as usize;
-                let last = page.iter().take(request.limit as usize).last().map(|r| r.id.clone());
+                let last = page
+                    .iter()
+                    .take(request.limit as usize)
+                    .next_back()
+                    .map(|r| r.id.clone());
                 mine.extend(
                     page.into_iter()
                         .take(request.limit as usize)
