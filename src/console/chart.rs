@@ -101,6 +101,83 @@ pub fn monthly(rows: &[(String, i64, i64)]) -> Chart {
     }
 }
 
+/// One column of a [`columns`] chart: its label under the axis, its value, and where the
+/// cases behind it are listed (none for a figure that is not a set of cases).
+pub struct Column {
+    pub label: String,
+    pub value: i64,
+    pub href: Option<String>,
+}
+
+/// A bar that may link to the cases behind it.
+pub struct LinkedBar {
+    pub x: i64,
+    pub y: i64,
+    pub width: i64,
+    pub height: i64,
+    /// The tooltip: label and value in the chart's unit.
+    pub title: String,
+    pub href: Option<String>,
+}
+
+/// A one-series bar chart whose bars link to their drill-down.
+pub struct BarChart {
+    pub width: i64,
+    pub height: i64,
+    pub bars: Vec<LinkedBar>,
+    pub labels: Vec<Label>,
+    pub grid: Vec<Label>,
+    pub left: i64,
+    pub right: i64,
+    pub max: i64,
+}
+
+/// The chart of `rows`, one bar each; `axis` writes a value (and a gridline's) in the
+/// chart's unit, e.g. fen as yuan.
+pub fn columns(rows: &[Column], unit: &str, axis: fn(i64) -> String) -> BarChart {
+    const STEP: i64 = 40;
+    let max = nice_ceiling(rows.iter().map(|c| c.value).max().unwrap_or(0).max(1));
+    let width = LEFT + 16 + STEP * rows.len().max(1) as i64 + 8;
+    let baseline = TOP + PLOT_HEIGHT;
+    let mut bars = Vec::new();
+    let mut labels = Vec::new();
+    for (i, column) in rows.iter().enumerate() {
+        let x = LEFT + 16 + STEP * i as i64 + 6;
+        let value = column.value.max(0);
+        let height = (value * PLOT_HEIGHT / max).max(if value > 0 { 1 } else { 0 });
+        bars.push(LinkedBar {
+            x,
+            y: baseline - height,
+            width: 24,
+            height,
+            title: format!("{} {}{unit}", column.label, axis(value)),
+            href: column.href.clone(),
+        });
+        labels.push(Label {
+            x: x + 12,
+            y: baseline + 18,
+            text: column.label.clone(),
+        });
+    }
+    let grid = (0..=4)
+        .map(|k| Label {
+            x: LEFT + 10,
+            y: baseline - PLOT_HEIGHT * k / 4,
+            text: axis(max * k / 4),
+        })
+        .collect();
+    BarChart {
+        width,
+        height: TOP + PLOT_HEIGHT + BOTTOM,
+        bars,
+        labels,
+        grid,
+        left: LEFT + 16,
+        right: width - 4,
+        max,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,5 +195,31 @@ mod tests {
         assert_eq!(chart.bars[2].height, PLOT_HEIGHT / 2);
         assert_eq!(chart.bars[3].height, 1, "a small count stays visible");
         assert_eq!(chart.months[0].text, "1月");
+    }
+
+    #[test]
+    fn columns_link_their_bars_and_write_the_axis_in_the_unit() {
+        let chart = columns(
+            &[
+                Column {
+                    label: "1月".into(),
+                    value: 50_000,
+                    href: Some("/console/cases?x=1".into()),
+                },
+                Column {
+                    label: "2月".into(),
+                    value: 0,
+                    href: None,
+                },
+            ],
+            "元",
+            |fen| (fen / 100).to_string(),
+        );
+        assert_eq!(chart.max, 50_000);
+        assert_eq!(chart.bars[0].height, PLOT_HEIGHT);
+        assert_eq!(chart.bars[0].title, "1月 500元");
+        assert_eq!(chart.bars[1].height, 0);
+        assert!(chart.bars[1].href.is_none());
+        assert_eq!(chart.grid[4].text, "500");
     }
 }

@@ -38,7 +38,7 @@ const STYLESHEET: &str = include_str!("../../templates/console/console.css");
 
 /// The console's routes, under `/console`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    use pages::{admin, approvals, auth, cases, dashboard, evidence, interference, reviews, transfers};
+    use pages::{admin, approvals, auth, cases, dashboard, evidence, interference, publishing, reviews, transfers};
     cfg.service(
         web::scope("/console")
             .route("", web::get().to(auth::home))
@@ -55,10 +55,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/cases/{id}/steps/{action}", web::post().to(cases::take_step))
             .route("/cases/{id}/evidence", web::post().to(evidence::upload))
             .route("/reviews", web::get().to(reviews::queue))
+            .route("/reviews/done", web::get().to(reviews::done))
             .route("/reviews/{id}", web::get().to(reviews::review_page))
             .route("/reviews/{id}/opinion", web::post().to(reviews::sign))
             .route("/approvals", web::get().to(approvals::approvals))
             .route("/dashboard", web::get().to(dashboard::dashboard))
+            .route("/disclosures", web::get().to(publishing::pending))
+            .route("/disclosures/{id}/publish", web::post().to(publishing::publish))
+            .route("/campaigns", web::get().to(publishing::campaigns))
+            .route("/campaigns/{id}", web::get().to(publishing::campaign))
+            .route("/campaigns/{id}/report.xlsx", web::get().to(publishing::campaign_xlsx))
             .route("/transfers", web::get().to(transfers::list))
             .route("/transfers/{id}", web::get().to(transfers::show))
             .route("/transfers/{id}/receipt", web::post().to(transfers::receipt))
@@ -293,10 +299,13 @@ impl Layout {
         }
         if roles.has(Role::LegalCounsel) {
             push("/console/reviews", "法制审核");
+            push("/console/reviews/done", "已出具意见");
         }
         if roles.has(Role::Supervisor) {
             push("/console/approvals", "待我审批");
             push("/console/dashboard", "统计概览");
+            push("/console/disclosures", "待公示");
+            push("/console/campaigns", "案卷评查");
         }
         if roles.has(Role::Admin) {
             push("/console/admin/users", "用户管理");

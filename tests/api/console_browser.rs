@@ -433,7 +433,7 @@ async fn officer_counsel_and_head_work_a_case_in_headless_chromium() {
     officer.type_into("textarea[name=summary]", "日常检查：门前三包").await;
     officer
         .submit(
-            "form[action='/console/cases/new']",
+            "form[method=post][action='/console/cases/new']",
             "/console/cases/",
             &["案件已登记", "已登记", "待负责人批准"],
         )

@@ -13,6 +13,7 @@ mod cli;
 mod console;
 mod console_admin;
 mod console_browser;
+mod console_head;
 mod console_pages;
 mod console_transfers;
 mod conventions;

@@ -126,14 +126,12 @@ struct MyCasesPage {
     layout: Layout,
     kinds: Vec<Choice>,
     statuses: Vec<Choice>,
+    /// The other parameters of the query, kept by the kind and status form.
+    hidden: Vec<(String, String)>,
+    /// The filters beyond kind and status, as (label, value), shown above the list.
+    conditions: Vec<(String, String)>,
     rows: Vec<CaseRow>,
     truncated: bool,
-}
-
-#[derive(Deserialize)]
-pub struct MyCasesQuery {
-    kind: Option<String>,
-    status: Option<String>,
 }
 
 /// Cases matching `filter` as views for `user`, newest first, at most `LIST_LIMIT`, and
@@ -156,29 +154,94 @@ pub fn views(conn: &mut DbConn, user: &ConsoleUser, filter: &CaseFilter) -> Resu
     Ok((views, truncated))
 }
 
-/// `GET /console/cases`: the officer's own cases, newest first, filtered by kind and status.
+/// What a `GET /cases` parameter is called on the page.
+fn parameter_label(name: &str) -> &str {
+    match name {
+        "voided" => "作废",
+        "procedure" => "程序",
+        "officer_id" => "执法人员",
+        "subject_id" => "当事人",
+        "power_id" => "执法职权",
+        "department" => "部门",
+        "opened_from" => "立案日期自",
+        "opened_to" => "立案日期至",
+        "outcome" => "处理结果",
+        "decided_from" => "决定日期自",
+        "decided_to" => "决定日期至",
+        "revoked" => "已撤销",
+        "fined" => "有罚款",
+        "penalty_type" => "处罚种类",
+        "inspection_result" => "检查结果",
+        "hazard_level" => "隐患等级",
+        "hazard_rectified" => "隐患已整改",
+        "review_outcome" => "法制审核结果",
+        "reviewed_from" => "审核日期自",
+        "reviewed_to" => "审核日期至",
+        "transferred" => "已移送",
+        "overdue" => "逾期",
+        "q" => "关键词",
+        other => other,
+    }
+}
+
+/// `GET /console/cases`: the officer's own cases, newest first. With `scope=agency`, the
+/// agency's cases to any staff member, as `GET /cases` lists them. Either way it takes the
+/// filters of `GET /cases` (the same `CaseFilter`, read the same way — a bad value is the
+/// API's `400`), so a dashboard figure's link lists exactly the cases it counts. Blank
+/// parameters (a select's 「全部」) are left out.
 pub async fn my_cases(
     state: web::Data<AppState>,
     user: ConsoleUser,
-    query: web::Query<MyCasesQuery>,
+    request: actix_web::HttpRequest,
 ) -> Result<HttpResponse, ConsoleError> {
-    require(&user, Role::Officer)?;
-    let kind = query.kind.as_deref().and_then(CaseKind::parse);
-    let status = query.status.as_deref().and_then(CaseStatus::parse);
-    let filter = CaseFilter {
-        officer_id: Some(user.current.id.clone()),
-        kind,
-        status,
-        ..CaseFilter::default()
-    };
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(request.query_string().as_bytes())
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, v)| (k.into_owned(), v.trim().to_string()))
+        .collect();
+    let agency_wide = pairs.iter().any(|(k, v)| k == "scope" && v == "agency");
+    let filters: Vec<&(String, String)> = pairs.iter().filter(|(k, _)| k != "scope").collect();
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(filters.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .finish();
+    let mut filter: CaseFilter = crate::http::parse_query(&query)?;
+    if agency_wide {
+        // Any staff member lists the agency's cases through `GET /cases`.
+        if ![Role::Officer, Role::LegalCounsel, Role::Supervisor]
+            .into_iter()
+            .any(|role| user.current.has(role))
+        {
+            return Err(ConsoleError::Forbidden);
+        }
+    } else {
+        require(&user, Role::Officer)?;
+        filter.officer_id = Some(user.current.id.clone());
+    }
+    let (kind, status) = (filter.kind, filter.status);
+    let hidden = pairs
+        .iter()
+        .filter(|(k, _)| k != "kind" && k != "status" && (agency_wide || k != "officer_id"))
+        .cloned()
+        .collect();
+    let conditions = filters
+        .iter()
+        .filter(|(k, _)| k != "kind" && k != "status" && (agency_wide || k != "officer_id"))
+        .map(|(k, v)| (parameter_label(k).to_string(), v.clone()))
+        .collect();
     let reader = user.clone();
     let (views, truncated) = state.db(move |conn| views(conn, &reader, &filter)).await?;
+    let (title, current) = if agency_wide {
+        ("案件查询", "")
+    } else {
+        ("我的案件", "/console/cases")
+    };
     render(
         StatusCode::OK,
         &MyCasesPage {
-            layout: Layout::new(&user, "我的案件", "/console/cases"),
+            layout: Layout::new(&user, title, current),
             kinds: choices(CaseKind::ALL, kind, CaseKind::as_str, words::kind),
             statuses: choices(CaseStatus::ALL, status, CaseStatus::as_str, words::status),
+            hidden,
+            conditions,
             rows: views.iter().map(CaseRow::new).collect(),
             truncated,
         },
@@ -640,6 +703,8 @@ struct NewInspectionPage {
     officers: Vec<Choice>,
     summary: String,
     refusal: Option<Refusal>,
+    /// The subject search (name, unified social credit code or industry), if any.
+    q: String,
 }
 
 /// The registers the opening form chooses from, as (id, label): subjects, inspection items
@@ -651,14 +716,26 @@ pub struct Registers {
     officers: Vec<(String, String)>,
 }
 
-fn registers(conn: &mut DbConn, agency_id: &str) -> Result<Registers, AppError> {
+fn registers(conn: &mut DbConn, agency_id: &str, q: Option<String>) -> Result<Registers, AppError> {
     let page = PageRequest {
         limit: 1000,
         after: None,
     };
-    let subjects = crate::subjects::store::list(conn, agency_id, &Default::default(), &page)?
+    // The subjects as `GET /subjects?q=` lists them: `q` in the name, the unified social
+    // credit code or the industry.
+    let subject_filter = crate::subjects::store::SubjectFilter {
+        q,
+        ..Default::default()
+    };
+    let subjects = crate::subjects::store::list(conn, agency_id, &subject_filter, &page)?
         .into_iter()
-        .map(|s| (s.id, s.profile.name))
+        .map(|s| {
+            let label = match &s.profile.uscc {
+                Some(code) => format!("{}（{code}）", s.profile.name),
+                None => s.profile.name,
+            };
+            (s.id, label)
+        })
         .collect();
     let filter = crate::inspection_items::store::ItemFilter {
         in_force_on: Some(clock::today()),
@@ -714,9 +791,12 @@ async fn new_inspection_response(
     status: StatusCode,
     form: Option<&Form>,
     refusal: Option<Refusal>,
+    q: Option<String>,
 ) -> Result<HttpResponse, ConsoleError> {
     let agency_id = user.current.agency_id.clone();
-    let found = state.db(move |conn| registers(conn, &agency_id)).await?;
+    let q = q.map(|q| q.trim().to_string()).filter(|q| !q.is_empty());
+    let search = q.clone();
+    let found = state.db(move |conn| registers(conn, &agency_id, search)).await?;
     let chosen = |name: &str| form.map(|f| f.all(name)).unwrap_or_default();
     let mut officer_ids = chosen("officer_ids");
     if form.is_none() {
@@ -732,14 +812,26 @@ async fn new_inspection_response(
             officers: as_choices(found.officers, &officer_ids),
             summary: form.and_then(|f| f.get("summary")).unwrap_or_default().to_string(),
             refusal,
+            q: q.unwrap_or_default(),
         },
     )
 }
 
-/// `GET /console/cases/new`: the form opening an inspection case.
-pub async fn new_inspection_page(state: web::Data<AppState>, user: ConsoleUser) -> Result<HttpResponse, ConsoleError> {
+#[derive(Deserialize)]
+pub struct NewInspectionQuery {
+    q: Option<String>,
+}
+
+/// `GET /console/cases/new?q=`: the form opening an inspection case; `q` narrows the
+/// subjects to those whose name, code or industry holds it.
+pub async fn new_inspection_page(
+    state: web::Data<AppState>,
+    user: ConsoleUser,
+    query: web::Query<NewInspectionQuery>,
+) -> Result<HttpResponse, ConsoleError> {
     require(&user, Role::Officer)?;
-    new_inspection_response(&state, &user, StatusCode::OK, None, None).await
+    let q = query.into_inner().q;
+    new_inspection_response(&state, &user, StatusCode::OK, None, None, q).await
 }
 
 /// `POST /console/cases/new`: opens an inspection as `POST /cases` does (the same request
@@ -788,7 +880,8 @@ pub async fn open_inspection(
         Ok(case_id) => Ok(see_other(&format!("/console/cases/{case_id}?done=opened"))),
         Err(error) => {
             let (status, refusal) = refusal_of(error)?;
-            new_inspection_response(&state, &user, status, Some(&form), Some(refusal)).await
+            let q = form.text("q");
+            new_inspection_response(&state, &user, status, Some(&form), Some(refusal), q).await
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The console's pages, one file per audience: sign-in, officers' cases, counsel's reviews,
-//! the head's approvals and dashboard, the admin's pages.
+//! the head's approvals, dashboard, disclosures to publish and review campaigns, the admin's
+//! pages.
 
 pub mod admin;
 pub mod approvals;
@@ -8,6 +9,7 @@ pub mod cases;
 pub mod dashboard;
 pub mod evidence;
 pub mod interference;
+pub mod publishing;
 pub mod reviews;
 pub mod steps;
 pub mod transfers;

@@ -39,7 +39,7 @@ pub struct StepContext {
     pub benchmarks: Vec<(String, String)>,
 }
 
-const PENALTY_TYPES: &[(&str, &str)] = &[
+pub(crate) const PENALTY_TYPES: &[(&str, &str)] = &[
     ("fine", "罚款"),
     ("warning", "警告"),
     ("public_criticism", "通报批评"),
@@ -54,7 +54,7 @@ const PENALTY_TYPES: &[(&str, &str)] = &[
     ("restrict_practice", "限制从业"),
 ];
 
-const OUTCOMES: &[(&str, &str)] = &[
+pub(crate) const OUTCOMES: &[(&str, &str)] = &[
     ("penalty", "给予行政处罚"),
     ("no_penalty_minor", "违法行为轻微，不予处罚"),
     ("no_penalty_minor_under_14", "不满十四周岁，不予处罚"),
@@ -62,7 +62,7 @@ const OUTCOMES: &[(&str, &str)] = &[
     ("transfer_judicial", "移送司法机关"),
 ];
 
-const NO_PENALTY_GROUNDS: &[(&str, &str)] = &[
+pub(crate) const NO_PENALTY_GROUNDS: &[(&str, &str)] = &[
     ("minor_and_corrected", "违法行为轻微并及时改正，没有造成危害后果"),
     (
         "first_violation_minor_harm_corrected",
@@ -70,7 +70,7 @@ const NO_PENALTY_GROUNDS: &[(&str, &str)] = &[
     ),
 ];
 
-const MITIGATION_GROUNDS: &[(&str, &str)] = &[
+pub(crate) const MITIGATION_GROUNDS: &[(&str, &str)] = &[
     ("eliminated_harm", "主动消除或者减轻违法行为危害后果"),
     ("coerced_or_deceived", "受他人胁迫或者诱骗实施违法行为"),
     ("confessed_unknown_violation", "主动供述行政机关尚未掌握的违法行为"),
