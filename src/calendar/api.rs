@@ -102,9 +102,22 @@ pub async fn put_year(
     year: web::Path<i32>,
     body: ApiJson<PutCalendarYear>,
 ) -> AppResult<HttpResponse> {
+    let year = year.into_inner();
+    let listing = replace(&state, &caller, year, body.0.days).await?;
+    Ok(HttpResponse::Ok().json(CalendarYear::new(year, listing)))
+}
+
+/// Replaces a year's exceptions (admins): the year in range, each day of that year once, a
+/// make-up working day on a weekend, names of 1 to 50 characters — each problem a 422
+/// naming `days[i]`. What `PUT /calendar/{year}` and the console's calendar form do.
+pub(crate) async fn replace(
+    state: &AppState,
+    caller: &CurrentUser,
+    year: i32,
+    mut days: Vec<CalendarDay>,
+) -> AppResult<store::YearListing> {
     caller.require(Role::Admin)?;
-    let year = check_year(year.into_inner())?;
-    let mut days = body.0.days;
+    let year = check_year(year)?;
     validate_year(year, &days).map_err(AppError::Validation)?;
     days.sort_by_key(|d| d.date);
     let by = caller.id.clone();
@@ -115,7 +128,7 @@ pub async fn put_year(
         })
         .await?;
     tracing::info!(year, by = %caller.id, entries = listing.days.len(), "calendar year replaced");
-    Ok(HttpResponse::Ok().json(CalendarYear::new(year, listing)))
+    Ok(listing)
 }
 
 /// The date N working days after a date (APL art. 85), as every legal deadline uses it.

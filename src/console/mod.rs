@@ -84,6 +84,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/admin/settings", web::get().to(admin::settings))
             .route("/admin/settings", web::post().to(admin::save_settings))
             .route("/admin/calendar", web::get().to(admin::calendar))
+            .route("/admin/calendar", web::post().to(admin::save_calendar))
             .default_service(web::to(|| async { Err::<HttpResponse, _>(ConsoleError::NotFound) })),
     );
 }

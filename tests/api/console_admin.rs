@@ -352,3 +352,70 @@ async fn console_admin_calendar_shows_a_year_or_says_it_is_missing() {
     let wrong = admin.get("/console/admin/calendar?year=1900").await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+/// The admin loads a year's holiday notice through the calendar form — as `PUT
+/// /calendar/{year}` does it — and a bad line or a weekday make-up day is refused naming
+/// the line, changing nothing; officers may not post it, nor anyone without the token.
+#[tokio::test]
+async fn console_admin_loads_a_years_holidays_through_the_form() {
+    let app = spawn_app().await;
+    let mut admin = admin(&app).await;
+    let lines = "2040-01-01,holiday,元旦\n2040-10-01，放假，国庆节\n2040-09-29,上班,国庆节调休上班";
+    let refused = admin
+        .post(
+            "/console/admin/calendar",
+            &[
+                ("year", "2040"),
+                ("days", "2040-01-01,holiday,元旦\n2040-13-01,holiday,x"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert!(refused.body.contains("days[1]"), "{}", refused.body);
+    // 2040-10-02 is a Tuesday: a make-up working day must be a weekend day.
+    let weekday = admin
+        .post(
+            "/console/admin/calendar",
+            &[("year", "2040"), ("days", "2040-10-02,workday,调休")],
+        )
+        .await;
+    assert_eq!(weekday.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", weekday.body);
+    let (status, year) = json_of(app.get("/api/v1/calendar/2040", &app.admin_token).await).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(year["days"], json!([]), "nothing was written: {year}");
+    let no_token = admin
+        .post_as("/console/admin/calendar", &[("year", "2040"), ("days", lines)])
+        .await;
+    assert_eq!(no_token.status, StatusCode::FORBIDDEN);
+
+    let saved = admin
+        .post("/console/admin/calendar", &[("year", "2040"), ("days", lines)])
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let (_, year) = json_of(app.get("/api/v1/calendar/2040", &app.admin_token).await).await;
+    let days: Vec<(String, String)> = year["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["date"].as_str().unwrap().to_string(),
+                d["kind"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        days,
+        vec![
+            ("2040-01-01".into(), "holiday".into()),
+            ("2040-09-29".into(), "workday".into()),
+            ("2040-10-01".into(), "holiday".into())
+        ]
+    );
+    let page = admin.get(saved.location()).await;
+    assert!(
+        page.body.contains("已保存") && page.body.contains("国庆节调休上班"),
+        "{}",
+        page.body
+    );
+}

@@ -462,3 +462,68 @@ async fn counsel_sees_past_opinions_and_the_proposal_in_words() {
     let mut head = Browser::signed_in(&w.app, "chief", PASSWORD).await;
     assert_eq!(head.get("/console/reviews/done").await.status, StatusCode::FORBIDDEN);
 }
+
+/// A penalty case whose decision period (APL art. 60) ends within ten days is offered to
+/// the head for an extension; the form refuses with the API's rule until the agency names
+/// its extension rule, then extends the period as `extend_decision_deadline` does.
+#[tokio::test]
+async fn the_head_is_shown_decision_periods_ending_and_extends_one_through_the_form() {
+    let w = case_world().await;
+    let opened = enforcement::clock::today() - chrono::Duration::days(85);
+    let soon = w
+        .open_ok(
+            "penalty",
+            json!({"opened_on": opened.to_string(), "violation_on": (opened - chrono::Duration::days(1)).to_string()}),
+        )
+        .await;
+    let later = w.open_ok("penalty", json!({})).await;
+    let mut head = Browser::signed_in(&w.app, "chief", PASSWORD).await;
+    let page = head.get("/console/approvals").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let start = page.body.find("办案期限将届满").expect("the extension group");
+    let section = &page.body[start..];
+    let section = &section[..section.find("</section>").unwrap()];
+    let listed = listed_ids(section);
+    assert!(listed.contains(&soon), "the case due in five days is listed");
+    assert!(!listed.contains(&later), "a case due in 85 days is not");
+
+    let case_page = head.get(&format!("/console/cases/{soon}")).await;
+    assert!(case_page.body.contains("延长天数"), "the extension form is offered");
+    let version = w.case(&soon).await["version"].as_i64().unwrap().to_string();
+    let fields = [
+        ("version", version.as_str()),
+        ("days", "20"),
+        ("reason", "案情复杂，需补充鉴定"),
+    ];
+    let refused = head
+        .post(
+            &format!("/console/cases/{soon}/steps/extend_decision_deadline"),
+            &fields,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert!(refused.body.contains("extension_rule_missing"), "{}", refused.body);
+    let due = (opened + chrono::Duration::days(90)).to_string();
+    assert_eq!(w.case(&soon).await["decision_due_on"], json!(due), "nothing changed");
+
+    w.app
+        .put_settings(json!({
+            "defense_period_working_days": 5,
+            "hearing_threshold_individual_fen": 1000000,
+            "hearing_threshold_organisation_fen": 10000000,
+            "extension_rule": "《某市行政处罚程序规定》第三十条",
+            "extension_max_days": 30,
+        }))
+        .await;
+    let done = head
+        .post(
+            &format!("/console/cases/{soon}/steps/extend_decision_deadline"),
+            &fields,
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(
+        w.case(&soon).await["decision_due_on"],
+        json!((opened + chrono::Duration::days(110)).to_string())
+    );
+}

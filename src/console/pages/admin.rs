@@ -588,49 +588,144 @@ struct CalendarPage {
     source: Option<String>,
     /// (date, 法定节假日 / 调休上班, name)
     days: Vec<(String, &'static str, String)>,
+    /// The year's exceptions as the edit form writes them, one `date,kind,name` a line.
+    text: String,
+    notice: Option<&'static str>,
+    refusal: Option<Refusal>,
 }
 
 #[derive(Deserialize)]
 pub struct YearQuery {
     year: Option<String>,
+    done: Option<String>,
 }
 
-/// `GET /console/admin/calendar?year=`: the year's holidays and make-up working days as
-/// `GET /calendar/{year}` holds them (read-only); a year not in the calendar says so.
-pub async fn calendar(
-    state: web::Data<AppState>,
-    user: ConsoleUser,
-    query: web::Query<YearQuery>,
-) -> Result<HttpResponse, ConsoleError> {
+/// The year of a query or form: this year when blank; 422 outside 2000–2100.
+fn year_of(text: Option<&str>) -> Result<i32, AppError> {
     use chrono::Datelike;
-    require(&user, Role::Admin)?;
-    let year = match query.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
-        None => crate::clock::today().year(),
+    match text.map(str::trim).filter(|y| !y.is_empty()) {
+        None => Ok(crate::clock::today().year()),
         Some(text) => text
             .parse::<i32>()
             .map_err(|_| AppError::field("year", "must be between 2000 and 2100"))
-            .and_then(crate::calendar::api::check_year)?,
-    };
+            .and_then(crate::calendar::api::check_year),
+    }
+}
+
+async fn calendar_page(
+    state: &AppState,
+    user: &ConsoleUser,
+    year: i32,
+    (status, notice, refusal): (StatusCode, Option<&'static str>, Option<Refusal>),
+    text: Option<String>,
+) -> Result<HttpResponse, ConsoleError> {
+    require(user, Role::Admin)?;
     let listing = state
         .db(move |conn| Ok(crate::calendar::store::year(conn, year)?))
         .await?;
+    let kind_word = |kind: crate::calendar::model::DayKind| match kind {
+        crate::calendar::model::DayKind::Holiday => "法定节假日",
+        crate::calendar::model::DayKind::Workday => "调休上班",
+    };
+    let text = text.unwrap_or_else(|| {
+        listing
+            .days
+            .iter()
+            .map(|d| format!("{},{},{}", d.date, d.kind, d.name))
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
     render(
-        StatusCode::OK,
+        status,
         &CalendarPage {
-            layout: Layout::new(&user, format!("工作日历 {year}"), "/console/admin/calendar"),
+            layout: Layout::new(user, format!("工作日历 {year}"), "/console/admin/calendar"),
             year,
             source: listing.source,
             days: listing
                 .days
                 .into_iter()
-                .map(|d| {
-                    let kind = match d.kind {
-                        crate::calendar::model::DayKind::Holiday => "法定节假日",
-                        crate::calendar::model::DayKind::Workday => "调休上班",
-                    };
-                    (d.date.to_string(), kind, d.name)
-                })
+                .map(|d| (d.date.to_string(), kind_word(d.kind), d.name))
                 .collect(),
+            text,
+            notice,
+            refusal,
         },
     )
+}
+
+/// `GET /console/admin/calendar?year=`: the year's holidays and make-up working days as
+/// `GET /calendar/{year}` holds them, and a form replacing them; a year not in the calendar
+/// says so.
+pub async fn calendar(
+    state: web::Data<AppState>,
+    user: ConsoleUser,
+    query: web::Query<YearQuery>,
+) -> Result<HttpResponse, ConsoleError> {
+    require(&user, Role::Admin)?;
+    let year = year_of(query.year.as_deref())?;
+    let notice = (query.done.as_deref() == Some("saved")).then_some("已保存。");
+    calendar_page(&state, &user, year, (StatusCode::OK, notice, None), None).await
+}
+
+/// The lines of the calendar form as the days of `PUT /calendar/{year}`: `date,kind,name`,
+/// the kind `holiday`/`workday` or 放假/法定节假日/上班/调休上班, commas ASCII or Chinese; blank
+/// lines skipped. A line that does not read is a 422 naming `days[i]`.
+fn calendar_days(text: &str) -> Result<Vec<crate::calendar::model::CalendarDay>, AppError> {
+    use crate::calendar::model::{CalendarDay, DayKind};
+    let mut days = Vec::new();
+    let mut errors = Vec::new();
+    for (i, line) in text.lines().map(str::trim).filter(|l| !l.is_empty()).enumerate() {
+        let parts: Vec<&str> = line.splitn(3, [',', '，']).map(str::trim).collect();
+        let date = parts
+            .first()
+            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+        let kind = match parts.get(1).copied() {
+            Some("holiday" | "放假" | "法定节假日" | "节假日") => Some(DayKind::Holiday),
+            Some("workday" | "上班" | "调休上班" | "调休") => Some(DayKind::Workday),
+            _ => None,
+        };
+        match (date, kind, parts.get(2)) {
+            (Some(date), Some(kind), Some(name)) => days.push(CalendarDay {
+                date,
+                kind,
+                name: (*name).to_string(),
+            }),
+            _ => errors.push(FieldError::new(
+                format!("days[{i}]"),
+                format!(
+                    "「{line}」须写作 日期,类别,名称（如 2027-10-01,holiday,国庆节；类别 holiday/放假 或 workday/上班）"
+                ),
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(days)
+    } else {
+        Err(AppError::Validation(errors))
+    }
+}
+
+/// `POST /console/admin/calendar` (`year`, `days`: one `date,kind,name` a line): replaces
+/// the year's exceptions through `calendar::api::replace`, the code of `PUT /calendar/{year}`.
+pub async fn save_calendar(
+    state: web::Data<AppState>,
+    user: ConsoleUser,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, ConsoleError> {
+    let form = Form(form.into_inner());
+    csrf::check(&form, &user.csrf)?;
+    require(&user, Role::Admin)?;
+    let year = year_of(form.get("year"))?;
+    let text = form.get("days").unwrap_or_default().to_string();
+    let saved = match calendar_days(&text) {
+        Ok(days) => crate::calendar::api::replace(&state, &user.current, year, days).await,
+        Err(error) => Err(error),
+    };
+    match saved {
+        Ok(_) => Ok(see_other(&format!("/console/admin/calendar?year={year}&done=saved"))),
+        Err(error) => {
+            let (status, refusal) = refusal_of(error)?;
+            calendar_page(&state, &user, year, (status, None, Some(refusal)), Some(text)).await
+        }
+    }
 }

@@ -26,6 +26,17 @@ const WAITING: &[(Action, &str, &[CaseStatus])] = &[
     ),
     (Action::Decide, "待作出处罚决定", &[CaseStatus::Proposed]),
     (
+        Action::ExtendDecisionDeadline,
+        "办案期限将届满（可批准延期）",
+        &[
+            CaseStatus::Filed,
+            CaseStatus::Investigating,
+            CaseStatus::Notified,
+            CaseStatus::Hearing,
+            CaseStatus::Proposed,
+        ],
+    ),
+    (
         Action::AcknowledgeFiling,
         "简易程序备案确认",
         &[
@@ -63,10 +74,20 @@ struct ApprovalsPage {
     reviews: Vec<ReviewSummary>,
 }
 
+/// How close to its end a penalty case's decision period (APL art. 60) must be for the head
+/// to be shown it as a candidate for an extension: this many days, or already past.
+const EXTENSION_NOTICE_DAYS: i64 = 10;
+
+/// Whether a decision period ends within [`EXTENSION_NOTICE_DAYS`] of `today` (or has ended).
+fn due_soon(due: Option<chrono::NaiveDate>, today: chrono::NaiveDate) -> bool {
+    due.is_some_and(|due| due <= today + chrono::Duration::days(EXTENSION_NOTICE_DAYS))
+}
+
 /// `GET /console/approvals` (supervisors).
 pub async fn approvals(state: web::Data<AppState>, user: ConsoleUser) -> Result<HttpResponse, ConsoleError> {
     require(&user, Role::Supervisor)?;
     let reader = user.clone();
+    let today = crate::clock::today();
     let (groups, reviews) = state
         .db(move |conn| {
             let mut groups = Vec::new();
@@ -84,6 +105,7 @@ pub async fn approvals(state: web::Data<AppState>, user: ConsoleUser) -> Result<
                         found
                             .iter()
                             .filter(|v| v.allowed_actions.contains(action))
+                            .filter(|v| *action != Action::ExtendDecisionDeadline || due_soon(v.decision_due_on, today))
                             .map(CaseRow::new),
                     );
                 }

@@ -30,6 +30,7 @@ pub const PENALTY_FORM_ACTIONS: &[Action] = &[
     Action::RefuseFiling,
     Action::NotifyResults,
     Action::Escalate,
+    Action::ExtendDecisionDeadline,
 ];
 
 /// What the forms offer from outside the case: the benchmark versions in force for the
@@ -282,6 +283,10 @@ pub fn fields(action: Action, view: &CaseView, context: &StepContext, today: Nai
         Action::RefuseFiling => {
             fields.push(Field::new("reason", "不予立案理由", "textarea").required());
         }
+        Action::ExtendDecisionDeadline => {
+            fields.push(Field::new("days", "延长天数", "number").required());
+            fields.push(Field::new("reason", "延期理由（情况复杂，依本机关延期规定）", "textarea").required());
+        }
         Action::NotifyResults => {
             fields.push(
                 Field::new("method", "告知方式", "select")
@@ -421,6 +426,16 @@ pub fn body(action: Action, form: &Form) -> Option<Result<Map<String, Value>, Ap
             }
             Action::Transfer => texts(&mut body, &["to_department", "reason", "kind"]),
             Action::RefuseFiling => texts(&mut body, &["reason"]),
+            Action::ExtendDecisionDeadline => {
+                texts(&mut body, &["reason"]);
+                if let Some(days) = form.text("days") {
+                    let days = days.parse::<u32>().map_err(|_| AppError::BadRequest {
+                        detail: "days: 须为正整数（天）".into(),
+                        errors: vec![FieldError::new("days", "须为正整数（天）")],
+                    })?;
+                    body.insert("days".into(), json!(days));
+                }
+            }
             Action::NotifyResults => texts(&mut body, &["method", "notified_on"]),
             Action::Escalate => {
                 texts(&mut body, &["summary", "violation_on"]);
