@@ -407,7 +407,7 @@ pub async fn verify_record(
 
 /// Every change of a case adds one event and one version, so a record shorter than the
 /// version has lost its tail: the first missing event is the first bad one.
-fn verify_against_version(mut verification: Verification, version: i32) -> Verification {
+pub(crate) fn verify_against_version(mut verification: Verification, version: i32) -> Verification {
     let length = verification.length as i32;
     if verification.valid && length < version {
         verification.valid = false;

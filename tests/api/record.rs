@@ -114,6 +114,10 @@ async fn triggers_refuse_changing_the_record_and_verification_catches_tampering(
         .to_string();
     assert!(error.contains("append-only"), "{error}");
     assert_eq!(w.record(&id).await["events"].as_array().unwrap().len(), 4);
+    // The console's case page shows the same check.
+    let mut officer = crate::console::Browser::signed_in(&w.app, "lead.officer", crate::helpers::PASSWORD).await;
+    let page = officer.get(&format!("/console/cases/{id}")).await;
+    assert!(page.body.contains("完整性校验通过：共 4 条记录"), "{}", page.body);
 
     // Someone with the database's keys drops the trigger and edits a row: verify finds it.
     match w.app.db {
@@ -130,6 +134,8 @@ async fn triggers_refuse_changing_the_record_and_verification_catches_tampering(
     assert_eq!(verification["valid"], json!(false));
     assert_eq!(verification["first_bad_seq"], json!(2));
     assert_eq!(verification["length"], json!(4));
+    let page = officer.get(&format!("/console/cases/{id}")).await;
+    assert!(page.body.contains("完整性校验未通过：第 2 条"), "{}", page.body);
 }
 
 #[tokio::test]

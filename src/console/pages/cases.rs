@@ -530,6 +530,10 @@ struct CasePage {
     deadlines: Vec<Deadline>,
     findings: Vec<(String, &'static str, bool)>,
     timeline: Vec<TimelineEntry>,
+    /// The record checked as `GET /cases/{id}/record/verify` checks it.
+    verification: crate::record::chain::Verification,
+    /// The chain head's first 16 hex digits (the whole hash would widen a phone's page).
+    record_head: Option<String>,
     forms: Vec<StepForm>,
     other_actions: Vec<String>,
     notice: Option<String>,
@@ -574,6 +578,10 @@ pub async fn case_page_with(
             Ok((view, events, names, context, evidence))
         })
         .await?;
+    let verification = crate::cases::api::verify_against_version(crate::record::chain::verify(&events), view.version);
+    if !verification.valid {
+        tracing::error!(case_id = %view.id, first_bad_seq = ?verification.first_bad_seq, "case record failed verification");
+    }
     let timeline = events
         .iter()
         .map(|e: &Event| TimelineEntry {
@@ -602,6 +610,11 @@ pub async fn case_page_with(
             })
             .collect(),
         timeline,
+        record_head: verification
+            .head_hash
+            .as_ref()
+            .map(|h| format!("{}…", h.chars().take(16).collect::<String>())),
+        verification,
         forms: forms
             .into_iter()
             .map(|a| step_form(a, &view, &context, today))
