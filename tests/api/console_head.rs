@@ -527,3 +527,67 @@ async fn the_head_is_shown_decision_periods_ending_and_extends_one_through_the_f
         json!((opened + chrono::Duration::days(110)).to_string())
     );
 }
+
+/// Counsel finds a suspected crime (the checklist's criminal_transfer_needed failing): the
+/// case waits for the head's transfer (APL art. 27), who transfers it through the form.
+#[tokio::test]
+async fn a_case_counsel_finds_criminal_waits_for_the_heads_transfer() {
+    let w = case_world().await;
+    let notice = Notice::fine(20_000);
+    let id = w.penalty_at(Stage::Notified(notice.clone()), json!({})).await;
+    w.step_ok(&id, json!({"action": "waive_defense"})).await;
+    w.step_ok(&id, notice.propose()).await;
+    let plain = w.open_ok("penalty", json!({})).await;
+    let (status, review) = json_of(
+        w.app
+            .post(&format!("/api/v1/cases/{id}/legal-reviews"), w.lead_token(), &json!({}))
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{review}");
+    let mut opinion = passing_opinion("needs_changes");
+    for item in opinion["checklist"].as_array_mut().unwrap() {
+        if item["item"] == "criminal_transfer_needed" {
+            item["pass"] = json!(false);
+            item["comment"] = json!("涉案金额较大，涉嫌非法经营罪");
+        }
+    }
+    let (status, signed) = json_of(
+        w.app
+            .post(
+                &format!("/api/v1/legal-reviews/{}/opinion", review["id"].as_str().unwrap()),
+                &w.counsel.1,
+                &opinion,
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{signed}");
+
+    let mut head = Browser::signed_in(&w.app, "chief", PASSWORD).await;
+    let page = head.get("/console/approvals").await;
+    let start = page.body.find("待移送").expect("the transfer group");
+    let section = &page.body[start..];
+    let section = &section[..section.find("</section>").unwrap()];
+    let listed = listed_ids(section);
+    assert!(listed.contains(&id), "{section}");
+    assert!(
+        !listed.contains(&plain),
+        "a case without counsel's finding does not wait"
+    );
+
+    let version = w.case(&id).await["version"].as_i64().unwrap().to_string();
+    let done = head
+        .post(
+            &format!("/console/cases/{id}/steps/transfer"),
+            &[
+                ("version", version.as_str()),
+                ("to_department", "区公安分局"),
+                ("reason", "涉嫌非法经营罪，依法移送"),
+                ("kind", "judicial"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(w.case(&id).await["status"], json!("transferred"));
+}

@@ -37,6 +37,17 @@ const WAITING: &[(Action, &str, &[CaseStatus])] = &[
         ],
     ),
     (
+        Action::Transfer,
+        "待移送（法制审核认为涉嫌犯罪）",
+        &[
+            CaseStatus::Filed,
+            CaseStatus::Investigating,
+            CaseStatus::Notified,
+            CaseStatus::Hearing,
+            CaseStatus::Proposed,
+        ],
+    ),
+    (
         Action::AcknowledgeFiling,
         "简易程序备案确认",
         &[
@@ -83,6 +94,17 @@ fn due_soon(due: Option<chrono::NaiveDate>, today: chrono::NaiveDate) -> bool {
     due.is_some_and(|due| due <= today + chrono::Duration::days(EXTENSION_NOTICE_DAYS))
 }
 
+/// Whether a case the head may take `action` on waits for it: a decision period ending soon
+/// for an extension, counsel's finding of a suspected crime (APL art. 27) for a transfer;
+/// for the other steps, being allowed is waiting.
+fn waiting(action: Action, view: &crate::cases::view::CaseView, today: chrono::NaiveDate) -> bool {
+    match action {
+        Action::ExtendDecisionDeadline => due_soon(view.decision_due_on, today),
+        Action::Transfer => view.criminal_transfer_flagged,
+        _ => true,
+    }
+}
+
 /// `GET /console/approvals` (supervisors).
 pub async fn approvals(state: web::Data<AppState>, user: ConsoleUser) -> Result<HttpResponse, ConsoleError> {
     require(&user, Role::Supervisor)?;
@@ -105,7 +127,7 @@ pub async fn approvals(state: web::Data<AppState>, user: ConsoleUser) -> Result<
                         found
                             .iter()
                             .filter(|v| v.allowed_actions.contains(action))
-                            .filter(|v| *action != Action::ExtendDecisionDeadline || due_soon(v.decision_due_on, today))
+                            .filter(|v| waiting(*action, v, today))
                             .map(CaseRow::new),
                     );
                 }
