@@ -38,7 +38,9 @@ const STYLESHEET: &str = include_str!("../../templates/console/console.css");
 
 /// The console's routes, under `/console`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    use pages::{admin, approvals, auth, cases, dashboard, evidence, interference, publishing, reviews, transfers};
+    use pages::{
+        admin, approvals, auth, cases, dashboard, evidence, interference, new_case, publishing, reviews, transfers,
+    };
     cfg.service(
         web::scope("/console")
             .route("", web::get().to(auth::home))
@@ -49,8 +51,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/login", web::post().to(auth::login))
             .route("/logout", web::post().to(auth::logout))
             .route("/cases", web::get().to(cases::my_cases))
-            .route("/cases/new", web::get().to(cases::new_inspection_page))
-            .route("/cases/new", web::post().to(cases::open_inspection))
+            .route("/cases/new", web::get().to(new_case::new_inspection_page))
+            .route("/cases/new", web::post().to(new_case::open_inspection))
             .route("/cases/{id}", web::get().to(cases::case_page))
             .route("/cases/{id}/steps/{action}", web::post().to(cases::take_step))
             .route("/cases/{id}/evidence", web::post().to(evidence::upload))

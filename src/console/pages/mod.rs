@@ -9,6 +9,7 @@ pub mod cases;
 pub mod dashboard;
 pub mod evidence;
 pub mod interference;
+pub mod new_case;
 pub mod publishing;
 pub mod reviews;
 pub mod steps;
