@@ -977,6 +977,7 @@ async fn a_case_keeps_its_violation_dates_benchmark_unless_a_later_one_is_lighte
     let proposed = w.step_ok(&id, proposal).await;
     assert_eq!(proposed["proposal"]["benchmark"]["version"], 1, "{proposed}");
     assert_eq!(proposed["proposal"]["benchmark"]["replaces_version"], Value::Null);
+    let proposed_on_version_1 = id;
 
     // A lighter version 3 from today (¥1,000–¥10,000): a new case of the same violation
     // date applies it, and citing version 1 is refused.
@@ -1026,6 +1027,43 @@ async fn a_case_keeps_its_violation_dates_benchmark_unless_a_later_one_is_lighte
         .await
         .unwrap();
     assert!(page.contains("第三十七条"), "{page}");
+
+    // APL art. 37 counts "作出行政处罚决定时": the first case, proposed on version 1 before
+    // version 3 came into force, cannot be decided on version 1 now; the officers propose
+    // again citing version 3, counsel reviews that proposal, and the head decides it.
+    let id = proposed_on_version_1;
+    w.approve_review(&id).await;
+    let problem = w
+        .step_refused_by(
+            &w.supervisor,
+            &id,
+            json!({"action": "decide"}),
+            Refusal::Rule("lighter_benchmark_in_force"),
+        )
+        .await;
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("decision day") && detail.contains(third["id"].as_str().unwrap()),
+        "{problem}"
+    );
+    let mut proposal = Notice::fine(250_000).propose();
+    proposal["benchmark_id"] = third["id"].clone();
+    let proposed = w.step_ok(&id, proposal).await;
+    assert_eq!(
+        proposed["proposal"]["benchmark"]["replaces_version"],
+        json!(1),
+        "{proposed}"
+    );
+    w.approve_review(&id).await;
+    let decided = w.step_ok_by(&w.supervisor, &id, json!({"action": "decide"})).await;
+    assert_eq!(
+        (
+            decided["status"].clone(),
+            decided["proposal"]["benchmark"]["version"].clone()
+        ),
+        (json!("decided"), json!(3)),
+        "{decided}"
+    );
 }
 
 /// The consistency report counts the test's own decisions: per power and grade, fines

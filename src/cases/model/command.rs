@@ -567,7 +567,7 @@ pub struct Context<'a> {
     /// For `approve_inspection`: who approves, the counts the yearly cap checks and the
     /// inspection code to issue.
     pub approval: ApprovalFacts,
-    /// For `propose_decision`: the discretion benchmarks it is checked against.
+    /// For `propose_decision` and `decide`: the discretion benchmarks they are checked against.
     pub benchmarks: BenchmarkFacts,
     /// For `propose_decision`: the list entry it names and the party's earlier violations.
     pub lists: ListFacts,
@@ -578,10 +578,11 @@ pub struct Context<'a> {
 pub struct BenchmarkFacts {
     /// The cited powers' benchmarks in force on the violation date.
     pub in_force: Vec<crate::benchmarks::model::Benchmark>,
-    /// The cited powers' benchmarks in force on the day of the proposal (APL art. 37: a
-    /// lighter later version applies).
+    /// The cited powers' benchmarks in force on the day of the proposal or of the decision
+    /// (APL art. 37: a lighter later version applies).
     pub in_force_now: Vec<crate::benchmarks::model::Benchmark>,
-    /// The version the proposal names, as the agency holds it (`None`: no such benchmark).
+    /// The version the proposal names (at a decision: the one it applied), as the agency
+    /// holds it (`None`: no such benchmark).
     pub named: Option<crate::benchmarks::model::Benchmark>,
 }
 

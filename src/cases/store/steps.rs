@@ -353,6 +353,18 @@ pub fn transition(
             input.proposed_on.unwrap_or(today).min(today),
             input.benchmark_id.as_deref(),
         )?,
+        // 从旧兼从轻 at the decision (APL art. 37): the proposal's benchmark against the
+        // versions in force on the decision day.
+        Command::Decide(input) => match case.proposal.as_ref().and_then(|p| p.benchmark.as_ref()) {
+            Some(applied) => benchmark_facts(
+                conn,
+                &caller.agency_id,
+                &case,
+                input.decided_on.unwrap_or(today).min(today),
+                Some(&applied.id),
+            )?,
+            None => Default::default(),
+        },
         _ => Default::default(),
     };
     let lists = match &command {
@@ -565,13 +577,13 @@ fn list_facts(
 }
 
 /// The discretion benchmarks of the cited powers in force on the violation date (the day
-/// the act ended, for a continuing one) and on the day of the proposal (APL art. 37), and the version a
-/// proposal names.
+/// the act ended, for a continuing one) and on the day of the proposal or decision (APL
+/// art. 37), and the version a proposal names or applied.
 fn benchmark_facts(
     conn: &mut DbConn,
     agency_id: &str,
     case: &Case,
-    proposed_on: NaiveDate,
+    step_on: NaiveDate,
     named: Option<&str>,
 ) -> AppResult<crate::cases::model::BenchmarkFacts> {
     let mut in_force = Vec::new();
@@ -581,7 +593,7 @@ fn benchmark_facts(
             conn,
             agency_id,
             &cited.power_id,
-            proposed_on,
+            step_on,
         )?);
     }
     if let Some(day) = case.violation_ended_on.or(case.violation_on) {

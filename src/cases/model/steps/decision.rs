@@ -149,6 +149,7 @@ fn decide_proposal(case: &Case, input: DecideInput, ctx: &Context<'_>) -> Result
         check_notice_gates(case, &penalties, ("decided_on", decided_on))?;
         let (powers, lighter) = applicable_powers(case, &ctx.current_powers)?;
         check_discretion(&powers, &penalties, proposal.mitigation_ground)?;
+        super::proposal::check_benchmark_at_decision(proposal, &ctx.benchmarks)?;
         lighter_law = lighter;
         check_collective_discussion(case, &penalties, decided_on, &ctx.settings)?;
     }

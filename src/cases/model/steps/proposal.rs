@@ -227,6 +227,45 @@ fn check_version_applies(
     }
 }
 
+/// 从旧兼从轻 when the head decides (APL art. 37: "作出行政处罚决定时…新的规定处罚较轻的，
+/// 适用新的规定"): a version of the proposal's benchmark in force on the decision day that
+/// punishes more lightly than the version the proposal applied ([`is_lighter`]) must be
+/// applied instead. The head cannot change the proposal's basis; the officers propose
+/// again citing it, and the new proposal is reviewed anew.
+///
+/// [`is_lighter`]: crate::benchmarks::lighter::is_lighter
+pub(crate) fn check_benchmark_at_decision(proposal: &Proposal, facts: &BenchmarkFacts) -> Result<(), Refusal> {
+    use crate::benchmarks::lighter::is_lighter;
+    let Some(applied) = proposal.benchmark.as_ref() else {
+        return Ok(());
+    };
+    let Some(applied_version) = facts.named.as_ref().filter(|b| b.id == applied.id) else {
+        return Ok(());
+    };
+    let lighter_now = facts.in_force_now.iter().find(|now| {
+        now.id != applied_version.id
+            && now.power_id == applied_version.power_id
+            && now.circumstance == applied_version.circumstance
+            && now.grade == applied_version.grade
+            && is_lighter(&now.content, &applied_version.content)
+    });
+    match lighter_now {
+        None => Ok(()),
+        Some(now) => Err(rule(
+            "lighter_benchmark_in_force",
+            format!(
+                "version {} of the benchmark {}（{}）, in force on the decision day, punishes more lightly than version {} the proposal applied; the officers propose again citing version {} ({}) (从旧兼从轻, APL art. 37)",
+                now.version,
+                applied_version.circumstance,
+                applied_version.grade.label(),
+                applied_version.version,
+                now.version,
+                now.id
+            ),
+        )),
+    }
+}
+
 /// Whether the current proposal leaves its discretion benchmark (偏离裁量基准).
 pub fn deviates_from_benchmark(case: &Case) -> bool {
     case.proposal
@@ -272,7 +311,7 @@ pub fn minor_under_14(case: &Case) -> Refusal {
 
 #[cfg(test)]
 mod tests {
-    use super::check_benchmark;
+    use super::{check_benchmark, check_benchmark_at_decision};
     use crate::cases::model::testing::*;
     use crate::cases::model::*;
 
@@ -508,6 +547,74 @@ mod tests {
         .unwrap()
         .unwrap();
         assert_eq!((kept.version, kept.replaces_version), (1, None));
+    }
+
+    /// APL art. 37 counts at the decision ("作出行政处罚决定时"): a lighter version that came
+    /// into force after the proposal must be applied, so the head cannot decide on the old one.
+    #[test]
+    fn a_lighter_version_in_force_at_the_decision_sends_the_proposal_back() {
+        use crate::benchmarks::model::FineRange;
+        let case = case(CaseKind::Penalty, Some(Procedure::Ordinary), CaseStatus::Investigating);
+        let then = benchmark("b1", "2020-01-01", Some("2024-09-30"));
+        let fine = penalty(PenaltyType::Fine, 30_000);
+        let at_proposal = BenchmarkFacts {
+            in_force: vec![then.clone()],
+            in_force_now: vec![then.clone()],
+            named: Some(then.clone()),
+        };
+        let applied = check_benchmark(&case, (Some("b1"), None), None, &fine, &at_proposal).unwrap();
+        let proposal = Proposal {
+            outcome: Outcome::Penalty,
+            penalties: fine.clone(),
+            facts: "事实".into(),
+            legal_basis: "依据".into(),
+            discretion_reasoning: "情节一般".into(),
+            no_penalty_ground: None,
+            mitigation_ground: None,
+            receiving_organ: None,
+            complex: false,
+            major_public_interest: false,
+            proposed_on: date("2024-09-10"),
+            benchmark: applied,
+            list_entry: None,
+        };
+        let at_decision = |now: &crate::benchmarks::model::Benchmark| BenchmarkFacts {
+            in_force: vec![then.clone()],
+            in_force_now: vec![now.clone()],
+            named: Some(then.clone()),
+        };
+        // The same version still in force, or none of the same benchmark: the decision stands.
+        assert!(check_benchmark_at_decision(&proposal, &at_decision(&then)).is_ok());
+        assert!(check_benchmark_at_decision(&proposal, &BenchmarkFacts::default()).is_ok());
+        let mut lighter = benchmark("b2", "2024-10-01", None);
+        lighter.version = 2;
+        lighter.content.fine = FineRange::Fen {
+            min: Some(10_000),
+            max: Some(50_000),
+        };
+        match check_benchmark_at_decision(&proposal, &at_decision(&lighter)) {
+            Err(Refusal::Rule { rule, detail }) => {
+                assert_eq!(rule, "lighter_benchmark_in_force");
+                assert!(detail.contains("version 2") && detail.contains("b2"), "{detail}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // A heavier later version, or a lighter one of another grade, changes nothing.
+        let mut heavier = lighter.clone();
+        heavier.content.fine = FineRange::Fen {
+            min: Some(20_000),
+            max: Some(80_000),
+        };
+        assert!(check_benchmark_at_decision(&proposal, &at_decision(&heavier)).is_ok());
+        let mut other_grade = lighter.clone();
+        other_grade.grade = crate::benchmarks::model::BenchmarkGrade::Severe;
+        assert!(check_benchmark_at_decision(&proposal, &at_decision(&other_grade)).is_ok());
+        // A proposal without a benchmark has nothing to compare.
+        let bare = Proposal {
+            benchmark: None,
+            ..proposal.clone()
+        };
+        assert!(check_benchmark_at_decision(&bare, &at_decision(&lighter)).is_ok());
     }
 
     #[test]
