@@ -571,11 +571,19 @@ pub fn decisions_in(
     agency_id: &str,
     period: crate::stats::model::Period,
 ) -> QueryResult<Vec<crate::benchmarks::consistency::DecisionFact>> {
-    use crate::cases::model::{Outcome, Penalty, Proposal};
-    use crate::db::schema::{case_revocations, cases};
-    type Row = (String, String, Option<NaiveDate>, String, Option<String>);
+    use crate::cases::model::{AppliedBenchmark, Outcome, Penalty, Proposal};
+    use crate::db::schema::{case_on_the_spot_benchmarks, case_revocations, cases};
+    type Row = (
+        String,
+        String,
+        Option<NaiveDate>,
+        String,
+        Option<String>,
+        Option<String>,
+    );
     let rows: Vec<Row> = cases::table
         .left_join(case_revocations::table)
+        .left_join(case_on_the_spot_benchmarks::table)
         .filter(cases::agency_id.eq(agency_id))
         .filter(cases::decided_on.ge(period.from))
         .filter(cases::decided_on.le(period.to))
@@ -588,19 +596,26 @@ pub fn decisions_in(
             cases::decided_on,
             cases::penalties,
             cases::proposal,
+            case_on_the_spot_benchmarks::benchmark.nullable(),
         ))
         .load(conn)?;
     let unreadable = |e: serde_json::Error| diesel::result::Error::DeserializationError(Box::new(e));
     let mut benchmarks: HashMap<String, Option<(Benchmark, String)>> = HashMap::new();
     let mut facts = Vec::with_capacity(rows.len());
-    for (case_id, case_number, decided_on, penalties, proposal) in rows {
+    for (case_id, case_number, decided_on, penalties, proposal, on_the_spot) in rows {
         let penalties: Vec<Penalty> = serde_json::from_str(&penalties).map_err(unreadable)?;
         let proposal: Option<Proposal> = proposal
             .as_deref()
             .map(serde_json::from_str)
             .transpose()
             .map_err(unreadable)?;
-        let applied = proposal.as_ref().and_then(|p| p.benchmark.clone());
+        // An on-the-spot decision applied its own benchmark; an ordinary one, its proposal's.
+        let on_the_spot: Option<AppliedBenchmark> = on_the_spot
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(unreadable)?;
+        let applied = on_the_spot.or_else(|| proposal.and_then(|p| p.benchmark));
         let benchmark = match &applied {
             Some(applied) => match benchmarks.get(&applied.id) {
                 Some(found) => found.clone(),

@@ -618,6 +618,8 @@ impl<'a> Walking<'a> {
                     credentials_shown: Some(true),
                     party_heard: Some(texts::PARTY_HEARD.into()),
                     mitigation_ground: None,
+                    benchmark_id: None,
+                    base_amount_fen: None,
                 }),
             ),
             PenaltyStep::Decide => (
@@ -629,6 +631,8 @@ impl<'a> Walking<'a> {
                     credentials_shown: None,
                     party_heard: None,
                     mitigation_ground: None,
+                    benchmark_id: None,
+                    base_amount_fen: None,
                 }),
             ),
             PenaltyStep::Serve(method) => (

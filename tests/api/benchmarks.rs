@@ -1066,6 +1066,109 @@ async fn a_case_keeps_its_violation_dates_benchmark_unless_a_later_one_is_lighte
     );
 }
 
+/// 国办发〔2022〕27号 binds every penalty, the on-the-spot ones too (APL art. 51): the decision
+/// names the benchmark in force and stays inside its grade — on the spot there is no legal
+/// review or collective discussion to deviate with — and the decision document, the record
+/// and the consistency report carry it. The head's decision of a proposal takes none.
+#[actix_web::test]
+async fn an_on_the_spot_decision_applies_the_benchmark_in_force() {
+    let w = case_world().await;
+    let lenient = with(
+        ordinary(),
+        json!({"grade": "lenient", "fine_min_fen": 50_000, "fine_max_fen": 200_000}),
+    );
+    let benchmark = publish_ok(&w.app, &w.supervisor, &w.power, &lenient).await;
+    let id = w
+        .open_ok(
+            "penalty",
+            json!({"procedure": "simple", "opened_on": day(0), "violation_on": day(0)}),
+        )
+        .await;
+    let decide = |amount: i64, benchmark_id: Option<&Value>| {
+        let mut body = json!({"action": "decide", "outcome": "penalty",
+            "penalties": [{"type": "fine", "amount_fen": amount}],
+            "credentials_shown": true, "party_heard": "当事人无异议"});
+        if let Some(id) = benchmark_id {
+            body["benchmark_id"] = id.clone();
+        }
+        body
+    };
+    w.step_refused(&id, decide(150_000, None), Refusal::Rule("benchmark_required"))
+        .await;
+    let problem = w
+        .step_refused(
+            &id,
+            decide(250_000, Some(&benchmark["id"])),
+            Refusal::Rule("outside_benchmark"),
+        )
+        .await;
+    assert!(
+        problem["detail"].as_str().unwrap().contains("ordinary procedure"),
+        "{problem}"
+    );
+    let decided = w.step_ok(&id, decide(200_000, Some(&benchmark["id"]))).await;
+    assert_eq!(decided["status"], "decided", "{decided}");
+    let record = w.record(&id).await;
+    let event = record["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (event["action"].clone(), event["payload"]["benchmark"]["id"].clone()),
+        ("decide".into(), benchmark["id"].clone()),
+        "{event}"
+    );
+    let (_, documents) = json_of(
+        w.app
+            .get(&format!("/api/v1/cases/{id}/documents"), w.lead_token())
+            .await,
+    )
+    .await;
+    let decision = documents["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "decision")
+        .unwrap()
+        .clone();
+    let page = w
+        .app
+        .get(decision["html_url"].as_str().unwrap(), w.lead_token())
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("本案适用行政裁量权基准"), "{page}");
+    let year = &day(0)[..4];
+    let (status, report) = json_of(
+        w.app
+            .get(&format!("/api/v1/benchmarks/consistency?year={year}"), &w.supervisor)
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(
+        (&report["decisions"], &report["with_benchmark"]),
+        (&json!(1), &json!(1)),
+        "{report}"
+    );
+
+    // In the ordinary procedure the head decides on the proposal's benchmark.
+    let notice = Notice::fine(150_000);
+    let ordinary_case = w.penalty_at(Stage::Notified(notice.clone()), json!({})).await;
+    w.step_ok(&ordinary_case, json!({"action": "waive_defense"})).await;
+    let mut proposal = notice.propose();
+    proposal["benchmark_id"] = benchmark["id"].clone();
+    w.step_ok(&ordinary_case, proposal).await;
+    w.approve_review(&ordinary_case).await;
+    let problem = w
+        .step_refused_by(
+            &w.supervisor,
+            &ordinary_case,
+            json!({"action": "decide", "benchmark_id": benchmark["id"]}),
+            Refusal::Invalid("benchmark_id"),
+        )
+        .await;
+    assert!(problem.to_string().contains("propose again"), "{problem}");
+}
+
 /// The consistency report counts the test's own decisions: per power and grade, fines
 /// against the grade's range, and the one far from the others.
 #[actix_web::test]

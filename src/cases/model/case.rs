@@ -58,6 +58,9 @@ pub struct Case {
     /// Counsel found that the case should go to judicial organs (涉嫌犯罪).
     pub criminal_transfer_flagged: bool,
     pub decision_due_on: Option<NaiveDate>,
+    /// The discretion benchmark an on-the-spot decision applied (简易程序, 国办发〔2022〕27号);
+    /// an ordinary decision's is in its proposal ([`Case::applied_benchmark`]).
+    pub on_the_spot_benchmark: Option<AppliedBenchmark>,
     pub outcome: Option<Outcome>,
     pub penalties: Vec<Penalty>,
     pub decided_on: Option<NaiveDate>,
@@ -239,6 +242,7 @@ impl Case {
             legal_review_id: None,
             legal_review_outcome: None,
             criminal_transfer_flagged: false,
+            on_the_spot_benchmark: None,
             outcome: None,
             penalties: Vec::new(),
             decided_on: None,
@@ -294,6 +298,15 @@ impl Case {
             age -= 1;
         }
         Some(age)
+    }
+
+    /// The discretion benchmark the decision applies: the on-the-spot decision's own, or
+    /// the proposal's.
+    pub fn applied_benchmark(&self) -> Option<&AppliedBenchmark> {
+        match self.procedure {
+            Some(Procedure::Simple) => self.on_the_spot_benchmark.as_ref(),
+            _ => self.proposal.as_ref().and_then(|p| p.benchmark.as_ref()),
+        }
     }
 
     /// 已满十四周岁不满十八周岁: to be penalised lightly (从轻或者减轻, APL art. 30).

@@ -285,6 +285,18 @@ pub struct DecideInput {
     /// Simple procedure: a ground of APL art. 30–32 for a fine below the range.
     #[serde(default)]
     pub mitigation_ground: Option<MitigationGround>,
+    /// Simple procedure: the discretion benchmark applied (行政裁量权基准), a version in
+    /// force on the violation date of a cited power's benchmark (or a lighter one in force
+    /// today, APL art. 37). Required when the cited powers have benchmarks in force; the
+    /// penalties stay inside its grade — a deviation needs legal review and collective
+    /// discussion, which only the ordinary procedure has. Ordinary procedure: leave out
+    /// (the proposal's applies).
+    #[serde(default)]
+    pub benchmark_id: Option<String>,
+    /// Simple procedure: the amount a multiple-of benchmark is computed on (fen).
+    #[serde(default)]
+    #[schema(minimum = 0)]
+    pub base_amount_fen: Option<i64>,
 }
 
 /// The input of `refuse_filing` (不予立案).

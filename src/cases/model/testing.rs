@@ -157,6 +157,8 @@ pub fn decide_as_head(case: &Case, kind: PenaltyType, amount: i64, on: &str, tod
         credentials_shown: None,
         party_heard: None,
         mitigation_ground: None,
+        benchmark_id: None,
+        base_amount_fen: None,
     });
     run_as(&proposed.case, decide, today.max(on), HEAD)
 }

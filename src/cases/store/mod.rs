@@ -15,8 +15,8 @@ use crate::cases::model::{
     SubjectKind,
 };
 use crate::db::schema::{
-    agency_settings, case_findings, case_officers, case_powers, case_revocations, cases, legal_reviews, power_versions,
-    powers, subjects, users,
+    agency_settings, case_findings, case_officers, case_on_the_spot_benchmarks, case_powers, case_revocations, cases,
+    legal_reviews, power_versions, powers, subjects, users,
 };
 use crate::db::{DbBackend, DbConn};
 use crate::error::{AppError, AppResult};

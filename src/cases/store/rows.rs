@@ -128,6 +128,7 @@ impl CaseRow {
             legal_review_id: self.legal_review_id,
             legal_review_outcome: self.legal_review_outcome,
             criminal_transfer_flagged: self.criminal_transfer_flagged,
+            on_the_spot_benchmark: None,
             subject_birth_date,
             defense_state: self.defense_state,
             hearing_state: self.hearing_state,
@@ -361,6 +362,15 @@ pub fn load_many(conn: &mut DbConn, agency_id: &str, case_ids: &[String]) -> App
             .collect();
         let mut plans = super::plans::load_plans(conn, chunk)?;
         let mut items = super::plans::load_items(conn, chunk)?;
+        let mut on_the_spot_benchmarks: HashMap<String, String> = case_on_the_spot_benchmarks::table
+            .filter(case_on_the_spot_benchmarks::case_id.eq_any(chunk))
+            .select((
+                case_on_the_spot_benchmarks::case_id,
+                case_on_the_spot_benchmarks::benchmark,
+            ))
+            .load::<(String, String)>(conn)?
+            .into_iter()
+            .collect();
         let mut by_id: HashMap<String, (CaseRow, SubjectKind, String, Option<String>)> =
             rows.into_iter().map(|row| (row.0.id.clone(), row)).collect();
         for case_id in chunk {
@@ -379,7 +389,7 @@ pub fn load_many(conn: &mut DbConn, agency_id: &str, case_ids: &[String]) -> App
             let birth_date = id_card_no
                 .as_deref()
                 .and_then(crate::subjects::model::birth_date_from_id_card);
-            let case = row.into_case(
+            let mut case = row.into_case(
                 (subject_kind, birth_date),
                 officers.remove(case_id).unwrap_or_default(),
                 powers.remove(case_id).unwrap_or_default(),
@@ -387,6 +397,10 @@ pub fn load_many(conn: &mut DbConn, agency_id: &str, case_ids: &[String]) -> App
                 revocations.remove(case_id),
                 (items.remove(case_id).unwrap_or_default(), plans.remove(case_id)),
             )?;
+            case.on_the_spot_benchmark = on_the_spot_benchmarks
+                .remove(case_id)
+                .map(|json| from_json("case_on_the_spot_benchmarks.benchmark", &json))
+                .transpose()?;
             loaded.push((case, meta));
         }
     }
@@ -505,6 +519,21 @@ pub fn save(
     }
     if plan_changed {
         super::plans::save_plan(conn, case, row.updated_at)?;
+    }
+    // Written once, by the on-the-spot decision, and never changed after.
+    if let Some(benchmark) = &case.on_the_spot_benchmark {
+        let stored: i64 = case_on_the_spot_benchmarks::table
+            .filter(case_on_the_spot_benchmarks::case_id.eq(&case.id))
+            .count()
+            .get_result(conn)?;
+        if stored == 0 {
+            diesel::insert_into(case_on_the_spot_benchmarks::table)
+                .values((
+                    case_on_the_spot_benchmarks::case_id.eq(&case.id),
+                    case_on_the_spot_benchmarks::benchmark.eq(to_json(benchmark)),
+                ))
+                .execute(conn)?;
+        }
     }
     if findings_changed {
         diesel::delete(case_findings::table.filter(case_findings::case_id.eq(&case.id))).execute(conn)?;

@@ -353,6 +353,14 @@ pub fn transition(
             input.proposed_on.unwrap_or(today).min(today),
             input.benchmark_id.as_deref(),
         )?,
+        // On the spot the decision names its own benchmark, as a proposal does.
+        Command::Decide(input) if case.procedure == Some(Procedure::Simple) => benchmark_facts(
+            conn,
+            &caller.agency_id,
+            &case,
+            input.decided_on.unwrap_or(today).min(today),
+            input.benchmark_id.as_deref(),
+        )?,
         // 从旧兼从轻 at the decision (APL art. 37): the proposal's benchmark against the
         // versions in force on the decision day.
         Command::Decide(input) => match case.proposal.as_ref().and_then(|p| p.benchmark.as_ref()) {

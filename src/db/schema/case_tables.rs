@@ -276,3 +276,11 @@ diesel::table! {
         created_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    /// The discretion benchmark an on-the-spot decision applied (`AppliedBenchmark` as JSON).
+    case_on_the_spot_benchmarks (case_id) {
+        case_id -> Text,
+        benchmark -> Text,
+    }
+}

@@ -22,6 +22,7 @@ diesel::joinable!(case_officers -> users (user_id));
 diesel::joinable!(case_powers -> cases (case_id));
 diesel::joinable!(case_powers -> power_versions (power_version_id));
 diesel::joinable!(case_findings -> cases (case_id));
+diesel::joinable!(case_on_the_spot_benchmarks -> cases (case_id));
 diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(cases -> subjects (subject_id));
 diesel::joinable!(legal_reviews -> cases (case_id));
@@ -97,6 +98,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_officers,
     case_powers,
     case_findings,
+    case_on_the_spot_benchmarks,
     case_events,
     idempotency_keys,
 );

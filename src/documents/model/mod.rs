@@ -278,7 +278,11 @@ pub fn decision(case: &Case, number: &str, sources: &Sources) -> Result<Document
                 None => proposal.discretion_reasoning.clone(),
             }),
         ),
-        _ => (case.summary.clone(), sources.power_bases.join("；"), None),
+        _ => (
+            case.summary.clone(),
+            sources.power_bases.join("；"),
+            case.on_the_spot_benchmark.as_ref().map(benchmark_applied),
+        ),
     };
     let ground = case.proposal.as_ref().and_then(|p| p.no_penalty_ground);
     let decision_text = match outcome {

@@ -111,6 +111,12 @@ fn decide_proposal(case: &Case, input: DecideInput, ctx: &Context<'_>) -> Result
             "the head decides the proposal's outcome; for another outcome the officers propose again",
         ));
     }
+    if input.benchmark_id.is_some() || input.base_amount_fen.is_some() {
+        return Err(invalid(
+            "benchmark_id",
+            "the head decides on the proposal's discretion benchmark; to apply another the officers propose again",
+        ));
+    }
     let decided_on = past_date(
         "decided_on",
         input.decided_on.unwrap_or(today),
@@ -242,6 +248,14 @@ fn decide_on_the_spot(case: &Case, input: DecideInput, ctx: &Context<'_>) -> Res
     let (powers, lighter_law) = applicable_powers(case, &ctx.current_powers)?;
     check_mitigation_ground(case, input.mitigation_ground)?;
     check_discretion(&powers, &penalties, input.mitigation_ground)?;
+    let benchmark = super::proposal::check_benchmark(
+        case,
+        (input.benchmark_id.as_deref(), None),
+        input.base_amount_fen,
+        &penalties,
+        &ctx.benchmarks,
+    )?;
+    next.on_the_spot_benchmark = benchmark;
     next.served_on = Some(decided_on);
     next.service_method = Some(ServiceMethod::InPerson);
     next.payment_due_on = match fine > 0 {
@@ -268,6 +282,7 @@ fn decide_on_the_spot(case: &Case, input: DecideInput, ctx: &Context<'_>) -> Res
         "payment_due_on": next.payment_due_on,
         "filing_acknowledgement_due_on": next.filing_acknowledgement_due_on,
         "lighter_law_applied": lighter_law,
+        "benchmark": next.on_the_spot_benchmark,
     });
     Ok(Applied {
         case: next,
@@ -473,6 +488,8 @@ mod tests {
                 credentials_shown: Some(true),
                 party_heard: Some("当事人无异议".into()),
                 mitigation_ground: None,
+                benchmark_id: None,
+                base_amount_fen: None,
             })
         };
         assert!(run(&filed, on_spot(300_000), "2024-09-02").is_ok());
@@ -593,6 +610,8 @@ mod tests {
                     credentials_shown: None,
                     party_heard: None,
                     mitigation_ground: None,
+                    benchmark_id: None,
+                    base_amount_fen: None,
                 }),
                 "2024-09-06",
                 HEAD
@@ -608,6 +627,8 @@ mod tests {
                 credentials_shown: None,
                 party_heard: None,
                 mitigation_ground: None,
+                benchmark_id: None,
+                base_amount_fen: None,
             })
         };
         let on_case = Relation {
@@ -650,6 +671,8 @@ mod tests {
             credentials_shown: Some(true),
             party_heard: Some("无异议".into()),
             mitigation_ground: None,
+            benchmark_id: None,
+            base_amount_fen: None,
         });
         assert_eq!(
             rule_of(run(&filed, on_spot.clone(), "2024-09-02")),

@@ -103,10 +103,11 @@ pub fn propose_decision(case: &Case, input: ProposeDecisionInput, ctx: &Context<
     Ok(Applied::new(next, payload))
 }
 
-/// 行政裁量权基准 (国办发〔2022〕27号): a penalty proposal names the benchmark it applies when
-/// the cited powers have benchmarks in force on the violation date (the version in force
-/// then, APL art. 37), and its penalties stay inside that grade — or the officers say why
-/// not, and the proposal goes to legal review and collective discussion.
+/// 行政裁量权基准 (国办发〔2022〕27号): a penalty proposal — or an on-the-spot decision —
+/// names the benchmark it applies when the cited powers have benchmarks in force on the
+/// violation date (the version in force then, APL art. 37), and its penalties stay inside
+/// that grade — or the officers say why not, and the proposal goes to legal review and
+/// collective discussion (on the spot there is neither, so no deviation).
 pub(crate) fn check_benchmark(
     case: &Case,
     (named_id, deviation_reason): (Option<&str>, Option<&str>),
@@ -157,6 +158,16 @@ pub(crate) fn check_benchmark(
                 outside,
                 reason: reason.to_string(),
             }),
+            None if case.procedure == Some(Procedure::Simple) => {
+                return Err(rule(
+                    "outside_benchmark",
+                    format!(
+                        "{outside} — the benchmark {}（{}）allows {allows}; on the spot a decision stays inside the grade, since leaving it needs legal review and a collective discussion: decide inside it, or open the case in the ordinary procedure (国办发〔2022〕27号)",
+                        benchmark.circumstance,
+                        benchmark.grade.label()
+                    ),
+                ));
+            }
             None => {
                 return Err(rule(
                     "outside_benchmark",
@@ -392,6 +403,7 @@ mod tests {
 
     #[test]
     fn a_proposal_stays_inside_its_benchmark_or_says_why() {
+        let case_of = case;
         let case = case(CaseKind::Penalty, Some(Procedure::Ordinary), CaseStatus::Investigating);
         let current = benchmark("b2", "2024-01-01", None);
         let facts = BenchmarkFacts {
@@ -434,6 +446,16 @@ mod tests {
         .unwrap()
         .unwrap();
         assert_eq!(deviating.deviation.unwrap().reason, "多次违法，社会影响恶劣");
+        // On the spot (简易程序) there is no legal review or collective discussion to
+        // deviate with: the refusal sends the officers to the ordinary procedure.
+        let on_the_spot = case_of(CaseKind::Penalty, Some(Procedure::Simple), CaseStatus::Filed);
+        match check_benchmark(&on_the_spot, (Some("b2"), None), None, &above, &facts) {
+            Err(Refusal::Rule { rule, detail }) => {
+                assert_eq!(rule, "outside_benchmark");
+                assert!(detail.contains("ordinary procedure"), "{detail}");
+            }
+            other => panic!("{other:?}"),
+        }
         // A type the grade does not allow is outside too.
         assert!(
             check_benchmark(

@@ -1,0 +1,1 @@
+DROP TABLE case_on_the_spot_benchmarks;
