@@ -544,3 +544,75 @@ async fn over_many_draws_no_recused_pair_nor_lapsed_certificate_is_drawn() {
     }
     assert_eq!(seeds.len(), 12, "each plan has a seed of its own");
 }
+
+/// 国发〔2019〕5号: a case of source random_draw is one a draw opened. An officer who names
+/// the source in POST /cases is refused, nothing is created and no number is taken; the
+/// draw still opens its inspections with that source.
+#[tokio::test]
+async fn only_a_draw_opens_a_case_of_source_random_draw() {
+    let p = plans().await;
+    let w = &p.w;
+    let year = &today()[..4];
+    let first = w.open_ok("inspection", json!({"source": "routine"})).await;
+    assert_eq!(
+        w.case(&first).await["case_number"],
+        json!(format!("学府检〔{year}〕第0001号"))
+    );
+
+    for (kind, extra) in [
+        (
+            "inspection",
+            json!({"source": "random_draw", "inspection_item_ids": [p.random_item]}),
+        ),
+        ("inspection", json!({"source": "random_draw"})),
+        ("penalty", json!({"source": "random_draw"})),
+    ] {
+        let problem = w.open_refused(kind, extra, "random_draw_source_reserved").await;
+        assert!(
+            problem["detail"].as_str().unwrap().contains("抽查计划的抽取"),
+            "{problem}"
+        );
+    }
+    // No case claims the source.
+    let (_, random_cases) = json_of(w.app.get("/api/v1/cases?limit=200", w.lead_token()).await).await;
+    assert!(
+        random_cases["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["source"] != json!("random_draw")),
+        "{random_cases}"
+    );
+    // The refusals took no number: the next filing has the next one.
+    let second = w.open_ok("inspection", json!({})).await;
+    assert_eq!(
+        w.case(&second).await["case_number"],
+        json!(format!("学府检〔{year}〕第0002号"))
+    );
+
+    // The draw opens its inspections with the source, numbered on from there.
+    let (status, plan) = json_of(
+        w.app
+            .post("/api/v1/random-plans", &w.supervisor, &plan_body(&p.random_item))
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{plan}");
+    let (status, drawn) = draw(w, plan["id"].as_str().unwrap(), json!({"witness": "街道纪工委 李明"})).await;
+    assert_eq!(status, StatusCode::OK, "{drawn}");
+    let mut numbers = Vec::new();
+    for drawn_subject in drawn["draws"].as_array().unwrap() {
+        let case = w.case(drawn_subject["case_id"].as_str().unwrap()).await;
+        assert_eq!(case["source"], "random_draw", "{case}");
+        assert_eq!(case["status"], "registered");
+        assert!(case["inspection_plan"]["code"].is_string(), "{case}");
+        numbers.push(case["case_number"].as_str().unwrap().to_string());
+    }
+    numbers.sort();
+    assert_eq!(
+        numbers,
+        (3..=5)
+            .map(|n| format!("学府检〔{year}〕第{n:04}号"))
+            .collect::<Vec<_>>()
+    );
+}
