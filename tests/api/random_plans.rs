@@ -119,6 +119,20 @@ fn drawn_pairs(draw: &Value) -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
+fn raw_sql(w: &CaseWorld, sql: &str) -> Result<usize, diesel::result::Error> {
+    let mut conn = w.app.raw_connection();
+    diesel::RunQueryDsl::execute(diesel::sql_query(sql), &mut conn)
+}
+
+/// The token of one of the plans' officers.
+fn token_of(p: &Plans, officer_id: &str) -> String {
+    [&p.w.lead, &p.w.second, &p.others[0], &p.others[1]]
+        .into_iter()
+        .find(|(officer, _)| officer == officer_id)
+        .map(|(_, token)| token.clone())
+        .unwrap()
+}
+
 fn ids(value: &Value) -> Vec<String> {
     value
         .as_array()
@@ -335,15 +349,19 @@ async fn a_plan_commits_to_its_seed_and_anyone_can_recompute_the_draw() {
     let swapped = result[0]["inspector_ids"][1].clone();
     result[0]["inspector_ids"][1] = result[0]["inspector_ids"][0].clone();
     result[0]["inspector_ids"][0] = swapped;
-    let mut conn = w.app.raw_connection();
-    diesel::RunQueryDsl::execute(
-        diesel::sql_query(format!(
-            "UPDATE random_draws SET result = '{}' WHERE plan_id = '{id}' AND seq = 2",
-            serde_json::to_string(&result).unwrap()
-        )),
-        &mut conn,
-    )
+    let tamper = format!(
+        "UPDATE random_draws SET result = '{}' WHERE plan_id = '{id}' AND seq = 2",
+        serde_json::to_string(&result).unwrap()
+    );
+    // The database refuses it (append-only); someone with its keys drops the trigger first.
+    let error = raw_sql(w, &tamper).unwrap_err().to_string();
+    assert!(error.contains("append-only"), "{error}");
+    match crate::helpers::backend_under_test() {
+        "postgres" => raw_sql(w, "DROP TRIGGER random_draws_no_update_delete ON random_draws"),
+        _ => raw_sql(w, "DROP TRIGGER random_draws_no_update"),
+    }
     .unwrap();
+    raw_sql(w, &tamper).unwrap();
     let (_, verification) = public(w, &format!("/api/v1/public/random-plans/{id}/verify")).await;
     assert_eq!(verification["valid"], false, "{verification}");
     assert_eq!(verification["draws"][1]["result_matches"], false);
@@ -615,4 +633,86 @@ async fn only_a_draw_opens_a_case_of_source_random_draw() {
             .map(|n| format!("学府检〔{year}〕第{n:04}号"))
             .collect::<Vec<_>>()
     );
+}
+
+/// The draws and the cases they opened are append-only beneath the API, on both backends:
+/// a draw is never changed or deleted, a drawn case is never deleted nor moved to another
+/// case, subject or draw, and a published result is never unpublished or re-dated. Only
+/// publishing an unpublished result (POST …/publish-results) changes a row.
+#[tokio::test]
+async fn the_database_keeps_draws_and_drawn_cases_as_drawn() {
+    let p = plans().await;
+    let w = &p.w;
+    let (_, plan) = json_of(
+        w.app
+            .post("/api/v1/random-plans", &w.supervisor, &plan_body(&p.random_item))
+            .await,
+    )
+    .await;
+    let id = plan["id"].as_str().unwrap().to_string();
+    let (status, drawn) = draw(w, &id, json!({"witness": "街道纪工委 李明"})).await;
+    assert_eq!(status, StatusCode::OK, "{drawn}");
+    // One result found and published, so that a published row is there to tamper with.
+    let first = &drawn["draws"][0];
+    let case_id = first["case_id"].as_str().unwrap().to_string();
+    let other_case = drawn["draws"][1]["case_id"].as_str().unwrap().to_string();
+    let token = token_of(&p, first["officer_ids"][0].as_str().unwrap());
+    w.step_ok_by(
+        &token,
+        &case_id,
+        json!({"action": "start", "credentials_shown": true, "location": SITE, "code_presented": true}),
+    )
+    .await;
+    w.step_ok_by(
+        &token,
+        &case_id,
+        json!({"action": "record_findings", "result": "compliant"}),
+    )
+    .await;
+    let (status, published) = json_of(
+        w.app
+            .post(
+                &format!("/api/v1/random-plans/{id}/publish-results"),
+                &w.supervisor,
+                &json!({}),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{published}");
+
+    let staff_view = format!("/api/v1/random-plans/{id}");
+    let public_view = format!("/api/v1/public/random-plans/{id}");
+    let (_, before) = json_of(w.app.get(&staff_view, &w.supervisor).await).await;
+    let (_, public_before) = public(w, &public_view).await;
+    assert_eq!(public_before["results"][0]["published_on"], json!(today()));
+
+    let mut refused = vec![
+        format!("UPDATE random_draws SET result = '[]' WHERE plan_id = '{id}'"),
+        format!("UPDATE random_draws SET witness = '无' WHERE plan_id = '{id}'"),
+        format!("DELETE FROM random_draws WHERE plan_id = '{id}'"),
+        format!("DELETE FROM random_plan_cases WHERE plan_id = '{id}'"),
+        format!("DELETE FROM random_plan_cases WHERE case_id = '{other_case}'"),
+        format!("UPDATE random_plan_cases SET case_id = '{case_id}' WHERE case_id = '{other_case}'"),
+        format!(
+            "UPDATE random_plan_cases SET subject_id = '{}' WHERE case_id = '{other_case}'",
+            p.firms[0]
+        ),
+        format!("UPDATE random_plan_cases SET published_on = NULL WHERE case_id = '{case_id}'"),
+        format!("UPDATE random_plan_cases SET published_on = '2000-01-03' WHERE case_id = '{case_id}'"),
+    ];
+    if crate::helpers::backend_under_test() == "postgres" {
+        refused.push("TRUNCATE random_plan_cases".to_string());
+        refused.push("TRUNCATE random_draws CASCADE".to_string());
+    }
+    for sql in &refused {
+        let error = raw_sql(w, sql).expect_err(sql).to_string();
+        assert!(error.contains("append-only"), "{sql}: {error}");
+    }
+    let (_, after) = json_of(w.app.get(&staff_view, &w.supervisor).await).await;
+    assert_eq!(after, before, "the draw and its cases are unchanged");
+    let (_, public_after) = public(w, &public_view).await;
+    assert_eq!(public_after, public_before);
+    let (_, verification) = public(w, &format!("{public_view}/verify")).await;
+    assert_eq!(verification["valid"], true, "{verification}");
 }
