@@ -60,7 +60,7 @@ fn json_reply(status: u16, view: &CaseView) -> AppResult<StoredReply> {
     responses(
         (status = 201, body = CaseView),
         (status = 400, body = Problem), (status = 403, body = Problem),
-        (status = 422, body = Problem, description = "a field or a rule (two_officers_required, limitation_period_expired, officer_certificate_invalid, power_not_in_force…)"),
+        (status = 422, body = Problem, description = "a field or a rule (two_officers_required, limitation_period_expired, officer_certificate_invalid, power_not_in_force, random_draw_source_reserved: only a random plan's draw opens a case of source random_draw…)"),
     ),
     security(("bearer" = []))
 )]

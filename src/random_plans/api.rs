@@ -15,8 +15,7 @@ use utoipa::ToSchema;
 
 use crate::auth::{CurrentUser, Role};
 use crate::cases::model::{
-    ApproveInspectionInput, CaseKind, CaseSource, CaseStatus, Command, CreateCaseRequest, InspectionResult, NewCase,
-    VoidInput,
+    ApproveInspectionInput, CaseStatus, Command, DrawnInspection, InspectionResult, NewCase, VoidInput,
 };
 use crate::cases::store::{Caller, approved_inspections_this_year, create_case, transition};
 use crate::clock;
@@ -598,23 +597,15 @@ fn run_draw(
         }
     }
     for subject in &drawn {
-        let request = CreateCaseRequest {
-            kind: CaseKind::Inspection,
-            procedure: None,
+        // The draw is the only way to a case of source random_draw (国发〔2019〕5号).
+        let input = NewCase::drawn(DrawnInspection {
             subject_id: subject.subject_id.clone(),
             power_ids: power_ids.clone(),
             officer_ids: subject.inspector_ids.clone(),
             summary: format!("双随机抽查：{}", plan.name),
-            violation_on: None,
-            violation_ended_on: None,
-            discovered_on: None,
-            opened_on: None,
-            source: Some(CaseSource::RandomDraw),
-            parent_case_id: None,
-            serious_harm: false,
             inspection_item_ids: plan_items.iter().map(|item| item.id.clone()).collect(),
-        };
-        let input = NewCase::try_from(request).map_err(AppError::from)?;
+        })
+        .map_err(AppError::from)?;
         let (case, _) = create_case(conn, actor, input, today, now)?;
         let approval = ApproveInspectionInput {
             planned_from,

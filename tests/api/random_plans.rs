@@ -119,6 +119,20 @@ fn drawn_pairs(draw: &Value) -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
+fn raw_sql(w: &CaseWorld, sql: &str) -> Result<usize, diesel::result::Error> {
+    let mut conn = w.app.raw_connection();
+    diesel::RunQueryDsl::execute(diesel::sql_query(sql), &mut conn)
+}
+
+/// The token of one of the plans' officers.
+fn token_of(p: &Plans, officer_id: &str) -> String {
+    [&p.w.lead, &p.w.second, &p.others[0], &p.others[1]]
+        .into_iter()
+        .find(|(officer, _)| officer == officer_id)
+        .map(|(_, token)| token.clone())
+        .unwrap()
+}
+
 fn ids(value: &Value) -> Vec<String> {
     value
         .as_array()
@@ -335,15 +349,19 @@ async fn a_plan_commits_to_its_seed_and_anyone_can_recompute_the_draw() {
     let swapped = result[0]["inspector_ids"][1].clone();
     result[0]["inspector_ids"][1] = result[0]["inspector_ids"][0].clone();
     result[0]["inspector_ids"][0] = swapped;
-    let mut conn = w.app.raw_connection();
-    diesel::RunQueryDsl::execute(
-        diesel::sql_query(format!(
-            "UPDATE random_draws SET result = '{}' WHERE plan_id = '{id}' AND seq = 2",
-            serde_json::to_string(&result).unwrap()
-        )),
-        &mut conn,
-    )
+    let tamper = format!(
+        "UPDATE random_draws SET result = '{}' WHERE plan_id = '{id}' AND seq = 2",
+        serde_json::to_string(&result).unwrap()
+    );
+    // The database refuses it (append-only); someone with its keys drops the trigger first.
+    let error = raw_sql(w, &tamper).unwrap_err().to_string();
+    assert!(error.contains("append-only"), "{error}");
+    match crate::helpers::backend_under_test() {
+        "postgres" => raw_sql(w, "DROP TRIGGER random_draws_no_update_delete ON random_draws"),
+        _ => raw_sql(w, "DROP TRIGGER random_draws_no_update"),
+    }
     .unwrap();
+    raw_sql(w, &tamper).unwrap();
     let (_, verification) = public(w, &format!("/api/v1/public/random-plans/{id}/verify")).await;
     assert_eq!(verification["valid"], false, "{verification}");
     assert_eq!(verification["draws"][1]["result_matches"], false);
@@ -543,4 +561,158 @@ async fn over_many_draws_no_recused_pair_nor_lapsed_certificate_is_drawn() {
         assert_eq!(verification["valid"], true, "{verification}");
     }
     assert_eq!(seeds.len(), 12, "each plan has a seed of its own");
+}
+
+/// 国发〔2019〕5号: a case of source random_draw is one a draw opened. An officer who names
+/// the source in POST /cases is refused, nothing is created and no number is taken; the
+/// draw still opens its inspections with that source.
+#[tokio::test]
+async fn only_a_draw_opens_a_case_of_source_random_draw() {
+    let p = plans().await;
+    let w = &p.w;
+    let year = &today()[..4];
+    let first = w.open_ok("inspection", json!({"source": "routine"})).await;
+    assert_eq!(
+        w.case(&first).await["case_number"],
+        json!(format!("学府检〔{year}〕第0001号"))
+    );
+
+    for (kind, extra) in [
+        (
+            "inspection",
+            json!({"source": "random_draw", "inspection_item_ids": [p.random_item]}),
+        ),
+        ("inspection", json!({"source": "random_draw"})),
+        ("penalty", json!({"source": "random_draw"})),
+    ] {
+        let problem = w.open_refused(kind, extra, "random_draw_source_reserved").await;
+        assert!(
+            problem["detail"].as_str().unwrap().contains("抽查计划的抽取"),
+            "{problem}"
+        );
+    }
+    // No case claims the source.
+    let (_, random_cases) = json_of(w.app.get("/api/v1/cases?limit=200", w.lead_token()).await).await;
+    assert!(
+        random_cases["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["source"] != json!("random_draw")),
+        "{random_cases}"
+    );
+    // The refusals took no number: the next filing has the next one.
+    let second = w.open_ok("inspection", json!({})).await;
+    assert_eq!(
+        w.case(&second).await["case_number"],
+        json!(format!("学府检〔{year}〕第0002号"))
+    );
+
+    // The draw opens its inspections with the source, numbered on from there.
+    let (status, plan) = json_of(
+        w.app
+            .post("/api/v1/random-plans", &w.supervisor, &plan_body(&p.random_item))
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{plan}");
+    let (status, drawn) = draw(w, plan["id"].as_str().unwrap(), json!({"witness": "街道纪工委 李明"})).await;
+    assert_eq!(status, StatusCode::OK, "{drawn}");
+    let mut numbers = Vec::new();
+    for drawn_subject in drawn["draws"].as_array().unwrap() {
+        let case = w.case(drawn_subject["case_id"].as_str().unwrap()).await;
+        assert_eq!(case["source"], "random_draw", "{case}");
+        assert_eq!(case["status"], "registered");
+        assert!(case["inspection_plan"]["code"].is_string(), "{case}");
+        numbers.push(case["case_number"].as_str().unwrap().to_string());
+    }
+    numbers.sort();
+    assert_eq!(
+        numbers,
+        (3..=5)
+            .map(|n| format!("学府检〔{year}〕第{n:04}号"))
+            .collect::<Vec<_>>()
+    );
+}
+
+/// The draws and the cases they opened are append-only beneath the API, on both backends:
+/// a draw is never changed or deleted, a drawn case is never deleted nor moved to another
+/// case, subject or draw, and a published result is never unpublished or re-dated. Only
+/// publishing an unpublished result (POST …/publish-results) changes a row.
+#[tokio::test]
+async fn the_database_keeps_draws_and_drawn_cases_as_drawn() {
+    let p = plans().await;
+    let w = &p.w;
+    let (_, plan) = json_of(
+        w.app
+            .post("/api/v1/random-plans", &w.supervisor, &plan_body(&p.random_item))
+            .await,
+    )
+    .await;
+    let id = plan["id"].as_str().unwrap().to_string();
+    let (status, drawn) = draw(w, &id, json!({"witness": "街道纪工委 李明"})).await;
+    assert_eq!(status, StatusCode::OK, "{drawn}");
+    // One result found and published, so that a published row is there to tamper with.
+    let first = &drawn["draws"][0];
+    let case_id = first["case_id"].as_str().unwrap().to_string();
+    let other_case = drawn["draws"][1]["case_id"].as_str().unwrap().to_string();
+    let token = token_of(&p, first["officer_ids"][0].as_str().unwrap());
+    w.step_ok_by(
+        &token,
+        &case_id,
+        json!({"action": "start", "credentials_shown": true, "location": SITE, "code_presented": true}),
+    )
+    .await;
+    w.step_ok_by(
+        &token,
+        &case_id,
+        json!({"action": "record_findings", "result": "compliant"}),
+    )
+    .await;
+    let (status, published) = json_of(
+        w.app
+            .post(
+                &format!("/api/v1/random-plans/{id}/publish-results"),
+                &w.supervisor,
+                &json!({}),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{published}");
+
+    let staff_view = format!("/api/v1/random-plans/{id}");
+    let public_view = format!("/api/v1/public/random-plans/{id}");
+    let (_, before) = json_of(w.app.get(&staff_view, &w.supervisor).await).await;
+    let (_, public_before) = public(w, &public_view).await;
+    assert_eq!(public_before["results"][0]["published_on"], json!(today()));
+
+    let mut refused = vec![
+        format!("UPDATE random_draws SET result = '[]' WHERE plan_id = '{id}'"),
+        format!("UPDATE random_draws SET witness = '无' WHERE plan_id = '{id}'"),
+        format!("DELETE FROM random_draws WHERE plan_id = '{id}'"),
+        format!("DELETE FROM random_plan_cases WHERE plan_id = '{id}'"),
+        format!("DELETE FROM random_plan_cases WHERE case_id = '{other_case}'"),
+        format!("UPDATE random_plan_cases SET case_id = '{case_id}' WHERE case_id = '{other_case}'"),
+        format!(
+            "UPDATE random_plan_cases SET subject_id = '{}' WHERE case_id = '{other_case}'",
+            p.firms[0]
+        ),
+        format!("UPDATE random_plan_cases SET published_on = NULL WHERE case_id = '{case_id}'"),
+        format!("UPDATE random_plan_cases SET published_on = '2000-01-03' WHERE case_id = '{case_id}'"),
+    ];
+    if crate::helpers::backend_under_test() == "postgres" {
+        refused.push("TRUNCATE random_plan_cases".to_string());
+        refused.push("TRUNCATE random_draws CASCADE".to_string());
+    }
+    for sql in &refused {
+        let error = raw_sql(w, sql).expect_err(sql).to_string();
+        assert!(error.contains("append-only"), "{sql}: {error}");
+    }
+    let (_, after) = json_of(w.app.get(&staff_view, &w.supervisor).await).await;
+    assert_eq!(after, before, "the draw and its cases are unchanged");
+    let (_, public_after) = public(w, &public_view).await;
+    assert_eq!(public_after, public_before);
+    let (_, verification) = public(w, &format!("{public_view}/verify")).await;
+    assert_eq!(verification["valid"], true, "{verification}");
 }

@@ -307,14 +307,17 @@ async fn an_incoming_transfer_opens_a_case_linked_to_the_senders_letter() {
     )
     .await;
     assert_eq!(problem["rule"], json!("two_officers_required"), "{problem}");
-    let mut routine = incoming(&w, "津南市监移〔2026〕14号");
-    routine["source"] = json!("routine");
-    let problem = expect_problem(
-        w.app.post("/api/v1/transfers/incoming", w.lead_token(), &routine).await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
-    .await;
-    assert_eq!(error_fields(&problem), vec!["source"]);
+    // An incoming case is a referral: not routine, nor a random draw (only a draw opens one).
+    for source in ["routine", "random_draw"] {
+        let mut other = incoming(&w, "津南市监移〔2026〕14号");
+        other["source"] = json!(source);
+        let problem = expect_problem(
+            w.app.post("/api/v1/transfers/incoming", w.lead_token(), &other).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+        assert_eq!(error_fields(&problem), vec!["source"], "{source}");
+    }
     // Only officers open cases.
     expect_problem(
         w.app

@@ -45,7 +45,8 @@ pub struct CreateCaseRequest {
     /// Defaults to today; may be earlier (补录) but never in the future.
     #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub opened_on: Option<NaiveDate>,
-    /// Defaults to `routine`.
+    /// Defaults to `routine`. `random_draw` is reserved to the inspections a double-random
+    /// plan's draw opens (422 `random_draw_source_reserved`).
     pub source: Option<CaseSource>,
     pub parent_case_id: Option<String>,
     /// The violation harmed life, health or financial safety: 5-year limitation (APL art. 36).
@@ -63,6 +64,10 @@ pub struct CreateCaseRequest {
 /// A new case as parsed at the edge: the request's shape is checked, its defaults are
 /// applied, and the summary is trimmed. What depends on the registers or on today is
 /// checked by `check_new_case`.
+///
+/// Built only by `TryFrom<CreateCaseRequest>` (what a client sends, never of source
+/// `random_draw`) or by `NewCase::drawn` (an inspection a double-random draw opens): the
+/// source is private so that no other path can claim a draw.
 #[derive(Debug, Clone)]
 pub struct NewCase {
     pub kind: CaseKind,
@@ -77,16 +82,82 @@ pub struct NewCase {
     pub discovered_on: Option<NaiveDate>,
     /// `None` means today.
     pub opened_on: Option<NaiveDate>,
-    pub source: CaseSource,
+    source: CaseSource,
     pub parent_case_id: Option<String>,
     pub serious_harm: bool,
+    pub inspection_item_ids: Vec<String>,
+}
+
+/// 双随机、一公开 (国发〔2019〕5号, 国办发〔2015〕58号): an inspection of source `random_draw`
+/// is one a plan's draw opened, with the drawn subject and inspectors, recorded with the
+/// draw so that anyone can recompute it. A case that only claims that source would pad the
+/// year's random-inspection figures and the published results, so no request may name it:
+/// the draw opens its cases through `NewCase::drawn`.
+pub fn check_source_not_reserved(source: Option<CaseSource>) -> Result<(), Refusal> {
+    if source == Some(CaseSource::RandomDraw) {
+        return Err(rule(
+            "random_draw_source_reserved",
+            "a case of source random_draw (双随机抽查) is opened only by a random plan's draw (POST /random-plans/{id}/draw), with the subject and inspectors drawn: 立案来源为双随机抽查的检查只能由抽查计划的抽取生成",
+        ));
+    }
+    Ok(())
+}
+
+/// An inspection a double-random draw opens for one drawn subject: there is no `source`
+/// to give, it is `random_draw`.
+#[derive(Debug, Clone)]
+pub struct DrawnInspection {
+    pub subject_id: String,
+    /// The powers of the plan's items.
+    pub power_ids: Vec<String>,
+    /// The drawn inspectors, the lead first.
+    pub officer_ids: Vec<String>,
+    pub summary: String,
+    /// The plan's random-inspection items.
     pub inspection_item_ids: Vec<String>,
 }
 
 impl TryFrom<CreateCaseRequest> for NewCase {
     type Error = Refusal;
 
+    /// What a client sends: never of source `random_draw` (`check_source_not_reserved`).
     fn try_from(request: CreateCaseRequest) -> Result<NewCase, Refusal> {
+        check_source_not_reserved(request.source)?;
+        NewCase::parse(request)
+    }
+}
+
+impl NewCase {
+    /// The inspection a double-random draw opens (the draw is its basis, 国发〔2019〕5号):
+    /// today, of source `random_draw`, under the same checks of shape as any other case.
+    pub fn drawn(drawn: DrawnInspection) -> Result<NewCase, Refusal> {
+        let mut new = NewCase::parse(CreateCaseRequest {
+            kind: CaseKind::Inspection,
+            procedure: None,
+            subject_id: drawn.subject_id,
+            power_ids: drawn.power_ids,
+            officer_ids: drawn.officer_ids,
+            summary: drawn.summary,
+            violation_on: None,
+            violation_ended_on: None,
+            discovered_on: None,
+            opened_on: None,
+            source: None,
+            parent_case_id: None,
+            serious_harm: false,
+            inspection_item_ids: drawn.inspection_item_ids,
+        })?;
+        new.source = CaseSource::RandomDraw;
+        Ok(new)
+    }
+
+    /// Where the case came from (案件来源).
+    pub fn source(&self) -> CaseSource {
+        self.source
+    }
+
+    /// The request's shape and defaults, whatever its source.
+    fn parse(request: CreateCaseRequest) -> Result<NewCase, Refusal> {
         let mut errors = Vec::new();
         let summary = request.summary.trim().to_string();
         let summary_len = summary.chars().count();
@@ -146,9 +217,7 @@ impl TryFrom<CreateCaseRequest> for NewCase {
             inspection_item_ids: request.inspection_item_ids,
         })
     }
-}
 
-impl NewCase {
     /// The filing date: as given, or today.
     pub fn opened_on(&self, today: NaiveDate) -> NaiveDate {
         self.opened_on.unwrap_or(today)
@@ -344,6 +413,72 @@ mod tests {
         new.procedure = Some(Procedure::Simple);
         assert_eq!(rule(check_new_case(&new, &one, today)), "two_officers_required");
         assert!(check_new_case(&new, &two, today).is_ok());
+    }
+
+    fn inspection_request(source: Option<CaseSource>) -> CreateCaseRequest {
+        CreateCaseRequest {
+            kind: CaseKind::Inspection,
+            procedure: None,
+            subject_id: "s".into(),
+            power_ids: vec!["p".into()],
+            officer_ids: vec!["a".into(), "b".into()],
+            summary: "双随机抽查".into(),
+            violation_on: None,
+            violation_ended_on: None,
+            discovered_on: None,
+            opened_on: None,
+            source,
+            parent_case_id: None,
+            serious_harm: false,
+            inspection_item_ids: vec!["i".into()],
+        }
+    }
+
+    #[test]
+    fn only_a_draw_opens_a_case_of_source_random_draw() {
+        // A request naming the source is refused, whatever else it holds.
+        let claimed = NewCase::try_from(inspection_request(Some(CaseSource::RandomDraw))).map(|_| ());
+        assert_eq!(rule_of_refusal(claimed), "random_draw_source_reserved");
+        let mut blank = inspection_request(Some(CaseSource::RandomDraw));
+        blank.summary = " ".into();
+        assert_eq!(
+            rule_of_refusal(NewCase::try_from(blank).map(|_| ())),
+            "random_draw_source_reserved"
+        );
+        // Every other source, and none, is the client's to name.
+        for source in [
+            None,
+            Some(CaseSource::Routine),
+            Some(CaseSource::Complaint),
+            Some(CaseSource::Hotline12345),
+            Some(CaseSource::Referral),
+        ] {
+            let new = NewCase::try_from(inspection_request(source)).unwrap();
+            assert_eq!(new.source(), source.unwrap_or(CaseSource::Routine));
+        }
+        // The draw's own constructor opens it, under the same checks of shape.
+        let drawn = DrawnInspection {
+            subject_id: "s".into(),
+            power_ids: vec!["p".into()],
+            officer_ids: vec!["a".into(), "b".into()],
+            summary: " 双随机抽查：第四季度 ".into(),
+            inspection_item_ids: vec!["i".into()],
+        };
+        let new = NewCase::drawn(drawn.clone()).unwrap();
+        assert_eq!(
+            (new.source(), new.kind, new.summary.as_str(), new.opened_on),
+            (
+                CaseSource::RandomDraw,
+                CaseKind::Inspection,
+                "双随机抽查：第四季度",
+                None
+            )
+        );
+        let no_powers = DrawnInspection {
+            power_ids: Vec::new(),
+            ..drawn
+        };
+        assert!(matches!(NewCase::drawn(no_powers), Err(Refusal::Invalid(_))));
     }
 
     #[test]

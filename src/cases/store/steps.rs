@@ -136,6 +136,7 @@ pub fn prepare_case(conn: &mut DbConn, caller: &Caller, input: NewCase, today: N
         crate::cases::model::check_cited_items(&found, opened_on)?
     };
     let agency = crate::agencies::store::find(conn, agency_id)?;
+    let source = input.source();
     let mut case = Case::open(Opening {
         id: uuid::Uuid::now_v7().to_string(),
         agency_id: agency_id.to_string(),
@@ -148,7 +149,7 @@ pub fn prepare_case(conn: &mut DbConn, caller: &Caller, input: NewCase, today: N
             .as_deref()
             .and_then(crate::subjects::model::birth_date_from_id_card),
         summary: input.summary,
-        source: input.source,
+        source,
         parent_case_id: input.parent_case_id,
         opened_on,
         violation_on: input.violation_on,

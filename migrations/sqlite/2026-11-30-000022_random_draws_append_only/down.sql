@@ -1,0 +1,4 @@
+DROP TRIGGER random_plan_cases_no_delete;
+DROP TRIGGER random_plan_cases_publish_only;
+DROP TRIGGER random_draws_no_delete;
+DROP TRIGGER random_draws_no_update;
