@@ -470,3 +470,69 @@ async fn a_transfer_taken_through_the_form_is_listed_with_its_status_and_age() {
     assert!(!closed.body.contains(&letter));
     assert!(closed.body.contains("没有符合条件的移送"));
 }
+
+/// An on-the-spot decision (简易程序) through its form: the penalty, credentials, what the
+/// party said and the benchmark in force, offered in the form and checked as the API checks
+/// them — a fine outside the benchmark's grade is refused with the API's rule.
+#[tokio::test]
+async fn an_on_the_spot_decision_is_made_through_its_form_with_the_benchmark_in_force() {
+    let w = case_world().await;
+    let (status, benchmark) = json_of(
+        w.app
+            .post(
+                &format!("/api/v1/powers/{}/benchmarks", w.power),
+                &w.supervisor,
+                &json!({"circumstance": "擅自在城市道路上设置摊点占道经营", "grade": "lenient",
+                        "conditions": "首次被发现，占道面积较小", "penalty_types": ["fine", "warning"],
+                        "fine_min_fen": 50_000, "fine_max_fen": 200_000, "effective_from": "2024-01-01"}),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{benchmark}");
+    let benchmark_id = benchmark["id"].as_str().unwrap();
+    let today = enforcement::clock::today().to_string();
+    let case_id = w
+        .open_ok(
+            "penalty",
+            json!({"procedure": "simple", "opened_on": today, "violation_on": today}),
+        )
+        .await;
+    let mut officer = Browser::signed_in(&w.app, "lead.officer", PASSWORD).await;
+    let page = officer.get(&format!("/console/cases/{case_id}")).await;
+    let decide = format!("/console/cases/{case_id}/steps/decide");
+    assert!(page.body.contains(&decide), "{}", page.body);
+    assert!(page.body.contains("name=\"party_heard\""), "{}", page.body);
+    assert!(
+        page.body.contains(&format!("value=\"{benchmark_id}\"")),
+        "the benchmark in force is offered: {}",
+        page.body
+    );
+    let form = |yuan: &'static str| {
+        vec![
+            ("penalty_type", "fine"),
+            ("penalty_amount_yuan", yuan),
+            ("credentials_shown", "true"),
+            ("party_heard", "当事人对违法事实无异议"),
+            ("benchmark_id", benchmark_id),
+            ("mitigation_ground", ""),
+        ]
+    };
+    let before = w.case(&case_id).await;
+    let outside = officer.post(&decide, &form("2500")).await;
+    assert_eq!(outside.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", outside.body);
+    assert!(shows_rule(&outside, "outside_benchmark"), "{}", outside.body);
+    assert_eq!(w.case(&case_id).await, before, "a refused step changes nothing");
+
+    let decided = officer.post(&decide, &form("1500")).await;
+    assert_eq!(decided.status, StatusCode::SEE_OTHER, "{}", decided.body);
+    let case = w.case(&case_id).await;
+    assert_eq!(
+        (case["status"].clone(), case["decision"]["fine_amount_fen"].clone()),
+        (json!("decided"), json!(150_000)),
+        "{case}"
+    );
+    let record = w.record(&case_id).await;
+    let event = record["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(event["payload"]["benchmark"]["id"], json!(benchmark_id), "{event}");
+}

@@ -15,7 +15,7 @@ use serde_json::{Map, Value, json};
 use super::steps::{self, StepContext};
 use crate::auth::Role;
 use crate::cases::api::{caller_of, note_refusal, parse_command};
-use crate::cases::model::{Action, CaseKind, CaseStatus};
+use crate::cases::model::{Action, CaseKind, CaseStatus, Procedure};
 use crate::cases::store::{self, CaseFilter};
 use crate::cases::view::CaseView;
 use crate::clock;
@@ -373,7 +373,11 @@ fn step_form(action: Action, view: &CaseView, context: &StepContext, today: Naiv
             fields.push(Field::new("deadline", "未整改时的新期限", "date"));
         }
         Action::Decide => {
-            // As proposed (and as counsel reviewed it); the date defaults to today.
+            // On the spot the officers decide the penalty themselves; otherwise the head
+            // decides as proposed (and as counsel reviewed it). The date defaults to today.
+            if view.procedure == Some(Procedure::Simple) {
+                steps::on_the_spot_fields(&mut fields, view, context);
+            }
             fields.push(Field::new("decided_on", "决定日期", "date").value(today.to_string()));
         }
         _ => {}
@@ -427,7 +431,13 @@ fn step_body(action: Action, form: &Form) -> Result<Value, AppError> {
             text(&mut body, "note");
             text(&mut body, "deadline");
         }
-        Action::Decide => text(&mut body, "decided_on"),
+        Action::Decide => {
+            // Only the on-the-spot form asks for the penalty.
+            if form.text("penalty_type").is_some() {
+                steps::on_the_spot_body(&mut body, form)?;
+            }
+            text(&mut body, "decided_on");
+        }
         _ => {}
     }
     body.insert("action".into(), Value::String(action.as_str().to_string()));
@@ -444,7 +454,9 @@ fn step_context(
     today: NaiveDate,
 ) -> Result<StepContext, AppError> {
     let mut context = StepContext::default();
-    if view.allowed_actions.contains(&Action::ProposeDecision) {
+    let decides_on_the_spot =
+        view.procedure == Some(Procedure::Simple) && view.allowed_actions.contains(&Action::Decide);
+    if view.allowed_actions.contains(&Action::ProposeDecision) || decides_on_the_spot {
         let day = view.violation_on.unwrap_or(today);
         for power in &view.powers {
             for benchmark in crate::benchmarks::store::in_force_on(conn, agency_id, &power.power_id, day)? {

@@ -325,6 +325,41 @@ fn fen_field(form: &Form, name: &str, api_field: &str) -> Result<Option<i64>, Ap
     }
 }
 
+/// The on-the-spot decision's form (简易程序, APL art. 51–52): the penalty, credentials shown,
+/// what the party said when told, and the discretion benchmark in force for the cited powers.
+pub fn on_the_spot_fields(fields: &mut Vec<Field>, view: &CaseView, context: &StepContext) {
+    penalty_fields(fields, view);
+    fields.push(Field::new("credentials_shown", "已向当事人出示执法证件", "checkbox"));
+    fields.push(Field::new("party_heard", "当事人陈述申辩（当场告知后）", "textarea").required());
+    let mut benchmark = Field::new("benchmark_id", "适用的裁量基准", "select");
+    benchmark.options = context
+        .benchmarks
+        .iter()
+        .map(|(value, label)| Choice {
+            value: value.clone(),
+            label: label.clone(),
+            selected: false,
+        })
+        .collect();
+    if !benchmark.options.is_empty() {
+        fields.push(benchmark);
+    }
+    fields.push(Field::new("mitigation_ground", "减轻处罚的理由", "select").options(MITIGATION_GROUNDS));
+}
+
+/// The body of an on-the-spot `decide` from its form (see [`on_the_spot_fields`]).
+pub fn on_the_spot_body(body: &mut Map<String, Value>, form: &Form) -> Result<(), AppError> {
+    body.insert("outcome".into(), json!("penalty"));
+    body.insert("penalties".into(), penalties(form)?);
+    body.insert("credentials_shown".into(), json!(form.checked("credentials_shown")));
+    for name in ["party_heard", "benchmark_id", "mitigation_ground"] {
+        if let Some(value) = form.text(name) {
+            body.insert(name.into(), Value::String(value));
+        }
+    }
+    Ok(())
+}
+
 /// The penalties row of a form: `[{type, amount_fen?}]`, empty when no type is chosen.
 fn penalties(form: &Form) -> Result<Value, AppError> {
     let Some(kind) = form.text("penalty_type") else {
