@@ -154,3 +154,21 @@ pub async fn approvals(state: web::Data<AppState>, user: ConsoleUser) -> Result<
         },
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::due_soon;
+    use chrono::{Duration, NaiveDate};
+
+    /// "Within ten days" includes the tenth (以内 counts the figure); the eleventh is not yet
+    /// shown, an ended period is, and a case without a decision period never is.
+    #[test]
+    fn a_period_ending_within_ten_days_or_ended_is_due_soon() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        assert!(due_soon(Some(today + Duration::days(10)), today));
+        assert!(!due_soon(Some(today + Duration::days(11)), today));
+        assert!(due_soon(Some(today), today));
+        assert!(due_soon(Some(today - Duration::days(3)), today));
+        assert!(!due_soon(None, today));
+    }
+}
