@@ -1088,6 +1088,32 @@ async fn non_penalty_outcomes_need_no_notice() {
     transfer["receiving_organ"] = json!("区公安分局");
     let case = w.propose_and_decide(&judicial, transfer).await;
     assert_eq!(case["transferred_to"], json!("区公安分局"));
+    // The hand-over goes with a numbered 移送函, followed up like any transfer letter.
+    let (status, letters) = json_of(w.app.get("/api/v1/transfers", &w.supervisor).await).await;
+    assert_eq!(status, StatusCode::OK, "{letters}");
+    let letter = letters["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["case_id"] == json!(judicial))
+        .unwrap_or_else(|| panic!("no letter for the judicial transfer: {letters}"))
+        .clone();
+    assert_eq!(
+        (
+            letter["kind"].clone(),
+            letter["to_department"].clone(),
+            letter["status"].clone()
+        ),
+        (json!("judicial"), json!("区公安分局"), json!("awaiting_receipt")),
+        "{letter}"
+    );
+    assert!(letter["letter_number"].as_str().unwrap().contains("移字"), "{letter}");
+    let record = w.record(&judicial).await;
+    let decided = record["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        decided["payload"]["letter_number"], letter["letter_number"],
+        "{decided}"
+    );
     let case = w.step_ok(&judicial, json!({"action": "close"})).await;
     assert_eq!(case["status"], json!("closed"));
 }

@@ -182,10 +182,23 @@ fn decide_proposal(case: &Case, input: DecideInput, ctx: &Context<'_>) -> Result
         "lighter_law_applied": lighter_law,
         "service_due_on": next.service_due_on,
     });
+    // A case handed to judicial organs (APL art. 27) goes with a numbered 移送函, kept and
+    // followed up (receipt, feedback) as a `transfer` step's letter is.
+    let effect = match (outcome, &proposal.receiving_organ) {
+        (Outcome::TransferJudicial, Some(organ)) => Effect::RecordTransfer(TransferLetter {
+            kind: crate::transfers::model::TransferKind::Judicial,
+            to_department: organ.clone(),
+            reason: format!(
+                "违法行为涉嫌犯罪，依照《中华人民共和国行政处罚法》第二十七条移送。{}",
+                proposal.facts
+            ),
+        }),
+        _ => decision_number(outcome),
+    };
     Ok(Applied {
         case: next,
         payload,
-        effect: decision_number(outcome),
+        effect,
     })
 }
 
