@@ -6,7 +6,7 @@
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{CaseWorld, TestApp, case_world, json_of};
+use crate::helpers::{CaseWorld, TestApp, case_world, days_ago, json_of, today};
 
 /// An answer, with what a replay must repeat.
 #[derive(Debug)]
@@ -155,4 +155,86 @@ async fn interference_reports_referrals_and_outcomes_are_entered_once_per_key() 
         &json!({"outcome": "已处分"}),
     )
     .await;
+}
+
+fn incoming(w: &CaseWorld, letter: &str) -> Value {
+    json!({
+        "from_department": "南开区市场监督管理局", "letter_number": letter, "received_on": days_ago(2),
+        "kind": "penalty", "subject_id": w.enterprise, "power_ids": [w.power], "officer_ids": w.officers(),
+        "summary": "移送：该店门前占道经营", "violation_on": days_ago(20),
+    })
+}
+
+#[tokio::test]
+async fn transfer_receipts_feedback_and_incoming_letters_are_recorded_once_per_key() {
+    let w = case_world().await;
+    let case = w.open_ok("penalty", json!({})).await;
+    w.step_ok_by(
+        &w.supervisor,
+        &case,
+        json!({"action": "transfer", "to_department": "区市场监管局", "reason": "属市场监管部门职责"}),
+    )
+    .await;
+    let transfers = list(&w, "/api/v1/transfers", w.lead_token()).await;
+    let id = transfers[0]["id"].as_str().unwrap();
+    let before = events(&w, &case).await.len();
+
+    let receipt = format!("/api/v1/transfers/{id}/receipt");
+    let body = json!({"received_on": today(), "receiver_name": "王某"});
+    let received = twice(&w.app, &receipt, w.lead_token(), "receipt-1", &body, StatusCode::OK).await;
+    assert_eq!(received["receiver_name"], json!("王某"));
+    let other = json!({"received_on": today(), "receiver_name": "赵某"});
+    reuse_refused(&w.app, &receipt, w.lead_token(), "receipt-1", &other).await;
+    // The other officer of the case, same key: acts, and is refused as a second receipt.
+    let theirs = post(&w.app, &receipt, &w.second.1, "receipt-1", &body).await;
+    assert_eq!(
+        theirs.body["rule"],
+        json!("receipt_already_recorded"),
+        "{}",
+        theirs.body
+    );
+
+    let feedback = format!("/api/v1/transfers/{id}/feedback");
+    let body = json!({"feedback": "已立案查处", "feedback_on": today()});
+    twice(&w.app, &feedback, w.lead_token(), "feedback-1", &body, StatusCode::OK).await;
+    reuse_refused(
+        &w.app,
+        &feedback,
+        w.lead_token(),
+        "feedback-1",
+        &json!({"feedback": "不予立案"}),
+    )
+    .await;
+    let record = events(&w, &case).await;
+    assert_eq!(record.len(), before + 2, "one receipt and one feedback event");
+    assert_eq!(
+        (
+            count_actions(&record, "transfer_receipt"),
+            count_actions(&record, "transfer_feedback")
+        ),
+        (1, 1)
+    );
+
+    // A case received from another department is opened once.
+    let path = "/api/v1/transfers/incoming";
+    let cases_before = list(&w, "/api/v1/cases", w.lead_token()).await.len();
+    let letter = incoming(&w, "津南市监移〔2026〕12号");
+    let opened = twice(&w.app, path, w.lead_token(), "incoming-1", &letter, StatusCode::CREATED).await;
+    assert_eq!(list(&w, "/api/v1/cases", w.lead_token()).await.len(), cases_before + 1);
+    let case_events = events(&w, opened["case_id"].as_str().unwrap()).await;
+    assert_eq!(count_actions(&case_events, "receive_transfer"), 1);
+    reuse_refused(
+        &w.app,
+        path,
+        w.lead_token(),
+        "incoming-1",
+        &incoming(&w, "津南市监移〔2026〕13号"),
+    )
+    .await;
+    let theirs = post(&w.app, path, &w.second.1, "incoming-1", &letter).await;
+    assert_eq!(
+        (theirs.status, theirs.replayed),
+        (StatusCode::CONFLICT, false),
+        "another officer's same key acts: the letter was received already"
+    );
 }
