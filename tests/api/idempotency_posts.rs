@@ -6,7 +6,7 @@
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{CaseWorld, TestApp, case_world, days_ago, json_of, today};
+use crate::helpers::{CaseWorld, SITE, TestApp, case_world, days_ago, json_of, today};
 
 /// An answer, with what a replay must repeat.
 #[derive(Debug)]
@@ -236,5 +236,132 @@ async fn transfer_receipts_feedback_and_incoming_letters_are_recorded_once_per_k
         (theirs.status, theirs.replayed),
         (StatusCode::CONFLICT, false),
         "another officer's same key acts: the letter was received already"
+    );
+}
+
+#[tokio::test]
+async fn random_plans_draws_publications_and_recusals_happen_once_per_key() {
+    let w = case_world().await;
+    let (status, item) = json_of(
+        w.app
+            .post(
+                "/api/v1/inspection-items",
+                &w.supervisor,
+                &json!({"code": "XF-SJ-001", "name": "餐饮服务食品安全随机抽查", "power_id": w.power,
+                        "standard": "许可证件齐全", "method": "on_site", "random": true}),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{item}");
+    let plans = "/api/v1/random-plans";
+    let plan = json!({
+        "name": "第四季度餐饮单位双随机抽查", "item_ids": [item["id"]], "subject_count": 1,
+        "inspectors_per_subject": 2, "period_from": today(),
+        "period_to": (today().parse::<chrono::NaiveDate>().unwrap() + chrono::Duration::days(30)).to_string(),
+    });
+    let created = twice(&w.app, plans, &w.supervisor, "plan-1", &plan, StatusCode::CREATED).await;
+    let id = created["id"].as_str().unwrap();
+    assert_eq!(
+        list(&w, plans, &w.supervisor).await.len(),
+        1,
+        "one plan, one secret seed"
+    );
+    let mut other = plan.clone();
+    other["subject_count"] = json!(2);
+    reuse_refused(&w.app, plans, &w.supervisor, "plan-1", &other).await;
+    let (_, other_head) = w.app.user_token("deputy.chief", &["supervisor"]).await;
+    let theirs = post(&w.app, plans, &other_head, "plan-1", &plan).await;
+    assert_eq!(
+        (theirs.status, theirs.replayed),
+        (StatusCode::CREATED, false),
+        "{}",
+        theirs.body
+    );
+    assert_ne!(theirs.body["id"], created["id"]);
+
+    // A retried draw is the draw answered again, not a second draw (nor a refused redraw).
+    let draw = format!("{plans}/{id}/draw");
+    let witness = json!({"witness": "街道纪工委 李明"});
+    let drawn = twice(&w.app, &draw, &w.supervisor, "draw-1", &witness, StatusCode::OK).await;
+    let (_, now) = json_of(w.app.get(&format!("{plans}/{id}"), &w.supervisor).await).await;
+    assert_eq!(now["draw_history"].as_array().unwrap().len(), 1, "{now}");
+    reuse_refused(
+        &w.app,
+        &draw,
+        &w.supervisor,
+        "draw-1",
+        &json!({"witness": "街道纪工委 王强"}),
+    )
+    .await;
+    let again = post(&w.app, &draw, &other_head, "draw-1", &witness).await;
+    assert_eq!(again.body["rule"], json!("redraw_reason_required"), "{}", again.body);
+
+    // The drawn inspection finds something; its publication is done once.
+    let drawn_case = &drawn["draws"][0];
+    let case_id = drawn_case["case_id"].as_str().unwrap();
+    let lead = drawn_case["officer_ids"][0].as_str().unwrap();
+    let token = [&w.lead, &w.second]
+        .into_iter()
+        .find(|(o, _)| o == lead)
+        .unwrap()
+        .1
+        .clone();
+    w.step_ok_by(
+        &token,
+        case_id,
+        json!({"action": "start", "credentials_shown": true, "location": SITE}),
+    )
+    .await;
+    w.step_ok_by(
+        &token,
+        case_id,
+        json!({"action": "record_findings", "result": "compliant"}),
+    )
+    .await;
+    let publish = format!("{plans}/{id}/publish-results");
+    let published = send(
+        w.app
+            .request(Method::POST, &publish, Some(&w.supervisor))
+            .header("Idempotency-Key", "publish-1"),
+    )
+    .await;
+    assert_eq!(published.status, StatusCode::OK, "{}", published.body);
+    let again = send(
+        w.app
+            .request(Method::POST, &publish, Some(&w.supervisor))
+            .header("Idempotency-Key", "publish-1"),
+    )
+    .await;
+    assert_replays(&published, &again);
+    let again = send(
+        w.app
+            .request(Method::POST, &publish, Some(&other_head))
+            .header("Idempotency-Key", "publish-1"),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "nothing else waits: {}", again.body);
+
+    // A recusal is recorded once.
+    let recusals = "/api/v1/recusals";
+    let recusal = json!({"officer_id": w.lead.0, "subject_id": w.enterprise, "reason": "近亲属在该企业任职"});
+    twice(
+        &w.app,
+        recusals,
+        &w.supervisor,
+        "recusal-1",
+        &recusal,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(list(&w, recusals, &w.supervisor).await.len(), 1);
+    let mut other = recusal.clone();
+    other["officer_id"] = json!(w.second.0);
+    reuse_refused(&w.app, recusals, &w.supervisor, "recusal-1", &other).await;
+    let theirs = post(&w.app, recusals, &other_head, "recusal-1", &recusal).await;
+    assert_eq!(
+        theirs.status,
+        StatusCode::CONFLICT,
+        "another head acts: recorded already"
     );
 }
