@@ -5,8 +5,9 @@
 
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
 
-use crate::helpers::{CaseWorld, SITE, TestApp, case_world, days_ago, json_of, today};
+use crate::helpers::{CaseWorld, SITE, Stage, TestApp, case_world, days_ago, json_of, today};
 
 /// An answer, with what a replay must repeat.
 #[derive(Debug)]
@@ -363,5 +364,100 @@ async fn random_plans_draws_publications_and_recusals_happen_once_per_key() {
         theirs.status,
         StatusCode::CONFLICT,
         "another head acts: recorded already"
+    );
+}
+
+async fn upload(
+    w: &CaseWorld,
+    token: &str,
+    case_id: &str,
+    filename: &str,
+    bytes: &[u8],
+    headers: &[(&str, String)],
+) -> Reply {
+    let mut request = w
+        .app
+        .request(Method::POST, &format!("/api/v1/cases/{case_id}/evidence"), Some(token))
+        .query(&[("kind", "photo"), ("filename", filename)])
+        .header("content-type", "application/octet-stream")
+        .body(bytes.to_vec());
+    for (name, value) in headers {
+        request = request.header(*name, value);
+    }
+    send(request).await
+}
+
+async fn evidence_count(w: &CaseWorld, case_id: &str) -> usize {
+    list(w, &format!("/api/v1/cases/{case_id}/evidence"), w.lead_token())
+        .await
+        .len()
+}
+
+#[tokio::test]
+async fn an_evidence_upload_retried_under_its_key_is_stored_and_recorded_once() {
+    let w = case_world().await;
+    let case = w.penalty_at(Stage::Investigating, json!({})).await;
+    let before = (evidence_count(&w, &case).await, events(&w, &case).await.len());
+    let photo: Vec<u8> = (0..300_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    let key = [("Idempotency-Key", "photo-1".to_string())];
+    let first = upload(&w, w.lead_token(), &case, "现场.jpg", &photo, &key).await;
+    assert_eq!(
+        (first.status, first.replayed),
+        (StatusCode::CREATED, false),
+        "{}",
+        first.body
+    );
+    assert_eq!(
+        first.location,
+        Some(format!("/api/v1/evidence/{}", first.body["id"].as_str().unwrap()))
+    );
+    // Without a digest the body is hashed to know the retry; with one, it need not be read.
+    let again = upload(&w, w.lead_token(), &case, "现场.jpg", &photo, &key).await;
+    assert_replays(&first, &again);
+    let digest = ("X-Content-SHA256", hex::encode(Sha256::digest(&photo)));
+    let again = upload(
+        &w,
+        w.lead_token(),
+        &case,
+        "现场.jpg",
+        &photo,
+        &[key[0].clone(), digest.clone()],
+    )
+    .await;
+    assert_replays(&first, &again);
+    assert_eq!(
+        (evidence_count(&w, &case).await, events(&w, &case).await.len()),
+        (before.0 + 1, before.1 + 1),
+        "one item, one record event"
+    );
+
+    // Other bytes or other metadata under the key are another upload: refused, kept nowhere.
+    let mut altered = photo.clone();
+    altered[1000] ^= 1;
+    for (filename, bytes, headers) in [
+        ("现场.jpg", &altered, vec![key[0].clone()]),
+        ("现场2.jpg", &photo, vec![key[0].clone()]),
+        ("现场2.jpg", &photo, vec![key[0].clone(), digest.clone()]),
+    ] {
+        let refused = upload(&w, w.lead_token(), &case, filename, bytes, &headers).await;
+        assert_eq!(
+            (refused.status, refused.body["rule"].clone()),
+            (StatusCode::UNPROCESSABLE_ENTITY, json!("idempotency_key_reused")),
+            "{filename}: {}",
+            refused.body
+        );
+    }
+    // The other officer's same key is another upload.
+    let theirs = upload(&w, &w.second.1, &case, "现场.jpg", &photo, &key).await;
+    assert_eq!(
+        (theirs.status, theirs.replayed),
+        (StatusCode::CREATED, false),
+        "{}",
+        theirs.body
+    );
+    assert_ne!(theirs.body["id"], first.body["id"]);
+    assert_eq!(
+        (evidence_count(&w, &case).await, events(&w, &case).await.len()),
+        (before.0 + 2, before.1 + 2)
     );
 }
