@@ -7,7 +7,7 @@ use reqwest::{Method, RequestBuilder, StatusCode};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::helpers::{CaseWorld, SITE, Stage, TestApp, case_world, days_ago, json_of, today};
+use crate::helpers::{CaseWorld, Notice, SITE, Stage, TestApp, case_world, days_ago, json_of, passing_opinion, today};
 
 /// An answer, with what a replay must repeat.
 #[derive(Debug)]
@@ -459,5 +459,77 @@ async fn an_evidence_upload_retried_under_its_key_is_stored_and_recorded_once() 
     assert_eq!(
         (evidence_count(&w, &case).await, events(&w, &case).await.len()),
         (before.0 + 2, before.1 + 2)
+    );
+}
+
+#[tokio::test]
+async fn a_legal_review_is_submitted_and_signed_once_per_key() {
+    let w = case_world().await;
+    let notice = Notice::fine(50_000);
+    let case = w.penalty_at(Stage::Notified(notice.clone()), json!({})).await;
+    w.step_ok(&case, json!({"action": "waive_defense"})).await;
+    w.step_ok(&case, notice.propose()).await;
+    let submit = format!("/api/v1/cases/{case}/legal-reviews");
+    let package = json!({"documents": ["询问笔录", "现场检查笔录"]});
+    let review = twice(
+        &w.app,
+        &submit,
+        w.lead_token(),
+        "submit-1",
+        &package,
+        StatusCode::CREATED,
+    )
+    .await;
+    reuse_refused(
+        &w.app,
+        &submit,
+        w.lead_token(),
+        "submit-1",
+        &json!({"documents": ["询问笔录"]}),
+    )
+    .await;
+    let theirs = post(&w.app, &submit, &w.second.1, "submit-1", &package).await;
+    assert_eq!(
+        (theirs.status, theirs.replayed),
+        (StatusCode::CONFLICT, false),
+        "the other officer's same key acts: nothing to submit now"
+    );
+
+    let opinion = format!("/api/v1/legal-reviews/{}/opinion", review["id"].as_str().unwrap());
+    let signed = twice(
+        &w.app,
+        &opinion,
+        &w.counsel.1,
+        "opinion-1",
+        &passing_opinion("approved"),
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(signed["outcome"], json!("approved"));
+    reuse_refused(
+        &w.app,
+        &opinion,
+        &w.counsel.1,
+        "opinion-1",
+        &passing_opinion("needs_changes"),
+    )
+    .await;
+    let (_, other_counsel) = w.app.user_token("counsel.two", &["legal_counsel"]).await;
+    let theirs = post(
+        &w.app,
+        &opinion,
+        &other_counsel,
+        "opinion-1",
+        &passing_opinion("approved"),
+    )
+    .await;
+    assert_eq!(theirs.status, StatusCode::CONFLICT, "signed already: {}", theirs.body);
+    let record = events(&w, &case).await;
+    assert_eq!(
+        (
+            count_actions(&record, "submit_legal_review"),
+            count_actions(&record, "record_legal_opinion")
+        ),
+        (1, 1)
     );
 }
