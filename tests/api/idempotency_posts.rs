@@ -533,3 +533,61 @@ async fn a_legal_review_is_submitted_and_signed_once_per_key() {
         (1, 1)
     );
 }
+
+#[tokio::test]
+async fn a_disclosure_is_published_updated_and_withdrawn_once_per_key() {
+    let w = case_world().await;
+    let case = w
+        .penalty_at(
+            Stage::Served {
+                notice: Notice::fine(50_000),
+                decided_on: today(),
+                served_on: today(),
+            },
+            json!({}),
+        )
+        .await;
+    let disclosures = list(&w, "/api/v1/disclosures", &w.supervisor).await;
+    let id = disclosures[0]["id"].as_str().unwrap();
+    let publish = format!("/api/v1/disclosures/{id}/publish");
+    let keyed = |token: &str, path: &str, key: &str| {
+        w.app
+            .request(Method::POST, path, Some(token))
+            .header("Idempotency-Key", key.to_string())
+    };
+    let published = send(keyed(&w.supervisor, &publish, "publish-1")).await;
+    assert_eq!(published.status, StatusCode::OK, "{}", published.body);
+    assert_replays(&published, &send(keyed(&w.supervisor, &publish, "publish-1")).await);
+    let (_, other_head) = w.app.user_token("deputy.chief", &["supervisor"]).await;
+    let theirs = send(keyed(&other_head, &publish, "publish-1")).await;
+    assert_eq!(theirs.body["rule"], json!("disclosure_not_pending"), "{}", theirs.body);
+
+    // An update may be made again and again: a retry must not make a second one.
+    let update = format!("/api/v1/disclosures/{id}/update");
+    let reason = json!({"reason": "更正当事人名称"});
+    twice(&w.app, &update, &w.supervisor, "update-1", &reason, StatusCode::OK).await;
+    reuse_refused(
+        &w.app,
+        &update,
+        &w.supervisor,
+        "update-1",
+        &json!({"reason": "更正处罚依据"}),
+    )
+    .await;
+    let record = events(&w, &case).await;
+    assert_eq!(count_actions(&record, "update_disclosure"), 1);
+    let theirs = post(&w.app, &update, &other_head, "update-1", &reason).await;
+    assert_eq!(
+        (theirs.status, theirs.replayed),
+        (StatusCode::OK, false),
+        "{}",
+        theirs.body
+    );
+    assert_eq!(count_actions(&events(&w, &case).await, "update_disclosure"), 2);
+
+    let withdraw = format!("/api/v1/disclosures/{id}/withdraw");
+    let reason = json!({"reason": "处罚决定已撤销"});
+    let withdrawn = twice(&w.app, &withdraw, &w.supervisor, "withdraw-1", &reason, StatusCode::OK).await;
+    assert_eq!(withdrawn["status"], json!("withdrawn"));
+    assert_eq!(count_actions(&events(&w, &case).await, "withdraw_disclosure"), 1);
+}
