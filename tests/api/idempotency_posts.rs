@@ -7,7 +7,10 @@ use reqwest::{Method, RequestBuilder, StatusCode};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::helpers::{CaseWorld, Notice, SITE, Stage, TestApp, case_world, days_ago, json_of, passing_opinion, today};
+use crate::helpers::{
+    CaseWorld, InspectionStage, Notice, SITE, Stage, TestApp, case_world, days_ago, json_of, passing_opinion,
+    this_quarter, today,
+};
 
 /// An answer, with what a replay must repeat.
 #[derive(Debug)]
@@ -590,4 +593,119 @@ async fn a_disclosure_is_published_updated_and_withdrawn_once_per_key() {
     let withdrawn = twice(&w.app, &withdraw, &w.supervisor, "withdraw-1", &reason, StatusCode::OK).await;
     assert_eq!(withdrawn["status"], json!("withdrawn"));
     assert_eq!(count_actions(&events(&w, &case).await, "withdraw_disclosure"), 1);
+}
+
+#[tokio::test]
+async fn a_review_campaign_a_score_and_rectifications_happen_once_per_key() {
+    let w = case_world().await;
+    let case = w.inspection_at(InspectionStage::FoundCompliant, json!({})).await;
+    w.step_ok(&case, json!({"action": "close"})).await;
+    let (reviewer, reviewer_token) = w.app.officer_with_certificate("third.officer", "2035-12-31").await;
+    let campaigns = "/api/v1/review-campaigns";
+    // Without a seed the service draws one: a second campaign would be another sample.
+    let body =
+        json!({"name": "第四季度评查", "period": this_quarter(), "sample": {"count": 1}, "reviewer_ids": [reviewer]});
+    let campaign = twice(
+        &w.app,
+        campaigns,
+        &w.supervisor,
+        "campaign-1",
+        &body,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(list(&w, campaigns, &w.supervisor).await.len(), 1);
+    let mut other = body.clone();
+    other["name"] = json!("另一次评查");
+    reuse_refused(&w.app, campaigns, &w.supervisor, "campaign-1", &other).await;
+    let (_, other_head) = w.app.user_token("deputy.chief", &["supervisor"]).await;
+    let theirs = post(&w.app, campaigns, &other_head, "campaign-1", &body).await;
+    assert_eq!(
+        (theirs.status, theirs.replayed),
+        (StatusCode::CREATED, false),
+        "{}",
+        theirs.body
+    );
+    assert_eq!(list(&w, campaigns, &w.supervisor).await.len(), 2);
+
+    // The reviewer scores the file once, raising one rectification item.
+    let review_id = campaign["reviews"][0]["id"].as_str().unwrap();
+    let (_, file) = json_of(
+        w.app
+            .get(&format!("/api/v1/case-file-reviews/{review_id}"), &reviewer_token)
+            .await,
+    )
+    .await;
+    let veto: Vec<Value> = file["template"]["veto_items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| json!({"key": i["key"], "failed": false}))
+        .collect();
+    let items: Vec<Value> = file["template"]["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["items"].as_array().unwrap().clone())
+        .map(|i| match i["key"].as_str().unwrap() {
+            "evidence" => json!({"key": "evidence", "deduction": 5, "comment": "照片不全"}),
+            key => json!({"key": key, "deduction": 0}),
+        })
+        .collect();
+    let sheet = json!({"veto": veto, "items": items,
+                       "rectifications": [{"item_key": "evidence", "description": "补充现场照片"}]});
+    let score = format!("/api/v1/case-file-reviews/{review_id}/score");
+    let scored = twice(&w.app, &score, &reviewer_token, "score-1", &sheet, StatusCode::OK).await;
+    let mut other = sheet.clone();
+    other["comment"] = json!("另一份评分");
+    reuse_refused(&w.app, &score, &reviewer_token, "score-1", &other).await;
+
+    // The officer answers, the head sends it back, the officer answers again: each once.
+    let item = scored["rectifications"][0]["id"].as_str().unwrap();
+    let answer = format!("/api/v1/rectifications/{item}/answer");
+    let review = format!("/api/v1/rectifications/{item}/review");
+    twice(
+        &w.app,
+        &answer,
+        w.lead_token(),
+        "answer-1",
+        &json!({"answer": "已补充"}),
+        StatusCode::OK,
+    )
+    .await;
+    let back = json!({"accepted": false, "comment": "仍缺照片说明"});
+    twice(&w.app, &review, &w.supervisor, "review-1", &back, StatusCode::OK).await;
+    reuse_refused(&w.app, &review, &w.supervisor, "review-1", &json!({"accepted": true})).await;
+    twice(
+        &w.app,
+        &answer,
+        w.lead_token(),
+        "answer-2",
+        &json!({"answer": "已补充照片说明"}),
+        StatusCode::OK,
+    )
+    .await;
+    // The same key again after the item moved on is still the first answer, not a third.
+    let again = post(
+        &w.app,
+        &answer,
+        w.lead_token(),
+        "answer-1",
+        &json!({"answer": "已补充"}),
+    )
+    .await;
+    assert!(
+        again.replayed && again.body["status"] == json!("answered"),
+        "{}",
+        again.body
+    );
+    let record = events(&w, &case).await;
+    assert_eq!(
+        (
+            count_actions(&record, "score_case_file"),
+            count_actions(&record, "answer_rectification"),
+            count_actions(&record, "review_rectification"),
+        ),
+        (1, 2, 1)
+    );
 }
