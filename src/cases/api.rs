@@ -11,9 +11,10 @@ use crate::cases::model::{Action, Command, CreateCaseRequest, NewCase, Procedure
 use crate::cases::store::{self, Caller, CaseFilter};
 use crate::cases::view::CaseView;
 use crate::clock;
+use crate::db::DbConn;
 use crate::error::{AppError, AppResult, FieldError, Problem};
 use crate::http::{ApiJson, ApiQuery, Page, PageParams, RawJson, from_json_value, parse_json};
-use crate::idempotency::{self, IdempotencyKey, StoredReply};
+use crate::idempotency::{self, Answer, IdempotencyKey};
 use crate::record::chain::{Event, Verification, verify};
 use crate::state::AppState;
 
@@ -45,18 +46,11 @@ pub fn check_case_file_reader(user: &CurrentUser, case: &crate::cases::model::Ca
     )))
 }
 
-fn json_reply(status: u16, view: &CaseView) -> AppResult<StoredReply> {
-    Ok(StoredReply {
-        status,
-        body: serde_json::to_string(view).map_err(AppError::internal)?,
-    })
-}
-
 /// Open a case (立案 / 登记). Send `Idempotency-Key` to make retries safe.
 #[utoipa::path(
     post, path = "/api/v1/cases", tag = "cases",
     request_body = CreateCaseRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "replays the first response for the same key; 1 to 255 visible ASCII characters", min_length = 1, max_length = 255, pattern = r"^[!-~]([ -~]*[!-~])?$")),
+    params(idempotency::KeyHeader),
     responses(
         (status = 201, body = CaseView),
         (status = 400, body = Problem), (status = 403, body = Problem),
@@ -75,24 +69,20 @@ pub async fn create_case(
     let key = IdempotencyKey::from_request(&req, &user.id, &body.0)?;
     let caller = caller_of(&user);
     let input = NewCase::try_from(request)?;
-    // A retry is answered from the stored response before anything is checked again.
-    if let Some(key) = key.clone()
-        && let Some(reply) = state.db(move |conn| idempotency::find(conn, &key)).await?
-    {
-        return Ok(idempotency::respond(&reply, true));
-    }
-    // The checks read the registers outside the write transaction; only numbering and the
-    // inserts hold the writer.
-    let today = clock::today();
-    let checker = caller.clone();
-    let prepared = state
-        .db(move |conn| store::prepare_case(conn, &checker, input, today))
-        .await?;
-    idempotency::run(&state, key, move |conn| {
-        let (case, meta) = store::insert_prepared_case(conn, &caller, prepared, clock::now())?;
-        let relation = store::relation(&case, &caller);
-        tracing::info!(case_id = %case.id, case_number = %case.case_number, "case opened");
-        json_reply(201, &CaseView::new(case, &meta, relation, today))
+    idempotency::once(&state, key, Answer::CREATED, async {
+        // The checks read the registers outside the write transaction; only numbering and
+        // the inserts hold the writer.
+        let today = clock::today();
+        let checker = caller.clone();
+        let prepared = state
+            .db(move |conn| store::prepare_case(conn, &checker, input, today))
+            .await?;
+        Ok(move |conn: &mut DbConn| {
+            let (case, meta) = store::insert_prepared_case(conn, &caller, prepared, clock::now())?;
+            let relation = store::relation(&case, &caller);
+            tracing::info!(case_id = %case.id, case_number = %case.case_number, "case opened");
+            Ok(CaseView::new(case, &meta, relation, today))
+        })
     })
     .await
 }
@@ -141,7 +131,7 @@ fn parse_if_match(text: &str) -> Option<Option<i32>> {
     params(
         ("id" = String, Path),
         ("If-Match" = Option<String>, Header, description = "the case's ETag (version): `\"3\"`, `W/\"3\"`, `3` or `*`", pattern = r#"^(\*|(W/)?"[0-9]{1,9}"|[0-9]{1,9})$"#),
-        ("Idempotency-Key" = Option<String>, Header, description = "1 to 255 visible ASCII characters", min_length = 1, max_length = 255, pattern = r"^[!-~]([ -~]*[!-~])?$"),
+        idempotency::KeyHeader,
     ),
     request_body(content = TransitionRequest, description = "`action` plus the action's fields (DESIGN §8)"),
     responses(
@@ -166,11 +156,11 @@ pub async fn transition(
     let caller = caller_of(&user);
     let case_id = id.into_inner();
     let refused = (caller.agency_id.clone(), caller.user_id.clone(), case_id.clone());
-    let reply = idempotency::run(&state, key, move |conn| {
+    let reply = idempotency::run(&state, key, Answer::OK, move |conn| {
         let today = clock::today();
         let (case, meta) = store::transition(conn, &caller, &case_id, command, expected_version, today, clock::now())?;
         let relation = store::relation(&case, &caller);
-        json_reply(200, &CaseView::new(case, &meta, relation, today))
+        Ok(CaseView::new(case, &meta, relation, today))
     })
     .await;
     if let Err(error) = &reply {

@@ -2,7 +2,7 @@
 //! supervisors act: `…/publish`, `…/withdraw`, `…/update`. Public, without login:
 //! `GET /public/disclosures`, `GET /public/disclosures/{id}`.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -15,7 +15,8 @@ use crate::db::schema::disclosures;
 use crate::disclosures::model::{DisclosureKind, DisclosureStatus, PublicContent};
 use crate::disclosures::store::{self, DisclosureRow, PublicFilter};
 use crate::error::{AppError, AppResult, Problem};
-use crate::http::{ApiJson, ApiQuery, Page, PageParams, PageRequest};
+use crate::http::{ApiQuery, Page, PageParams, PageRequest, RawJson, parse_json};
+use crate::idempotency::{self, Answer, IdempotencyKey};
 use crate::state::AppState;
 
 /// A disclosure as staff see it.
@@ -205,26 +206,31 @@ pub async fn preview_disclosure(
 /// Supervisors only: admins read disclosures but do not publish them.
 #[utoipa::path(
     post, path = "/api/v1/disclosures/{id}/publish", tag = "disclosures",
-    params(("id" = String, Path)),
+    params(("id" = String, Path), idempotency::KeyHeader),
     responses(
         (status = 200, body = DisclosureView),
+        (status = 400, body = Problem, description = "a malformed Idempotency-Key"),
         (status = 403, body = Problem, description = "not a supervisor"),
         (status = 404, body = Problem),
-        (status = 422, body = Problem, description = "not pending (disclosure_not_pending) or a minor's case (minor_never_published)"),
+        (status = 422, body = Problem, description = "not pending (disclosure_not_pending), a minor's case (minor_never_published), or idempotency_key_reused"),
     ),
     security(("bearer" = []))
 )]
 pub async fn publish_disclosure(
     state: web::Data<AppState>,
     user: CurrentUser,
+    req: HttpRequest,
     id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     check_publisher(&user)?;
+    let key = IdempotencyKey::from_request(&req, &user.id, b"")?;
     let id = id.into_inner();
-    let row = state
-        .db_write(move |conn| store::publish(conn, &user.agency_id, &id, &user.id, clock::today(), clock::now()))
-        .await?;
-    Ok(HttpResponse::Ok().json(DisclosureView::new(row, clock::today())))
+    idempotency::run(&state, key, Answer::OK, move |conn| {
+        let today = clock::today();
+        let row = store::publish(conn, &user.agency_id, &id, &user.id, today, clock::now())?;
+        Ok(DisclosureView::new(row, today))
+    })
+    .await
 }
 
 /// A store step that takes a reason (`withdraw`, `update`).
@@ -234,26 +240,22 @@ type ReasonedStep = fn(&mut DbConn, &str, &str, &str, &str, (NaiveDate, DateTime
 async fn with_reason(
     state: web::Data<AppState>,
     user: CurrentUser,
+    req: HttpRequest,
     id: web::Path<String>,
-    body: ApiJson<ReasonRequest>,
+    body: RawJson,
     step: ReasonedStep,
 ) -> AppResult<HttpResponse> {
+    let request: ReasonRequest = parse_json(&body.0)?;
     check_publisher(&user)?;
+    let key = IdempotencyKey::from_request(&req, &user.id, &body.0)?;
     let id = id.into_inner();
-    let reason = body.0.reason;
-    let row = state
-        .db_write(move |conn| {
-            step(
-                conn,
-                &user.agency_id,
-                &id,
-                &user.id,
-                &reason,
-                (clock::today(), clock::now()),
-            )
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(DisclosureView::new(row, clock::today())))
+    let reason = request.reason;
+    idempotency::run(&state, key, Answer::OK, move |conn| {
+        let today = clock::today();
+        let row = step(conn, &user.agency_id, &id, &user.id, &reason, (today, clock::now()))?;
+        Ok(DisclosureView::new(row, today))
+    })
+    .await
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -268,7 +270,7 @@ pub struct ReasonRequest {
 /// Supervisors only: admins read disclosures but do not withdraw them.
 #[utoipa::path(
     post, path = "/api/v1/disclosures/{id}/withdraw", tag = "disclosures",
-    params(("id" = String, Path)),
+    params(("id" = String, Path), idempotency::KeyHeader),
     request_body = ReasonRequest,
     responses(
         (status = 200, body = DisclosureView),
@@ -282,10 +284,11 @@ pub struct ReasonRequest {
 pub async fn withdraw_disclosure(
     state: web::Data<AppState>,
     user: CurrentUser,
+    req: HttpRequest,
     id: web::Path<String>,
-    body: ApiJson<ReasonRequest>,
+    body: RawJson,
 ) -> AppResult<HttpResponse> {
-    with_reason(state, user, id, body, store::withdraw).await
+    with_reason(state, user, req, id, body, store::withdraw).await
 }
 
 /// Republish a published disclosure from the case as it now stands (a changed decision),
@@ -294,7 +297,7 @@ pub async fn withdraw_disclosure(
 /// Supervisors only: admins read disclosures but do not update them.
 #[utoipa::path(
     post, path = "/api/v1/disclosures/{id}/update", tag = "disclosures",
-    params(("id" = String, Path)),
+    params(("id" = String, Path), idempotency::KeyHeader),
     request_body = ReasonRequest,
     responses(
         (status = 200, body = DisclosureView),
@@ -308,10 +311,11 @@ pub async fn withdraw_disclosure(
 pub async fn update_disclosure(
     state: web::Data<AppState>,
     user: CurrentUser,
+    req: HttpRequest,
     id: web::Path<String>,
-    body: ApiJson<ReasonRequest>,
+    body: RawJson,
 ) -> AppResult<HttpResponse> {
-    with_reason(state, user, id, body, store::update).await
+    with_reason(state, user, req, id, body, store::update).await
 }
 
 /// A disclosure as the public reads it.

@@ -1,8 +1,7 @@
 //! `POST /cases/{id}/evidence` (streamed upload), `GET /cases/{id}/evidence`,
 //! `GET /evidence/{id}`, `GET /evidence/{id}/content` (Range), `POST /evidence/{id}/verify`.
 
-use std::io::{Read, Seek, SeekFrom, Write};
-use std::sync::Arc;
+use std::io::{Read, Seek, SeekFrom};
 
 use actix_web::body::SizedStream;
 use actix_web::http::StatusCode;
@@ -10,7 +9,6 @@ use actix_web::http::header::{self, Charset, ContentDisposition, DispositionPara
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use chrono::{DateTime, Utc};
-use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
@@ -20,15 +18,14 @@ use crate::cases::api::{caller_of, check_case_file_reader};
 use crate::clock;
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult, Problem};
-use crate::evidence::model::{self, EvidenceKind, RangeRequest, UploadMetadata, Usage};
+use crate::evidence::model::{self, EvidenceKind, RangeRequest, UploadMetadata};
 use crate::evidence::storage::{BlobStore, BlobWriter};
 use crate::evidence::store::{self, EvidenceRow, StoredUpload};
+use crate::evidence::upload::{hash_body, receive};
 use crate::http::{ApiQuery, Page, PageParams};
+use crate::idempotency::{self, Acted, Answer, IdempotencyKey};
 use crate::state::AppState;
 
-/// Chunks of an upload queued between the connection and the writing thread: the bound on
-/// what an upload holds in memory, whatever the file's size.
-const CHUNKS_IN_FLIGHT: usize = 16;
 /// The size of the chunks a download reads and sends.
 const DOWNLOAD_CHUNK_BYTES: usize = 256 * 1024;
 /// Chunks of a download read ahead of the connection.
@@ -150,104 +147,14 @@ pub struct UploadParams {
 pub struct EvidenceFile(#[allow(dead_code)] Vec<u8>);
 
 /// Runs storage work on the blocking pool in the request's tracing span.
-async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
+pub(crate) async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
     let span = tracing::Span::current();
     Ok(web::block(move || span.in_scope(work)).await?)
 }
 
-fn storage_failed(error: std::io::Error) -> AppError {
+pub(crate) fn storage_failed(error: std::io::Error) -> AppError {
     tracing::error!(%error, "evidence storage failed");
     AppError::Unavailable(format!("the evidence store failed: {error}"))
-}
-
-/// What an upload's body gave: the file, written but not yet committed, its digest and size.
-struct Received {
-    writer: Box<dyn BlobWriter>,
-    sha256: [u8; 32],
-    size: u64,
-}
-
-/// Streams the body into a new file, hashing it on the way. The connection's chunks go to
-/// a writing thread through a bounded queue, so memory stays flat and no actix worker waits
-/// on the disk. Stops at `limit` bytes (413) or beyond the room `usage` leaves
-/// (`evidence_quota_exceeded`). On any failure the unfinished file is dropped, which
-/// deletes it.
-async fn receive<S, E>(
-    store: Arc<dyn BlobStore>,
-    mut body: S,
-    limit: u64,
-    usage: Usage,
-    idle: std::time::Duration,
-) -> AppResult<Received>
-where
-    S: futures_util::Stream<Item = Result<Bytes, E>> + Unpin,
-    E: std::fmt::Display,
-{
-    let writer = blocking(move || store.begin()).await?.map_err(storage_failed)?;
-    let (chunks, mut queue) = tokio::sync::mpsc::channel::<Bytes>(CHUNKS_IN_FLIGHT);
-    let span = tracing::Span::current();
-    let writing = web::block(move || {
-        span.in_scope(|| {
-            let mut writer = writer;
-            let mut hasher = Sha256::new();
-            let mut size = 0u64;
-            while let Some(chunk) = queue.blocking_recv() {
-                hasher.update(&chunk);
-                if let Err(error) = writer.write_all(&chunk) {
-                    return (writer, Err(error));
-                }
-                size += chunk.len() as u64;
-            }
-            (writer, Ok((hasher.finalize().into(), size)))
-        })
-    });
-    let mut received = 0u64;
-    let mut refusal = None;
-    loop {
-        // A stalled upload (nothing for `idle`) is given up: it holds no connection and no
-        // temporary file for long; a slow but moving one goes on.
-        let Ok(next) = tokio::time::timeout(idle, body.next()).await else {
-            tracing::info!(received, "upload stalled; nothing kept");
-            refusal = Some(AppError::RequestTimeout(idle.as_secs()));
-            break;
-        };
-        let Some(chunk) = next else { break };
-        match chunk {
-            Ok(chunk) => {
-                received += chunk.len() as u64;
-                if received > limit {
-                    refusal = Some(AppError::PayloadTooLarge(usize::try_from(limit).unwrap_or(usize::MAX)));
-                    break;
-                }
-                // A body sent without its length is stopped once it outgrows what the
-                // agency had left when it began; the quota is decided when it is recorded.
-                if let Err(beyond_quota) = usage.check_room_for(received) {
-                    refusal = Some(beyond_quota);
-                    break;
-                }
-                if chunks.send(chunk).await.is_err() {
-                    // The writing thread stopped on an error, which it reports below.
-                    break;
-                }
-            }
-            Err(error) => {
-                tracing::info!(%error, received, "upload interrupted; nothing kept");
-                refusal = Some(AppError::bad_request(format!(
-                    "the upload was interrupted after {received} bytes: {error}"
-                )));
-                break;
-            }
-        }
-    }
-    drop(chunks);
-    let (writer, written) = writing.await?;
-    let refusal = match (refusal, written) {
-        (Some(refusal), _) => refusal,
-        (None, Err(error)) => storage_failed(error),
-        (None, Ok((sha256, size))) => return Ok(Received { writer, sha256, size }),
-    };
-    blocking(move || drop(writer)).await?;
-    Err(refusal)
 }
 
 /// Attach evidence to a case: the file is the request body, streamed to storage and hashed
@@ -261,6 +168,12 @@ where
 /// the rule `evidence_quota_exceeded` — before its body is read when `Content-Length`
 /// already says so, and in any case when it is recorded, so that concurrent uploads cannot
 /// pass together — and nothing of it is kept.
+///
+/// With `Idempotency-Key`, the same upload sent again (same metadata, same bytes) is
+/// answered with the first response and stores nothing: before its body is read when it
+/// names its digest (`Content-Digest` or `X-Content-SHA256`), otherwise once the body is
+/// hashed (and not kept). Another upload under the same key is refused (422
+/// `idempotency_key_reused`).
 #[utoipa::path(
     post, path = "/api/v1/cases/{id}/evidence", tag = "evidence",
     params(
@@ -268,6 +181,7 @@ where
         UploadParams,
         ("Content-Digest" = Option<String>, Header, description = "RFC 9530, sha-256=:<base64>:; a mismatch is refused and nothing is kept", pattern = "^sha-256=:[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=:$"),
         ("X-Content-SHA256" = Option<String>, Header, description = "the expected SHA-256 in hex; a mismatch is refused and nothing is kept", pattern = "^[0-9A-Fa-f]{64}$"),
+        idempotency::KeyHeader,
     ),
     request_body(content = inline(EvidenceFile), content_type = "application/octet-stream", description = "the file's bytes (any media type is accepted; the stored type comes from the file name's extension)"),
     responses(
@@ -301,20 +215,42 @@ pub async fn upload_evidence(
         header_text("x-content-sha256").as_deref(),
     )?;
     let declared_length = header_text("content-length").and_then(|v| v.trim().parse::<u64>().ok());
-    let row = attach(
-        &state,
-        caller_of(&user),
-        case_id,
-        params.0,
-        expected,
-        declared_length,
-        body,
-    )
-    .await?;
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/evidence/{}", row.id)))
-        .json(EvidenceView::new(row)))
+    let caller = caller_of(&user);
+    let key = idempotency::key_text(&req)?;
+    // The key covers the metadata and the body, known by its SHA-256, which the upload
+    // computes as it streams: nothing is held in memory to compare a retry with.
+    let keyed = |key: &str, sha256: &[u8; 32]| IdempotencyKey::of_upload(&req, &user.id, key, sha256);
+    if let (Some(key), Some(expected)) = (&key, &expected) {
+        // A retry that names its digest is answered before its body is read.
+        if let Some(replayed) = idempotency::replay(&state, Some(&keyed(key, expected)), UPLOADED).await? {
+            return Ok(replayed);
+        }
+    } else if let Some(key) = &key {
+        let (user_id, stored_key) = (user.id.clone(), key.clone());
+        if state
+            .db(move |conn| Ok(idempotency::is_stored(conn, &user_id, &stored_key)?))
+            .await?
+        {
+            // Only the body tells a retry from another upload under the same key: it is
+            // hashed as it streams, and kept nowhere.
+            let sha256 = hash_body(body, state.settings.evidence_max_bytes, state.settings.body_timeout).await?;
+            return idempotency::replay(&state, Some(&keyed(key, &sha256)), UPLOADED)
+                .await?
+                .ok_or_else(|| {
+                    AppError::Unavailable("the Idempotency-Key was forgotten meanwhile; send it again".into())
+                });
+        }
+    }
+    let received = receive_upload(&state, &caller, &case_id, params.0, expected, declared_length, body).await?;
+    let key = key.map(|key| keyed(&key, &received.sha256));
+    Ok(match record(&state, caller, case_id, received, key).await? {
+        Acted::Done(reply, _) => idempotency::respond(&reply, false, UPLOADED),
+        Acted::Replayed(reply) => idempotency::respond(&reply, true, UPLOADED),
+    })
 }
+
+/// How an upload is answered: 201 with `Location: /api/v1/evidence/{id}`.
+const UPLOADED: Answer = Answer::created_under("/api/v1/evidence");
 
 /// An upload of `POST /cases/{id}/evidence` (and of the staff console's upload form): the
 /// checks before the body is read, the body streamed to storage and hashed, then recorded
@@ -329,6 +265,38 @@ pub async fn attach<S, E>(
     declared_length: Option<u64>,
     body: S,
 ) -> AppResult<EvidenceRow>
+where
+    S: futures_util::Stream<Item = Result<Bytes, E>> + Unpin,
+    E: std::fmt::Display,
+{
+    let received = receive_upload(state, &caller, &case_id, params, expected, declared_length, body).await?;
+    match record(state, caller, case_id, received, None).await? {
+        Acted::Done(_, row) => Ok(row),
+        Acted::Replayed(_) => Err(AppError::internal(anyhow::anyhow!(
+            "an upload sent without Idempotency-Key was answered as a replay"
+        ))),
+    }
+}
+
+/// An upload received and durable, not yet recorded.
+pub(crate) struct ReceivedUpload {
+    upload: StoredUpload,
+    writer: Box<dyn BlobWriter>,
+    /// The body's SHA-256.
+    pub(crate) sha256: [u8; 32],
+}
+
+/// The first half of an upload: the checks before the body is read, then the body streamed
+/// to storage, hashed, checked against `expected` and made durable.
+pub(crate) async fn receive_upload<S, E>(
+    state: &AppState,
+    caller: &crate::cases::store::Caller,
+    case_id: &str,
+    params: UploadParams,
+    expected: Option<[u8; 32]>,
+    declared_length: Option<u64>,
+    body: S,
+) -> AppResult<ReceivedUpload>
 where
     S: futures_util::Stream<Item = Result<Bytes, E>> + Unpin,
     E: std::fmt::Display,
@@ -358,7 +326,7 @@ where
     let usage = {
         let (caller, case_id, captured_by, reason) = (
             caller.clone(),
-            case_id.clone(),
+            case_id.to_string(),
             captured_by.clone(),
             correction_reason.clone(),
         );
@@ -404,21 +372,46 @@ where
         metadata,
         captured_by,
         correction_reason,
-        sha256: sha256.clone(),
+        sha256,
         size_bytes: received.size,
     };
+    Ok(ReceivedUpload {
+        upload,
+        writer,
+        sha256: received.sha256,
+    })
+}
+
+/// The second half of an upload: recorded in the case's record under an optional key (the
+/// reply stored with it), or the reply stored under the key replayed, keeping nothing new.
+pub(crate) async fn record(
+    state: &AppState,
+    caller: crate::cases::store::Caller,
+    case_id: String,
+    received: ReceivedUpload,
+    key: Option<IdempotencyKey>,
+) -> AppResult<Acted<EvidenceRow>> {
+    let ReceivedUpload { upload, writer, .. } = received;
+    let sha256 = upload.sha256.clone();
+    let quota_bytes = state.settings.evidence_quota_bytes;
     let recorded = {
-        let sha256 = sha256.clone();
+        let (sha256, key) = (sha256.clone(), key.clone());
         state
             .db_write(move |conn| {
-                store::record_upload(conn, &caller, &case_id, upload, quota_bytes, clock::now(), move || {
-                    writer.commit(&sha256).map_err(storage_failed)
+                idempotency::act(conn, key.as_ref(), UPLOADED, |conn| {
+                    let (row, unrecorded) =
+                        store::record_upload(conn, &caller, &case_id, upload, quota_bytes, clock::now(), move || {
+                            writer.commit(&sha256).map_err(storage_failed)
+                        })?;
+                    Ok((EvidenceView::new(row.clone()), (row, unrecorded)))
                 })
             })
             .await
     };
-    let (row, unrecorded) = match recorded {
-        Ok(recorded) => recorded,
+    let (reply, (row, unrecorded)) = match recorded {
+        Ok(Acted::Done(reply, recorded)) => (reply, recorded),
+        // The file was dropped in the transaction: the key had answered already.
+        Ok(Acted::Replayed(reply)) => return Ok(Acted::Replayed(reply)),
         Err(error) => {
             // Refused before the file was stored: the writer was dropped in the transaction,
             // and its temporary file with it. Failed after: the file stays for now,
@@ -427,7 +420,7 @@ where
             if error.status_code().is_server_error() {
                 tracing::warn!(%sha256, error = %error, "an evidence upload was not recorded");
             }
-            return Err(error);
+            return idempotency::twin_reply(state, key, error).await.map(Acted::Replayed);
         }
     };
     if let Err(error) = blocking(move || unrecorded.recorded()).await? {
@@ -435,7 +428,7 @@ where
         tracing::warn!(%sha256, %error, "could not remove the marker of a recorded upload");
     }
     tracing::info!(evidence_id = %row.id, %sha256, size_bytes = row.size_bytes, "evidence attached");
-    Ok(row)
+    Ok(Acted::Done(reply, row))
 }
 
 fn empty_evidence() -> AppError {

@@ -3,10 +3,11 @@
 //! acknowledged, and each recorded in the case's record with its SHA-256.
 //!
 //! `model` holds the rules (plain Rust), `storage` the files (a trait and the local
-//! store), `store` the rows, `api` the endpoints.
+//! store), `store` the rows, `upload` an upload's body, `api` the endpoints.
 
 pub mod api;
 pub mod model;
 pub mod storage;
 pub mod store;
+mod upload;
 pub mod verify;

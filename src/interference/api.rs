@@ -7,7 +7,7 @@
 //! log), refer reports (e.g. to 街纪工委) and record the referral's outcome. Nothing is
 //! ever changed or deleted: a correction is a new report with `corrects_id`.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -16,7 +16,8 @@ use crate::auth::{CurrentUser, Role};
 use crate::clock;
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult, Problem};
-use crate::http::{ApiJson, ApiQuery, Page, PageParams};
+use crate::http::{ApiQuery, Page, PageParams, RawJson, parse_json};
+use crate::idempotency::{self, Answer, IdempotencyKey};
 use crate::interference::model::{
     CreateReportRequest, InterferenceMethod, NewReport, Reader, ReferRequest, ReferralOutcomeRequest, ReferralStatus,
     check_outcome, check_refer, may_read, parse_outcome, parse_referral, shows_reporter,
@@ -158,6 +159,7 @@ fn readable(conn: &mut DbConn, agency_id: &str, reader: &Reader, id: &str) -> Ap
 /// `interference_reported: true`.
 #[utoipa::path(
     post, path = "/api/v1/interference-reports", tag = "interference",
+    params(idempotency::KeyHeader),
     request_body = CreateReportRequest,
     responses(
         (status = 201, body = ReportView),
@@ -170,21 +172,23 @@ fn readable(conn: &mut DbConn, agency_id: &str, reader: &Reader, id: &str) -> Ap
 pub async fn create_interference_report(
     state: web::Data<AppState>,
     caller: CurrentUser,
-    body: ApiJson<CreateReportRequest>,
+    req: HttpRequest,
+    body: RawJson,
 ) -> AppResult<HttpResponse> {
-    let report = NewReport::parse(body.0, clock::now()).map_err(AppError::Validation)?;
+    let request: CreateReportRequest = parse_json(&body.0)?;
+    let key = IdempotencyKey::from_request(&req, &caller.id, &body.0)?;
     let reader = reader_of(&caller);
     let agency_id = caller.agency_id.clone();
-    let view = state
-        .db_write(move |conn| file_report(conn, &agency_id, &reader, report))
-        .await?;
-    tracing::info!(report_id = %view.id, "interference report filed");
-    Ok(HttpResponse::Created()
-        .insert_header((
-            actix_web::http::header::LOCATION,
-            format!("/api/v1/interference-reports/{}", view.id),
-        ))
-        .json(view))
+    let answer = Answer::created_under("/api/v1/interference-reports");
+    idempotency::once(&state, key, answer, async {
+        let report = NewReport::parse(request, clock::now()).map_err(AppError::Validation)?;
+        Ok(move |conn: &mut DbConn| {
+            let view = file_report(conn, &agency_id, &reader, report)?;
+            tracing::info!(report_id = %view.id, "interference report filed");
+            Ok(view)
+        })
+    })
+    .await
 }
 
 /// Files `report` by `reader` (`POST /interference-reports`, and the console's form).
@@ -346,7 +350,7 @@ pub fn access_log_of(conn: &mut DbConn, agency_id: &str, reader: &Reader, id: &s
 /// `report_already_referred`).
 #[utoipa::path(
     post, path = "/api/v1/interference-reports/{id}/refer", tag = "interference",
-    params(("id" = String, Path, description = "report id")),
+    params(("id" = String, Path, description = "report id"), idempotency::KeyHeader),
     request_body = ReferRequest,
     responses(
         (status = 201, body = ReportView),
@@ -361,19 +365,23 @@ pub fn access_log_of(conn: &mut DbConn, agency_id: &str, reader: &Reader, id: &s
 pub async fn refer_interference_report(
     state: web::Data<AppState>,
     caller: CurrentUser,
+    req: HttpRequest,
     id: web::Path<String>,
-    body: ApiJson<ReferRequest>,
+    body: RawJson,
 ) -> AppResult<HttpResponse> {
+    let request: ReferRequest = parse_json(&body.0)?;
     caller.require(Role::Supervisor)?;
-    let (to, note) = parse_referral(body.0)?;
+    let (to, note) = parse_referral(request)?;
+    let key = IdempotencyKey::from_request(&req, &caller.id, &body.0)?;
     let id = id.into_inner();
     let reader = reader_of(&caller);
     let agency_id = caller.agency_id.clone();
-    let view = state
-        .db_write(move |conn| refer(conn, &agency_id, &reader, &id, to, note))
-        .await?;
-    tracing::info!(report_id = %view.id, "interference report referred");
-    Ok(HttpResponse::Created().json(view))
+    idempotency::run(&state, key, Answer::CREATED, move |conn| {
+        let view = refer(conn, &agency_id, &reader, &id, to, note)?;
+        tracing::info!(report_id = %view.id, "interference report referred");
+        Ok(view)
+    })
+    .await
 }
 
 /// Refers a report (supervisors; the caller checks the role): once per report.
@@ -406,7 +414,7 @@ pub fn refer(
 /// `referral_required`), once (422 `outcome_already_recorded`).
 #[utoipa::path(
     post, path = "/api/v1/interference-reports/{id}/referral-outcome", tag = "interference",
-    params(("id" = String, Path, description = "report id")),
+    params(("id" = String, Path, description = "report id"), idempotency::KeyHeader),
     request_body = ReferralOutcomeRequest,
     responses(
         (status = 201, body = ReportView),
@@ -421,19 +429,23 @@ pub fn refer(
 pub async fn record_interference_outcome(
     state: web::Data<AppState>,
     caller: CurrentUser,
+    req: HttpRequest,
     id: web::Path<String>,
-    body: ApiJson<ReferralOutcomeRequest>,
+    body: RawJson,
 ) -> AppResult<HttpResponse> {
+    let request: ReferralOutcomeRequest = parse_json(&body.0)?;
     caller.require(Role::Supervisor)?;
-    let outcome = parse_outcome(body.0)?;
+    let outcome = parse_outcome(request)?;
+    let key = IdempotencyKey::from_request(&req, &caller.id, &body.0)?;
     let id = id.into_inner();
     let reader = reader_of(&caller);
     let agency_id = caller.agency_id.clone();
-    let view = state
-        .db_write(move |conn| record_outcome(conn, &agency_id, &reader, &id, outcome))
-        .await?;
-    tracing::info!(report_id = %view.id, "interference referral outcome recorded");
-    Ok(HttpResponse::Created().json(view))
+    idempotency::run(&state, key, Answer::CREATED, move |conn| {
+        let view = record_outcome(conn, &agency_id, &reader, &id, outcome)?;
+        tracing::info!(report_id = %view.id, "interference referral outcome recorded");
+        Ok(view)
+    })
+    .await
 }
 
 /// Records the outcome of a report's referral (supervisors; the caller checks the role).

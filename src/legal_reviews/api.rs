@@ -1,7 +1,7 @@
 //! `POST /cases/{id}/legal-reviews`, `GET /legal-reviews`, `GET /legal-reviews/{id}`,
 //! `POST /legal-reviews/{id}/opinion`.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -13,7 +13,8 @@ use crate::cases::model::{ChecklistItem, Command, LegalOpinionInput, ReviewOutco
 use crate::clock;
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult, Problem};
-use crate::http::{ApiJson, ApiQuery, Page, PageParams};
+use crate::http::{ApiQuery, Page, PageParams, RawJson, parse_json};
+use crate::idempotency::{self, Answer, IdempotencyKey};
 use crate::legal_reviews::store::{self, ReviewRow};
 use crate::state::AppState;
 
@@ -204,7 +205,7 @@ fn discretion_check(
 /// Submit the case's current proposal to counsel (法制审核, APL art. 58): officers of the case.
 #[utoipa::path(
     post, path = "/api/v1/cases/{id}/legal-reviews", tag = "legal reviews",
-    params(("id" = String, Path)),
+    params(("id" = String, Path), idempotency::KeyHeader),
     request_body(content = SubmitLegalReviewInput, description = "`{}`, or the documents listed and a note"),
     responses(
         (status = 201, body = ReviewView),
@@ -218,21 +219,22 @@ fn discretion_check(
 pub async fn submit_review(
     state: web::Data<AppState>,
     user: CurrentUser,
+    req: HttpRequest,
     id: web::Path<String>,
-    body: ApiJson<SubmitLegalReviewInput>,
+    body: RawJson,
 ) -> AppResult<HttpResponse> {
+    let input: SubmitLegalReviewInput = parse_json(&body.0)?;
+    let key = IdempotencyKey::from_request(&req, &user.id, &body.0)?;
     let caller = caller_of(&user);
     let case_id = id.into_inner();
-    let view = state
-        .db_write(move |conn| {
-            let command = Command::SubmitLegalReview(body.0);
-            let (case, _) =
-                crate::cases::store::transition(conn, &caller, &case_id, command, None, clock::today(), clock::now())?;
-            let review_id = case.legal_review_id.ok_or(AppError::NotFound("legal review"))?;
-            load_view(conn, &caller.agency_id, &review_id)
-        })
-        .await?;
-    Ok(HttpResponse::Created().json(view))
+    idempotency::run(&state, key, Answer::CREATED, move |conn| {
+        let command = Command::SubmitLegalReview(input);
+        let (case, _) =
+            crate::cases::store::transition(conn, &caller, &case_id, command, None, clock::today(), clock::now())?;
+        let review_id = case.legal_review_id.ok_or(AppError::NotFound("legal review"))?;
+        load_view(conn, &caller.agency_id, &review_id)
+    })
+    .await
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -344,7 +346,7 @@ pub async fn get_review(
 /// not an officer of the case, once per review.
 #[utoipa::path(
     post, path = "/api/v1/legal-reviews/{id}/opinion", tag = "legal reviews",
-    params(("id" = String, Path)),
+    params(("id" = String, Path), idempotency::KeyHeader),
     request_body = LegalOpinionInput,
     responses(
         (status = 200, body = ReviewView),
@@ -360,9 +362,11 @@ pub async fn get_review(
 pub async fn sign_opinion(
     state: web::Data<AppState>,
     user: CurrentUser,
+    req: HttpRequest,
     id: web::Path<String>,
-    body: ApiJson<LegalOpinionInput>,
+    body: RawJson,
 ) -> AppResult<HttpResponse> {
+    let input: LegalOpinionInput = parse_json(&body.0)?;
     user.require(Role::LegalCounsel)?;
     let caller = caller_of(&user);
     if !caller.is_counsel {
@@ -370,12 +374,12 @@ pub async fn sign_opinion(
             "a legal review is signed by counsel holding a legal qualification (法律职业资格)".into(),
         ));
     }
+    let key = IdempotencyKey::from_request(&req, &user.id, &body.0)?;
     let review_id = id.into_inner();
-    let input = body.0;
-    let view = state
-        .db_write(move |conn| sign(conn, &caller, &review_id, input))
-        .await?;
-    Ok(HttpResponse::Ok().json(view))
+    idempotency::run(&state, key, Answer::OK, move |conn| {
+        sign(conn, &caller, &review_id, input)
+    })
+    .await
 }
 
 /// Signs counsel's opinion on a review (run inside a write transaction): the caller must

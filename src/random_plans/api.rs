@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -21,7 +21,8 @@ use crate::cases::store::{Caller, approved_inspections_this_year, create_case, t
 use crate::clock;
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult, Problem};
-use crate::http::{ApiJson, ApiQuery};
+use crate::http::{ApiQuery, RawJson, parse_json};
+use crate::idempotency::{self, Answer, IdempotencyKey};
 use crate::inspection_items::store as items;
 use crate::random_plans::draw::{self, DrawInput, DrawnSubject, PoolSnapshot, Seed};
 use crate::random_plans::model::{
@@ -341,6 +342,7 @@ fn subject_pool(
 /// its SHA-256 (`commitment`) with snapshots of both pools; the seed is revealed by the draw.
 #[utoipa::path(
     post, path = "/api/v1/random-plans", tag = "random plans",
+    params(idempotency::KeyHeader),
     request_body = CreatePlanRequest,
     responses(
         (status = 201, body = PlanView),
@@ -354,15 +356,19 @@ fn subject_pool(
 pub async fn create_plan(
     state: web::Data<AppState>,
     caller: CurrentUser,
-    body: ApiJson<CreatePlanRequest>,
+    req: HttpRequest,
+    body: RawJson,
 ) -> AppResult<HttpResponse> {
+    let request: CreatePlanRequest = parse_json(&body.0)?;
     caller.require_any(&HEADS)?;
-    let today = clock::today();
-    let plan = NewPlan::parse(body.0, today).map_err(AppError::Validation)?;
+    let key = IdempotencyKey::from_request(&req, &caller.id, &body.0)?;
     let agency_id = caller.agency_id.clone();
     let by = caller.id.clone();
-    let view = state
-        .db_write(move |conn| {
+    let answer = Answer::created_under("/api/v1/random-plans");
+    idempotency::once(&state, key, answer, async {
+        let today = clock::today();
+        let plan = NewPlan::parse(request, today).map_err(AppError::Validation)?;
+        Ok(move |conn: &mut DbConn| {
             let found = plan_items(conn, &agency_id, &plan.item_ids, today)?;
             let year = plan.period_from.max(today).year();
             let (subjects, _) = subject_pool(conn, &agency_id, &plan.subject_filter, &found, year)?;
@@ -396,16 +402,15 @@ pub async fn create_plan(
                 created_at: clock::to_db(clock::now()),
             };
             store::insert_plan(conn, &row)?;
-            Ok(plan_view(conn, row, today)?)
+            let view = plan_view(conn, row, today)?;
+            tracing::info!(
+                plan_id = %view.id, commitment = %view.commitment, by = %view.created_by,
+                "random plan created"
+            );
+            Ok(view)
         })
-        .await?;
-    tracing::info!(plan_id = %view.id, commitment = %view.commitment, by = %caller.id, "random plan created");
-    Ok(HttpResponse::Created()
-        .insert_header((
-            actix_web::http::header::LOCATION,
-            format!("/api/v1/random-plans/{}", view.id),
-        ))
-        .json(view))
+    })
+    .await
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -487,7 +492,7 @@ pub async fn get_plan(
 /// drawn inspection starts, voids the earlier draw's cases and stays visible with it.
 #[utoipa::path(
     post, path = "/api/v1/random-plans/{id}/draw", tag = "random plans",
-    params(("id" = String, Path)),
+    params(("id" = String, Path), idempotency::KeyHeader),
     request_body = DrawRequest,
     responses(
         (status = 200, body = PlanView),
@@ -502,22 +507,23 @@ pub async fn get_plan(
 pub async fn draw_plan(
     state: web::Data<AppState>,
     caller: CurrentUser,
+    req: HttpRequest,
     id: web::Path<String>,
-    body: ApiJson<DrawRequest>,
+    body: RawJson,
 ) -> AppResult<HttpResponse> {
+    let request: DrawRequest = parse_json(&body.0)?;
     caller.require_any(&HEADS)?;
+    let key = IdempotencyKey::from_request(&req, &caller.id, &body.0)?;
     let id = id.into_inner();
-    let request = body.0;
     let actor = crate::cases::api::caller_of(&caller);
-    let view = state
-        .db_write(move |conn| {
-            let today = clock::today();
-            let plan = store::lock_plan(conn, &actor.agency_id, &id)?.ok_or(AppError::NotFound("random plan"))?;
-            run_draw(conn, &actor, plan, request, today)
-        })
-        .await?;
-    tracing::info!(plan_id = %view.id, subjects = view.draws.len(), draws = view.draw_history.len(), by = %caller.id, "random plan drawn");
-    Ok(HttpResponse::Ok().json(view))
+    idempotency::run(&state, key, Answer::OK, move |conn| {
+        let today = clock::today();
+        let plan = store::lock_plan(conn, &actor.agency_id, &id)?.ok_or(AppError::NotFound("random plan"))?;
+        let view = run_draw(conn, &actor, plan, request, today)?;
+        tracing::info!(plan_id = %view.id, subjects = view.draws.len(), draws = view.draw_history.len(), by = %actor.user_id, "random plan drawn");
+        Ok(view)
+    })
+    .await
 }
 
 fn run_draw(
@@ -643,45 +649,47 @@ fn to_json<T: Serialize>(value: &T) -> AppResult<String> {
 /// (supervisors): each is public from today (一公开; due 20 working days after the findings).
 #[utoipa::path(
     post, path = "/api/v1/random-plans/{id}/publish-results", tag = "random plans",
-    params(("id" = String, Path)),
+    params(("id" = String, Path), idempotency::KeyHeader),
     responses(
         (status = 200, body = PlanView),
+        (status = 400, body = Problem, description = "a malformed Idempotency-Key"),
         (status = 401, body = Problem),
         (status = 403, body = Problem, description = "not a supervisor"),
         (status = 404, body = Problem, description = "no such plan in the caller's agency"),
         (status = 409, body = Problem, description = "no recorded result waits for publication"),
+        (status = 422, body = Problem, description = "idempotency_key_reused"),
     ),
     security(("bearer" = []))
 )]
 pub async fn publish_results(
     state: web::Data<AppState>,
     caller: CurrentUser,
+    req: HttpRequest,
     id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     caller.require_any(&HEADS)?;
+    let key = IdempotencyKey::from_request(&req, &caller.id, b"")?;
     let id = id.into_inner();
     let agency_id = caller.agency_id.clone();
-    let view = state
-        .db_write(move |conn| {
-            let today = clock::today();
-            let plan = store::lock_plan(conn, &agency_id, &id)?.ok_or(AppError::NotFound("random plan"))?;
-            let view = plan_view(conn, plan.clone(), today)?;
-            let ready: Vec<String> = view
-                .results
-                .iter()
-                .filter(|r| r.found_on.is_some() && r.published_on.is_none())
-                .map(|r| r.case_id.clone())
-                .collect();
-            if ready.is_empty() {
-                return Err(AppError::conflict(
-                    "no recorded result of this plan waits for publication",
-                ));
-            }
-            store::publish(conn, &plan.id, &ready, today)?;
-            Ok(plan_view(conn, plan, today)?)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(view))
+    idempotency::run(&state, key, Answer::OK, move |conn| {
+        let today = clock::today();
+        let plan = store::lock_plan(conn, &agency_id, &id)?.ok_or(AppError::NotFound("random plan"))?;
+        let view = plan_view(conn, plan.clone(), today)?;
+        let ready: Vec<String> = view
+            .results
+            .iter()
+            .filter(|r| r.found_on.is_some() && r.published_on.is_none())
+            .map(|r| r.case_id.clone())
+            .collect();
+        if ready.is_empty() {
+            return Err(AppError::conflict(
+                "no recorded result of this plan waits for publication",
+            ));
+        }
+        store::publish(conn, &plan.id, &ready, today)?;
+        Ok(plan_view(conn, plan, today)?)
+    })
+    .await
 }
 
 /// The statistics of the plans drawn in a period (first draw's day): plans, subjects drawn,

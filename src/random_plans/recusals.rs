@@ -1,6 +1,6 @@
 //! `/recusals` (回避): an officer is never drawn for a subject he or she has an interest in.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -9,7 +9,8 @@ use utoipa::ToSchema;
 use crate::auth::{CurrentUser, Role};
 use crate::clock;
 use crate::error::{AppError, AppResult, Problem};
-use crate::http::ApiJson;
+use crate::http::{RawJson, parse_json};
+use crate::idempotency::{self, Answer, IdempotencyKey};
 use crate::random_plans::api::{HEADS, LIST_LIMIT};
 use crate::random_plans::store::{self, RecusalRow};
 use crate::state::AppState;
@@ -51,6 +52,7 @@ impl From<RecusalRow> for RecusalView {
 /// Record a recusal (回避, supervisors): the officer is never drawn for the subject.
 #[utoipa::path(
     post, path = "/api/v1/recusals", tag = "random plans",
+    params(idempotency::KeyHeader),
     request_body = CreateRecusalRequest,
     responses(
         (status = 201, body = RecusalView),
@@ -65,58 +67,58 @@ impl From<RecusalRow> for RecusalView {
 pub async fn create_recusal(
     state: web::Data<AppState>,
     caller: CurrentUser,
-    body: ApiJson<CreateRecusalRequest>,
+    req: HttpRequest,
+    body: RawJson,
 ) -> AppResult<HttpResponse> {
+    let request: CreateRecusalRequest = parse_json(&body.0)?;
     caller.require_any(&HEADS)?;
-    let request = body.0;
     let reason = request.reason.trim().to_string();
     if reason.is_empty() || reason.chars().count() > 500 {
         return Err(AppError::field("reason", "must be 1 to 500 characters"));
     }
+    let key = IdempotencyKey::from_request(&req, &caller.id, &body.0)?;
     let agency_id = caller.agency_id.clone();
     let by = caller.id.clone();
-    let view = state
-        .db_write(move |conn| {
-            use crate::db::schema::{subjects, users};
-            let officer: bool = diesel::select(diesel::dsl::exists(
-                users::table
-                    .filter(users::agency_id.eq(&agency_id))
-                    .filter(users::id.eq(&request.officer_id)),
-            ))
-            .get_result(conn)?;
-            if !officer {
-                return Err(AppError::field("officer_id", "no such user in this agency"));
-            }
-            let subject: bool = diesel::select(diesel::dsl::exists(
-                subjects::table
-                    .filter(subjects::agency_id.eq(&agency_id))
-                    .filter(subjects::id.eq(&request.subject_id)),
-            ))
-            .get_result(conn)?;
-            if !subject {
-                return Err(AppError::field(
-                    "subject_id",
-                    "no such subject in this agency's register",
-                ));
-            }
-            let row = RecusalRow {
-                id: uuid::Uuid::now_v7().to_string(),
-                agency_id: agency_id.clone(),
-                officer_id: request.officer_id,
-                subject_id: request.subject_id,
-                reason,
-                created_by: by,
-                created_at: clock::to_db(clock::now()),
-            };
-            store::insert_recusal(conn, &row).map_err(|e| {
-                AppError::from_unique_violation(e, || {
-                    AppError::conflict("this officer is recused from this subject already")
-                })
-            })?;
-            Ok(RecusalView::from(row))
-        })
-        .await?;
-    Ok(HttpResponse::Created().json(view))
+    idempotency::run(&state, key, Answer::CREATED, move |conn| {
+        use crate::db::schema::{subjects, users};
+        let officer: bool = diesel::select(diesel::dsl::exists(
+            users::table
+                .filter(users::agency_id.eq(&agency_id))
+                .filter(users::id.eq(&request.officer_id)),
+        ))
+        .get_result(conn)?;
+        if !officer {
+            return Err(AppError::field("officer_id", "no such user in this agency"));
+        }
+        let subject: bool = diesel::select(diesel::dsl::exists(
+            subjects::table
+                .filter(subjects::agency_id.eq(&agency_id))
+                .filter(subjects::id.eq(&request.subject_id)),
+        ))
+        .get_result(conn)?;
+        if !subject {
+            return Err(AppError::field(
+                "subject_id",
+                "no such subject in this agency's register",
+            ));
+        }
+        let row = RecusalRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            agency_id: agency_id.clone(),
+            officer_id: request.officer_id,
+            subject_id: request.subject_id,
+            reason,
+            created_by: by,
+            created_at: clock::to_db(clock::now()),
+        };
+        store::insert_recusal(conn, &row).map_err(|e| {
+            AppError::from_unique_violation(e, || {
+                AppError::conflict("this officer is recused from this subject already")
+            })
+        })?;
+        Ok(RecusalView::from(row))
+    })
+    .await
 }
 
 /// The agency's recusals, newest first (at most 500; supervisors and admins).

@@ -1,7 +1,7 @@
 //! `/transfers`: transfer letters (移送函) issued by the case step `transfer`, the receiving
 //! side's receipt and feedback, and cases received from other departments.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -13,7 +13,8 @@ use crate::cases::store as case_store;
 use crate::clock;
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult, Problem};
-use crate::http::{ApiJson, ApiQuery, Page, PageParams};
+use crate::http::{ApiQuery, Page, PageParams, RawJson, parse_json};
+use crate::idempotency::{self, Answer, IdempotencyKey};
 use crate::state::AppState;
 use crate::transfers::model::{
     FeedbackRequest, IncomingTransferRequest, ReceiptRequest, TransferKind, TransferStatus, age_days, check_feedback,
@@ -237,7 +238,7 @@ pub fn record_feedback(
 /// `transfer_receipt` event in the same transaction.
 #[utoipa::path(
     post, path = "/api/v1/transfers/{id}/receipt", tag = "transfers",
-    params(("id" = String, Path, description = "transfer id")),
+    params(("id" = String, Path, description = "transfer id"), idempotency::KeyHeader),
     request_body = ReceiptRequest,
     responses(
         (status = 200, body = TransferView),
@@ -252,17 +253,20 @@ pub fn record_feedback(
 pub async fn record_transfer_receipt(
     state: web::Data<AppState>,
     caller: CurrentUser,
+    req: HttpRequest,
     id: web::Path<String>,
-    body: ApiJson<ReceiptRequest>,
+    body: RawJson,
 ) -> AppResult<HttpResponse> {
+    let request: ReceiptRequest = parse_json(&body.0)?;
     check_recorder(&caller)?;
+    let key = IdempotencyKey::from_request(&req, &caller.id, &body.0)?;
     let id = id.into_inner();
-    let request = body.0;
-    let view = state
-        .db_write(move |conn| record_receipt(conn, &caller, &id, request))
-        .await?;
-    tracing::info!(transfer_id = %view.id, "transfer receipt recorded");
-    Ok(HttpResponse::Ok().json(view))
+    idempotency::run(&state, key, Answer::OK, move |conn| {
+        let view = record_receipt(conn, &caller, &id, request)?;
+        tracing::info!(transfer_id = %view.id, "transfer receipt recorded");
+        Ok(view)
+    })
+    .await
 }
 
 /// Record the receiving side's feedback (处理结果): after the receipt (422
@@ -270,7 +274,7 @@ pub async fn record_transfer_receipt(
 /// `transfer_feedback` event in the same transaction.
 #[utoipa::path(
     post, path = "/api/v1/transfers/{id}/feedback", tag = "transfers",
-    params(("id" = String, Path, description = "transfer id")),
+    params(("id" = String, Path, description = "transfer id"), idempotency::KeyHeader),
     request_body = FeedbackRequest,
     responses(
         (status = 200, body = TransferView),
@@ -285,17 +289,20 @@ pub async fn record_transfer_receipt(
 pub async fn record_transfer_feedback(
     state: web::Data<AppState>,
     caller: CurrentUser,
+    req: HttpRequest,
     id: web::Path<String>,
-    body: ApiJson<FeedbackRequest>,
+    body: RawJson,
 ) -> AppResult<HttpResponse> {
+    let request: FeedbackRequest = parse_json(&body.0)?;
     check_recorder(&caller)?;
+    let key = IdempotencyKey::from_request(&req, &caller.id, &body.0)?;
     let id = id.into_inner();
-    let request = body.0;
-    let view = state
-        .db_write(move |conn| record_feedback(conn, &caller, &id, request))
-        .await?;
-    tracing::info!(transfer_id = %view.id, "transfer feedback recorded");
-    Ok(HttpResponse::Ok().json(view))
+    idempotency::run(&state, key, Answer::OK, move |conn| {
+        let view = record_feedback(conn, &caller, &id, request)?;
+        tracing::info!(transfer_id = %view.id, "transfer feedback recorded");
+        Ok(view)
+    })
+    .await
 }
 
 /// A case received from another department, as `POST /transfers/incoming` answers it.
@@ -319,6 +326,7 @@ pub struct IncomingTransferView {
 /// `create`. The same sender's letter twice is a 409.
 #[utoipa::path(
     post, path = "/api/v1/transfers/incoming", tag = "transfers",
+    params(idempotency::KeyHeader),
     request_body = IncomingTransferRequest,
     responses(
         (status = 201, body = IncomingTransferView),
@@ -333,19 +341,22 @@ pub struct IncomingTransferView {
 pub async fn receive_transfer(
     state: web::Data<AppState>,
     user: CurrentUser,
-    body: ApiJson<IncomingTransferRequest>,
+    req: HttpRequest,
+    body: RawJson,
 ) -> AppResult<HttpResponse> {
+    let request: IncomingTransferRequest = parse_json(&body.0)?;
     user.require(Role::Officer)?;
-    let today = clock::today();
-    let incoming = check_incoming(body.0, today)?;
-    let input = NewCase::try_from(incoming.case.clone())?;
+    let key = IdempotencyKey::from_request(&req, &user.id, &body.0)?;
     let caller = caller_of(&user);
-    let checker = caller.clone();
-    let prepared = state
-        .db(move |conn| case_store::prepare_case(conn, &checker, input, today))
-        .await?;
-    let view = state
-        .db_write(move |conn| {
+    idempotency::once(&state, key, Answer::CREATED, async {
+        let today = clock::today();
+        let incoming = check_incoming(request, today)?;
+        let input = NewCase::try_from(incoming.case.clone())?;
+        let checker = caller.clone();
+        let prepared = state
+            .db(move |conn| case_store::prepare_case(conn, &checker, input, today))
+            .await?;
+        Ok(move |conn: &mut DbConn| {
             let now = clock::now();
             let (case, _) = case_store::insert_prepared_case(conn, &caller, prepared, now)?;
             let row = IncomingRow {
@@ -366,6 +377,7 @@ pub async fn receive_transfer(
                 "received_on": row.received_on,
             });
             crate::record::store::append(conn, &case.id, &caller.user_id, "receive_transfer", &payload, now)?;
+            tracing::info!(case_id = %case.id, from = %row.from_department, "incoming transfer received");
             Ok(IncomingTransferView {
                 id: row.id,
                 from_department: row.from_department,
@@ -377,7 +389,6 @@ pub async fn receive_transfer(
                 created_at: clock::from_db(row.created_at),
             })
         })
-        .await?;
-    tracing::info!(case_id = %view.case_id, from = %view.from_department, "incoming transfer received");
-    Ok(HttpResponse::Created().json(view))
+    })
+    .await
 }

@@ -28,6 +28,7 @@ mod evidence;
 mod file_reviews;
 mod forgery;
 mod helpers;
+mod idempotency_posts;
 mod inspection_items;
 mod inspection_qr;
 mod interference;

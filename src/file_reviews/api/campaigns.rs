@@ -120,6 +120,7 @@ pub(super) fn load_campaign(conn: &mut DbConn, agency_id: &str, id: &str) -> App
 /// a reviewer who did not handle it.
 #[utoipa::path(
     post, path = "/api/v1/review-campaigns", tag = "case-file reviews",
+    params(idempotency::KeyHeader),
     request_body = CampaignInput,
     responses(
         (status = 201, body = CampaignView),
@@ -132,10 +133,11 @@ pub(super) fn load_campaign(conn: &mut DbConn, agency_id: &str, id: &str) -> App
 pub async fn create_review_campaign(
     state: web::Data<AppState>,
     user: CurrentUser,
-    body: ApiJson<CampaignInput>,
+    req: HttpRequest,
+    body: RawJson,
 ) -> AppResult<HttpResponse> {
+    let input: CampaignInput = parse_json(&body.0)?;
     user.require(Role::Supervisor)?;
-    let input = body.0;
     let today = clock::today();
     let mut errors = Vec::new();
     check_text("name", &input.name, MAX_NAME_CHARS, &mut errors);
@@ -178,93 +180,92 @@ pub async fn create_review_campaign(
         hex::encode(bytes)
     });
     let caller = caller_of(&user);
-    let view = state
-        .db_write(move |conn| {
-            let now = clock::now();
-            let template = match &input.template_id {
-                Some(id) => store::find_template(conn, &caller.agency_id, id)?
-                    .ok_or_else(|| AppError::field("template_id", "no review template of this agency has this id"))?,
-                None => store::default_template(conn, &caller.agency_id, now)?,
-            };
-            let content = template.content()?;
-            let eligible = store::eligible_cases(conn, &caller.agency_id, (period.from, period.to), &scope)?;
-            if eligible.is_empty() {
-                return Err(AppError::rule(
-                    "no_eligible_cases",
-                    format!(
-                        "no case in scope was closed from {} to {}: there is nothing to sample",
-                        period.from, period.to
-                    ),
-                ));
-            }
-            let sample = model::draw_sample(&seed, &eligible, input.sample.of(eligible.len()));
-            let reviewers = store::reviewer_pool(conn, &caller.agency_id, input.reviewer_ids.as_deref())?;
-            let handlers = store::handlers_of(conn, &sample)?;
-            let assigned = model::assign_reviewers(&sample, &reviewers, &handlers).map_err(|case_id| {
-                AppError::rule(
-                    "no_eligible_reviewer",
-                    format!(
-                        "every reviewer handled the sampled case {case_id} (as its officer, its approver or decider, or its counsel); name another reviewer"
-                    ),
-                )
-            })?;
-            let settings = crate::cases::store::procedure_settings(conn, &caller.agency_id)?;
-            let campaign_id = uuid::Uuid::now_v7().to_string();
-            let mut files: std::collections::HashMap<String, crate::cases::model::Case> =
-                crate::cases::store::load_many(conn, &caller.agency_id, &sample)?
-                    .into_iter()
-                    .map(|(case, _)| (case.id.clone(), case))
-                    .collect();
-            let mut reviews = Vec::with_capacity(assigned.len());
-            for (position, (case_id, reviewer_id)) in assigned.into_iter().enumerate() {
-                let case = files.remove(&case_id).ok_or(AppError::NotFound("case"))?;
-                let reasons = crate::cases::model::legal_review_reasons(&case, &settings);
-                let findings = model::findings(&content, &model::failed_checks(&case, &reasons));
-                reviews.push(FileReviewRow {
-                    id: uuid::Uuid::now_v7().to_string(),
-                    agency_id: caller.agency_id.clone(),
-                    campaign_id: campaign_id.clone(),
-                    case_id,
-                    position: position as i32 + 1,
-                    reviewer_id,
-                    status: "assigned".into(),
-                    findings: serde_json::to_string(&findings).map_err(AppError::internal)?,
-                    sheet: None,
-                    sheet_hash: None,
-                    max_tenths: None,
-                    total_tenths: None,
-                    grade: None,
-                    vetoed: None,
-                    mark: None,
-                    scored_at: None,
-                    scored_on: None,
-                    record_seq: None,
-                });
-            }
-            let row = CampaignRow {
-                id: campaign_id,
+    let key = IdempotencyKey::from_request(&req, &user.id, &body.0)?;
+    idempotency::run(&state, key, Answer::CREATED, move |conn| {
+        let now = clock::now();
+        let template = match &input.template_id {
+            Some(id) => store::find_template(conn, &caller.agency_id, id)?
+                .ok_or_else(|| AppError::field("template_id", "no review template of this agency has this id"))?,
+            None => store::default_template(conn, &caller.agency_id, now)?,
+        };
+        let content = template.content()?;
+        let eligible = store::eligible_cases(conn, &caller.agency_id, (period.from, period.to), &scope)?;
+        if eligible.is_empty() {
+            return Err(AppError::rule(
+                "no_eligible_cases",
+                format!(
+                    "no case in scope was closed from {} to {}: there is nothing to sample",
+                    period.from, period.to
+                ),
+            ));
+        }
+        let sample = model::draw_sample(&seed, &eligible, input.sample.of(eligible.len()));
+        let reviewers = store::reviewer_pool(conn, &caller.agency_id, input.reviewer_ids.as_deref())?;
+        let handlers = store::handlers_of(conn, &sample)?;
+        let assigned = model::assign_reviewers(&sample, &reviewers, &handlers).map_err(|case_id| {
+            AppError::rule(
+                "no_eligible_reviewer",
+                format!(
+                    "every reviewer handled the sampled case {case_id} (as its officer, its approver or decider, or its counsel); name another reviewer"
+                ),
+            )
+        })?;
+        let settings = crate::cases::store::procedure_settings(conn, &caller.agency_id)?;
+        let campaign_id = uuid::Uuid::now_v7().to_string();
+        let mut files: std::collections::HashMap<String, crate::cases::model::Case> =
+            crate::cases::store::load_many(conn, &caller.agency_id, &sample)?
+                .into_iter()
+                .map(|(case, _)| (case.id.clone(), case))
+                .collect();
+        let mut reviews = Vec::with_capacity(assigned.len());
+        for (position, (case_id, reviewer_id)) in assigned.into_iter().enumerate() {
+            let case = files.remove(&case_id).ok_or(AppError::NotFound("case"))?;
+            let reasons = crate::cases::model::legal_review_reasons(&case, &settings);
+            let findings = model::findings(&content, &model::failed_checks(&case, &reasons));
+            reviews.push(FileReviewRow {
+                id: uuid::Uuid::now_v7().to_string(),
                 agency_id: caller.agency_id.clone(),
-                name: input.name.trim().to_string(),
-                period: input.period.trim().to_uppercase(),
-                period_from: period.from,
-                period_to: period.to,
-                scope: serde_json::to_string(&scope).map_err(AppError::internal)?,
-                sample: serde_json::to_string(&input.sample).map_err(AppError::internal)?,
-                eligible_digest: model::eligible_digest(&eligible),
-                eligible_count: eligible.len() as i32,
-                eligible: serde_json::to_string(&eligible).map_err(AppError::internal)?,
-                sample_count: reviews.len() as i32,
-                seed,
-                template_id: template.id,
-                created_at: clock::to_db(now),
-                created_by: caller.user_id.clone(),
-            };
-            store::insert_campaign(conn, &row, &reviews)?;
-            tracing::info!(campaign = %row.id, period = %row.period, eligible = row.eligible_count, sampled = row.sample_count, "review campaign opened");
-            campaign_view(conn, row)
-        })
-        .await?;
-    Ok(HttpResponse::Created().json(view))
+                campaign_id: campaign_id.clone(),
+                case_id,
+                position: position as i32 + 1,
+                reviewer_id,
+                status: "assigned".into(),
+                findings: serde_json::to_string(&findings).map_err(AppError::internal)?,
+                sheet: None,
+                sheet_hash: None,
+                max_tenths: None,
+                total_tenths: None,
+                grade: None,
+                vetoed: None,
+                mark: None,
+                scored_at: None,
+                scored_on: None,
+                record_seq: None,
+            });
+        }
+        let row = CampaignRow {
+            id: campaign_id,
+            agency_id: caller.agency_id.clone(),
+            name: input.name.trim().to_string(),
+            period: input.period.trim().to_uppercase(),
+            period_from: period.from,
+            period_to: period.to,
+            scope: serde_json::to_string(&scope).map_err(AppError::internal)?,
+            sample: serde_json::to_string(&input.sample).map_err(AppError::internal)?,
+            eligible_digest: model::eligible_digest(&eligible),
+            eligible_count: eligible.len() as i32,
+            eligible: serde_json::to_string(&eligible).map_err(AppError::internal)?,
+            sample_count: reviews.len() as i32,
+            seed,
+            template_id: template.id,
+            created_at: clock::to_db(now),
+            created_by: caller.user_id.clone(),
+        };
+        store::insert_campaign(conn, &row, &reviews)?;
+        tracing::info!(campaign = %row.id, period = %row.period, eligible = row.eligible_count, sampled = row.sample_count, "review campaign opened");
+        campaign_view(conn, row)
+    })
+    .await
 }
 
 /// The agency's review campaigns, oldest first: supervisors and admins.

@@ -4,7 +4,7 @@
 //! answer what a score raised; supervisors accept or send back).
 
 use actix_web::http::header::{self, Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue};
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
@@ -25,7 +25,8 @@ use crate::file_reviews::store::{
     self, CampaignRow, FileReviewRow, ListedRectification, NewRectification, RectificationFilter, ReviewFilter, Scored,
     Sheet, TemplateRow,
 };
-use crate::http::{ApiJson, ApiQuery, Page, PageParams};
+use crate::http::{ApiJson, ApiQuery, Page, PageParams, RawJson, parse_json};
+use crate::idempotency::{self, Answer, IdempotencyKey};
 use crate::state::AppState;
 
 mod campaigns;

@@ -154,7 +154,7 @@ pub struct AnswerInput {
 /// Answer an open rectification item: the officer it is raised for.
 #[utoipa::path(
     post, path = "/api/v1/rectifications/{id}/answer", tag = "case-file reviews",
-    params(("id" = String, Path)),
+    params(("id" = String, Path), idempotency::KeyHeader),
     request_body = AnswerInput,
     responses(
         (status = 200, body = RectificationView),
@@ -169,39 +169,40 @@ pub struct AnswerInput {
 pub async fn answer_rectification(
     state: web::Data<AppState>,
     user: CurrentUser,
+    req: HttpRequest,
     id: web::Path<String>,
-    body: ApiJson<AnswerInput>,
+    body: RawJson,
 ) -> AppResult<HttpResponse> {
+    let input: AnswerInput = parse_json(&body.0)?;
     let mut errors = Vec::new();
-    check_text("answer", &body.0.answer, MAX_TEXT_CHARS, &mut errors);
+    check_text("answer", &input.answer, MAX_TEXT_CHARS, &mut errors);
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let answer = body.0.answer.trim().to_string();
+    let answer = input.answer.trim().to_string();
     let id = id.into_inner();
     let caller = caller_of(&user);
-    let view = state
-        .db_write(move |conn| {
-            let (item, _, _) = readable_rectification(conn, &user, &id)?;
-            if item.officer_id != user.id {
-                return Err(AppError::Forbidden(
-                    "a rectification item is answered by the officer it is raised for".into(),
-                ));
-            }
-            if item.status != RectificationStatus::Open {
-                return Err(AppError::conflict(format!(
-                    "this rectification item is {}, not open",
-                    item.status
-                )));
-            }
-            store::answer_rectification(conn, &caller, &item, &answer, (clock::today(), clock::now()))?;
-            Ok(RectificationView::new(
-                readable_rectification(conn, &user, &id)?,
-                clock::today(),
-            ))
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(view))
+    let key = IdempotencyKey::from_request(&req, &user.id, &body.0)?;
+    idempotency::run(&state, key, Answer::OK, move |conn| {
+        let (item, _, _) = readable_rectification(conn, &user, &id)?;
+        if item.officer_id != user.id {
+            return Err(AppError::Forbidden(
+                "a rectification item is answered by the officer it is raised for".into(),
+            ));
+        }
+        if item.status != RectificationStatus::Open {
+            return Err(AppError::conflict(format!(
+                "this rectification item is {}, not open",
+                item.status
+            )));
+        }
+        store::answer_rectification(conn, &caller, &item, &answer, (clock::today(), clock::now()))?;
+        Ok(RectificationView::new(
+            readable_rectification(conn, &user, &id)?,
+            clock::today(),
+        ))
+    })
+    .await
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -221,7 +222,7 @@ pub struct RectificationReviewInput {
 /// Accept an answered rectification item, or send it back: supervisors.
 #[utoipa::path(
     post, path = "/api/v1/rectifications/{id}/review", tag = "case-file reviews",
-    params(("id" = String, Path)),
+    params(("id" = String, Path), idempotency::KeyHeader),
     request_body = RectificationReviewInput,
     responses(
         (status = 200, body = RectificationView),
@@ -234,11 +235,12 @@ pub struct RectificationReviewInput {
 pub async fn review_rectification(
     state: web::Data<AppState>,
     user: CurrentUser,
+    req: HttpRequest,
     id: web::Path<String>,
-    body: ApiJson<RectificationReviewInput>,
+    body: RawJson,
 ) -> AppResult<HttpResponse> {
+    let input: RectificationReviewInput = parse_json(&body.0)?;
     user.require(Role::Supervisor)?;
-    let input = body.0;
     let mut errors = Vec::new();
     match (input.accepted, input.comment.as_deref()) {
         (false, None) => errors.push(FieldError::new("comment", "say what is still missing")),
@@ -250,27 +252,26 @@ pub async fn review_rectification(
     let comment = input.comment.map(|c| c.trim().to_string());
     let id = id.into_inner();
     let caller = caller_of(&user);
-    let view = state
-        .db_write(move |conn| {
-            let (item, _, _) = readable_rectification(conn, &user, &id)?;
-            if item.status != RectificationStatus::Answered {
-                return Err(AppError::conflict(format!(
-                    "this rectification item is {}; only an answered one is reviewed",
-                    item.status
-                )));
-            }
-            store::review_rectification(
-                conn,
-                &caller,
-                &item,
-                (input.accepted, comment.as_deref()),
-                (clock::today(), clock::now()),
-            )?;
-            Ok(RectificationView::new(
-                readable_rectification(conn, &user, &id)?,
-                clock::today(),
-            ))
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(view))
+    let key = IdempotencyKey::from_request(&req, &user.id, &body.0)?;
+    idempotency::run(&state, key, Answer::OK, move |conn| {
+        let (item, _, _) = readable_rectification(conn, &user, &id)?;
+        if item.status != RectificationStatus::Answered {
+            return Err(AppError::conflict(format!(
+                "this rectification item is {}; only an answered one is reviewed",
+                item.status
+            )));
+        }
+        store::review_rectification(
+            conn,
+            &caller,
+            &item,
+            (input.accepted, comment.as_deref()),
+            (clock::today(), clock::now()),
+        )?;
+        Ok(RectificationView::new(
+            readable_rectification(conn, &user, &id)?,
+            clock::today(),
+        ))
+    })
+    .await
 }

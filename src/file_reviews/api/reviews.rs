@@ -278,7 +278,7 @@ pub struct ScoreInput {
 /// score and the rectification items it raises are recorded in the case's record.
 #[utoipa::path(
     post, path = "/api/v1/case-file-reviews/{id}/score", tag = "case-file reviews",
-    params(("id" = String, Path)),
+    params(("id" = String, Path), idempotency::KeyHeader),
     request_body = ScoreInput,
     responses(
         (status = 200, body = FileReviewView),
@@ -294,10 +294,11 @@ pub struct ScoreInput {
 pub async fn score_file_review(
     state: web::Data<AppState>,
     user: CurrentUser,
+    req: HttpRequest,
     id: web::Path<String>,
-    body: ApiJson<ScoreInput>,
+    body: RawJson,
 ) -> AppResult<HttpResponse> {
-    let input = body.0;
+    let input: ScoreInput = parse_json(&body.0)?;
     let mut errors = Vec::new();
     check_optional_text("comment", input.comment.as_deref(), MAX_TEXT_CHARS, &mut errors);
     if input.rectifications.len() > 100 {
@@ -324,73 +325,72 @@ pub async fn score_file_review(
     }
     let id = id.into_inner();
     let caller = caller_of(&user);
-    let view = state
-        .db_write(move |conn| {
-            let review = readable_review(conn, &user, &id)?;
-            if review.reviewer_id != user.id {
-                return Err(AppError::Forbidden("a file is scored by the reviewer it is assigned to".into()));
-            }
-            if review.status != "assigned" {
-                return Err(AppError::conflict("this file is already scored; a score is given once"));
-            }
-            let campaign = load_campaign(conn, &user.agency_id, &review.campaign_id)?;
-            let template = store::find_template(conn, &user.agency_id, &campaign.template_id)?
-                .ok_or(AppError::NotFound("review template"))?
-                .content()?;
-            let findings = review.findings()?;
-            let tally = model::tally(&template, &findings, &input.veto, &input.items, input.mark)?;
-            let today = clock::today();
-            let mut rectifications = Vec::with_capacity(input.rectifications.len());
-            for (i, r) in input.rectifications.iter().enumerate() {
-                let deducted = input.veto.iter().any(|a| a.key == r.item_key && a.failed)
-                    || input.items.iter().any(|a| a.key == r.item_key && a.deduction > Points::ZERO);
-                if !deducted {
-                    return Err(AppError::Rule {
-                        rule: "rectification_without_deduction",
-                        detail: format!(
-                            "rectifications[{i}]: the item {} neither fails nor loses points in this sheet; a rectification follows from a deduction",
-                            r.item_key
-                        ),
-                    });
-                }
-                let days = r.working_days.unwrap_or(model::DEFAULT_RECTIFICATION_WORKING_DAYS);
-                let (due_on, complete) = crate::calendar::store::working_day_deadline(conn, today, days)?;
-                if !complete {
-                    return Err(AppError::rule(
-                        "calendar_year_missing",
-                        format!(
-                            "the working-day calendar lacks a year up to {due_on}; an admin must load that year's State Council notice before this deadline can be computed"
-                        ),
-                    ));
-                }
-                rectifications.push(NewRectification {
-                    item_key: r.item_key.clone(),
-                    description: r.description.trim().to_string(),
-                    due_on,
+    let key = IdempotencyKey::from_request(&req, &user.id, &body.0)?;
+    idempotency::run(&state, key, Answer::OK, move |conn| {
+        let review = readable_review(conn, &user, &id)?;
+        if review.reviewer_id != user.id {
+            return Err(AppError::Forbidden("a file is scored by the reviewer it is assigned to".into()));
+        }
+        if review.status != "assigned" {
+            return Err(AppError::conflict("this file is already scored; a score is given once"));
+        }
+        let campaign = load_campaign(conn, &user.agency_id, &review.campaign_id)?;
+        let template = store::find_template(conn, &user.agency_id, &campaign.template_id)?
+            .ok_or(AppError::NotFound("review template"))?
+            .content()?;
+        let findings = review.findings()?;
+        let tally = model::tally(&template, &findings, &input.veto, &input.items, input.mark)?;
+        let today = clock::today();
+        let mut rectifications = Vec::with_capacity(input.rectifications.len());
+        for (i, r) in input.rectifications.iter().enumerate() {
+            let deducted = input.veto.iter().any(|a| a.key == r.item_key && a.failed)
+                || input.items.iter().any(|a| a.key == r.item_key && a.deduction > Points::ZERO);
+            if !deducted {
+                return Err(AppError::Rule {
+                    rule: "rectification_without_deduction",
+                    detail: format!(
+                        "rectifications[{i}]: the item {} neither fails nor loses points in this sheet; a rectification follows from a deduction",
+                        r.item_key
+                    ),
                 });
             }
-            let sheet = Sheet {
-                veto: input.veto,
-                items: input.items,
-                mark: input.mark,
-                comment: input.comment.map(|c| c.trim().to_string()).filter(|c| !c.is_empty()),
-                findings,
-            };
-            store::record_score(
-                conn,
-                &caller,
-                &review,
-                Scored {
-                    sheet: &sheet,
-                    tally: &tally,
-                    campaign: &campaign,
-                    rectifications,
-                },
-                (today, clock::now()),
-            )?;
-            let row = store::find_review(conn, &user.agency_id, &id)?.ok_or(AppError::NotFound("case-file review"))?;
-            review_view(conn, &user.agency_id, row)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(view))
+            let days = r.working_days.unwrap_or(model::DEFAULT_RECTIFICATION_WORKING_DAYS);
+            let (due_on, complete) = crate::calendar::store::working_day_deadline(conn, today, days)?;
+            if !complete {
+                return Err(AppError::rule(
+                    "calendar_year_missing",
+                    format!(
+                        "the working-day calendar lacks a year up to {due_on}; an admin must load that year's State Council notice before this deadline can be computed"
+                    ),
+                ));
+            }
+            rectifications.push(NewRectification {
+                item_key: r.item_key.clone(),
+                description: r.description.trim().to_string(),
+                due_on,
+            });
+        }
+        let sheet = Sheet {
+            veto: input.veto,
+            items: input.items,
+            mark: input.mark,
+            comment: input.comment.map(|c| c.trim().to_string()).filter(|c| !c.is_empty()),
+            findings,
+        };
+        store::record_score(
+            conn,
+            &caller,
+            &review,
+            Scored {
+                sheet: &sheet,
+                tally: &tally,
+                campaign: &campaign,
+                rectifications,
+            },
+            (today, clock::now()),
+        )?;
+        let row = store::find_review(conn, &user.agency_id, &id)?.ok_or(AppError::NotFound("case-file review"))?;
+        review_view(conn, &user.agency_id, row)
+    })
+    .await
 }
