@@ -8,7 +8,7 @@ use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    Notice, Refusal, Stage, TestApp, case_world, days_ago, error_fields, expect_problem, json_of, spawn_app,
+    CaseWorld, Notice, Refusal, Stage, TestApp, case_world, days_ago, error_fields, expect_problem, json_of, spawn_app,
 };
 
 const HEADER: &str = "power_code,circumstance,grade,conditions,penalty_types,fine_min_fen,fine_max_fen,fine_basis,multiple_min,multiple_max,effective_from,effective_to";
@@ -58,6 +58,29 @@ async fn publish_ok(app: &TestApp, token: &str, power: &str, body: &Value) -> Va
     let (status, created) = publish(app, token, power, body).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     created
+}
+
+/// The HTML of a decided case's 行政处罚决定书.
+async fn decision_page(w: &CaseWorld, case_id: &str) -> String {
+    let (_, documents) = json_of(
+        w.app
+            .get(&format!("/api/v1/cases/{case_id}/documents"), w.lead_token())
+            .await,
+    )
+    .await;
+    let decision = documents["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "decision")
+        .unwrap_or_else(|| panic!("no decision document: {documents}"))
+        .clone();
+    w.app
+        .get(decision["html_url"].as_str().unwrap(), w.lead_token())
+        .await
+        .text()
+        .await
+        .unwrap()
 }
 
 /// The benchmarks of a power (every version, or those in force on `query`'s day).
@@ -1006,26 +1029,7 @@ async fn a_case_keeps_its_violation_dates_benchmark_unless_a_later_one_is_lighte
     w.approve_review(&id).await;
     let decided = w.step_ok_by(&w.supervisor, &id, json!({"action": "decide"})).await;
     assert_eq!(decided["status"], "decided", "{decided}");
-    let (_, documents) = json_of(
-        w.app
-            .get(&format!("/api/v1/cases/{id}/documents"), w.lead_token())
-            .await,
-    )
-    .await;
-    let decision = documents["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["kind"] == "decision")
-        .unwrap()
-        .clone();
-    let page = w
-        .app
-        .get(decision["html_url"].as_str().unwrap(), w.lead_token())
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = decision_page(&w, &id).await;
     assert!(page.contains("第三十七条"), "{page}");
 
     // APL art. 37 counts "作出行政处罚决定时": the first case, proposed on version 1 before
@@ -1115,26 +1119,7 @@ async fn an_on_the_spot_decision_applies_the_benchmark_in_force() {
         ("decide".into(), benchmark["id"].clone()),
         "{event}"
     );
-    let (_, documents) = json_of(
-        w.app
-            .get(&format!("/api/v1/cases/{id}/documents"), w.lead_token())
-            .await,
-    )
-    .await;
-    let decision = documents["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["kind"] == "decision")
-        .unwrap()
-        .clone();
-    let page = w
-        .app
-        .get(decision["html_url"].as_str().unwrap(), w.lead_token())
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = decision_page(&w, &id).await;
     assert!(page.contains("本案适用行政裁量权基准"), "{page}");
     let year = &day(0)[..4];
     let (status, report) = json_of(

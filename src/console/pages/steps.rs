@@ -202,19 +202,7 @@ pub fn fields(action: Action, view: &CaseView, context: &StepContext, today: Nai
             fields.push(Field::new("facts", "违法事实", "textarea").required());
             fields.push(Field::new("legal_basis", "处罚依据", "textarea").required());
             fields.push(Field::new("discretion_reasoning", "裁量理由", "textarea").required());
-            let mut benchmark = Field::new("benchmark_id", "适用的裁量基准", "select");
-            benchmark.options = context
-                .benchmarks
-                .iter()
-                .map(|(value, label)| Choice {
-                    value: value.clone(),
-                    label: label.clone(),
-                    selected: false,
-                })
-                .collect();
-            if !benchmark.options.is_empty() {
-                fields.push(benchmark);
-            }
+            fields.extend(benchmark_select(context));
             fields.push(Field::new("deviation_reason", "偏离基准的理由（如有）", "textarea"));
             fields.push(Field::new("base_amount_fen", "计罚基数（分，如违法所得）", "text"));
             fields.push(Field::new("list_entry_id", "适用的清单事项编号（如有）", "text"));
@@ -325,12 +313,8 @@ fn fen_field(form: &Form, name: &str, api_field: &str) -> Result<Option<i64>, Ap
     }
 }
 
-/// The on-the-spot decision's form (简易程序, APL art. 51–52): the penalty, credentials shown,
-/// what the party said when told, and the discretion benchmark in force for the cited powers.
-pub fn on_the_spot_fields(fields: &mut Vec<Field>, view: &CaseView, context: &StepContext) {
-    penalty_fields(fields, view);
-    fields.push(Field::new("credentials_shown", "已向当事人出示执法证件", "checkbox"));
-    fields.push(Field::new("party_heard", "当事人陈述申辩（当场告知后）", "textarea").required());
+/// The benchmark versions in force for the cited powers as a select; none when there are none.
+fn benchmark_select(context: &StepContext) -> Option<Field> {
     let mut benchmark = Field::new("benchmark_id", "适用的裁量基准", "select");
     benchmark.options = context
         .benchmarks
@@ -341,9 +325,16 @@ pub fn on_the_spot_fields(fields: &mut Vec<Field>, view: &CaseView, context: &St
             selected: false,
         })
         .collect();
-    if !benchmark.options.is_empty() {
-        fields.push(benchmark);
-    }
+    (!benchmark.options.is_empty()).then_some(benchmark)
+}
+
+/// The on-the-spot decision's form (简易程序, APL art. 51–52): the penalty, credentials shown,
+/// what the party said when told, and the discretion benchmark in force for the cited powers.
+pub fn on_the_spot_fields(fields: &mut Vec<Field>, view: &CaseView, context: &StepContext) {
+    penalty_fields(fields, view);
+    fields.push(Field::new("credentials_shown", "已向当事人出示执法证件", "checkbox"));
+    fields.push(Field::new("party_heard", "当事人陈述申辩（当场告知后）", "textarea").required());
+    fields.extend(benchmark_select(context));
     fields.push(Field::new("mitigation_ground", "减轻处罚的理由", "select").options(MITIGATION_GROUNDS));
 }
 
