@@ -5,6 +5,13 @@ use super::*;
 /// Applies one step to a case, or refuses it.
 pub fn apply(case: &Case, command: Command, ctx: &Context<'_>) -> Result<Applied, Refusal> {
     let action = command.action();
+    check_allowed(case, action, ctx)?;
+    check_not_revoked(case, action)?;
+    dispatch(case, command, ctx)
+}
+
+/// The table allows the step in the case's state, and to this caller (409 otherwise).
+fn check_allowed(case: &Case, action: Action, ctx: &Context<'_>) -> Result<(), Refusal> {
     let rows: Vec<&Transition> = rows_for(case, action).collect();
     if rows.is_empty() {
         return Err(Refusal::NotAllowed {
@@ -27,7 +34,11 @@ pub fn apply(case: &Case, command: Command, ctx: &Context<'_>) -> Result<Applied
             allowed: allowed_actions(case, ctx.relation),
         });
     }
-    // A revoked or void decision is no longer served, paid or enforced (APL art. 75).
+    Ok(())
+}
+
+/// A revoked or void decision is no longer served, paid or enforced (APL art. 75).
+fn check_not_revoked(case: &Case, action: Action) -> Result<(), Refusal> {
     if let Some(revocation) = &case.revocation
         && matches!(
             action,
@@ -42,6 +53,11 @@ pub fn apply(case: &Case, command: Command, ctx: &Context<'_>) -> Result<Applied
             ),
         ));
     }
+    Ok(())
+}
+
+/// Hands the step to its phase's function.
+fn dispatch(case: &Case, command: Command, ctx: &Context<'_>) -> Result<Applied, Refusal> {
     match command {
         Command::Start(input) => steps::inspection::start(case, input, ctx),
         Command::ApproveInspection(input) => steps::inspection::approve_inspection(case, input, ctx),
